@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incubeval/incubeval/pipeline/store"
+)
+
+// Exit statuses of SPEC §6.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+	exitBusy  = 75 // EX_TEMPFAIL: the database is held by another writer
+)
+
+// usageError marks mistakes in the command line.
+type usageError struct{ error }
+
+// app carries what every command shares.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	dbPath         string
+	failed         bool // set by commands that finish but must exit 1
+}
+
+// run is the whole command line, callable in-process by tests.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		if a.failed {
+			return exitFail
+		}
+		return exitOK
+	}
+	var busy *store.BusyError
+	var usage usageError
+	switch {
+	case errors.As(err, &busy):
+		fmt.Fprintln(stderr, "incubeval:", busy)
+		return exitBusy
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, "incubeval:", err)
+		fmt.Fprintln(stderr, "Run 'incubeval --help' for usage.")
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "incubeval: interrupted; nothing half-written was kept / 已中断")
+		return exitFail
+	default:
+		fmt.Fprintln(stderr, "incubeval:", err)
+		return exitFail
+	}
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "incubeval",
+		Short: "双创载体年度评价 — yearly evaluation of innovation and entrepreneurship carriers",
+		Long: `incubeval ingests carriers' quarterly reports into a DuckDB file, computes the
+yearly assessment and writes workbooks for officials.
+
+The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	def := os.Getenv("INCUBEVAL_DB")
+	if def == "" {
+		def = store.DefaultPath
+	}
+	root.PersistentFlags().StringVar(&a.dbPath, "db", def, "DuckDB database file (env INCUBEVAL_DB)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand())
+	for _, c := range root.Commands() {
+		c.Args = wrapArgs(c.Args)
+	}
+	return root
+}
+
+// wrapArgs turns cobra's argument-count errors into usage errors.
+func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	if check == nil {
+		return nil
+	}
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// openWrite opens the database for writing.
+func (a *app) openWrite(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, a.dbPath, store.Options{})
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

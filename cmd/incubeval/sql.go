@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/marcboeker/go-duckdb"
+	"github.com/spf13/cobra"
+
+	"github.com/incubeval/incubeval/pipeline/store"
+)
+
+func (a *app) sqlCommand() *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "sql QUERY",
+		Short: "Run a read-only SQL query over the views (table or CSV output)",
+		Long: `Run one SQL query against the database, opened read-only. The views
+(carriers, quarterly_reports, quarterly_report_revisions, incidents,
+deferrals, ingest_log, rejects, warnings, runs) are described in README.md.`,
+		Example: `  incubeval sql "SELECT district, count(*) FROM carriers GROUP BY 1 ORDER BY 2 DESC"
+  incubeval sql --format csv "SELECT * FROM rejects" > rejects.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format == "" {
+				format = "csv"
+				if isTerminal(a.stdout) {
+					format = "table"
+				}
+			}
+			if format != "table" && format != "csv" {
+				return usageError{fmt.Errorf("--format must be table or csv, not %q", format)}
+			}
+			st, err := store.Open(cmd.Context(), a.dbPath, store.Options{ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			out := a.stdout
+			if output != "" {
+				f, err := os.Create(output)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				out = f
+			}
+			return query(cmd.Context(), st.DB, args[0], format, out)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "", "table|csv (default: table on a terminal, csv when piped)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+
+func query(ctx context.Context, db *sql.DB, q, format string, out io.Writer) error {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	cells := make([]string, len(cols))
+	var (
+		cw *csv.Writer
+		tw table.Writer
+	)
+	if format == "csv" {
+		cw = csv.NewWriter(out)
+		if err := cw.Write(cols); err != nil {
+			return err
+		}
+	} else {
+		tw = table.NewWriter()
+		tw.SetOutputMirror(out)
+		hdr := make(table.Row, len(cols))
+		for i, c := range cols {
+			hdr[i] = c
+		}
+		tw.AppendHeader(hdr)
+		tw.SetStyle(table.StyleLight)
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			cells[i] = cellText(v)
+		}
+		if cw != nil {
+			if err := cw.Write(cells); err != nil {
+				return err
+			}
+		} else {
+			r := make(table.Row, len(cells))
+			for i, c := range cells {
+				r[i] = c
+			}
+			tw.AppendRow(r)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if cw != nil {
+		cw.Flush()
+		return cw.Error()
+	}
+	tw.Render()
+	fmt.Fprintf(out, "(%d rows)\n", n)
+	return nil
+}
+
+// cellText renders a value the way an analyst expects to read it.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format("2006-01-02 15:04:05")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case duckdb.Decimal:
+		return decimalText(x)
+	case *big.Int:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// decimalText prints a DECIMAL without trailing zeros (1.500000 → 1.5).
+func decimalText(d duckdb.Decimal) string {
+	s := d.Value.String()
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	scale := int(d.Scale)
+	for len(s) <= scale {
+		s = "0" + s
+	}
+	intPart, frac := s[:len(s)-scale], s[len(s)-scale:]
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	if frac != "" {
+		intPart += "." + frac
+	}
+	if neg {
+		intPart = "-" + intPart
+	}
+	return intPart
+}

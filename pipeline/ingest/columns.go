@@ -1,0 +1,360 @@
+package ingest
+
+import (
+	"sort"
+	"strings"
+)
+
+// Kind is what a file holds, recognised from its header.
+type Kind string
+
+const (
+	Registry  Kind = "registry"
+	Quarterly Kind = "quarterly"
+	Incidents Kind = "incidents"
+	Deferrals Kind = "deferrals"
+)
+
+// Kinds in the order a batch loads them: the registry first, so that reports
+// in the same batch can name carriers it introduces.
+var Kinds = []Kind{Registry, Quarterly, Incidents, Deferrals}
+
+// ZH is the kind's Chinese name.
+func (k Kind) ZH() string {
+	switch k {
+	case Registry:
+		return "载体名录"
+	case Quarterly:
+		return "季度报表"
+	case Incidents:
+		return "事件"
+	case Deferrals:
+		return "暂缓评价"
+	}
+	return string(k)
+}
+
+type colType int
+
+const (
+	tText colType = iota
+	tInt
+	tNumber
+	tMoney // a number in 万元, converted from the header's unit
+	tDate
+	tBool
+	tEnum
+	tYear
+	tQuarter
+	tRatio
+	tUSCC
+)
+
+// Column is one input column of SPEC §3.
+type Column struct {
+	Name     string   // English name: the view column and the header alias
+	ZH       string   // Chinese header as printed in templates
+	Aliases  []string // further header spellings
+	Type     colType
+	Required bool     // the cell may not be blank
+	Enum     []enumValue
+}
+
+type enumValue struct {
+	Code     string
+	Synonyms []string
+}
+
+// Label is how messages name the column: 「在孵企业(团队)数」incubating.
+func (c *Column) Label() string { return "「" + c.ZH + "」" + c.Name }
+
+// Spec is the layout of one kind of input file.
+type Spec struct {
+	Kind    Kind
+	Table   string   // base table in schema store
+	Columns []Column // in table order after ingest_id, sheet, row_no
+	// Signature columns: a header row is this kind's only if it has them all.
+	Signature []string
+}
+
+var kindEnum = []enumValue{
+	{"maker_space", []string{"众创空间", "maker space", "makerspace"}},
+	{"incubator", []string{"科技企业孵化器", "孵化器", "科技孵化器"}},
+	{"innovation_center", []string{"双创中心", "创新创业中心", "innovation centre"}},
+	{"demo_base", []string{"创业就业孵化示范基地", "孵化示范基地", "创业孵化示范基地", "示范基地", "demonstration base"}},
+}
+
+var trackEnum = []enumValue{
+	{"comprehensive", []string{"综合", "综合类", "综合型", "综合性"}},
+	{"specialized", []string{"专业", "专业类", "专业型", "专业性", "specialised"}},
+}
+
+var levelEnum = []enumValue{
+	{"municipal", []string{"市级", "市", "city"}},
+	{"provincial", []string{"省级", "自治区级", "省", "province"}},
+	{"national", []string{"国家级", "国家", "国级"}},
+}
+
+var incidentEnum = []enumValue{
+	{"major_accident", []string{"重大安全/质量事故", "重大安全事故", "重大质量事故", "重大安全质量事故", "重大事故"}},
+	{"environmental_violation", []string{"严重环境违法", "环境违法", "严重环境违法行为"}},
+	{"research_misconduct", []string{"科研严重失信", "科研失信", "科研严重失信行为"}},
+	{"abnormal_operation_list", []string{"列入经营异常名录", "经营异常名录", "经营异常"}},
+	{"serious_dishonesty_list", []string{"列入严重违法失信名单", "严重违法失信名单", "严重违法失信"}},
+	{"false_data", []string{"提供虚假材料", "虚假材料", "弄虚作假"}},
+}
+
+// Specs of SPEC §3.1–3.4.
+var Specs = map[Kind]*Spec{
+	Registry: {
+		Kind: Registry, Table: "store.registry",
+		Signature: []string{"carrier_id", "operator_uscc"},
+		Columns: []Column{
+			{Name: "carrier_id", ZH: "载体编号", Aliases: []string{"编号", "载体代码"}, Type: tText, Required: true},
+			{Name: "name", ZH: "载体名称", Aliases: []string{"carrier_name"}, Type: tText, Required: true},
+			{Name: "operator_uscc", ZH: "运营主体统一社会信用代码", Aliases: []string{"统一社会信用代码", "信用代码", "uscc"}, Type: tUSCC, Required: true},
+			{Name: "operator_name", ZH: "运营主体名称", Aliases: []string{"运营主体", "运营单位", "operator"}, Type: tText, Required: true},
+			{Name: "district", ZH: "区县", Aliases: []string{"所在区县", "县区", "所属区县"}, Type: tText, Required: true},
+			{Name: "kind", ZH: "载体类型", Aliases: []string{"类型"}, Type: tEnum, Required: true, Enum: kindEnum},
+			{Name: "track", ZH: "类别", Aliases: []string{"载体类别"}, Type: tEnum, Required: true, Enum: trackEnum},
+			{Name: "level", ZH: "级别", Aliases: []string{"认定级别", "载体级别"}, Type: tEnum, Required: true, Enum: levelEnum},
+			{Name: "recognized_on", ZH: "认定日期", Aliases: []string{"认定时间"}, Type: tDate, Required: true},
+			{Name: "founded_on", ZH: "运营主体成立日期", Aliases: []string{"成立日期", "成立时间"}, Type: tDate},
+			{Name: "area_m2", ZH: "场地面积(平方米)", Aliases: []string{"场地面积", "场地面积(m2)", "area"}, Type: tNumber},
+			{Name: "service_area_m2", ZH: "办公及公共服务面积(平方米)", Aliases: []string{"办公及公共服务面积", "办公及公共服务面积(m2)", "公共服务面积", "service_area"}, Type: tNumber},
+			{Name: "workstations", ZH: "工位数", Aliases: []string{"工位数量"}, Type: tInt},
+			{Name: "lease_end", ZH: "租赁截止日期", Aliases: []string{"租赁到期日期", "租期截止"}, Type: tDate},
+			{Name: "staff", ZH: "管理服务人员数", Aliases: []string{"管理服务人员", "服务人员数"}, Type: tInt},
+			{Name: "virtual", ZH: "虚拟空间", Aliases: []string{"是否虚拟空间", "is_virtual"}, Type: tBool},
+		},
+	},
+	Quarterly: {
+		Kind: Quarterly, Table: "store.quarterly",
+		Signature: []string{"carrier_id", "year", "quarter"},
+		Columns: []Column{
+			{Name: "carrier_id", ZH: "载体编号", Aliases: []string{"编号", "载体代码"}, Type: tText, Required: true},
+			{Name: "year", ZH: "年度", Aliases: []string{"年份", "报告年度"}, Type: tYear, Required: true},
+			{Name: "quarter", ZH: "季度", Aliases: []string{"报告季度"}, Type: tQuarter, Required: true},
+			{Name: "submitted_on", ZH: "报送日期", Aliases: []string{"填报日期", "报送时间", "提交日期"}, Type: tDate, Required: true},
+			{Name: "incubating", ZH: "在孵企业(团队)数", Aliases: []string{"在孵企业数", "在孵企业团队数", "在孵团队数", "在孵企业和团队数"}, Type: tInt, Required: true},
+			{Name: "filed", ZH: "已备案在孵企业数", Aliases: []string{"备案在孵企业数", "已备案企业数"}, Type: tInt, Required: true},
+			{Name: "new_entrants", ZH: "新入孵企业数", Aliases: []string{"新增入孵企业数", "新入孵企业(团队)数"}, Type: tInt, Required: true},
+			{Name: "graduated", ZH: "毕业企业数", Aliases: []string{"毕业企业"}, Type: tInt, Required: true},
+			{Name: "exited", ZH: "退出企业数", Aliases: []string{"退出企业"}, Type: tInt, Required: true},
+			{Name: "trainings", ZH: "培训辅导次数", Aliases: []string{"培训次数", "培训辅导"}, Type: tInt, Required: true},
+			{Name: "trainees", ZH: "培训人次", Aliases: []string{"培训辅导人次"}, Type: tInt, Required: true},
+			{Name: "events", ZH: "创业活动次数", Aliases: []string{"活动次数", "创业活动"}, Type: tInt, Required: true},
+			{Name: "jobs", ZH: "在孵企业从业人数", Aliases: []string{"从业人数", "带动就业人数"}, Type: tInt, Required: true},
+			{Name: "revenue", ZH: "在孵企业营收", Aliases: []string{"营收", "在孵企业营业收入", "营业收入"}, Type: tMoney, Required: true},
+			{Name: "ip_granted", ZH: "知识产权授权数", Aliases: []string{"知识产权授权", "知识产权数"}, Type: tInt, Required: true},
+			{Name: "financing", ZH: "获得投融资金额", Aliases: []string{"投融资金额", "融资金额"}, Type: tMoney, Required: true},
+			{Name: "financed", ZH: "获投融资企业数", Aliases: []string{"获得投融资企业数", "融资企业数"}, Type: tInt, Required: true},
+			{Name: "utilization", ZH: "场地使用率", Aliases: []string{"使用率"}, Type: tRatio},
+		},
+	},
+	Incidents: {
+		Kind: Incidents, Table: "store.incidents",
+		Signature: []string{"carrier_id", "occurred_on", "type"},
+		Columns: []Column{
+			{Name: "carrier_id", ZH: "载体编号", Aliases: []string{"编号"}, Type: tText, Required: true},
+			{Name: "occurred_on", ZH: "发生日期", Aliases: []string{"日期", "发生时间"}, Type: tDate, Required: true},
+			{Name: "type", ZH: "类型", Aliases: []string{"事件类型"}, Type: tEnum, Required: true, Enum: incidentEnum},
+			{Name: "note", ZH: "说明", Aliases: []string{"备注", "情况说明"}, Type: tText},
+		},
+	},
+	Deferrals: {
+		Kind: Deferrals, Table: "store.deferrals",
+		Signature: []string{"carrier_id", "year", "reason"},
+		Columns: []Column{
+			{Name: "carrier_id", ZH: "载体编号", Aliases: []string{"编号"}, Type: tText, Required: true},
+			{Name: "year", ZH: "年度", Aliases: []string{"暂缓年度", "年份"}, Type: tYear, Required: true},
+			{Name: "reason", ZH: "原因", Aliases: []string{"暂缓原因", "理由"}, Type: tText},
+		},
+	},
+}
+
+// Chinese money units and English suffixes, to 万元.
+var moneyUnits = []struct {
+	zh, en []string
+	factor float64
+}{
+	{[]string{"元", "人民币元"}, []string{"yuan", "rmb"}, 1e-4},
+	{[]string{"千元"}, []string{"kyuan", "thousand_yuan"}, 0.1},
+	{[]string{"万元"}, []string{"wanyuan", "wan", "10kyuan", "10k_yuan"}, 1},
+	{[]string{"百万元"}, []string{"myuan", "million_yuan"}, 100},
+	{[]string{"亿元"}, []string{"yiyuan", "100m_yuan"}, 1e4},
+}
+
+// headerKey normalises a header cell: NFKC (full-width brackets and letters),
+// lower case, no spaces, underscores, hyphens or required-field stars.
+func headerKey(s string) string {
+	s = strings.ToLower(fold(s))
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\n', '\r', '_', '-', '*', '＊', ':':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// match is what a header cell resolves to.
+type match struct {
+	col    int     // index into Spec.Columns
+	factor float64 // unit conversion for money columns (1 otherwise)
+}
+
+// headerIndex maps header keys to columns, per kind, built once.
+var headerIndex = func() map[Kind]map[string]match {
+	out := map[Kind]map[string]match{}
+	for kind, spec := range Specs {
+		idx := map[string]match{}
+		for i, c := range spec.Columns {
+			names := append([]string{c.Name, c.ZH}, c.Aliases...)
+			for _, n := range names {
+				idx[headerKey(n)] = match{i, 1}
+			}
+			if c.Type == tMoney {
+				for _, u := range moneyUnits {
+					for _, n := range append([]string{c.ZH}, c.Aliases...) {
+						for _, zh := range u.zh {
+							idx[headerKey(n+"("+zh+")")] = match{i, u.factor}
+						}
+					}
+					for _, en := range u.en {
+						idx[headerKey(c.Name+"_"+en)] = match{i, u.factor}
+						idx[headerKey(c.Name+"("+en+")")] = match{i, u.factor}
+					}
+				}
+			}
+		}
+		out[kind] = idx
+	}
+	return out
+}()
+
+// resolveHeader looks a header cell up for a kind. A bilingual cell such as
+// "载体编号\ncarrier_id" matches through either part.
+func resolveHeader(kind Kind, cell string) (match, bool) {
+	idx := headerIndex[kind]
+	if m, ok := idx[headerKey(cell)]; ok {
+		return m, true
+	}
+	for _, part := range strings.FieldsFunc(fold(cell), func(r rune) bool { return r == '\n' || r == '/' || r == '|' || r == ' ' }) {
+		if m, ok := idx[headerKey(part)]; ok {
+			return m, true
+		}
+	}
+	return match{}, false
+}
+
+// Layout is a recognised header: which cell feeds which column.
+type Layout struct {
+	Spec    *Spec
+	Cells   []int     // cell index per column, -1 when absent
+	Factors []float64 // unit factor per column
+	Extra   []string  // header cells that matched no column (ignored)
+	Missing []string  // columns whose cells are required but absent
+}
+
+// layoutFor resolves a header row for one kind and reports how many columns
+// matched and whether the kind's signature is complete.
+func layoutFor(kind Kind, header []string) (*Layout, int, bool) {
+	spec := Specs[kind]
+	l := &Layout{Spec: spec, Cells: make([]int, len(spec.Columns)), Factors: make([]float64, len(spec.Columns))}
+	for i := range l.Cells {
+		l.Cells[i], l.Factors[i] = -1, 1
+	}
+	matched := 0
+	for ci, cell := range header {
+		if strings.TrimSpace(cell) == "" {
+			continue
+		}
+		m, ok := resolveHeader(kind, cell)
+		if !ok || l.Cells[m.col] >= 0 {
+			l.Extra = append(l.Extra, strings.TrimSpace(cell))
+			continue
+		}
+		l.Cells[m.col], l.Factors[m.col] = ci, m.factor
+		matched++
+	}
+	sig := true
+	for _, s := range spec.Signature {
+		if l.Cells[spec.colIndex(s)] < 0 {
+			sig = false
+		}
+	}
+	for i, c := range spec.Columns {
+		if c.Required && l.Cells[i] < 0 {
+			l.Missing = append(l.Missing, c.Label())
+		}
+	}
+	return l, matched, sig
+}
+
+func (s *Spec) colIndex(name string) int {
+	for i, c := range s.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	panic("no column " + name)
+}
+
+// detectHeader finds the header among the first rows of a sheet: the first
+// row whose cells complete some kind's signature (the kind with most matching
+// cells wins; `only` restricts the kinds tried). It returns the row's index.
+func detectHeader(rows [][]string, only Kind) (*Layout, int) {
+	kinds := Kinds
+	if only != "" {
+		kinds = []Kind{only}
+	}
+	for ri, row := range rows {
+		var best *Layout
+		bestN := 0
+		for _, k := range kinds {
+			l, n, sig := layoutFor(k, row)
+			// Deferrals and quarterly both have carrier_id and year;
+			// the most specific match wins.
+			if sig && n > bestN {
+				best, bestN = l, n
+			}
+		}
+		if best != nil {
+			return best, ri
+		}
+	}
+	return nil, -1
+}
+
+// KnownHeaders lists, for messages, the Chinese headers a kind expects.
+func KnownHeaders(kind Kind) string {
+	var names []string
+	for _, c := range Specs[kind].Columns {
+		names = append(names, c.ZH)
+	}
+	return strings.Join(names, "、")
+}
+
+// enumLookup maps folded synonyms to codes, per column.
+func enumLookup(vals []enumValue) map[string]string {
+	m := map[string]string{}
+	for _, v := range vals {
+		m[headerKey(v.Code)] = v.Code
+		for _, s := range v.Synonyms {
+			m[headerKey(s)] = v.Code
+		}
+	}
+	return m
+}
+
+// enumChoices lists the accepted values for a message: Chinese first.
+func enumChoices(vals []enumValue) (zh, en string) {
+	var z, e []string
+	for _, v := range vals {
+		z = append(z, v.Synonyms[0])
+		e = append(e, v.Code)
+	}
+	sort.Strings(e)
+	return strings.Join(z, "/"), strings.Join(e, "/")
+}

@@ -1,0 +1,729 @@
+// Package ingest reads submitted files (registry, quarterly reports,
+// incidents, deferrals) from CSV, XLSX or Parquet, validates every row, and
+// loads each file in its own transaction with every row accounted for:
+// rows_read = rows_accepted + rows_rejected.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/incubeval/incubeval/pipeline/store"
+)
+
+// Options for Ingest.
+type Options struct {
+	Kind    Kind      // force the kind instead of recognising it from the header
+	Today   time.Time // anchors "not in the future"; zero means today in Asia/Shanghai
+	Workers int       // parallel readers; 0 means GOMAXPROCS
+	// OnFile is called once per file as soon as its fate is settled, in load order.
+	OnFile func(FileResult)
+	// OnPlan is called once with the number of files to process.
+	OnPlan func(files int)
+}
+
+// Status of a file in a batch.
+const (
+	StatusLoaded      = "loaded"       // every row accepted
+	StatusPartial     = "partial"      // some rows rejected
+	StatusAllRejected = "all_rejected" // every row rejected (the file is still logged)
+	StatusDuplicate   = "duplicate"    // same bytes already ingested: nothing done
+	StatusRejected    = "rejected"     // malformed: rejected whole, database unchanged
+)
+
+// FileResult is the fate of one file.
+type FileResult struct {
+	Path        string
+	SHA256      string
+	Kind        Kind
+	Format      string
+	Encoding    string
+	Status      string
+	IngestID    int64 // 0 unless loaded
+	RowsRead    int
+	Accepted    int
+	Rejected    int
+	Warned      int
+	Notes       []string
+	Err         *FileError // for StatusRejected
+	DuplicateOf int64      // for StatusDuplicate
+	DuplicateAt time.Time
+}
+
+// Result of one batch.
+type Result struct {
+	BatchID int64
+	Files   []FileResult // in load order
+	Skipped []string     // files in folders that are not inputs (by extension)
+}
+
+// Totals adds up the rows of the files loaded.
+func (r *Result) Totals() (read, accepted, rejected, warned int) {
+	for _, f := range r.Files {
+		read += f.RowsRead
+		accepted += f.Accepted
+		rejected += f.Rejected
+		warned += f.Warned
+	}
+	return
+}
+
+// Count returns how many files ended with each status.
+func (r *Result) Count(status string) int {
+	n := 0
+	for _, f := range r.Files {
+		if f.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// Files up to this size are read completely by the parallel readers; larger
+// ones are streamed straight into the database when their turn comes.
+const smallFile = 8 << 20
+
+// Limits of one grouped transaction of small files.
+const (
+	groupMaxRows  = 200_000
+	groupMaxFiles = 4096
+)
+
+type prepared struct {
+	idx      int
+	path     string
+	data     []byte // small files only
+	size     int64
+	sha      string
+	ext      string
+	info     *fileInfo
+	rows     []*Row // small files only
+	streamed bool
+	fe       *FileError
+	err      error
+}
+
+type prior struct {
+	id int64
+	at time.Time
+}
+
+// Ingest loads the files and folders in paths into st.
+func Ingest(ctx context.Context, st *store.Store, paths []string, opts Options) (*Result, error) {
+	if opts.Today.IsZero() {
+		n := store.Now()
+		opts.Today = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	files, skipped, err := expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Skipped: skipped}
+	if opts.OnPlan != nil {
+		opts.OnPlan(len(files))
+	}
+	e := &engine{st: st, opts: opts, res: res}
+	if err := e.loadState(ctx); err != nil {
+		return nil, err
+	}
+	preps := e.prepareAll(ctx, files)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rank := map[Kind]int{}
+	for i, k := range Kinds {
+		rank[k] = i
+	}
+	sort.SliceStable(preps, func(i, j int) bool {
+		ri, rj := len(Kinds), len(Kinds)
+		if preps[i].info != nil && preps[i].fe == nil {
+			ri = rank[preps[i].info.Kind]
+		}
+		if preps[j].info != nil && preps[j].fe == nil {
+			rj = rank[preps[j].info.Kind]
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return preps[i].idx < preps[j].idx
+	})
+	if err := e.write(ctx, preps); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+type engine struct {
+	st        *store.Store
+	opts      Options
+	res       *Result
+	nextID    int64
+	batchID   int64
+	seen      map[string]prior
+	known     map[string]string // carrier_id → operator USCC
+	mu        sync.Mutex
+	batchSeen map[string]bool
+}
+
+func (e *engine) loadState(ctx context.Context) error {
+	db := e.st.DB
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(ingest_id), 0) + 1, coalesce(max(batch_id), 0) + 1 FROM store.ingests").Scan(&e.nextID, &e.batchID); err != nil {
+		return fmt.Errorf("read ingest ids: %w", err)
+	}
+	e.res.BatchID = e.batchID
+	e.seen = map[string]prior{}
+	e.batchSeen = map[string]bool{}
+	rows, err := db.QueryContext(ctx, "SELECT sha256, min(ingest_id), min(ingested_at) FROM store.ingests GROUP BY sha256")
+	if err != nil {
+		return fmt.Errorf("read ingest log: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p prior
+		var sha string
+		if err := rows.Scan(&sha, &p.id, &p.at); err != nil {
+			return err
+		}
+		e.seen[sha] = p
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return e.loadCarriers(ctx)
+}
+
+func (e *engine) loadCarriers(ctx context.Context) error {
+	rows, err := e.st.DB.QueryContext(ctx, "SELECT carrier_id, operator_uscc FROM carriers")
+	if err != nil {
+		return fmt.Errorf("read carriers: %w", err)
+	}
+	defer rows.Close()
+	e.known = map[string]string{}
+	for rows.Next() {
+		var id, op string
+		if err := rows.Scan(&id, &op); err != nil {
+			return err
+		}
+		e.known[id] = op
+	}
+	return rows.Err()
+}
+
+// expand turns the command line's files and folders into a file list:
+// folders recursively, input extensions only, each file once.
+func expand(paths []string) (files, skipped []string, err error) {
+	seen := map[string]bool{}
+	add := func(p string) {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
+		}
+		if !seen[abs] {
+			seen[abs] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("找不到 / cannot read %s: %w", p, err)
+		}
+		if !fi.IsDir() {
+			add(p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if inputExt(path) {
+				found = append(found, path)
+			} else {
+				skipped = append(skipped, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read folder %s: %w", p, err)
+		}
+		sort.Strings(found)
+		for _, f := range found {
+			add(f)
+		}
+	}
+	return files, skipped, nil
+}
+
+// prepareAll hashes and reads files in parallel.
+func (e *engine) prepareAll(ctx context.Context, files []string) []*prepared {
+	out := make([]*prepared, len(files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < e.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				out[i] = e.prepare(ctx, i, files[i])
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for i, p := range out {
+		if p == nil {
+			out[i] = &prepared{idx: i, path: files[i], err: ctx.Err()}
+		}
+	}
+	return out
+}
+
+func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
+	p := &prepared{idx: idx, path: path, ext: strings.ToLower(filepath.Ext(path))}
+	fi, err := os.Stat(path)
+	if err != nil {
+		p.fe = fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err)
+		return p
+	}
+	p.size = fi.Size()
+	if p.size > MaxFileBytes {
+		p.fe = fileErr(path, "too_large", "文件超过 1 GiB，请拆分后报送", "the file is larger than 1 GiB; split it")
+		return p
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		p.fe = fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err)
+		return p
+	}
+	sum := sha256.Sum256(data)
+	p.sha = hex.EncodeToString(sum[:])
+	if _, dup := e.seen[p.sha]; dup {
+		return p // settled by the writer
+	}
+	p.streamed = len(data) > smallFile
+	p.info, p.rows, p.fe, p.err = e.read(ctx, path, data, p.streamed, nil)
+	if !p.streamed && p.fe == nil && p.err == nil {
+		p.data = data
+	}
+	return p
+}
+
+// read opens data and reads it. With headerOnly it only learns the kind;
+// with emit set, rows go to emit instead of being collected.
+func (e *engine) read(ctx context.Context, path string, data []byte, headerOnly bool, emit func(*Row) error) (*fileInfo, []*Row, *FileError, error) {
+	t, format, enc, fe := open(ctx, e.st.DB, path, data)
+	if fe != nil {
+		return nil, nil, fe, nil
+	}
+	defer t.Close()
+	var rows []*Row
+	if emit == nil {
+		emit = func(r *Row) error { rows = append(rows, r); return nil }
+	}
+	info, fe, err := readFile(ctx, t, path, e.opts.Kind, e.opts.Today, headerOnly, emit)
+	if info != nil {
+		info.Format, info.Encoding = format, enc
+	}
+	return info, rows, fe, err
+}
+
+// write settles every file in load order.
+func (e *engine) write(ctx context.Context, preps []*prepared) error {
+	var group []*prepared
+	groupRows := 0
+	flush := func() error {
+		if len(group) == 0 {
+			return nil
+		}
+		err := e.loadGroup(ctx, group)
+		group, groupRows = nil, 0
+		return err
+	}
+	for _, p := range preps {
+		if p.err != nil {
+			return p.err
+		}
+		if e.settleEarly(p) {
+			if err := flush(); err != nil {
+				return err
+			}
+			continue
+		}
+		if p.streamed {
+			if err := flush(); err != nil {
+				return err
+			}
+			if err := e.loadGroup(ctx, []*prepared{p}); err != nil {
+				return err
+			}
+			continue
+		}
+		if len(group) > 0 && (group[0].info.Kind != p.info.Kind || groupRows+len(p.rows) > groupMaxRows || len(group) >= groupMaxFiles) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		group = append(group, p)
+		groupRows += len(p.rows)
+	}
+	return flush()
+}
+
+// settleEarly reports rejected and duplicate files without touching the database.
+func (e *engine) settleEarly(p *prepared) bool {
+	if p.fe != nil {
+		fr := FileResult{Path: p.path, SHA256: p.sha, Status: StatusRejected, Err: p.fe}
+		if p.info != nil {
+			fr.Kind, fr.Format, fr.Encoding = p.info.Kind, p.info.Format, p.info.Encoding
+		}
+		e.settle(fr)
+		return true
+	}
+	if pr, ok := e.seen[p.sha]; ok || e.batchSeen[p.sha] {
+		e.settle(FileResult{Path: p.path, SHA256: p.sha, Status: StatusDuplicate, DuplicateOf: pr.id, DuplicateAt: pr.at})
+		return true
+	}
+	e.batchSeen[p.sha] = true
+	return false
+}
+
+func (e *engine) settle(fr FileResult) {
+	e.res.Files = append(e.res.Files, fr)
+	if e.opts.OnFile != nil {
+		e.opts.OnFile(fr)
+	}
+}
+
+// archive copies a file's bytes to archive/<sha[:2]>/<sha><ext> beside the
+// database, written to a temporary name and renamed.
+func (e *engine) archive(p *prepared, data []byte) (string, error) {
+	rel := filepath.Join("archive", p.sha[:2], p.sha+p.ext)
+	dst := filepath.Join(e.st.Dir(), rel)
+	if _, err := os.Stat(dst); err == nil {
+		return rel, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	tmp := dst + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o444); err != nil {
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	return rel, nil
+}
+
+// loadGroup loads files of one kind in one transaction. If the transaction
+// fails and holds several files, each is retried alone so that one bad file
+// cannot hold back the others; a file is never half loaded.
+func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
+	first := e.nextID
+	ids := make([]int64, len(group))
+	archives := make([]string, len(group))
+	for i, p := range group {
+		data := p.data
+		if p.streamed {
+			var err error
+			if data, err = e.reread(p); err != nil {
+				return err
+			}
+		}
+		rel, err := e.archive(p, data)
+		if err != nil {
+			return err
+		}
+		ids[i], archives[i] = first+int64(i), rel
+	}
+	var results []FileResult
+	err := e.st.InTx(ctx, func(conn *sql.Conn) error {
+		var err error
+		results, err = e.loadTx(ctx, conn, group, ids, archives)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var fe *FileError
+		if len(group) == 1 {
+			if errors.As(err, &fe) {
+				e.settle(FileResult{Path: group[0].path, SHA256: group[0].sha, Kind: group[0].info.Kind, Status: StatusRejected, Err: fe})
+				return nil
+			}
+			return fmt.Errorf("load %s: %w", group[0].path, err)
+		}
+		for _, p := range group {
+			if err := e.loadGroup(ctx, []*prepared{p}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	e.nextID += int64(len(group))
+	for i, r := range results {
+		e.seen[group[i].sha] = prior{id: r.IngestID}
+		group[i].data, group[i].rows = nil, nil
+		e.settle(r)
+	}
+	if group[0].info.Kind == Registry {
+		return e.loadCarriers(ctx)
+	}
+	return nil
+}
+
+// reread reads a streamed file again and checks it is the same file.
+func (e *engine) reread(p *prepared) ([]byte, error) {
+	data, err := os.ReadFile(p.path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p.path, err)
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != p.sha {
+		return nil, fmt.Errorf("%s changed while it was being ingested; run again", p.path)
+	}
+	return data, nil
+}
+
+// loadTx appends the group's rows and issues, runs the set-based checks and
+// writes the ingest log, all inside the caller's transaction.
+func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, ids []int64, archives []string) ([]FileResult, error) {
+	spec := Specs[group[0].info.Kind]
+	table := strings.TrimPrefix(spec.Table, "store.")
+	rowsRead := make([]int, len(group))
+	err := conn.Raw(func(dc any) error {
+		rowsApp, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", table)
+		if err != nil {
+			return fmt.Errorf("appender %s: %w", table, err)
+		}
+		issueApp, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", "row_issues")
+		if err != nil {
+			rowsApp.Close()
+			return fmt.Errorf("appender row_issues: %w", err)
+		}
+		w := &rowWriter{e: e, spec: spec, rows: rowsApp, issues: issueApp, vals: make([]driver.Value, 3+len(spec.Columns))}
+		var loadErr error
+		for i, p := range group {
+			w.ingestID = ids[i]
+			if p.streamed {
+				loadErr = e.stream(ctx, p, w)
+				rowsRead[i] = w.count
+				w.count = 0
+			} else {
+				for _, r := range p.rows {
+					if loadErr = w.add(r); loadErr != nil {
+						break
+					}
+				}
+				rowsRead[i] = len(p.rows)
+			}
+			if loadErr != nil {
+				break
+			}
+		}
+		errR, errI := rowsApp.Close(), issueApp.Close()
+		return errors.Join(loadErr, errR, errI)
+	})
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := ids[0], ids[len(ids)-1]
+	if err := rejectDuplicates(ctx, conn, spec, lo, hi); err != nil {
+		return nil, fmt.Errorf("duplicate check: %w", err)
+	}
+	if spec.Kind == Quarterly {
+		if err := flagSpikes(ctx, conn, lo, hi); err != nil {
+			return nil, fmt.Errorf("spike check: %w", err)
+		}
+	}
+	counts, err := countRows(ctx, conn, spec, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	now := store.Now()
+	out := make([]FileResult, len(group))
+	for i, p := range group {
+		c := counts[ids[i]]
+		fr := FileResult{Path: p.path, SHA256: p.sha, Kind: p.info.Kind, Format: p.info.Format, Encoding: p.info.Encoding,
+			IngestID: ids[i], RowsRead: rowsRead[i], Accepted: c.accepted, Rejected: c.rejectedRows, Warned: c.warnedRows, Notes: p.info.Notes}
+		if fr.Accepted+fr.Rejected != fr.RowsRead {
+			return nil, fmt.Errorf("%s: row accounting broke: %d read, %d accepted, %d rejected", p.path, fr.RowsRead, fr.Accepted, fr.Rejected)
+		}
+		switch {
+		case fr.Rejected == 0:
+			fr.Status = StatusLoaded
+		case fr.Accepted == 0:
+			fr.Status = StatusAllRejected
+		default:
+			fr.Status = StatusPartial
+		}
+		var notes, sheets any
+		if len(p.info.Notes) > 0 {
+			notes = strings.Join(p.info.Notes, "\n")
+		}
+		if p.info.Format == "xlsx" {
+			sheets = strings.Join(p.info.Sheets, ", ")
+		}
+		var enc any
+		if p.info.Encoding != "" {
+			enc = p.info.Encoding
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO store.ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			fr.IngestID, e.batchID, filepath.Base(p.path), p.path, filepath.ToSlash(archives[i]), p.sha, p.size,
+			string(p.info.Kind), p.info.Format, enc, sheets, fr.RowsRead, fr.Accepted, fr.Rejected, fr.Warned, now, fr.Status, notes); err != nil {
+			return nil, fmt.Errorf("ingest log: %w", err)
+		}
+		out[i] = fr
+	}
+	return out, nil
+}
+
+// stream reads a large file in a goroutine while this one appends its rows,
+// so that parsing and loading use both cores.
+func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
+	data, err := e.reread(p)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan []*Row, 8)
+	var readErr error
+	var fe *FileError
+	go func() {
+		defer close(chunks)
+		chunk := make([]*Row, 0, 1024)
+		_, _, fe, readErr = e.read(ctx, p.path, data, false, func(r *Row) error {
+			chunk = append(chunk, r)
+			if len(chunk) == cap(chunk) {
+				select {
+				case chunks <- chunk:
+				case <-ctx.Done():
+					return emitError{ctx.Err()}
+				}
+				chunk = make([]*Row, 0, 1024)
+			}
+			return nil
+		})
+		if len(chunk) > 0 && fe == nil && readErr == nil {
+			chunks <- chunk
+		}
+	}()
+	var addErr error
+	n := 0
+	for chunk := range chunks {
+		if addErr != nil {
+			continue // drain
+		}
+		for _, r := range chunk {
+			if addErr = w.add(r); addErr != nil {
+				cancel()
+				break
+			}
+		}
+		n += len(chunk)
+		if n >= 100_000 {
+			// The appender buffers in Go memory until flushed.
+			if addErr == nil {
+				addErr = w.rows.Flush()
+			}
+			n = 0
+		}
+	}
+	if addErr != nil {
+		return addErr
+	}
+	if fe != nil {
+		return fe
+	}
+	return readErr
+}
+
+// rowWriter appends validated rows, applying the checks that depend on the
+// database (known carrier), and their issues.
+type rowWriter struct {
+	e        *engine
+	spec     *Spec
+	rows     *duckdb.Appender
+	issues   *duckdb.Appender
+	ingestID int64
+	vals     []driver.Value
+	count    int
+}
+
+func (w *rowWriter) add(r *Row) error {
+	w.count++
+	if !r.Rejected() && w.spec.Kind != Registry {
+		id, _ := r.Vals[0].(string)
+		if _, ok := w.e.known[id]; !ok {
+			c := &w.spec.Columns[0]
+			r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: c.Name, Raw: id, Rule: "unknown_carrier", Severity: "error",
+				ZH: c.Label() + "：载体编号「" + id + "」不在载体名录中，请核对编号或先报送载体名录",
+				EN: c.Name + ": " + id + " is not in the registry; check the id or submit the registry first"})
+		}
+	}
+	if r.Rejected() {
+		return w.addIssues(r.Errors)
+	}
+	var sheet driver.Value
+	if r.Sheet != "" {
+		sheet = r.Sheet
+	}
+	w.vals[0], w.vals[1], w.vals[2] = w.ingestID, sheet, int32(r.RowNo)
+	copy(w.vals[3:], r.Vals)
+	if err := w.rows.AppendRow(w.vals...); err != nil {
+		return fmt.Errorf("append row %d: %w", r.RowNo, err)
+	}
+	return w.addIssues(r.Warnings)
+}
+
+func (w *rowWriter) addIssues(issues []Issue) error {
+	for _, is := range issues {
+		var sheet, col, raw driver.Value
+		if is.Sheet != "" {
+			sheet = is.Sheet
+		}
+		if is.Column != "" {
+			col = is.Column
+		}
+		if is.Raw != "" {
+			raw = is.Raw
+		}
+		if err := w.issues.AppendRow(w.ingestID, sheet, int32(is.Row), col, raw, is.Rule, is.Severity, is.ZH, is.EN); err != nil {
+			return fmt.Errorf("append issue: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// maxTitleRows is how many non-blank rows above the header are skipped as a
+// form's title (SPEC §3: up to five).
+const maxTitleRows = 5
+
+// fileInfo is what reading a file learnt about it.
+type fileInfo struct {
+	Kind     Kind
+	Format   string
+	Encoding string
+	Sheets   []string // sheets loaded
+	Notes    []string // file-level warnings, bilingual
+	RowsRead int
+}
+
+// readFile reads every sheet of t, recognises the header, validates each
+// non-blank data row and passes it to emit. The kind is taken from the first
+// sheet with a recognised header unless only is set. headerOnly stops after
+// the header (to learn the kind cheaply).
+func readFile(ctx context.Context, t table, path string, only Kind, today time.Time, headerOnly bool, emit func(*Row) error) (*fileInfo, *FileError, error) {
+	info := &fileInfo{Kind: only}
+	var unmatched []string
+	for _, sheet := range t.Sheets() {
+		var (
+			val     *validator
+			titles  int
+			skipped bool
+		)
+		err := t.Rows(sheet, func(rowNo int, cells []string) error {
+			if rowNo%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if blank(cells) {
+				return nil
+			}
+			if val == nil {
+				l, _ := detectHeader([][]string{cells}, info.Kind)
+				if l == nil {
+					// A header of another kind in a later sheet: skip that sheet.
+					if info.Kind != "" {
+						if other, _ := detectHeader([][]string{cells}, ""); other != nil {
+							info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」是%s，与本文件的%s不同，已跳过，请单独报送 / sheet %q holds %s rows, not %s; skipped, send it as its own file",
+								sheet, other.Spec.Kind.ZH(), info.Kind.ZH(), sheet, other.Spec.Kind, info.Kind))
+							skipped = true
+							return errStop
+						}
+					}
+					titles++
+					if titles > maxTitleRows {
+						unmatched = append(unmatched, sheet)
+						skipped = true
+						return errStop
+					}
+					return nil
+				}
+				if len(l.Missing) > 0 {
+					return fileErr(path, "missing_columns",
+						fmt.Sprintf("%s缺少必需的列：%s", sheetZH(sheet), strings.Join(l.Missing, "、")),
+						"%smissing required column(s): %s", sheetEN(sheet), strings.Join(l.Missing, ", "))
+				}
+				if info.Kind == "" {
+					info.Kind = l.Spec.Kind
+				}
+				if len(l.Extra) > 0 {
+					info.Notes = append(info.Notes, fmt.Sprintf("%s以下列不属于%s，已忽略：%s / %signored column(s): %s",
+						sheetZH(sheet), info.Kind.ZH(), strings.Join(l.Extra, "、"), sheetEN(sheet), strings.Join(l.Extra, ", ")))
+				}
+				info.Sheets = append(info.Sheets, sheet)
+				val = newValidator(l, today)
+				if headerOnly {
+					return errStop
+				}
+				return nil
+			}
+			info.RowsRead++
+			return emit(val.row(sheet, rowNo, cells))
+		})
+		if fe, ok := err.(*FileError); ok {
+			return info, fe, nil
+		}
+		if err != nil && err != errStop {
+			if ctx.Err() != nil {
+				return info, nil, ctx.Err()
+			}
+			if _, isEmit := err.(emitError); isEmit {
+				return info, nil, err
+			}
+			return info, fileErr(path, "damaged", "读取文件时出错，文件可能已损坏", "error while reading: %v", err), nil
+		}
+		if headerOnly && val != nil {
+			return info, nil, nil
+		}
+		_ = skipped
+	}
+	if len(info.Sheets) == 0 {
+		if info.Kind != "" {
+			return info, fileErr(path, "unknown_header",
+				fmt.Sprintf("找不到%s的表头（前 %d 行内），应包含：%s", info.Kind.ZH(), maxTitleRows+1, KnownHeaders(info.Kind)),
+				"no %s header found in the first %d rows", info.Kind, maxTitleRows+1), nil
+		}
+		return info, fileErr(path, "unknown_header",
+			"无法识别表头：前 6 行中没有载体名录、季度报表、事件或暂缓评价的表头（例如 载体编号、年度、季度、报送日期 …）",
+			"unknown header: no registry, quarterly report, incident or deferral header in the first 6 rows (e.g. carrier_id, year, quarter, submitted_on …)"), nil
+	}
+	if len(unmatched) > 0 {
+		info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」没有可识别的表头，已跳过 / sheet(s) %s have no recognised header; skipped",
+			strings.Join(unmatched, "」「"), strings.Join(unmatched, ", ")))
+	}
+	if info.RowsRead == 0 && !headerOnly {
+		return info, fileErr(path, "no_rows", "文件只有表头，没有数据行", "the file has a header but no data rows"), nil
+	}
+	return info, nil, nil
+}
+
+// emitError wraps an error returned by the emit callback, so that it is
+// not mistaken for a damaged file.
+type emitError struct{ error }
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func sheetZH(sheet string) string {
+	if sheet == "" {
+		return ""
+	}
+	return "工作表「" + sheet + "」"
+}
+
+func sheetEN(sheet string) string {
+	if sheet == "" {
+		return ""
+	}
+	return "sheet " + sheet + ": "
+}
+
+// ReadAll opens a file's bytes and returns its rows; used by tests, fuzzing
+// and the template round-trip. Rows keep their issues.
+func ReadAll(ctx context.Context, db *sql.DB, path string, data []byte, only Kind, today time.Time) (*fileInfo, []*Row, error) {
+	t, format, enc, fe := open(ctx, db, path, data)
+	if fe != nil {
+		return nil, nil, fe
+	}
+	defer t.Close()
+	var rows []*Row
+	info, fe, err := readFile(ctx, t, path, only, today, false, func(r *Row) error {
+		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if fe != nil {
+		return nil, nil, fe
+	}
+	info.Format, info.Encoding = format, enc
+	return info, rows, nil
+}

@@ -1,0 +1,351 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Limits that keep a hostile or broken file from exhausting the machine.
+const (
+	MaxFileBytes     = 1 << 30 // 1 GiB on disk
+	MaxUnzippedBytes = 1 << 30 // a workbook may inflate to 1 GiB at most
+	maxZipEntries    = 10000
+	maxZipRatio      = 1000 // a part inflating over 1000× is a zip bomb
+	unzipXMLInMemory = 64 << 20
+)
+
+// table is a file opened for reading: one or more sheets of text cells.
+type table interface {
+	Sheets() []string
+	// Rows calls fn for every row of a sheet in order, with its number as a
+	// spreadsheet shows it (1-based; for Parquet the record number, with the
+	// header as row 0). Blank rows are passed too; the caller skips them.
+	Rows(sheet string, fn func(rowNo int, cells []string) error) error
+	Close() error
+}
+
+// sniff says which format the bytes are, by content rather than by name.
+func sniff(path string, data []byte) (string, *FileError) {
+	switch {
+	case len(data) == 0:
+		return "", fileErr(path, "empty", "文件为空", "the file is empty")
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
+		return "xlsx", nil
+	case bytes.HasPrefix(data, []byte("PAR1")):
+		return "parquet", nil
+	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return "", fileErr(path, "not_spreadsheet", "这是旧版 .xls 或加密的工作簿，请在 Excel 中另存为 .xlsx（不设密码）后重新报送",
+			"this is an old .xls or a password-protected workbook; save it as .xlsx without a password and send it again")
+	case bytes.HasPrefix(data, []byte("%PDF")):
+		return "", fileErr(path, "not_spreadsheet", "这是 PDF 文件，不是表格，请报送 .xlsx 或 .csv", "this is a PDF, not a spreadsheet; send .xlsx or .csv")
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return "", fileErr(path, "damaged", "文件扩展名是 .xlsx，但内容不是 Excel 工作簿（文件已损坏或改了扩展名），请重新导出后报送",
+			"the name ends in .xlsx but the content is not an Excel workbook (damaged or renamed); export it again and resend")
+	case ".parquet":
+		return "", fileErr(path, "damaged", "文件扩展名是 .parquet，但内容不是 Parquet 文件", "the name ends in .parquet but the content is not Parquet")
+	}
+	return "csv", nil
+}
+
+// ---- CSV -------------------------------------------------------------------
+
+// decodeText finds the encoding of a CSV file and returns its UTF-8 text.
+// x/text decoders never fail, so GB18030 is accepted only when it decodes
+// without replacement characters or control codes; anything else is refused
+// rather than loaded as mojibake.
+func decodeText(path string, data []byte) (string, string, *FileError) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		data = data[3:]
+		if !utf8.Valid(data) {
+			return "", "", badEncoding(path)
+		}
+		return string(data), "utf-8-bom", checkControl(path, string(data))
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		// Excel's "Unicode text" export.
+		enc, name := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le"
+		if data[0] == 0xFE {
+			enc, name = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be"
+		}
+		out, err := enc.NewDecoder().Bytes(data)
+		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+			return "", "", badEncoding(path)
+		}
+		return string(out), name, checkControl(path, string(out))
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", "", fileErr(path, "not_spreadsheet", "文件含有二进制内容，不是表格或文本文件", "the file holds binary data; it is neither a spreadsheet nor a text file")
+	}
+	if utf8.Valid(data) {
+		return string(data), "utf-8", checkControl(path, string(data))
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+		return "", "", badEncoding(path)
+	}
+	return string(out), "gb18030", checkControl(path, string(out))
+}
+
+func badEncoding(path string) *FileError {
+	return fileErr(path, "encoding", "无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030），请用 Excel 另存为“CSV UTF-8”或 .xlsx",
+		"unknown text encoding (neither UTF-8 nor GBK/GB18030); save it from Excel as \"CSV UTF-8\" or .xlsx")
+}
+
+func checkControl(path, s string) *FileError {
+	for i, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7F {
+			return fileErr(path, "not_spreadsheet", "文件含有控制字符，不是有效的文本表格",
+				"the file holds control characters (byte offset %d); it is not a text table", i)
+		}
+	}
+	return nil
+}
+
+type csvTable struct {
+	text  string
+	comma rune
+}
+
+// sniffComma picks the separator of the first non-blank line: comma, tab or
+// semicolon, whichever occurs most outside quotes.
+func sniffComma(text string) rune {
+	for _, line := range strings.SplitN(text, "\n", 10) {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		counts := map[rune]int{}
+		inQuote := false
+		for _, r := range line {
+			if r == '"' {
+				inQuote = !inQuote
+			} else if !inQuote && (r == ',' || r == '\t' || r == ';') {
+				counts[r]++
+			}
+		}
+		best := ','
+		for _, r := range []rune{'\t', ';'} {
+			if counts[r] > counts[best] {
+				best = r
+			}
+		}
+		return best
+	}
+	return ','
+}
+
+func (t *csvTable) Sheets() []string { return []string{""} }
+func (t *csvTable) Close() error     { return nil }
+
+func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
+	r := csv.NewReader(strings.NewReader(t.text))
+	r.Comma = t.comma
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = true
+	for n := 1; ; n++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(n, rec); err != nil {
+			return err
+		}
+	}
+}
+
+// ---- XLSX ------------------------------------------------------------------
+
+// checkZip refuses archives that would inflate beyond the limits before
+// excelize sees them (excelize inflates a zip bomb happily).
+func checkZip(path string, data []byte) *FileError {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fileErr(path, "damaged", "工作簿已损坏或不完整（可能未传完），请重新保存后报送",
+			"the workbook is damaged or truncated (%v); save it again and resend", err)
+	}
+	if len(zr.File) > maxZipEntries {
+		return fileErr(path, "zip_bomb", "工作簿内部文件过多，疑似恶意文件，已整体拒收", "the workbook has %d parts; refused as a possible zip bomb", len(zr.File))
+	}
+	var total uint64
+	hasWorkbook := false
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > maxZipRatio && f.UncompressedSize64 > 10<<20 {
+			return fileErr(path, "zip_bomb", "工作簿解压比例异常，疑似压缩炸弹，已整体拒收",
+				"part %s inflates %d×; refused as a possible zip bomb", f.Name, f.UncompressedSize64/f.CompressedSize64)
+		}
+		if strings.EqualFold(f.Name, "xl/workbook.xml") {
+			hasWorkbook = true
+		}
+	}
+	if total > MaxUnzippedBytes {
+		return fileErr(path, "zip_bomb", "工作簿解压后超过 1 GiB，疑似压缩炸弹，已整体拒收",
+			"the workbook inflates to %d bytes (limit 1 GiB); refused as a possible zip bomb", total)
+	}
+	if !hasWorkbook {
+		return fileErr(path, "not_spreadsheet", "这是压缩包或 Word 等文件，不是 Excel 工作簿", "this is a zip archive or another Office document, not an Excel workbook")
+	}
+	return nil
+}
+
+type xlsxTable struct {
+	f *excelize.File
+}
+
+var rawCells = excelize.Options{RawCellValue: true}
+
+func openXLSX(path string, data []byte) (table, *FileError) {
+	if fe := checkZip(path, data); fe != nil {
+		return nil, fe
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    MaxUnzippedBytes,
+		UnzipXMLSizeLimit: unzipXMLInMemory,
+	})
+	if err != nil {
+		return nil, fileErr(path, "damaged", "无法打开工作簿（文件损坏或格式不对），请重新保存为 .xlsx 后报送",
+			"cannot open the workbook (%v); save it again as .xlsx and resend", err)
+	}
+	return &xlsxTable{f: f}, nil
+}
+
+func (t *xlsxTable) Sheets() []string { return t.f.GetSheetList() }
+func (t *xlsxTable) Close() error     { return t.f.Close() }
+
+func (t *xlsxTable) Rows(sheet string, fn func(int, []string) error) error {
+	rows, err := t.f.Rows(sheet)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	// excelize's iterator yields a (blank) row for every row number, so
+	// counting Next calls gives the row number Excel shows.
+	for n := 1; rows.Next(); n++ {
+		cells, err := rows.Columns(rawCells)
+		if err != nil {
+			return err
+		}
+		if err := fn(n, cells); err != nil {
+			return err
+		}
+	}
+	return rows.Error()
+}
+
+// ---- Parquet ---------------------------------------------------------------
+
+// parquetTable reads through DuckDB's own reader, every column cast to text
+// so that one validation path serves all formats.
+type parquetTable struct {
+	ctx  context.Context
+	db   *sql.DB
+	path string
+	cols []string
+}
+
+func openParquet(ctx context.Context, db *sql.DB, path string) (table, *FileError) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM read_parquet(?) LIMIT 0", path)
+	if err != nil {
+		return nil, fileErr(path, "damaged", "Parquet 文件已损坏或无法读取", "cannot read the Parquet file: %v", trimDuck(err))
+	}
+	cols, err := rows.Columns()
+	rows.Close()
+	if err != nil {
+		return nil, fileErr(path, "damaged", "Parquet 文件已损坏或无法读取", "cannot read the Parquet file: %v", trimDuck(err))
+	}
+	return &parquetTable{ctx: ctx, db: db, path: path, cols: cols}, nil
+}
+
+func trimDuck(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "\n"); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (t *parquetTable) Sheets() []string { return []string{""} }
+func (t *parquetTable) Close() error     { return nil }
+
+func (t *parquetTable) Rows(_ string, fn func(int, []string) error) error {
+	if err := fn(0, t.cols); err != nil {
+		return err
+	}
+	rows, err := t.db.QueryContext(t.ctx, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", t.path)
+	if err != nil {
+		return fmt.Errorf("read parquet: %s", trimDuck(err))
+	}
+	defer rows.Close()
+	vals := make([]sql.NullString, len(t.cols))
+	ptrs := make([]any, len(t.cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	cells := make([]string, len(t.cols))
+	for n := 1; rows.Next(); n++ {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			cells[i] = v.String
+		}
+		if err := fn(n, cells); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// open turns bytes into a table, or a whole-file rejection.
+func open(ctx context.Context, db *sql.DB, path string, data []byte) (table, string, string, *FileError) {
+	format, fe := sniff(path, data)
+	if fe != nil {
+		return nil, "", "", fe
+	}
+	switch format {
+	case "xlsx":
+		t, fe := openXLSX(path, data)
+		return t, format, "", fe
+	case "parquet":
+		t, fe := openParquet(ctx, db, path)
+		return t, format, "", fe
+	}
+	text, enc, fe := decodeText(path, data)
+	if fe != nil {
+		return nil, "", "", fe
+	}
+	return &csvTable{text: text, comma: sniffComma(text)}, format, enc, nil
+}
+
+// inputExt reports whether a file found while walking a folder is an input.
+func inputExt(name string) bool {
+	base := filepath.Base(name)
+	if strings.HasPrefix(base, ".") || strings.HasPrefix(base, "~$") {
+		return false // hidden files and Excel's lock files
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet":
+		return true
+	}
+	return false
+}
+
+var errStop = errors.New("stop")

@@ -1,0 +1,257 @@
+package ingest
+
+import (
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/incubeval/incubeval/pipeline/uscc"
+)
+
+// Row is one data row read from a file: its typed values (one per spec
+// column, nil when blank and optional) and what is wrong with it.
+type Row struct {
+	Sheet    string
+	RowNo    int
+	Vals     []driver.Value
+	Errors   []Issue
+	Warnings []Issue
+}
+
+// Rejected reports whether the row has an error.
+func (r *Row) Rejected() bool { return len(r.Errors) > 0 }
+
+// validator checks rows against one layout; today anchors the "not in the
+// future" rules.
+type validator struct {
+	layout *Layout
+	today  time.Time
+	enums  []map[string]string
+}
+
+func newValidator(l *Layout, today time.Time) *validator {
+	v := &validator{layout: l, today: today, enums: make([]map[string]string, len(l.Spec.Columns))}
+	for i, c := range l.Spec.Columns {
+		if c.Type == tEnum {
+			v.enums[i] = enumLookup(c.Enum)
+		}
+	}
+	return v
+}
+
+func (v *validator) add(r *Row, c *Column, raw, rule, zh, en string) {
+	name := ""
+	if c != nil {
+		name = c.Name
+		zh = c.Label() + "：" + zh
+		en = c.Name + ": " + en
+	}
+	r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: name, Raw: raw,
+		Rule: rule, Severity: "error", ZH: zh, EN: en})
+}
+
+// row validates one non-blank row.
+func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
+	spec := v.layout.Spec
+	r := &Row{Sheet: sheet, RowNo: rowNo, Vals: make([]driver.Value, len(spec.Columns))}
+	for i := range spec.Columns {
+		c := &spec.Columns[i]
+		raw := ""
+		if ci := v.layout.Cells[i]; ci >= 0 && ci < len(cells) {
+			raw = strings.TrimSpace(cells[ci])
+		}
+		if raw == "" {
+			if c.Required {
+				v.add(r, c, raw, "required", "不能为空（没有发生请填 0）", "required; enter 0 if there were none")
+			}
+			continue
+		}
+		r.Vals[i] = v.cell(r, c, i, raw)
+	}
+	v.crossChecks(r)
+	return r
+}
+
+const maxInt32 = math.MaxInt32
+
+// cell parses one non-blank cell, recording an issue and returning nil when
+// the text is not a valid value.
+func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
+	switch c.Type {
+	case tText:
+		if c.Name == "carrier_id" {
+			return strings.Join(strings.Fields(fold(raw)), "")
+		}
+		return normText(raw)
+	case tUSCC:
+		code := uscc.Normalize(fold(raw))
+		if err := uscc.Validate(code); err != nil {
+			var ue *uscc.Error
+			errors.As(err, &ue)
+			v.add(r, c, raw, ue.Rule, "统一社会信用代码无效（"+usccZH(ue.Rule)+"），请核对营业执照", err.Error())
+			return nil
+		}
+		return code
+	case tEnum:
+		code, ok := v.enums[i][headerKey(raw)]
+		if !ok {
+			zh, en := enumChoices(c.Enum)
+			v.add(r, c, raw, "enum", fmt.Sprintf("「%s」不是可选值，应为：%s", raw, zh), fmt.Sprintf("%q is not one of %s", raw, en))
+			return nil
+		}
+		return code
+	case tInt:
+		n, ok := parseInt(raw)
+		switch {
+		case !ok:
+			v.add(r, c, raw, "integer", fmt.Sprintf("「%s」不是整数", raw), fmt.Sprintf("%q is not a whole number", raw))
+		case n < 0:
+			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", raw))
+		case n > maxInt32:
+			v.add(r, c, raw, "too_large", "数值过大，请核对", fmt.Sprintf("%s is implausibly large", raw))
+		default:
+			return int32(n)
+		}
+		return nil
+	case tNumber, tMoney:
+		f, ok := parseNumber(raw)
+		switch {
+		case !ok:
+			v.add(r, c, raw, "number", fmt.Sprintf("「%s」不是数字", raw), fmt.Sprintf("%q is not a number", raw))
+		case f < 0:
+			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", raw))
+		default:
+			if c.Type == tMoney {
+				// Round to 0.01 yuan so that unit conversion leaves no float dust.
+				return math.Round(f*v.layout.Factors[i]*1e6) / 1e6
+			}
+			return f
+		}
+		return nil
+	case tDate:
+		d, ok := parseDate(raw)
+		if !ok {
+			v.add(r, c, raw, "date", fmt.Sprintf("「%s」不是有效日期，请写成 2025-03-31", raw), fmt.Sprintf("%q is not a valid date; write it as 2025-03-31", raw))
+			return nil
+		}
+		return d
+	case tBool:
+		b, ok := parseBool(raw)
+		if !ok {
+			v.add(r, c, raw, "bool", fmt.Sprintf("「%s」应填“是”或“否”", raw), fmt.Sprintf("%q should be yes/no (是/否)", raw))
+			return nil
+		}
+		return b
+	case tYear:
+		y, ok := parseYear(raw)
+		if !ok {
+			v.add(r, c, raw, "year", fmt.Sprintf("「%s」不是年份", raw), fmt.Sprintf("%q is not a year", raw))
+			return nil
+		}
+		maxYear := v.today.Year()
+		if v.layout.Spec.Kind == Deferrals {
+			maxYear++ // a deferral may be approved ahead of its year
+		}
+		if y < 2000 || y > maxYear {
+			v.add(r, c, raw, "year_range", fmt.Sprintf("年度应在 2000 至 %d 之间", maxYear), fmt.Sprintf("year must be 2000 to %d", maxYear))
+			return nil
+		}
+		return int32(y)
+	case tQuarter:
+		q, ok := parseQuarter(raw)
+		if !ok || q < 1 || q > 4 {
+			v.add(r, c, raw, "quarter", fmt.Sprintf("「%s」不是季度，应为 1–4、Q1–Q4 或 第一季度–第四季度", raw), fmt.Sprintf("%q is not a quarter (1–4, Q1–Q4)", raw))
+			return nil
+		}
+		return int32(q)
+	case tRatio:
+		f, ok := parseRatio(raw)
+		switch {
+		case !ok:
+			v.add(r, c, raw, "ratio", fmt.Sprintf("「%s」不是比例，请写 0.85 或 85%%", raw), fmt.Sprintf("%q is not a ratio; write 0.85 or 85%%", raw))
+		case f < 0 || f > 1:
+			v.add(r, c, raw, "ratio_range", "比例应在 0 至 1（0%–100%）之间", fmt.Sprintf("%s is outside 0–1 (0%%–100%%)", raw))
+		default:
+			return f
+		}
+		return nil
+	}
+	panic("unhandled column type")
+}
+
+func usccZH(rule string) string {
+	switch rule {
+	case "uscc_length":
+		return "应为 18 位"
+	case "uscc_char":
+		return "含有不允许的字符"
+	case "uscc_org_check":
+		return "组织机构代码校验位错误"
+	default:
+		return "校验码错误"
+	}
+}
+
+func quarterEnd(y, q int) time.Time {
+	return time.Date(y, time.Month(q*3)+1, 0, 0, 0, 0, 0, time.UTC)
+}
+
+func dateStr(t time.Time) string { return t.Format("2006-01-02") }
+
+// crossChecks are the rules between fields; each runs when the cells it
+// needs parsed, so that a clerk sees every problem of a row at once.
+func (v *validator) crossChecks(r *Row) {
+	spec := v.layout.Spec
+	get := func(name string) driver.Value { return r.Vals[spec.colIndex(name)] }
+	col := func(name string) *Column { return &spec.Columns[spec.colIndex(name)] }
+	notFuture := func(name string) {
+		if d, ok := get(name).(time.Time); ok && d.After(v.today) {
+			v.add(r, col(name), dateStr(d), "date_future", "日期晚于今天（"+dateStr(v.today)+"）", "date is after today ("+dateStr(v.today)+")")
+		}
+	}
+	switch spec.Kind {
+	case Registry:
+		notFuture("recognized_on")
+		notFuture("founded_on")
+		a, okA := get("area_m2").(float64)
+		s, okS := get("service_area_m2").(float64)
+		if okA && okS && s > a {
+			v.add(r, col("service_area_m2"), fmtNum(s), "service_area_gt_area",
+				fmt.Sprintf("办公及公共服务面积（%s）不能大于场地面积（%s）", fmtNum(s), fmtNum(a)),
+				fmt.Sprintf("service area %s exceeds the total area %s", fmtNum(s), fmtNum(a)))
+		}
+	case Quarterly:
+		y, okY := get("year").(int32)
+		q, okQ := get("quarter").(int32)
+		sub, okS := get("submitted_on").(time.Time)
+		if okS && sub.After(v.today) {
+			notFuture("submitted_on")
+		} else if okY && okQ {
+			start := time.Date(int(y), time.Month(q*3-2), 1, 0, 0, 0, 0, time.UTC)
+			end := quarterEnd(int(y), int(q))
+			label := fmt.Sprintf("%d年第%d季度", y, q)
+			if start.After(v.today) {
+				v.add(r, col("quarter"), strconv.Itoa(int(q)), "quarter_future", label+"尚未开始，不能报送", fmt.Sprintf("%dQ%d has not begun yet", y, q))
+			} else if okS && sub.Before(end) {
+				v.add(r, col("submitted_on"), dateStr(sub), "submitted_before_quarter_end",
+					fmt.Sprintf("报送日期早于%s结束日（%s）", label, dateStr(end)),
+					fmt.Sprintf("submitted %s, before %dQ%d ended on %s", dateStr(sub), y, q, dateStr(end)))
+			}
+		}
+		inc, okI := get("incubating").(int32)
+		fil, okF := get("filed").(int32)
+		if okI && okF && fil > inc {
+			v.add(r, col("filed"), strconv.Itoa(int(fil)), "filed_gt_incubating",
+				fmt.Sprintf("已备案在孵企业数（%d）不能大于在孵企业(团队)数（%d）", fil, inc),
+				fmt.Sprintf("filed (%d) exceeds incubating (%d)", fil, inc))
+		}
+	case Incidents:
+		notFuture("occurred_on")
+	}
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,0 +1,205 @@
+// Package reports turns query results into workbooks for people. It never
+// computes a rule: every number comes from a view.
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// rejectColumns of the rejects workbook: Chinese first, English beneath.
+var rejectColumns = []struct {
+	zh, en string
+	width  float64
+}{
+	{"文件", "File", 28},
+	{"工作表", "Sheet", 12},
+	{"行号", "Row", 7},
+	{"列", "Column", 16},
+	{"原值", "Value", 18},
+	{"规则", "Rule", 22},
+	{"问题及修改方法", "Problem and how to fix it (Chinese)", 60},
+	{"Problem and how to fix it", "(English)", 60},
+}
+
+// WriteRejects writes the rejected rows of one ingest batch to path as a
+// workbook to send back to the submitter, and returns how many issues it holds.
+func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (int, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT file_name, coalesce(sheet, ''), row_no, coalesce(column_name, ''), coalesce(raw_value, ''),
+		       rule, message_zh, message_en
+		FROM rejects WHERE batch_id = ?
+		ORDER BY ingest_id, sheet NULLS FIRST, row_no, column_name NULLS FIRST, rule`, batchID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "退回清单"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return 0, err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return 0, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return 0, err
+	}
+	for i, c := range rejectColumns {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return 0, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
+		return 0, err
+	}
+	title := fmt.Sprintf("数据退回清单 Rejected rows — 批次 batch %d", batchID)
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
+		return 0, err
+	}
+	note := "以下行未被接收，请按“问题及修改方法”更正后重新报送整份文件。 These rows were not accepted: correct them as described and resend the whole file."
+	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: note}}); err != nil {
+		return 0, err
+	}
+	hdr := make([]any, len(rejectColumns))
+	for i, c := range rejectColumns {
+		hdr[i] = excelize.Cell{StyleID: st.header, Value: c.zh + "\n" + c.en}
+	}
+	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: 32}); err != nil {
+		return 0, err
+	}
+	n := 0
+	for rows.Next() {
+		var file, sh, col, raw, rule, zh, en string
+		var rowNo int
+		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en); err != nil {
+			return 0, err
+		}
+		n++
+		cell, _ := excelize.CoordinatesToCellName(1, n+3)
+		vals := []any{file, sh, rowNo, col, raw, rule, zh, en}
+		for i, v := range vals {
+			vals[i] = excelize.Cell{StyleID: st.body, Value: v}
+		}
+		if err := sw.SetRow(cell, vals); err != nil {
+			return 0, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		cell := excelize.Cell{StyleID: st.body, Value: "本批次没有被退回的行 No rows were rejected in this batch"}
+		if err := sw.SetRow("A4", []any{cell}); err != nil {
+			return 0, err
+		}
+	}
+	if err := sw.MergeCell("A2", "H2"); err != nil {
+		return 0, err
+	}
+	if err := sw.Flush(); err != nil {
+		return 0, err
+	}
+	last := n + 3
+	if n == 0 {
+		last = 4
+	}
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:H%d", last), nil); err != nil {
+		return 0, err
+	}
+	if err := printSetup(f, sheet, "$3:$3"); err != nil {
+		return 0, err
+	}
+	setProps(f, "数据退回清单 Rejected rows")
+	return n, saveAtomic(f, path)
+}
+
+type styles struct{ title, note, header, body int }
+
+func newStyles(f *excelize.File) (*styles, error) {
+	var s styles
+	var err error
+	font := func(size float64, bold bool) *excelize.Font {
+		return &excelize.Font{Family: "SimSun", Size: size, Bold: bold}
+	}
+	border := []excelize.Border{
+		{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
+	}
+	if s.title, err = f.NewStyle(&excelize.Style{Font: font(14, true)}); err != nil {
+		return nil, err
+	}
+	if s.note, err = f.NewStyle(&excelize.Style{Font: font(10, false), Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+		return nil, err
+	}
+	if s.header, err = f.NewStyle(&excelize.Style{Font: font(10, true), Border: border,
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{WrapText: true, Horizontal: "center", Vertical: "center"}}); err != nil {
+		return nil, err
+	}
+	if s.body, err = f.NewStyle(&excelize.Style{Font: font(10, false), Border: border,
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// printSetup: A4 landscape, fit to one page wide, the header rows repeated,
+// page numbers in the footer.
+func printSetup(f *excelize.File, sheet, repeatRows string) error {
+	orient, size, fitW, fitH := "landscape", 9, 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &size, FitToWidth: &fitW, FitToHeight: &fitH}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!" + repeatRows, Scope: sheet}); err != nil {
+		return err
+	}
+	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页 / 共 &N 页  Page &P of &N"})
+}
+
+// setProps fixes the document properties so that the same data gives the
+// same workbook (excelize would otherwise stamp the wall clock).
+func setProps(f *excelize.File, title string) {
+	_ = f.SetDocProps(&excelize.DocProperties{
+		Title: title, Creator: "incubeval", LastModifiedBy: "incubeval",
+		Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z",
+	})
+}
+
+// saveAtomic writes to a temporary file beside path and renames it.
+func saveAtomic(f *excelize.File, path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := f.Write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

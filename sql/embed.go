@@ -1,0 +1,46 @@
+// Package sqlfiles embeds the project's SQL: schema migrations, applied in
+// name order, and the analyst views, re-created whenever their text changes.
+// The files are meant to be read by people as much as run by code.
+package sqlfiles
+
+import (
+	"embed"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+//go:embed migrations/*.sql views/*.sql
+var files embed.FS
+
+// File is one embedded SQL file.
+type File struct {
+	Name string // base name, e.g. 0001_init.sql
+	Text string
+}
+
+// Migrations returns the schema migrations in the order they are applied.
+func Migrations() []File { return dir("migrations") }
+
+// Views returns the view definitions in the order they are created.
+func Views() []File { return dir("views") }
+
+func dir(name string) []File {
+	entries, err := fs.ReadDir(files, name)
+	if err != nil {
+		panic(err) // embedded at build time; cannot fail at run time
+	}
+	var out []File
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		b, err := files.ReadFile(name + "/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, File{Name: e.Name(), Text: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -1,0 +1,62 @@
+-- Input views: English column names of SPEC §3, English enum codes, money in
+-- 万元 (10,000 yuan), ratios 0–1. Source columns (ingest_id, sheet, row_no)
+-- trace every value back to the file and row it came from.
+
+-- name: carriers :view
+-- The registry as it stands: the latest row for each carrier_id.
+CREATE OR REPLACE VIEW carriers AS
+SELECT carrier_id, name, operator_uscc, operator_name, district, kind, track,
+       level, recognized_on, founded_on, area_m2, service_area_m2,
+       workstations, lease_end, staff, virtual, ingest_id, sheet, row_no
+FROM store.registry
+QUALIFY row_number() OVER (PARTITION BY carrier_id ORDER BY ingest_id DESC, row_no DESC) = 1;
+
+-- name: carrier_history :view
+-- Every registry row ever loaded, oldest first per carrier.
+CREATE OR REPLACE VIEW carrier_history AS
+SELECT r.*, row_number() OVER (PARTITION BY carrier_id ORDER BY ingest_id, row_no) AS version
+FROM store.registry r;
+
+-- name: quarterly_report_revisions :view
+-- Every quarterly row accepted, with its revision number and whether it wins.
+-- The winner of a carrier's quarter is the latest submitted_on; on equal
+-- dates, the one ingested last (SPEC §3.2).
+CREATE OR REPLACE VIEW quarterly_report_revisions AS
+SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
+       q.incubating, q.filed, q.new_entrants, q.graduated, q.exited,
+       q.trainings, q.trainees, q.events, q.jobs,
+       CAST(q.revenue AS DECIMAL(18,6)) AS revenue,
+       q.ip_granted,
+       CAST(q.financing AS DECIMAL(18,6)) AS financing,
+       q.financed, q.utilization,
+       -- due 15 days after the quarter ends; on or before is on time
+       CAST(make_date(q.year, q.quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE) AS due_on,
+       row_number() OVER (PARTITION BY q.carrier_id, q.year, q.quarter
+                          ORDER BY q.submitted_on, q.ingest_id, q.row_no) AS revision,
+       row_number() OVER (PARTITION BY q.carrier_id, q.year, q.quarter
+                          ORDER BY q.submitted_on DESC, q.ingest_id DESC, q.row_no DESC) = 1 AS is_winning,
+       q.ingest_id, q.sheet, q.row_no
+FROM store.quarterly q;
+
+-- name: quarterly_reports :view
+-- One row per carrier and quarter: the winning revision, with timeliness.
+CREATE OR REPLACE VIEW quarterly_reports AS
+SELECT carrier_id, year, quarter, submitted_on,
+       incubating, filed, new_entrants, graduated, exited,
+       trainings, trainees, events, jobs, revenue, ip_granted,
+       financing, financed, utilization,
+       due_on, submitted_on <= due_on AS on_time,
+       greatest(0, date_diff('day', due_on, submitted_on)) AS days_late,
+       revision AS revisions, ingest_id, sheet, row_no
+FROM quarterly_report_revisions
+WHERE is_winning;
+
+-- name: incidents :view
+CREATE OR REPLACE VIEW incidents AS
+SELECT carrier_id, occurred_on, type, note, ingest_id, sheet, row_no
+FROM store.incidents;
+
+-- name: deferrals :view
+CREATE OR REPLACE VIEW deferrals AS
+SELECT carrier_id, year, reason, ingest_id, sheet, row_no
+FROM store.deferrals;
