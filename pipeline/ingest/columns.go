@@ -56,7 +56,7 @@ type Column struct {
 	ZH       string   // Chinese header as printed in templates
 	Aliases  []string // further header spellings
 	Type     colType
-	Required bool     // the cell may not be blank
+	Required bool // the cell may not be blank
 	Enum     []enumValue
 }
 
