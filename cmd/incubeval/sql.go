@@ -6,13 +6,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
-	"strconv"
-	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/marcboeker/go-duckdb"
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -102,7 +98,7 @@ func query(ctx context.Context, db *sql.DB, q, format string, out io.Writer) err
 			return err
 		}
 		for i, v := range vals {
-			cells[i] = cellText(v)
+			cells[i] = store.Text(v)
 		}
 		if cw != nil {
 			if err := cw.Write(cells); err != nil {
@@ -129,55 +125,3 @@ func query(ctx context.Context, db *sql.DB, q, format string, out io.Writer) err
 	return nil
 }
 
-// cellText renders a value the way an analyst expects to read it.
-func cellText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format("2006-01-02")
-		}
-		return x.Format("2006-01-02 15:04:05")
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32)
-	case duckdb.Decimal:
-		return decimalText(x)
-	case *big.Int:
-		return x.String()
-	case bool:
-		return strconv.FormatBool(x)
-	default:
-		return fmt.Sprint(x)
-	}
-}
-
-// decimalText prints a DECIMAL without trailing zeros (1.500000 → 1.5).
-func decimalText(d duckdb.Decimal) string {
-	s := d.Value.String()
-	neg := len(s) > 0 && s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	scale := int(d.Scale)
-	for len(s) <= scale {
-		s = "0" + s
-	}
-	intPart, frac := s[:len(s)-scale], s[len(s)-scale:]
-	for len(frac) > 0 && frac[len(frac)-1] == '0' {
-		frac = frac[:len(frac)-1]
-	}
-	if frac != "" {
-		intPart += "." + frac
-	}
-	if neg {
-		intPart = "-" + intPart
-	}
-	return intPart
-}

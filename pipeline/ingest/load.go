@@ -374,10 +374,12 @@ func (e *engine) write(ctx context.Context, preps []*prepared) error {
 		if p.err != nil {
 			return p.err
 		}
-		if e.settleEarly(p) {
+		if e.settledEarly(p) {
+			// Report it after the files before it, in load order.
 			if err := flush(); err != nil {
 				return err
 			}
+			e.settle(e.earlyResult(p))
 			continue
 		}
 		if p.streamed {
@@ -400,22 +402,29 @@ func (e *engine) write(ctx context.Context, preps []*prepared) error {
 	return flush()
 }
 
-// settleEarly reports rejected and duplicate files without touching the database.
-func (e *engine) settleEarly(p *prepared) bool {
+// settledEarly reports whether a file is rejected whole or a duplicate, so
+// that it never reaches the database; other files are marked as seen.
+func (e *engine) settledEarly(p *prepared) bool {
+	if p.fe != nil {
+		return true
+	}
+	if _, ok := e.seen[p.sha]; ok || e.batchSeen[p.sha] {
+		return true
+	}
+	e.batchSeen[p.sha] = true
+	return false
+}
+
+func (e *engine) earlyResult(p *prepared) FileResult {
 	if p.fe != nil {
 		fr := FileResult{Path: p.path, SHA256: p.sha, Status: StatusRejected, Err: p.fe}
 		if p.info != nil {
 			fr.Kind, fr.Format, fr.Encoding = p.info.Kind, p.info.Format, p.info.Encoding
 		}
-		e.settle(fr)
-		return true
+		return fr
 	}
-	if pr, ok := e.seen[p.sha]; ok || e.batchSeen[p.sha] {
-		e.settle(FileResult{Path: p.path, SHA256: p.sha, Status: StatusDuplicate, DuplicateOf: pr.id, DuplicateAt: pr.at})
-		return true
-	}
-	e.batchSeen[p.sha] = true
-	return false
+	pr := e.seen[p.sha] // the earlier file of this batch is loaded by now
+	return FileResult{Path: p.path, SHA256: p.sha, Status: StatusDuplicate, DuplicateOf: pr.id, DuplicateAt: pr.at}
 }
 
 func (e *engine) settle(fr FileResult) {
@@ -494,7 +503,7 @@ func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
 	}
 	e.nextID += int64(len(group))
 	for i, r := range results {
-		e.seen[group[i].sha] = prior{id: r.IngestID}
+		e.seen[group[i].sha] = prior{id: r.IngestID, at: store.Now()}
 		group[i].data, group[i].rows = nil, nil
 		e.settle(r)
 	}

@@ -23,7 +23,7 @@ const (
 	MaxFileBytes     = 1 << 30 // 1 GiB on disk
 	MaxUnzippedBytes = 1 << 30 // a workbook may inflate to 1 GiB at most
 	maxZipEntries    = 10000
-	maxZipRatio      = 1000 // a part inflating over 1000× is a zip bomb
+	maxZipRatio      = 200 // a part of over 10 MiB inflating over 200× is a zip bomb (sheet XML compresses ~10–30×)
 	unzipXMLInMemory = 64 << 20
 )
 

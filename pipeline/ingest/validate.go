@@ -58,6 +58,12 @@ func (v *validator) add(r *Row, c *Column, raw, rule, zh, en string) {
 func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 	spec := v.layout.Spec
 	r := &Row{Sheet: sheet, RowNo: rowNo, Vals: make([]driver.Value, len(spec.Columns))}
+	if ci := v.layout.Cells[0]; ci >= 0 && ci < len(cells) && summaryLabels[headerKey(cells[ci])] {
+		// Forms often end with a totals row; one message says what it is.
+		v.add(r, nil, strings.TrimSpace(cells[ci]), "summary_row", "合计/小计行不是载体数据，未导入（可删除该行）",
+			"a totals row is not a carrier's data; not loaded (you may delete it)")
+		return r
+	}
 	for i := range spec.Columns {
 		c := &spec.Columns[i]
 		raw := ""
@@ -66,7 +72,12 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 		}
 		if raw == "" {
 			if c.Required {
-				v.add(r, c, raw, "required", "不能为空（没有发生请填 0）", "required; enter 0 if there were none")
+				switch c.Type {
+				case tInt, tNumber, tMoney:
+					v.add(r, c, raw, "required", "不能为空（没有发生请填 0）", "required; enter 0 if there were none")
+				default:
+					v.add(r, c, raw, "required", "不能为空", "required")
+				}
 			}
 			continue
 		}
@@ -77,6 +88,9 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 }
 
 const maxInt32 = math.MaxInt32
+
+// summaryLabels mark a totals row in the carrier_id column.
+var summaryLabels = map[string]bool{"合计": true, "总计": true, "小计": true, "total": true, "sum": true, "合计:": true}
 
 // cell parses one non-blank cell, recording an issue and returning nil when
 // the text is not a valid value.
@@ -176,7 +190,7 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 		case f < 0 || f > 1:
 			v.add(r, c, raw, "ratio_range", "比例应在 0 至 1（0%–100%）之间", fmt.Sprintf("%s is outside 0–1 (0%%–100%%)", raw))
 		default:
-			return f
+			return math.Round(f*1e6) / 1e6 // 85% is 0.85, not 0.8500000000000001
 		}
 		return nil
 	}
@@ -231,11 +245,13 @@ func (v *validator) crossChecks(r *Row) {
 		if okS && sub.After(v.today) {
 			notFuture("submitted_on")
 		} else if okY && okQ {
-			start := time.Date(int(y), time.Month(q*3-2), 1, 0, 0, 0, 0, time.UTC)
+			// A quarter can be reported once it has ended.
 			end := quarterEnd(int(y), int(q))
 			label := fmt.Sprintf("%d年第%d季度", y, q)
-			if start.After(v.today) {
-				v.add(r, col("quarter"), strconv.Itoa(int(q)), "quarter_future", label+"尚未开始，不能报送", fmt.Sprintf("%dQ%d has not begun yet", y, q))
+			if end.After(v.today) {
+				v.add(r, col("quarter"), strconv.Itoa(int(q)), "quarter_future",
+					fmt.Sprintf("%s尚未结束（%s 结束），不能报送", label, dateStr(end)),
+					fmt.Sprintf("%dQ%d has not ended yet (ends %s)", y, q, dateStr(end)))
 			} else if okS && sub.Before(end) {
 				v.add(r, col("submitted_on"), dateStr(sub), "submitted_before_quarter_end",
 					fmt.Sprintf("报送日期早于%s结束日（%s）", label, dateStr(end)),
