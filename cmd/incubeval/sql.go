@@ -124,4 +124,3 @@ func query(ctx context.Context, db *sql.DB, q, format string, out io.Writer) err
 	fmt.Fprintf(out, "(%d rows)\n", n)
 	return nil
 }
-

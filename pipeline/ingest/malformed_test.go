@@ -112,4 +112,3 @@ func TestMalformedFileRejectedWhole(t *testing.T) {
 		})
 	}
 }
-
