@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,6 +30,7 @@ type app struct {
 	stdout, stderr io.Writer
 	dbPath         string
 	failed         bool // set by commands that finish but must exit 1
+	stats          bool // --stats: print wall time and peak memory at exit
 }
 
 // run is the whole command line, callable in-process by tests.
@@ -39,7 +41,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	start := time.Now()
 	err := root.ExecuteContext(ctx)
+	if a.stats {
+		printStats(a, start)
+	}
 	if err == nil {
 		if a.failed {
 			return exitFail
@@ -81,8 +87,10 @@ The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
 		def = store.DefaultPath
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", def, "DuckDB database file (env INCUBEVAL_DB)")
+	root.PersistentFlags().BoolVar(&a.stats, "stats", false, "print wall time and peak memory when done")
+	_ = root.PersistentFlags().MarkHidden("stats")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand())
+	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -70,6 +70,9 @@ type Result struct {
 	BatchID int64
 	Files   []FileResult // in load order
 	Skipped []string     // files in folders that are not inputs (by extension)
+	// Phases: wall time spent reading and validating in parallel, copying
+	// to the archive, loading (append and checks) and committing.
+	Phases struct{ Prepare, Archive, Load, Commit time.Duration }
 }
 
 // Totals adds up the rows of the files loaded.
@@ -144,7 +147,9 @@ func Ingest(ctx context.Context, st *store.Store, paths []string, opts Options) 
 	if err := e.loadState(ctx); err != nil {
 		return nil, err
 	}
+	t0 := time.Now()
 	preps := e.prepareAll(ctx, files)
+	res.Phases.Prepare = time.Since(t0)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -462,6 +467,7 @@ func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
 	first := e.nextID
 	ids := make([]int64, len(group))
 	archives := make([]string, len(group))
+	t0 := time.Now()
 	for i, p := range group {
 		data := p.data
 		if p.streamed {
@@ -476,12 +482,18 @@ func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
 		}
 		ids[i], archives[i] = first+int64(i), rel
 	}
+	e.res.Phases.Archive += time.Since(t0)
 	var results []FileResult
+	t0 = time.Now()
+	var loaded time.Time
 	err := e.st.InTx(ctx, func(conn *sql.Conn) error {
 		var err error
 		results, err = e.loadTx(ctx, conn, group, ids, archives)
+		loaded = time.Now()
 		return err
 	})
+	e.res.Phases.Load += loaded.Sub(t0)
+	e.res.Phases.Commit += time.Since(loaded)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -532,6 +544,7 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 	spec := Specs[group[0].info.Kind]
 	table := strings.TrimPrefix(spec.Table, "store.")
 	rowsRead := make([]int, len(group))
+	track := newTracker(spec)
 	err := conn.Raw(func(dc any) error {
 		rowsApp, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", table)
 		if err != nil {
@@ -542,9 +555,14 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			rowsApp.Close()
 			return fmt.Errorf("appender row_issues: %w", err)
 		}
-		w := &rowWriter{e: e, spec: spec, rows: rowsApp, issues: issueApp, vals: make([]driver.Value, 3+len(spec.Columns))}
+		w := &rowWriter{e: e, spec: spec, rows: rowsApp, issues: issueApp, vals: make([]driver.Value, 3+len(spec.Columns)), track: track}
 		var loadErr error
 		for i, p := range group {
+			if i > 0 {
+				if loadErr = w.finishFile(); loadErr != nil {
+					break
+				}
+			}
 			w.ingestID = ids[i]
 			if p.streamed {
 				loadErr = e.stream(ctx, p, w)
@@ -562,6 +580,9 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 				break
 			}
 		}
+		if loadErr == nil {
+			loadErr = w.finishFile()
+		}
 		errR, errI := rowsApp.Close(), issueApp.Close()
 		return errors.Join(loadErr, errR, errI)
 	})
@@ -569,12 +590,31 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 		return nil, err
 	}
 	lo, hi := ids[0], ids[len(ids)-1]
-	if err := rejectDuplicates(ctx, conn, spec, lo, hi); err != nil {
-		return nil, fmt.Errorf("duplicate check: %w", err)
+	if err := track.deleteDuplicates(ctx, conn); err != nil {
+		return nil, err
 	}
-	if spec.Kind == Quarterly {
-		if err := flagSpikes(ctx, conn, lo, hi); err != nil {
-			return nil, fmt.Errorf("spike check: %w", err)
+	warnings, err := track.spikes(ctx, conn, lo)
+	if err != nil {
+		return nil, err
+	}
+	if len(warnings) > 0 {
+		err := conn.Raw(func(dc any) error {
+			app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", "row_issues")
+			if err != nil {
+				return err
+			}
+			w := &rowWriter{issues: app}
+			for _, id := range ids {
+				w.ingestID = id
+				if err := w.addIssues(warnings[id]); err != nil {
+					app.Close()
+					return err
+				}
+			}
+			return app.Close()
+		})
+		if err != nil {
+			return nil, fmt.Errorf("spike warnings: %w", err)
 		}
 	}
 	counts, err := countRows(ctx, conn, spec, lo, hi)
@@ -684,6 +724,7 @@ func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 // database (known carrier), and their issues.
 type rowWriter struct {
 	e        *engine
+	track    *tracker
 	spec     *Spec
 	rows     *duckdb.Appender
 	issues   *duckdb.Appender
@@ -715,7 +756,13 @@ func (w *rowWriter) add(r *Row) error {
 	if err := w.rows.AppendRow(w.vals...); err != nil {
 		return fmt.Errorf("append row %d: %w", r.RowNo, err)
 	}
+	w.track.accept(w.ingestID, r)
 	return w.addIssues(r.Warnings)
+}
+
+// finishFile settles the in-file duplicates of the file just written.
+func (w *rowWriter) finishFile() error {
+	return w.addIssues(w.track.finishFile())
 }
 
 func (w *rowWriter) addIssues(issues []Issue) error {

@@ -1,0 +1,54 @@
+# incubeval — the two commands a newcomer needs are `make demo` and `make test`.
+GO     ?= go
+BIN    := bin/incubeval
+# The national-scale benchmark inputs (generated, ~200 MB, not committed).
+BENCH  := bench-data
+
+.PHONY: all build demo test fuzz bench bench-go bench-cli vet clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/incubeval
+
+## demo: build, write the embedded sample into demo/, ingest it, say where things are.
+demo: build
+	rm -rf demo
+	./$(BIN) demo --out demo
+
+## test: formatting, vet, and the whole test suite (fuzz seeds included).
+test:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## fuzz: run each fuzz target for a while (FUZZTIME=60s by default).
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzCSVReader -fuzztime $(FUZZTIME) ./pipeline/ingest/
+	$(GO) test -run '^$$' -fuzz FuzzXLSXReader -fuzztime $(FUZZTIME) ./pipeline/ingest/
+	$(GO) test -run '^$$' -fuzz FuzzParseDate -fuzztime $(FUZZTIME) ./pipeline/ingest/
+
+## bench: Go benchmarks, then the built binary on the national-scale data.
+bench: bench-go bench-cli
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./pipeline/...
+
+bench-cli: build
+	@test -f $(BENCH)/history/quarterly.csv || ./$(BIN) bench-data --out $(BENCH)
+	@echo "== national history: 13,000 carriers, 2016Q4–2025Q3, 468,000 rows in one CSV"
+	@rm -f $(BENCH)/history.duckdb* && rm -rf $(BENCH)/archive
+	./$(BIN) --db $(BENCH)/history.duckdb ingest $(BENCH)/history/registry.csv > /dev/null
+	./$(BIN) --stats --db $(BENCH)/history.duckdb ingest $(BENCH)/history/quarterly.csv | tail -1
+	@echo "== one quarter as 13,000 single-carrier XLSX files"
+	@rm -f $(BENCH)/quarter.duckdb*
+	./$(BIN) --db $(BENCH)/quarter.duckdb ingest $(BENCH)/quarter/registry.csv > /dev/null
+	./$(BIN) --stats --db $(BENCH)/quarter.duckdb ingest $(BENCH)/quarter/quarterly | tail -1
+
+vet:
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin demo $(BENCH)
