@@ -70,9 +70,9 @@ type Result struct {
 	BatchID int64
 	Files   []FileResult // in load order
 	Skipped []string     // files in folders that are not inputs (by extension)
-	// Phases: wall time spent reading and validating in parallel, copying
-	// to the archive, loading (append and checks) and committing.
-	Phases struct{ Prepare, Archive, Load, Commit time.Duration }
+	// Phases: wall time spent reading, validating and archiving in
+	// parallel, loading (append and checks) and committing.
+	Phases struct{ Prepare, Load, Commit time.Duration }
 }
 
 // Totals adds up the rows of the files loaded.
@@ -110,12 +110,12 @@ const (
 type prepared struct {
 	idx      int
 	path     string
-	data     []byte // small files only
 	size     int64
 	sha      string
 	ext      string
 	info     *fileInfo
-	rows     []*Row // small files only
+	archive  string // path of the archived copy, relative to the database folder
+	rows     []*Row  // small files only
 	streamed bool
 	fe       *FileError
 	err      error
@@ -338,8 +338,9 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 	}
 	p.streamed = len(data) > smallFile
 	p.info, p.rows, p.fe, p.err = e.read(ctx, path, data, p.streamed, nil)
-	if !p.streamed && p.fe == nil && p.err == nil {
-		p.data = data
+	if p.fe == nil && p.err == nil {
+		// Archived before loading, here where the reading is parallel.
+		p.archive, p.err = e.archive(p, data)
 	}
 	return p
 }
@@ -467,24 +468,11 @@ func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
 	first := e.nextID
 	ids := make([]int64, len(group))
 	archives := make([]string, len(group))
-	t0 := time.Now()
 	for i, p := range group {
-		data := p.data
-		if p.streamed {
-			var err error
-			if data, err = e.reread(p); err != nil {
-				return err
-			}
-		}
-		rel, err := e.archive(p, data)
-		if err != nil {
-			return err
-		}
-		ids[i], archives[i] = first+int64(i), rel
+		ids[i], archives[i] = first+int64(i), p.archive
 	}
-	e.res.Phases.Archive += time.Since(t0)
 	var results []FileResult
-	t0 = time.Now()
+	t0 := time.Now()
 	var loaded time.Time
 	err := e.st.InTx(ctx, func(conn *sql.Conn) error {
 		var err error
@@ -516,7 +504,7 @@ func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
 	e.nextID += int64(len(group))
 	for i, r := range results {
 		e.seen[group[i].sha] = prior{id: r.IngestID, at: store.Now()}
-		group[i].data, group[i].rows = nil, nil
+		group[i].rows = nil
 		e.settle(r)
 	}
 	if group[0].info.Kind == Registry {
@@ -638,23 +626,38 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 		default:
 			fr.Status = StatusPartial
 		}
-		var notes, sheets any
-		if len(p.info.Notes) > 0 {
-			notes = strings.Join(p.info.Notes, "\n")
-		}
-		if p.info.Format == "xlsx" {
-			sheets = strings.Join(p.info.Sheets, ", ")
-		}
-		var enc any
-		if p.info.Encoding != "" {
-			enc = p.info.Encoding
-		}
-		if _, err := conn.ExecContext(ctx, `INSERT INTO store.ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			fr.IngestID, e.batchID, filepath.Base(p.path), p.path, filepath.ToSlash(archives[i]), p.sha, p.size,
-			string(p.info.Kind), p.info.Format, enc, sheets, fr.RowsRead, fr.Accepted, fr.Rejected, fr.Warned, now, fr.Status, notes); err != nil {
-			return nil, fmt.Errorf("ingest log: %w", err)
-		}
 		out[i] = fr
+	}
+	// The ingest log, one row per file, through an appender: thousands of
+	// single-row INSERTs cost more than the files' own rows.
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", "ingests")
+		if err != nil {
+			return err
+		}
+		for i, p := range group {
+			fr := out[i]
+			var notes, sheets, enc driver.Value
+			if len(p.info.Notes) > 0 {
+				notes = strings.Join(p.info.Notes, "\n")
+			}
+			if p.info.Format == "xlsx" {
+				sheets = strings.Join(p.info.Sheets, ", ")
+			}
+			if p.info.Encoding != "" {
+				enc = p.info.Encoding
+			}
+			if err := app.AppendRow(fr.IngestID, e.batchID, filepath.Base(p.path), p.path, filepath.ToSlash(archives[i]), p.sha, p.size,
+				string(p.info.Kind), p.info.Format, enc, sheets, int32(fr.RowsRead), int32(fr.Accepted), int32(fr.Rejected), int32(fr.Warned),
+				now, fr.Status, notes); err != nil {
+				app.Close()
+				return fmt.Errorf("ingest log: %w", err)
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

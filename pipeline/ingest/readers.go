@@ -157,7 +157,11 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	for n := 1; ; n++ {
+	// encoding/csv skips empty lines, which a spreadsheet shows as rows, and
+	// a quoted cell may span lines, which a spreadsheet shows as one row: so
+	// a record's row is the previous one's plus the empty lines between them.
+	n, end := 0, 0 // end: the last line of the previous record
+	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			return nil
@@ -165,6 +169,10 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 		if err != nil {
 			return err
 		}
+		start, _ := r.FieldPos(0)
+		n += 1 + max(0, start-end-1)
+		last, _ := r.FieldPos(len(rec) - 1)
+		end = last + strings.Count(rec[len(rec)-1], "\n")
 		if err := fn(n, rec); err != nil {
 			return err
 		}
@@ -175,21 +183,21 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 
 // checkZip refuses archives that would inflate beyond the limits before
 // excelize sees them (excelize inflates a zip bomb happily).
-func checkZip(path string, data []byte) *FileError {
+func checkZip(path string, data []byte) (*zip.Reader, *FileError) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return fileErr(path, "damaged", "工作簿已损坏或不完整（可能未传完），请重新保存后报送",
+		return nil, fileErr(path, "damaged", "工作簿已损坏或不完整（可能未传完），请重新保存后报送",
 			"the workbook is damaged or truncated (%v); save it again and resend", err)
 	}
 	if len(zr.File) > maxZipEntries {
-		return fileErr(path, "zip_bomb", "工作簿内部文件过多，疑似恶意文件，已整体拒收", "the workbook has %d parts; refused as a possible zip bomb", len(zr.File))
+		return nil, fileErr(path, "zip_bomb", "工作簿内部文件过多，疑似恶意文件，已整体拒收", "the workbook has %d parts; refused as a possible zip bomb", len(zr.File))
 	}
 	var total uint64
 	hasWorkbook := false
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > maxZipRatio && f.UncompressedSize64 > 10<<20 {
-			return fileErr(path, "zip_bomb", "工作簿解压比例异常，疑似压缩炸弹，已整体拒收",
+			return nil, fileErr(path, "zip_bomb", "工作簿解压比例异常，疑似压缩炸弹，已整体拒收",
 				"part %s inflates %d×; refused as a possible zip bomb", f.Name, f.UncompressedSize64/f.CompressedSize64)
 		}
 		if strings.EqualFold(f.Name, "xl/workbook.xml") {
@@ -197,13 +205,54 @@ func checkZip(path string, data []byte) *FileError {
 		}
 	}
 	if total > MaxUnzippedBytes {
-		return fileErr(path, "zip_bomb", "工作簿解压后超过 1 GiB，疑似压缩炸弹，已整体拒收",
+		return nil, fileErr(path, "zip_bomb", "工作簿解压后超过 1 GiB，疑似压缩炸弹，已整体拒收",
 			"the workbook inflates to %d bytes (limit 1 GiB); refused as a possible zip bomb", total)
 	}
 	if !hasWorkbook {
-		return fileErr(path, "not_spreadsheet", "这是压缩包或 Word 等文件，不是 Excel 工作簿", "this is a zip archive or another Office document, not an Excel workbook")
+		return nil, fileErr(path, "not_spreadsheet", "这是压缩包或 Word 等文件，不是 Excel 工作簿", "this is a zip archive or another Office document, not an Excel workbook")
 	}
-	return nil
+	return zr, nil
+}
+
+// dataParts reports whether a workbook part is needed to read cell values.
+// excelize parses every part it is given — styles, theme, calculation chain,
+// and inflates images and charts — none of which raw values need.
+func dataPart(name string) bool {
+	n := strings.ToLower(strings.ReplaceAll(name, "\\", "/"))
+	switch n {
+	case "[content_types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml":
+		return true
+	}
+	return strings.HasPrefix(n, "xl/worksheets/") && !strings.HasPrefix(n, "xl/worksheets/_rels/")
+}
+
+// dataOnly copies the parts needed for values into a new archive, still
+// compressed, so that opening a workbook costs what its data costs.
+func dataOnly(zr *zip.Reader, size int) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(size)
+	w := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if !dataPart(f.Name) {
+			continue
+		}
+		r, err := f.OpenRaw()
+		if err != nil {
+			return nil, err
+		}
+		hdr := f.FileHeader
+		dst, err := w.CreateRaw(&hdr)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.Copy(dst, r); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 type xlsxTable struct {
@@ -213,10 +262,16 @@ type xlsxTable struct {
 var rawCells = excelize.Options{RawCellValue: true}
 
 func openXLSX(path string, data []byte) (table, *FileError) {
-	if fe := checkZip(path, data); fe != nil {
+	zr, fe := checkZip(path, data)
+	if fe != nil {
 		return nil, fe
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+	slim, err := dataOnly(zr, len(data))
+	if err != nil {
+		return nil, fileErr(path, "damaged", "工作簿已损坏或不完整（可能未传完），请重新保存后报送",
+			"the workbook is damaged or truncated (%v); save it again and resend", err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(slim), excelize.Options{
 		UnzipSizeLimit:    MaxUnzippedBytes,
 		UnzipXMLSizeLimit: unzipXMLInMemory,
 	})
