@@ -115,7 +115,7 @@ type prepared struct {
 	ext      string
 	info     *fileInfo
 	archive  string // path of the archived copy, relative to the database folder
-	rows     []*Row  // small files only
+	rows     []*Row // small files only
 	streamed bool
 	fe       *FileError
 	err      error

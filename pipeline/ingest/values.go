@@ -102,11 +102,15 @@ func parseDate(s string) (time.Time, bool) {
 		return makeDate(y, m, d)
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		// An Excel serial: 1 (1900-01-01) to 2958465 (9999-12-31).
-		if f < 1 || f > 2958465 {
+		// An Excel serial: 1 (1900-01-01) to 2958465 (9999-12-31); the
+		// negated test also refuses NaN. 60 is the fictitious 1900-02-29.
+		if !(f >= 1 && f <= 2958465) {
 			return time.Time{}, false
 		}
 		days := int(math.Floor(f))
+		if days == 60 {
+			return time.Time{}, false
+		}
 		if days < 61 {
 			days++ // before the fictitious 1900-02-29
 		}
