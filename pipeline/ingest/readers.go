@@ -68,14 +68,14 @@ func sniff(path string, data []byte) (string, *FileError) {
 // x/text decoders never fail, so GB18030 is accepted only when it decodes
 // without replacement characters or control codes; anything else is refused
 // rather than loaded as mojibake.
-func decodeText(path string, data []byte) (string, string, *FileError) {
+func decodeText(path string, data []byte) ([]byte, string, *FileError) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		data = data[3:]
 		if !utf8.Valid(data) {
-			return "", "", badEncoding(path)
+			return nil, "", badEncoding(path)
 		}
-		return string(data), "utf-8-bom", checkControl(path, string(data))
+		return data, "utf-8-bom", checkControl(path, data)
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		// Excel's "Unicode text" export.
 		enc, name := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le"
@@ -84,21 +84,22 @@ func decodeText(path string, data []byte) (string, string, *FileError) {
 		}
 		out, err := enc.NewDecoder().Bytes(data)
 		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
-			return "", "", badEncoding(path)
+			return nil, "", badEncoding(path)
 		}
-		return string(out), name, checkControl(path, string(out))
+		return out, name, checkControl(path, out)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return "", "", fileErr(path, "not_spreadsheet", "文件含有二进制内容，不是表格或文本文件", "the file holds binary data; it is neither a spreadsheet nor a text file")
+		return nil, "", fileErr(path, "not_spreadsheet", "文件含有二进制内容，不是表格或文本文件", "the file holds binary data; it is neither a spreadsheet nor a text file")
 	}
 	if utf8.Valid(data) {
-		return string(data), "utf-8", checkControl(path, string(data))
+		// Read in place: a copy would double a large file's footprint.
+		return data, "utf-8", checkControl(path, data)
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
-		return "", "", badEncoding(path)
+		return nil, "", badEncoding(path)
 	}
-	return string(out), "gb18030", checkControl(path, string(out))
+	return out, "gb18030", checkControl(path, out)
 }
 
 func badEncoding(path string) *FileError {
@@ -106,9 +107,10 @@ func badEncoding(path string) *FileError {
 		"unknown text encoding (neither UTF-8 nor GBK/GB18030); save it from Excel as \"CSV UTF-8\" or .xlsx")
 }
 
-func checkControl(path, s string) *FileError {
-	for i, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7F {
+func checkControl(path string, text []byte) *FileError {
+	for i, c := range text {
+		// Control codes are single bytes in UTF-8; no multi-byte rune holds one.
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7F {
 			return fileErr(path, "not_spreadsheet", "文件含有控制字符，不是有效的文本表格",
 				"the file holds control characters (byte offset %d); it is not a text table", i)
 		}
@@ -117,14 +119,18 @@ func checkControl(path, s string) *FileError {
 }
 
 type csvTable struct {
-	text  string
+	text  []byte
 	comma rune
 }
 
 // sniffComma picks the separator of the first non-blank line: comma, tab or
 // semicolon, whichever occurs most outside quotes.
-func sniffComma(text string) rune {
-	for _, line := range strings.SplitN(text, "\n", 10) {
+func sniffComma(text []byte) rune {
+	head := text
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	for _, line := range strings.SplitN(string(head), "\n", 10) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -152,7 +158,7 @@ func (t *csvTable) Sheets() []string { return []string{""} }
 func (t *csvTable) Close() error     { return nil }
 
 func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
-	r := csv.NewReader(strings.NewReader(t.text))
+	r := csv.NewReader(bytes.NewReader(t.text))
 	r.Comma = t.comma
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true

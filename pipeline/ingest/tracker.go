@@ -61,10 +61,13 @@ type qkey struct {
 }
 
 type keyEntry struct {
-	refs []rowRef
-	raw  string
-	q    *qrec
+	first rowRef
+	more  []rowRef // later occurrences: the key is duplicated
+	raw   string
+	q     *qrec
 }
+
+func (e *keyEntry) refs() []rowRef { return append([]rowRef{e.first}, e.more...) }
 
 // tracker follows the accepted rows of one load transaction.
 type tracker struct {
@@ -129,13 +132,14 @@ func (t *tracker) accept(ingestID int64, r *Row) {
 	}
 	k := strings.Join(parts, "\x1f") // not NUL: strings are bound as C strings
 	e := t.keys[k]
-	if e == nil {
-		e = &keyEntry{raw: parts[0]}
-		t.keys[k] = e
-		t.order = append(t.order, k)
+	if e != nil {
+		e.more = append(e.more, rowRef{r.Sheet, r.RowNo})
+		return
 	}
-	e.refs = append(e.refs, rowRef{r.Sheet, r.RowNo})
-	if t.spec.Kind == Quarterly && len(e.refs) == 1 {
+	e = &keyEntry{raw: parts[0], first: rowRef{r.Sheet, r.RowNo}}
+	t.keys[k] = e
+	t.order = append(t.order, k)
+	if t.spec.Kind == Quarterly {
 		q := &qrec{carrier: parts[0], qi: int(r.Vals[1].(int32))*4 + int(r.Vals[2].(int32)),
 			sub: r.Vals[3].(time.Time), ingestID: ingestID, rowRef: rowRef{r.Sheet, r.RowNo}}
 		for i, ix := range t.spikeIx {
@@ -161,7 +165,7 @@ func (t *tracker) finishFile() []Issue {
 	}
 	for _, k := range t.order {
 		e := t.keys[k]
-		if len(e.refs) == 1 {
+		if len(e.more) == 0 {
 			if e.q != nil {
 				t.recs = append(t.recs, e.q)
 				w := t.winners[qkey{e.q.carrier, e.q.qi}]
@@ -173,7 +177,8 @@ func (t *tracker) finishFile() []Issue {
 		}
 		t.dupDeletes[t.fileID] = append(t.dupDeletes[t.fileID], k)
 		var at []string
-		for _, ref := range e.refs {
+		refs := e.refs()
+		for _, ref := range refs {
 			if ref.sheet != "" {
 				at = append(at, ref.sheet+"!"+strconv.Itoa(ref.row))
 			} else {
@@ -181,11 +186,11 @@ func (t *tracker) finishFile() []Issue {
 			}
 		}
 		where := strings.Join(at, ", ")
-		for _, ref := range e.refs {
+		for _, ref := range refs {
 			issues = append(issues, Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: e.raw,
 				Rule: "duplicate_key", Severity: "error",
-				ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(e.refs), where),
-				EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(e.refs), where)})
+				ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), where),
+				EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)})
 		}
 	}
 	t.keys, t.order, t.fileID = nil, nil, 0
