@@ -202,6 +202,7 @@ func headerKey(s string) string {
 type match struct {
 	col    int     // index into Spec.Columns
 	factor float64 // unit conversion for money columns (1 otherwise)
+	unit   bool    // the header named its unit
 }
 
 // headerIndex maps header keys to columns, per kind, built once.
@@ -212,18 +213,18 @@ var headerIndex = func() map[Kind]map[string]match {
 		for i, c := range spec.Columns {
 			names := append([]string{c.Name, c.ZH}, c.Aliases...)
 			for _, n := range names {
-				idx[headerKey(n)] = match{i, 1}
+				idx[headerKey(n)] = match{i, 1, false}
 			}
 			if c.Type == tMoney {
 				for _, u := range moneyUnits {
 					for _, n := range append([]string{c.ZH}, c.Aliases...) {
 						for _, zh := range u.zh {
-							idx[headerKey(n+"("+zh+")")] = match{i, u.factor}
+							idx[headerKey(n+"("+zh+")")] = match{i, u.factor, true}
 						}
 					}
 					for _, en := range u.en {
-						idx[headerKey(c.Name+"_"+en)] = match{i, u.factor}
-						idx[headerKey(c.Name+"("+en+")")] = match{i, u.factor}
+						idx[headerKey(c.Name+"_"+en)] = match{i, u.factor, true}
+						idx[headerKey(c.Name+"("+en+")")] = match{i, u.factor, true}
 					}
 				}
 			}
@@ -234,18 +235,35 @@ var headerIndex = func() map[Kind]map[string]match {
 }()
 
 // resolveHeader looks a header cell up for a kind. A bilingual cell such as
-// "载体编号\ncarrier_id" matches through either part.
+// "载体编号\ncarrier_id" matches through either part; when only one part
+// names a money unit ("在孵企业营收\nrevenue_kyuan"), that unit holds, and
+// parts naming different units, or different columns, match nothing.
 func resolveHeader(kind Kind, cell string) (match, bool) {
 	idx := headerIndex[kind]
 	if m, ok := idx[headerKey(cell)]; ok {
 		return m, true
 	}
+	var found []match
 	for _, part := range strings.FieldsFunc(fold(cell), func(r rune) bool { return r == '\n' || r == '/' || r == '|' || r == ' ' }) {
 		if m, ok := idx[headerKey(part)]; ok {
-			return m, true
+			found = append(found, m)
 		}
 	}
-	return match{}, false
+	if len(found) == 0 {
+		return match{}, false
+	}
+	best := found[0]
+	for _, m := range found[1:] {
+		switch {
+		case m.col != best.col:
+			return match{}, false
+		case m.unit && best.unit && m.factor != best.factor:
+			return match{}, false
+		case m.unit:
+			best = m
+		}
+	}
+	return best, true
 }
 
 // Layout is a recognised header: which cell feeds which column.

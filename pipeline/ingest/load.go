@@ -451,11 +451,20 @@ func (e *engine) archive(p *prepared, data []byte) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return "", fmt.Errorf("archive: %w", err)
 	}
-	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o444); err != nil {
+	// A unique temporary name: two files with the same bytes may be
+	// archived at once by two readers; either rename leaves the same copy.
+	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+p.sha[:16]+".*.tmp")
+	if err != nil {
 		return "", fmt.Errorf("archive: %w", err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o444)); err != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		os.Remove(tmp.Name())
 		return "", fmt.Errorf("archive: %w", err)
 	}
 	return rel, nil

@@ -70,6 +70,7 @@ func TestMalformedFileRejectedWhole(t *testing.T) {
 			f, _ = w.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Store, CompressedSize64: 3, UncompressedSize64: 5 << 30})
 			f.Write([]byte("abc"))
 		}), "zip_bomb"},
+		{"sheet XML cut off inside a row", "cutsheet.xlsx", truncatedSheet(t, goodXLSX), "damaged"},
 		{"parquet extension, not parquet", "x.parquet", "carrier_id\nA\n", "damaged"},
 		{"truncated parquet", "cut.parquet", "PAR1\x15\x04\x15\x10\x15", "damaged"},
 	}
@@ -111,4 +112,39 @@ func TestMalformedFileRejectedWhole(t *testing.T) {
 			}
 		})
 	}
+}
+
+// truncatedSheet rewrites a workbook with its first sheet's XML cut off in
+// the middle of a row: the zip is intact (CRCs match), only the XML is not.
+func truncatedSheet(t *testing.T, src []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := false
+	defer func() {
+		if !cut {
+			t.Fatal("the fixture has no sheet to cut")
+		}
+	}()
+	return zipOf(t, func(w *zip.Writer) {
+		for _, f := range zr.File {
+			r, _ := f.Open()
+			var b bytes.Buffer
+			b.ReadFrom(r)
+			r.Close()
+			data := b.Bytes()
+			if f.Name == "xl/worksheets/sheet2.xml" { // the first sheet, 2024年
+				cut = true
+				i := bytes.Index(data, []byte("<row r=\"6\""))
+				if i < 0 {
+					t.Fatal("no row 6 in the sheet")
+				}
+				data = data[:i+40]
+			}
+			dst, _ := w.Create(f.Name)
+			dst.Write(data)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -232,6 +233,37 @@ func dataPart(name string) bool {
 	return strings.HasPrefix(n, "xl/worksheets/") && !strings.HasPrefix(n, "xl/worksheets/_rels/")
 }
 
+// checkSheetXML reads a worksheet part to its end and checks that every
+// element closes. excelize's row iterator stops quietly at malformed XML, so
+// a sheet cut off in the middle would otherwise lose its last rows unseen.
+func checkSheetXML(f *zip.File) error {
+	r, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	d := xml.NewDecoder(r)
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			if depth != 0 {
+				return fmt.Errorf("%s ends inside an element", f.Name)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %v", f.Name, err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
 // dataOnly copies the parts needed for values into a new archive, still
 // compressed, so that opening a workbook costs what its data costs.
 func dataOnly(zr *zip.Reader, size int) ([]byte, error) {
@@ -241,6 +273,11 @@ func dataOnly(zr *zip.Reader, size int) ([]byte, error) {
 	for _, f := range zr.File {
 		if !dataPart(f.Name) {
 			continue
+		}
+		if strings.HasPrefix(strings.ToLower(f.Name), "xl/worksheets/") {
+			if err := checkSheetXML(f); err != nil {
+				return nil, err
+			}
 		}
 		r, err := f.OpenRaw()
 		if err != nil {

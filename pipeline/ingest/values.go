@@ -33,7 +33,7 @@ func parseNumber(s string) (float64, bool) {
 	if strings.ContainsRune(s, ',') {
 		s = strings.ReplaceAll(s, ",", "")
 	}
-	if s == "" {
+	if s == "" || !decimalText(s) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -41,6 +41,19 @@ func parseNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// decimalText admits what a spreadsheet writes for a number — digits, sign,
+// point, exponent — and not what else Go would parse (0x1p5, Inf, NaN).
+func decimalText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == '+', c == '-', c == 'e', c == 'E':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // parseInt accepts whole numbers, also written as 12.0 (Excel, Parquet doubles).

@@ -1,0 +1,371 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incubeval/incubeval/pipeline/uscc"
+	"github.com/xuri/excelize/v2"
+)
+
+// The fuzz targets feed arbitrary bytes through ReadAll and check the
+// promises of SPEC §3.5: a file is either rejected whole with a message, or
+// every row read comes back, accepted with typed values or rejected with a
+// reason a clerk can read. `go test -run Fuzz` runs the seeds (CI does);
+// `go test -fuzz FuzzCSVReader -fuzztime 60s` explores. Seeds live in
+// testdata/fuzz/<target>/; workbooks are built here with excelize.
+
+var seedToday = time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)
+
+// seedWorkbookRows are the spreadsheet row numbers of seedWorkbook's data rows.
+var seedWorkbookRows = []int{4, 6, 7}
+
+// seedWorkbook is a small quarterly workbook as a clerk sends it: a title
+// row, a gap, a bilingual header with a money unit, a real date cell, a
+// rejected row, and a second sheet of notes without a header.
+func seedWorkbook(tb testing.TB) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	const sheet = "季度报表"
+	must(f.SetSheetName("Sheet1", sheet))
+	must(f.SetSheetRow(sheet, "A1", &[]any{"2025年第三季度季度报表"}))
+	must(f.SetSheetRow(sheet, "A3", &[]any{"载体编号\ncarrier_id", "年度", "季度", "报送日期", "在孵企业（团队）数", "已备案在孵企业数",
+		"新入孵企业数", "毕业企业数", "退出企业数", "培训辅导次数", "培训人次", "创业活动次数", "在孵企业从业人数",
+		"在孵企业营收（千元）", "知识产权授权数", "获得投融资金额(万元)", "获投融资企业数", "场地使用率", "备注"}))
+	must(f.SetSheetRow(sheet, "A4", &[]any{"LZ-001", 2025, 3, time.Date(2025, 10, 9, 0, 0, 0, 0, time.UTC),
+		30, 25, 3, 1, 0, 4, 120, 3, 210, 1500.5, 2, 80, 1, 0.85, "按时"}))
+	must(f.SetSheetRow(sheet, "A6", &[]any{"LZ-002", "2025", "第三季度", "2025/10/12",
+		"12", "12", "1", "0", "1", "2", "40", "1", "60", "300", "0", "0", "0", "60%"}))
+	// Filed above incubating: rejected.
+	must(f.SetSheetRow(sheet, "A7", &[]any{"LZ-003", 2025, "Q3", "20251016",
+		10, 11, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, nil, "备案数有误"}))
+	if _, err := f.NewSheet("说明"); err != nil {
+		tb.Fatal(err)
+	}
+	must(f.SetSheetRow("说明", "A1", &[]any{"填报说明：金额单位见表头"}))
+	buf, err := f.WriteToBuffer()
+	must(err)
+	return buf.Bytes()
+}
+
+// seedRegistryWorkbook has English headers and a registry row per level.
+func seedRegistryWorkbook(tb testing.TB) []byte {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{
+		{"carrier_id", "name", "operator_uscc", "operator_name", "district", "kind", "track", "level", "recognized_on", "area_m2", "service_area_m2", "virtual"},
+		{"LZ-001", "兰州创客空间", "91350100M000100Y43", "兰州某科技有限公司", "城关区", "众创空间", "综合", "市级", "2023-05-01", 1200, 800, "否"},
+		{"LZ-002", "黄河孵化器", "911100001000128855", "某公司", "七里河区", "incubator", "specialized", "国家级", 45000, "", "", "Y"},
+		{"LZ-003", "bad", "91350100M000100Y44", "x", "西固区", "other", "综合", "省级", "2099-01-01", 10, 20, "maybe"},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// knownFileRules are the FileError rules ReadAll may give (issues.go).
+var knownFileRules = []string{"not_spreadsheet", "damaged", "zip_bomb", "encoding", "unknown_header", "missing_columns", "empty", "no_rows"}
+
+// checkRead asserts what ReadAll promises for any input.
+func checkRead(t *testing.T, info *fileInfo, rows []*Row, err error) {
+	t.Helper()
+	if err != nil {
+		var fe *FileError
+		if !errors.As(err, &fe) {
+			t.Fatalf("ReadAll returned %T %v; want a *FileError", err, err)
+		}
+		if !slices.Contains(knownFileRules, fe.Rule) || fe.ZH == "" || fe.EN == "" {
+			t.Fatalf("file rejected without a known rule and a message in both languages: %+v", fe)
+		}
+		if info != nil || rows != nil {
+			t.Fatalf("rejected file still returned rows: %+v %d", info, len(rows))
+		}
+		return
+	}
+	spec := Specs[info.Kind]
+	if spec == nil {
+		t.Fatalf("accepted file of unknown kind %q", info.Kind)
+	}
+	if len(rows) != info.RowsRead || len(rows) == 0 {
+		t.Fatalf("%d rows returned, %d read; want equal and > 0", len(rows), info.RowsRead)
+	}
+	last := map[string]int{}
+	for _, r := range rows {
+		if !slices.Contains(info.Sheets, r.Sheet) {
+			t.Fatalf("row %d from sheet %q, not one of the loaded sheets %q", r.RowNo, r.Sheet, info.Sheets)
+		}
+		if prev, seen := last[r.Sheet]; r.RowNo < 1 || seen && r.RowNo <= prev {
+			t.Fatalf("sheet %q: row %d follows row %d; want strictly increasing from 1", r.Sheet, r.RowNo, prev)
+		}
+		last[r.Sheet] = r.RowNo
+		if len(r.Vals) != len(spec.Columns) {
+			t.Fatalf("row %d has %d values for %d columns", r.RowNo, len(r.Vals), len(spec.Columns))
+		}
+		for _, is := range r.Errors {
+			if is.Rule == "" || is.ZH == "" || is.EN == "" || is.Severity != "error" || is.Row != r.RowNo || is.Sheet != r.Sheet {
+				t.Fatalf("row %d: issue without rule, message or place: %+v", r.RowNo, is)
+			}
+		}
+		if r.Rejected() {
+			continue
+		}
+		for i, c := range spec.Columns {
+			if r.Vals[i] == nil {
+				if c.Required {
+					t.Fatalf("accepted row %d has no value for required column %s", r.RowNo, c.Name)
+				}
+				continue
+			}
+			if msg := misfit(&c, info.Kind, r.Vals[i]); msg != "" {
+				t.Fatalf("accepted row %d column %s = %#v: %s", r.RowNo, c.Name, r.Vals[i], msg)
+			}
+		}
+	}
+}
+
+// misfit says what is wrong with an accepted value of a column, or "".
+func misfit(c *Column, kind Kind, v any) string {
+	switch c.Type {
+	case tText:
+		if s, ok := v.(string); !ok || strings.TrimSpace(s) == "" {
+			return "want non-blank text"
+		}
+	case tUSCC:
+		if s, ok := v.(string); !ok || uscc.Validate(s) != nil {
+			return "want a valid USCC"
+		}
+	case tEnum:
+		s, _ := v.(string)
+		if !slices.ContainsFunc(c.Enum, func(e enumValue) bool { return e.Code == s }) {
+			return "want an enum code"
+		}
+	case tInt:
+		if n, ok := v.(int32); !ok || n < 0 {
+			return "want int32 ≥ 0"
+		}
+	case tNumber, tMoney:
+		if f, ok := v.(float64); !ok || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+			return "want a finite float64 ≥ 0"
+		}
+	case tRatio:
+		if f, ok := v.(float64); !ok || !(f >= 0 && f <= 1) {
+			return "want a float64 in 0–1"
+		}
+	case tDate:
+		d, ok := v.(time.Time)
+		if !ok || d.Year() < 1900 || d.Year() > 9999 || d.Location() != time.UTC || !d.Equal(d.Truncate(24*time.Hour)) {
+			return "want a UTC date in 1900–9999"
+		}
+	case tBool:
+		if _, ok := v.(bool); !ok {
+			return "want bool"
+		}
+	case tYear:
+		maxYear := int32(seedToday.Year())
+		if kind == Deferrals {
+			maxYear++
+		}
+		if y, ok := v.(int32); !ok || y < 2000 || y > maxYear {
+			return "want a year in 2000–today"
+		}
+	case tQuarter:
+		if q, ok := v.(int32); !ok || q < 1 || q > 4 {
+			return "want a quarter 1–4"
+		}
+	default:
+		return "unknown column type"
+	}
+	return ""
+}
+
+// readAllNoDB reads with no database, which only Parquet needs.
+func readAllNoDB(t *testing.T, path string, data []byte) {
+	if bytes.HasPrefix(data, []byte("PAR1")) {
+		t.Skip("parquet needs a database")
+	}
+	info, rows, err := ReadAll(context.Background(), nil, path, data, "", seedToday)
+	checkRead(t, info, rows, err)
+}
+
+func FuzzCSVReader(f *testing.F) {
+	// Seeds: testdata/fuzz/FuzzCSVReader.
+	f.Fuzz(func(t *testing.T, data []byte) { readAllNoDB(t, "f.csv", data) })
+}
+
+func FuzzXLSXReader(f *testing.F) {
+	// More seeds (damaged and foreign files): testdata/fuzz/FuzzXLSXReader.
+	f.Add(seedWorkbook(f))
+	f.Add(seedRegistryWorkbook(f))
+	f.Fuzz(func(t *testing.T, data []byte) { readAllNoDB(t, "f.xlsx", data) })
+}
+
+// FuzzXLSXSheetXML puts the bytes in place of the first worksheet of a valid
+// workbook: mutated zips rarely pass their CRC, so this is how the fuzzer
+// reaches excelize's sheet parser and the validator behind it.
+func FuzzXLSXSheetXML(f *testing.F) {
+	parts, order := unzipParts(f, seedWorkbook(f))
+	const sheetPart = "xl/worksheets/sheet1.xml"
+	f.Add(parts[sheetPart])
+	f.Add([]byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>载体编号</t></is></c><c r="B2" t="inlineStr"><is><t>年度</t></is></c><c r="C2" t="inlineStr"><is><t>原因</t></is></c></row>` +
+		`<row r="9"><c r="A9" t="inlineStr"><is><t>LZ-9</t></is></c><c r="B9"><v>2026</v></c><c r="C9" t="s"><v>0</v></c></row>` +
+		`</sheetData></worksheet>`))
+	f.Fuzz(func(t *testing.T, sheet []byte) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, name := range order {
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := parts[name]
+			if name == sheetPart {
+				body = sheet
+			}
+			if _, err := w.Write(body); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		readAllNoDB(t, "f.xlsx", buf.Bytes())
+	})
+}
+
+func unzipParts(tb testing.TB, data []byte) (map[string][]byte, []string) {
+	tb.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	var order []string
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		parts[zf.Name] = b
+		order = append(order, zf.Name)
+	}
+	return parts, order
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2025-03-31", "2025/3/31", "2025.3.31", "2025年3月31日", "20250331", "45747", "45747.5",
+		"60", "2025-03-31 10:00:00", "2025-03-31T08:00:00Z", "２０２５－０３－３１", "2025-02-30", "2025-13-45", "abc", "NaN", "1e5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := parseDate(s)
+		if !ok {
+			if !d.IsZero() {
+				t.Fatalf("parseDate(%q) failed but returned %v", s, d)
+			}
+			return
+		}
+		if d.Year() < 1900 || d.Year() > 9999 || d.Location() != time.UTC || !d.Equal(d.Truncate(24*time.Hour)) {
+			t.Fatalf("parseDate(%q) = %v; want a UTC date in 1900–9999", s, d)
+		}
+		back := d.Format("2006-01-02")
+		if d2, ok := parseDate(back); !ok || !d2.Equal(d) {
+			t.Fatalf("parseDate(%q) = %v, but parseDate(%q) = %v, %v", s, d, back, d2, ok)
+		}
+	})
+}
+
+// TestFuzzSeedsReachRowValidation keeps the seeds meaningful: the valid ones
+// must get past the header to accepted and rejected rows, or the fuzzer
+// would only ever explore the rejection of whole files.
+func TestFuzzSeedsReachRowValidation(t *testing.T) {
+	type want struct {
+		kind               Kind
+		accepted, rejected int
+		enc                string
+	}
+	corpus := map[string]want{
+		"FuzzCSVReader/quarterly_title_row": {Quarterly, 3, 2, "utf-8-bom"},
+		"FuzzCSVReader/quarterly_gbk":       {Quarterly, 2, 1, "gb18030"},
+		"FuzzCSVReader/registry":            {Registry, 2, 2, "utf-8"},
+		"FuzzCSVReader/incidents_tsv":       {Incidents, 2, 1, "utf-8"},
+	}
+	check := func(t *testing.T, path string, data []byte, w want) {
+		info, rows, err := ReadAll(context.Background(), nil, path, data, "", seedToday)
+		checkRead(t, info, rows, err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, rej := 0, 0
+		for _, r := range rows {
+			if r.Rejected() {
+				rej++
+			} else {
+				acc++
+			}
+		}
+		if info.Kind != w.kind || acc != w.accepted || rej != w.rejected || info.Encoding != w.enc {
+			for _, r := range rows {
+				t.Log(r.RowNo, r.Errors)
+			}
+			t.Fatalf("%s: %s (%s), %d accepted, %d rejected; want %s (%s), %d, %d",
+				path, info.Kind, info.Encoding, acc, rej, w.kind, w.enc, w.accepted, w.rejected)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(corpus)) {
+		t.Run(name, func(t *testing.T) {
+			data := readCorpusBytes(t, filepath.Join("testdata", "fuzz", name))
+			check(t, "f.csv", data, corpus[name])
+		})
+	}
+	t.Run("workbook", func(t *testing.T) { check(t, "f.xlsx", seedWorkbook(t), want{Quarterly, 2, 1, ""}) })
+	t.Run("registry workbook", func(t *testing.T) { check(t, "f.xlsx", seedRegistryWorkbook(t), want{Registry, 2, 1, ""}) })
+}
+
+// readCorpusBytes reads a one-value []byte file of Go's fuzz corpus format.
+func readCorpusBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ok := strings.CutPrefix(string(b), "go test fuzz v1\n[]byte(")
+	body, ok2 := strings.CutSuffix(strings.TrimSpace(body), ")")
+	s, err := strconv.Unquote(body)
+	if !ok || !ok2 || err != nil {
+		t.Fatalf("%s is not a []byte corpus file: %v", path, err)
+	}
+	return []byte(s)
+}
