@@ -628,7 +628,7 @@ func TestBilingualMoneyHeaderTakesTheNamedUnit(t *testing.T) {
 		{"revenue_yuan\n在孵企业营收", 1e-4, true},
 		{"在孵企业营收(万元)\nrevenue", 1, true},
 		{"在孵企业营收(万元)\nrevenue_kyuan", 0, false}, // two units: match nothing
-		{"在孵企业营收\nfinancing", 0, false},           // two columns: match nothing
+		{"在孵企业营收\nfinancing", 0, false},         // two columns: match nothing
 	}
 	for _, tt := range tests {
 		m, ok := resolveHeader(Quarterly, tt.cell)
