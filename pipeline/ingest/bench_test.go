@@ -21,11 +21,11 @@ func BenchmarkIngestHistoryCSV(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		st := mustOpen(b)
-		if _, err := ingest.Ingest(context.Background(), st, []string{reg}, ingest.Options{Today: today}); err != nil {
+		if _, err := ingest.Ingest(context.Background(), st, []string{reg}, ingest.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := ingest.Ingest(context.Background(), st, []string{q}, ingest.Options{Today: today})
+		res, err := ingest.Ingest(context.Background(), st, []string{q}, ingest.Options{})
 		if err != nil || res.Files[0].Accepted != 468000 {
 			b.Fatalf("%v %+v", err, res)
 		}

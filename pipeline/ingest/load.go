@@ -121,6 +121,12 @@ type prepared struct {
 	err      error
 }
 
+// carrierRef is what loading needs of a registered carrier.
+type carrierRef struct {
+	uscc string // the operator
+	cid  int32  // a number for this batch, for cheap sorting
+}
+
 type prior struct {
 	id int64
 	at time.Time
@@ -183,7 +189,8 @@ type engine struct {
 	nextID    int64
 	batchID   int64
 	seen      map[string]prior
-	known     map[string]string // carrier_id → operator USCC
+	known     map[string]carrierRef // registered carriers
+	names     []string              // carrier_id by carrierRef.cid
 	mu        sync.Mutex
 	batchSeen map[string]bool
 }
@@ -216,18 +223,19 @@ func (e *engine) loadState(ctx context.Context) error {
 }
 
 func (e *engine) loadCarriers(ctx context.Context) error {
-	rows, err := e.st.DB.QueryContext(ctx, "SELECT carrier_id, operator_uscc FROM carriers")
+	rows, err := e.st.DB.QueryContext(ctx, "SELECT carrier_id, operator_uscc FROM carriers ORDER BY carrier_id")
 	if err != nil {
 		return fmt.Errorf("read carriers: %w", err)
 	}
 	defer rows.Close()
-	e.known = map[string]string{}
+	e.known, e.names = map[string]carrierRef{}, nil
 	for rows.Next() {
 		var id, op string
 		if err := rows.Scan(&id, &op); err != nil {
 			return err
 		}
-		e.known[id] = op
+		e.known[id] = carrierRef{uscc: op, cid: int32(len(e.names))}
+		e.names = append(e.names, id)
 	}
 	return rows.Err()
 }
@@ -346,18 +354,18 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 }
 
 // read opens data and reads it. With headerOnly it only learns the kind;
-// with emit set, rows go to emit instead of being collected.
-func (e *engine) read(ctx context.Context, path string, data []byte, headerOnly bool, emit func(*Row) error) (*fileInfo, []*Row, *FileError, error) {
+// with out set, rows go to out instead of being validated and collected.
+func (e *engine) read(ctx context.Context, path string, data []byte, headerOnly bool, out sink) (*fileInfo, []*Row, *FileError, error) {
 	t, format, enc, fe := open(ctx, e.st.DB, path, data)
 	if fe != nil {
 		return nil, nil, fe, nil
 	}
 	defer t.Close()
 	var rows []*Row
-	if emit == nil {
-		emit = func(r *Row) error { rows = append(rows, r); return nil }
+	if out == nil {
+		out = validating(func(r *Row) error { rows = append(rows, r); return nil })
 	}
-	info, fe, err := readFile(ctx, t, path, e.opts.Kind, e.opts.Today, headerOnly, emit)
+	info, fe, err := readFile(ctx, t, path, e.opts.Kind, e.opts.Today, headerOnly, out)
 	if info != nil {
 		info.Format, info.Encoding = format, enc
 	}
@@ -541,7 +549,15 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 	spec := Specs[group[0].info.Kind]
 	table := strings.TrimPrefix(spec.Table, "store.")
 	rowsRead := make([]int, len(group))
-	track := newTracker(spec)
+	hint := 0
+	for _, p := range group {
+		if p.streamed {
+			hint += int(p.size / 64) // a quarterly CSV row is 70–100 bytes
+		} else {
+			hint += len(p.rows)
+		}
+	}
+	track := newTracker(spec, e.known, e.names, hint)
 	err := conn.Raw(func(dc any) error {
 		rowsApp, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", table)
 		if err != nil {
@@ -587,14 +603,21 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 		return nil, err
 	}
 	lo, hi := ids[0], ids[len(ids)-1]
+	var issues map[int64][]Issue
+	if spec.Kind == Quarterly {
+		issues = track.quarterlyDuplicates()
+		spikes, err := track.spikes(ctx, conn, lo)
+		if err != nil {
+			return nil, err
+		}
+		for id, is := range spikes {
+			issues[id] = append(issues[id], is...)
+		}
+	}
 	if err := track.deleteDuplicates(ctx, conn); err != nil {
 		return nil, err
 	}
-	warnings, err := track.spikes(ctx, conn, lo)
-	if err != nil {
-		return nil, err
-	}
-	if len(warnings) > 0 {
+	if len(issues) > 0 {
 		err := conn.Raw(func(dc any) error {
 			app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", "row_issues")
 			if err != nil {
@@ -603,7 +626,7 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			w := &rowWriter{issues: app}
 			for _, id := range ids {
 				w.ingestID = id
-				if err := w.addIssues(warnings[id]); err != nil {
+				if err := w.addIssues(issues[id]); err != nil {
 					app.Close()
 					return err
 				}
@@ -611,7 +634,7 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			return app.Close()
 		})
 		if err != nil {
-			return nil, fmt.Errorf("spike warnings: %w", err)
+			return nil, fmt.Errorf("row issues: %w", err)
 		}
 	}
 	counts, err := countRows(ctx, conn, spec, lo, hi)
@@ -671,8 +694,25 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 	return out, nil
 }
 
-// stream reads a large file in a goroutine while this one appends its rows,
-// so that parsing and loading use both cores.
+// rawRow is a row read but not yet validated.
+type rawRow struct {
+	v     *validator
+	sheet string
+	rowNo int
+	cells []string
+}
+
+// chunk is a run of rows validated by one worker; done delivers them.
+type chunk struct {
+	raw  []rawRow
+	done chan []*Row
+}
+
+const chunkRows = 2048
+
+// stream loads a large file in a pipeline: one goroutine reads rows, a
+// worker per core validates chunks of them, and this goroutine appends the
+// validated chunks in file order.
 func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 	data, err := e.reread(p)
 	if err != nil {
@@ -680,49 +720,78 @@ func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan []*Row, 8)
+	work := make(chan *chunk)
+	inOrder := make(chan *chunk, 2*e.opts.Workers+2)
+	var wg sync.WaitGroup
+	for i := 0; i < e.opts.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				rows := make([]*Row, len(c.raw))
+				for i, r := range c.raw {
+					rows[i] = r.v.row(r.sheet, r.rowNo, r.cells)
+				}
+				c.done <- rows
+			}
+		}()
+	}
 	var readErr error
 	var fe *FileError
 	go func() {
-		defer close(chunks)
-		chunk := make([]*Row, 0, 1024)
-		_, _, fe, readErr = e.read(ctx, p.path, data, false, func(r *Row) error {
-			chunk = append(chunk, r)
-			if len(chunk) == cap(chunk) {
-				select {
-				case chunks <- chunk:
-				case <-ctx.Done():
-					return emitError{ctx.Err()}
+		defer close(inOrder)
+		defer close(work)
+		cur := &chunk{raw: make([]rawRow, 0, chunkRows), done: make(chan []*Row, 1)}
+		send := func(c *chunk) error {
+			select {
+			case inOrder <- c:
+			case <-ctx.Done():
+				return emitError{ctx.Err()}
+			}
+			select {
+			case work <- c:
+			case <-ctx.Done():
+				c.done <- nil // queued for the appender but never validated
+				return emitError{ctx.Err()}
+			}
+			return nil
+		}
+		_, _, fe, readErr = e.read(ctx, p.path, data, false, func(v *validator, sheet string, rowNo int, cells []string) error {
+			// Readers may reuse the cells slice; the strings themselves are fresh.
+			cur.raw = append(cur.raw, rawRow{v, sheet, rowNo, append([]string(nil), cells...)})
+			if len(cur.raw) == chunkRows {
+				if err := send(cur); err != nil {
+					return err
 				}
-				chunk = make([]*Row, 0, 1024)
+				cur = &chunk{raw: make([]rawRow, 0, chunkRows), done: make(chan []*Row, 1)}
 			}
 			return nil
 		})
-		if len(chunk) > 0 && fe == nil && readErr == nil {
-			chunks <- chunk
+		if len(cur.raw) > 0 && fe == nil && readErr == nil {
+			send(cur)
 		}
 	}()
 	var addErr error
 	n := 0
-	for chunk := range chunks {
+	for c := range inOrder {
 		if addErr != nil {
-			continue // drain
+			continue // drain; the workers finish their chunks into buffered channels
 		}
-		for _, r := range chunk {
+		rows := <-c.done
+		for _, r := range rows {
 			if addErr = w.add(r); addErr != nil {
 				cancel()
 				break
 			}
 		}
-		n += len(chunk)
-		if n >= 100_000 {
+		n += len(rows)
+		if n >= 100_000 && addErr == nil {
 			// The appender buffers in Go memory until flushed.
-			if addErr == nil {
-				addErr = w.rows.Flush()
-			}
+			addErr = w.rows.Flush()
 			n = 0
 		}
 	}
+	wg.Wait()
 	if addErr != nil {
 		return addErr
 	}
@@ -747,9 +816,12 @@ type rowWriter struct {
 
 func (w *rowWriter) add(r *Row) error {
 	w.count++
+	var cid int32
 	if !r.Rejected() && w.spec.Kind != Registry {
 		id, _ := r.Vals[0].(string)
-		if _, ok := w.e.known[id]; !ok {
+		c, ok := w.e.known[id]
+		cid = c.cid
+		if !ok {
 			c := &w.spec.Columns[0]
 			r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: c.Name, Raw: id, Rule: "unknown_carrier", Severity: "error",
 				ZH: c.Label() + "：载体编号「" + id + "」不在载体名录中，请核对编号或先报送载体名录",
@@ -768,7 +840,7 @@ func (w *rowWriter) add(r *Row) error {
 	if err := w.rows.AppendRow(w.vals...); err != nil {
 		return fmt.Errorf("append row %d: %w", r.RowNo, err)
 	}
-	w.track.accept(w.ingestID, r)
+	w.track.accept(w.ingestID, r, cid)
 	return w.addIssues(r.Warnings)
 }
 

@@ -22,11 +22,22 @@ type fileInfo struct {
 	RowsRead int
 }
 
-// readFile reads every sheet of t, recognises the header, validates each
-// non-blank data row and passes it to emit. The kind is taken from the first
-// sheet with a recognised header unless only is set. headerOnly stops after
-// the header (to learn the kind cheaply).
-func readFile(ctx context.Context, t table, path string, only Kind, today time.Time, headerOnly bool, emit func(*Row) error) (*fileInfo, *FileError, error) {
+// sink receives each non-blank data row with the validator of its sheet;
+// validating runs the validator at once, the streaming loader in workers.
+type sink func(v *validator, sheet string, rowNo int, cells []string) error
+
+// validating returns a sink that validates each row and passes it to emit.
+func validating(emit func(*Row) error) sink {
+	return func(v *validator, sheet string, rowNo int, cells []string) error {
+		return emit(v.row(sheet, rowNo, cells))
+	}
+}
+
+// readFile reads every sheet of t, recognises the header and passes each
+// non-blank data row to out. The kind is taken from the first sheet with a
+// recognised header unless only is set. headerOnly stops after the header
+// (to learn the kind cheaply).
+func readFile(ctx context.Context, t table, path string, only Kind, today time.Time, headerOnly bool, out sink) (*fileInfo, *FileError, error) {
 	info := &fileInfo{Kind: only}
 	var unmatched []string
 	for _, sheet := range t.Sheets() {
@@ -82,7 +93,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				return nil
 			}
 			info.RowsRead++
-			return emit(val.row(sheet, rowNo, cells))
+			return out(val, sheet, rowNo, cells)
 		})
 		if fe, ok := err.(*FileError); ok {
 			return info, fe, nil
@@ -157,10 +168,10 @@ func ReadAll(ctx context.Context, db *sql.DB, path string, data []byte, only Kin
 	}
 	defer t.Close()
 	var rows []*Row
-	info, fe, err := readFile(ctx, t, path, only, today, false, func(r *Row) error {
+	info, fe, err := readFile(ctx, t, path, only, today, false, validating(func(r *Row) error {
 		rows = append(rows, r)
 		return nil
-	})
+	}))
 	if err != nil {
 		return nil, nil, err
 	}

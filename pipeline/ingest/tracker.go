@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,21 +34,26 @@ type rowRef struct {
 	row   int
 }
 
-// qrec is an accepted quarterly row as the spike check needs it.
+// qrec is an accepted quarterly row as the checks need it. It holds no
+// pointers, so that half a million of them cost the collector nothing.
 type qrec struct {
-	carrier  string
-	qi       int // year*4 + quarter
-	sub      time.Time
+	cid      int32 // carrier, as numbered in engine.known
+	qi       int32 // year*4 + quarter
+	sub      int32 // submitted_on, days since 1970-01-01
+	sheet    int32 // index into tracker.sheets
+	row      int32
+	dup      bool
 	ingestID int64
-	rowRef
-	vals [4]float64
+	vals     [4]float64
 }
+
+func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
 
 // newer reports whether a wins over b by SPEC §3.2: later submitted_on,
 // then ingested later.
 func (a *qrec) newer(b *qrec) bool {
-	if !a.sub.Equal(b.sub) {
-		return a.sub.After(b.sub)
+	if a.sub != b.sub {
+		return a.sub > b.sub
 	}
 	if a.ingestID != b.ingestID {
 		return a.ingestID > b.ingestID
@@ -55,37 +61,58 @@ func (a *qrec) newer(b *qrec) bool {
 	return a.row > b.row
 }
 
-type qkey struct {
-	carrier string
-	qi      int
+// before orders by carrier (interned id), quarter, file, sheet, row.
+func (a *qrec) before(b *qrec) bool {
+	if a.cid != b.cid {
+		return a.cid < b.cid
+	}
+	if a.qi != b.qi {
+		return a.qi < b.qi
+	}
+	if a.ingestID != b.ingestID {
+		return a.ingestID < b.ingestID
+	}
+	if a.sheet != b.sheet {
+		return a.sheet < b.sheet // sheets are numbered in reading order
+	}
+	return a.row < b.row
 }
 
 type keyEntry struct {
 	first rowRef
 	more  []rowRef // later occurrences: the key is duplicated
 	raw   string
-	q     *qrec
 }
 
 func (e *keyEntry) refs() []rowRef { return append([]rowRef{e.first}, e.more...) }
 
-// tracker follows the accepted rows of one load transaction.
+// tracker follows the accepted rows of one load transaction. Quarterly rows,
+// which come by the hundred thousand, are kept in a slice and sorted once:
+// duplicates then sit side by side and a carrier's previous quarter comes
+// just before, which is far cheaper than hash maps of that size. The other
+// kinds are small and use a map per file.
 type tracker struct {
 	spec    *Spec
 	keyIdx  []int
 	spikeIx [4]int
-	// current file
+	recs    []qrec   // quarterly
+	names   []string // carrier id by cid
+	sheets  []string // sheet names by index
+	sheetIx map[string]int32
+	cids    map[string]carrierRef
+	// other kinds, current file
 	fileID int64
 	keys   map[string]*keyEntry
-	order  []string // keys in first-seen order, for deterministic output
-	// whole transaction
-	dupDeletes map[int64][]string // ingest id → duplicated keys (encoded)
-	recs       []*qrec            // accepted quarterly rows, duplicates excluded
-	winners    map[qkey]*qrec
+	order  []string
+	// ingest id → duplicated keys (encoded as the DELETE compares them)
+	dupDeletes map[int64][]string
 }
 
-func newTracker(spec *Spec) *tracker {
-	t := &tracker{spec: spec, dupDeletes: map[int64][]string{}, winners: map[qkey]*qrec{}}
+func newTracker(spec *Spec, known map[string]carrierRef, names []string, sizeHint int) *tracker {
+	t := &tracker{spec: spec, dupDeletes: map[int64][]string{}, cids: known, names: names, sheetIx: map[string]int32{}}
+	if spec.Kind == Quarterly {
+		t.recs = make([]qrec, 0, sizeHint)
+	}
 	for _, k := range duplicateKeys[spec.Kind] {
 		t.keyIdx = append(t.keyIdx, spec.colIndex(k))
 	}
@@ -109,6 +136,31 @@ func keyText(v driver.Value) string {
 	return fmt.Sprint(v)
 }
 
+func (t *tracker) sheetIndex(name string) int32 {
+	if n := len(t.sheets); n > 0 && t.sheets[n-1] == name {
+		return int32(n - 1)
+	}
+	ix, ok := t.sheetIx[name]
+	if !ok {
+		ix = int32(len(t.sheets))
+		t.sheets = append(t.sheets, name)
+		t.sheetIx[name] = ix
+	}
+	return ix
+}
+
+func (t *tracker) ref(q *qrec) rowRef { return rowRef{t.sheets[q.sheet], int(q.row)} }
+
+func cmpQrec(a, b qrec) int {
+	switch {
+	case a.before(&b):
+		return -1
+	case b.before(&a):
+		return 1
+	}
+	return 0
+}
+
 func toFloat(v driver.Value) float64 {
 	switch x := v.(type) {
 	case int32:
@@ -119,8 +171,20 @@ func toFloat(v driver.Value) float64 {
 	return 0
 }
 
-// accept records an accepted row of file ingestID.
-func (t *tracker) accept(ingestID int64, r *Row) {
+// keySep joins key parts; not NUL, because strings are bound as C strings.
+const keySep = "\x1f"
+
+// accept records an accepted row of file ingestID; cid numbers its carrier.
+func (t *tracker) accept(ingestID int64, r *Row, cid int32) {
+	if t.spec.Kind == Quarterly {
+		q := qrec{cid: cid, qi: r.Vals[1].(int32)*4 + r.Vals[2].(int32),
+			sub: days(r.Vals[3].(time.Time)), ingestID: ingestID, sheet: t.sheetIndex(r.Sheet), row: int32(r.RowNo)}
+		for i, ix := range t.spikeIx {
+			q.vals[i] = toFloat(r.Vals[ix])
+		}
+		t.recs = append(t.recs, q)
+		return
+	}
 	if ingestID != t.fileID {
 		t.fileID = ingestID
 		t.keys = map[string]*keyEntry{}
@@ -130,71 +194,87 @@ func (t *tracker) accept(ingestID int64, r *Row) {
 	for i, ix := range t.keyIdx {
 		parts[i] = keyText(r.Vals[ix])
 	}
-	k := strings.Join(parts, "\x1f") // not NUL: strings are bound as C strings
-	e := t.keys[k]
-	if e != nil {
+	k := strings.Join(parts, keySep)
+	if e := t.keys[k]; e != nil {
 		e.more = append(e.more, rowRef{r.Sheet, r.RowNo})
 		return
 	}
-	e = &keyEntry{raw: parts[0], first: rowRef{r.Sheet, r.RowNo}}
-	t.keys[k] = e
+	t.keys[k] = &keyEntry{raw: parts[0], first: rowRef{r.Sheet, r.RowNo}}
 	t.order = append(t.order, k)
-	if t.spec.Kind == Quarterly {
-		q := &qrec{carrier: parts[0], qi: int(r.Vals[1].(int32))*4 + int(r.Vals[2].(int32)),
-			sub: r.Vals[3].(time.Time), ingestID: ingestID, rowRef: rowRef{r.Sheet, r.RowNo}}
-		for i, ix := range t.spikeIx {
-			q.vals[i] = toFloat(r.Vals[ix])
-		}
-		e.q = q
-	}
 }
 
-// finishFile rejects every occurrence of a key repeated in the current
-// file: with two versions of a quarter in one file there is no telling
-// which the carrier meant, so neither is loaded and the clerk keeps one.
-// It returns the issues; the rows are deleted after the appenders close.
-func (t *tracker) finishFile() []Issue {
-	var issues []Issue
-	if t.keys == nil {
-		return nil
-	}
+// duplicateIssues rejects every occurrence of a key repeated in one file:
+// with two versions of a quarter in one file there is no telling which the
+// carrier meant, so neither is loaded and the clerk keeps one.
+func (t *tracker) duplicateIssues(raw string, refs []rowRef) []Issue {
 	var zh, en []string
 	for _, ix := range t.keyIdx {
 		zh = append(zh, t.spec.Columns[ix].ZH)
 		en = append(en, t.spec.Columns[ix].Name)
 	}
+	at := make([]string, len(refs))
+	for i, ref := range refs {
+		at[i] = strconv.Itoa(ref.row)
+		if ref.sheet != "" {
+			at[i] = ref.sheet + "!" + at[i]
+		}
+	}
+	where := strings.Join(at, ", ")
+	issues := make([]Issue, len(refs))
+	for i, ref := range refs {
+		issues[i] = Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: raw,
+			Rule: "duplicate_key", Severity: "error",
+			ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), where),
+			EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)}
+	}
+	return issues
+}
+
+// finishFile returns the duplicate issues of the file just written (small
+// kinds; quarterly duplicates are found when the transaction's rows are
+// sorted). The rows are deleted after the appenders close.
+func (t *tracker) finishFile() []Issue {
+	if t.keys == nil {
+		return nil
+	}
+	var issues []Issue
 	for _, k := range t.order {
 		e := t.keys[k]
 		if len(e.more) == 0 {
-			if e.q != nil {
-				t.recs = append(t.recs, e.q)
-				w := t.winners[qkey{e.q.carrier, e.q.qi}]
-				if w == nil || e.q.newer(w) {
-					t.winners[qkey{e.q.carrier, e.q.qi}] = e.q
-				}
-			}
 			continue
 		}
 		t.dupDeletes[t.fileID] = append(t.dupDeletes[t.fileID], k)
-		var at []string
-		refs := e.refs()
-		for _, ref := range refs {
-			if ref.sheet != "" {
-				at = append(at, ref.sheet+"!"+strconv.Itoa(ref.row))
-			} else {
-				at = append(at, strconv.Itoa(ref.row))
-			}
-		}
-		where := strings.Join(at, ", ")
-		for _, ref := range refs {
-			issues = append(issues, Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: e.raw,
-				Rule: "duplicate_key", Severity: "error",
-				ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), where),
-				EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)})
-		}
+		issues = append(issues, t.duplicateIssues(e.raw, e.refs())...)
 	}
 	t.keys, t.order, t.fileID = nil, nil, 0
 	return issues
+}
+
+// quarterlyDuplicates sorts the transaction's quarterly rows and returns,
+// per file, the issues of keys repeated within a file.
+func (t *tracker) quarterlyDuplicates() map[int64][]Issue {
+	slices.SortFunc(t.recs, cmpQrec)
+	out := map[int64][]Issue{}
+	for i := 0; i < len(t.recs); {
+		j := i + 1
+		for j < len(t.recs) && t.recs[j].cid == t.recs[i].cid && t.recs[j].qi == t.recs[i].qi && t.recs[j].ingestID == t.recs[i].ingestID {
+			j++
+		}
+		if j-i > 1 {
+			refs := make([]rowRef, 0, j-i)
+			for k := i; k < j; k++ {
+				t.recs[k].dup = true
+				refs = append(refs, t.ref(&t.recs[k]))
+			}
+			r := &t.recs[i]
+			carrier := t.names[r.cid]
+			y, q := int(r.qi-1)/4, int(r.qi-1)%4+1
+			t.dupDeletes[r.ingestID] = append(t.dupDeletes[r.ingestID], carrier+keySep+strconv.Itoa(y)+keySep+strconv.Itoa(q))
+			out[r.ingestID] = append(out[r.ingestID], t.duplicateIssues(carrier, refs)...)
+		}
+		i = j
+	}
+	return out
 }
 
 // deleteDuplicates removes the rows of duplicated keys appended earlier in
@@ -227,18 +307,38 @@ func (t *tracker) deleteDuplicates(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
+// winners reduces rows sorted by (carrier, quarter) to the winning
+// revision of each carrier's quarter, skipping rejected duplicates.
+func winners(recs []qrec) []*qrec {
+	var out []*qrec
+	for i := range recs {
+		r := &recs[i]
+		if r.dup {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].cid == r.cid && out[n-1].qi == r.qi {
+			if r.newer(out[n-1]) {
+				out[n-1] = r
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // spikes compares every accepted quarterly row with the winning revision of
 // the carrier's previous quarter — from this transaction or from committed
-// data — and returns a warning per column that rose more than 5×.
+// data — and returns, per file, a warning per column that rose over 5×.
+// It expects quarterlyDuplicates to have sorted and marked the rows.
 func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (map[int64][]Issue, error) {
 	if t.spec.Kind != Quarterly || len(t.recs) == 0 {
 		return nil, nil
 	}
-	// Previous quarters not decided within the transaction: ask the
-	// committed rows, only for the quarters needed.
+	// Committed rows, only for the quarters needed.
 	need := map[int]bool{}
-	for _, r := range t.recs {
-		need[r.qi-1] = true
+	for i := range t.recs {
+		need[int(t.recs[i].qi)-1] = true
 	}
 	qis := make([]string, 0, len(need))
 	for qi := range need {
@@ -246,48 +346,77 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 	}
 	sort.Strings(qis)
 	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`
-		SELECT carrier_id, year * 4 + quarter, submitted_on, ingest_id, row_no, incubating, jobs, revenue, financing
+		SELECT carrier_id, year * 4 + quarter AS qi, date_diff('day', DATE '1970-01-01', submitted_on), ingest_id, row_no,
+		       incubating, jobs, revenue, financing
 		FROM store.quarterly WHERE ingest_id < ? AND year * 4 + quarter IN (%s)`, strings.Join(qis, ",")), firstID)
 	if err != nil {
 		return nil, fmt.Errorf("previous quarters: %w", err)
 	}
-	prev := map[qkey]*qrec{}
+	var old []qrec
 	for rows.Next() {
-		q := &qrec{}
+		var q qrec
+		var carrier string
 		var inc, jobs int32
-		if err := rows.Scan(&q.carrier, &q.qi, &q.sub, &q.ingestID, &q.row, &inc, &jobs, &q.vals[2], &q.vals[3]); err != nil {
+		if err := rows.Scan(&carrier, &q.qi, &q.sub, &q.ingestID, &q.row, &inc, &jobs, &q.vals[2], &q.vals[3]); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		q.vals[0], q.vals[1] = float64(inc), float64(jobs)
-		k := qkey{q.carrier, q.qi}
-		if w := prev[k]; w == nil || q.newer(w) {
-			prev[k] = q
+		c, ok := t.cids[carrier]
+		if !ok {
+			continue // a committed row always names a registered carrier
 		}
+		q.cid, q.vals[0], q.vals[1] = c.cid, float64(inc), float64(jobs)
+		old = append(old, q)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for k, w := range t.winners {
-		if p := prev[k]; p == nil || w.newer(p) {
-			prev[k] = w
+	slices.SortFunc(old, cmpQrec)
+	// Merge the winners of both, by (carrier, quarter).
+	a, b := winners(t.recs), winners(old)
+	wins := make([]*qrec, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0:
+			wins, a = append(wins, a[0]), a[1:]
+		case len(a) == 0:
+			wins, b = append(wins, b[0]), b[1:]
+		case a[0].cid == b[0].cid && a[0].qi == b[0].qi:
+			w := a[0]
+			if b[0].newer(w) {
+				w = b[0]
+			}
+			wins, a, b = append(wins, w), a[1:], b[1:]
+		case a[0].before(b[0]):
+			wins, a = append(wins, a[0]), a[1:]
+		default:
+			wins, b = append(wins, b[0]), b[1:]
 		}
 	}
 	byFile := map[int64][]Issue{}
-	for _, r := range t.recs {
-		p := prev[qkey{r.carrier, r.qi - 1}]
-		if p == nil {
+	w := 0
+	for i := range t.recs {
+		r := &t.recs[i]
+		if r.dup {
 			continue
 		}
+		// Rows are sorted, so the previous quarter's winner only moves forward.
+		for w < len(wins) && (wins[w].cid < r.cid || wins[w].cid == r.cid && wins[w].qi < r.qi-1) {
+			w++
+		}
+		if w == len(wins) || wins[w].cid != r.cid || wins[w].qi != r.qi-1 {
+			continue
+		}
+		p := wins[w]
 		for i, col := range spikeColumns {
 			if p.vals[i] > 0 && r.vals[i] > 5*p.vals[i] {
 				c := &t.spec.Columns[t.spikeIx[i]]
 				cur, was := spikeText(c, r.vals[i]), spikeText(c, p.vals[i])
-				is := Issue{Sheet: r.sheet, Row: r.row, Column: col, Raw: cur, Rule: "spike_5x", Severity: "warning",
+				ref := t.ref(r)
+				byFile[r.ingestID] = append(byFile[r.ingestID], Issue{Sheet: ref.sheet, Row: ref.row, Column: col, Raw: cur, Rule: "spike_5x", Severity: "warning",
 					ZH: fmt.Sprintf("%s：由上季度的 %s 增至 %s，超过 5 倍，请核实", c.Label(), was, cur),
-					EN: fmt.Sprintf("%s: rose from %s last quarter to %s, more than 5×; please check", col, was, cur)}
-				byFile[r.ingestID] = append(byFile[r.ingestID], is)
+					EN: fmt.Sprintf("%s: rose from %s last quarter to %s, more than 5×; please check", col, was, cur)})
 			}
 		}
 	}

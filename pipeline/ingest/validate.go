@@ -31,11 +31,13 @@ type validator struct {
 	layout *Layout
 	today  time.Time
 	enums  []map[string]string
+	ix     map[string]int // column name → index, for the cross-field rules
 }
 
 func newValidator(l *Layout, today time.Time) *validator {
-	v := &validator{layout: l, today: today, enums: make([]map[string]string, len(l.Spec.Columns))}
+	v := &validator{layout: l, today: today, enums: make([]map[string]string, len(l.Spec.Columns)), ix: map[string]int{}}
 	for i, c := range l.Spec.Columns {
+		v.ix[c.Name] = i
 		if c.Type == tEnum {
 			v.enums[i] = enumLookup(c.Enum)
 		}
@@ -58,7 +60,7 @@ func (v *validator) add(r *Row, c *Column, raw, rule, zh, en string) {
 func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 	spec := v.layout.Spec
 	r := &Row{Sheet: sheet, RowNo: rowNo, Vals: make([]driver.Value, len(spec.Columns))}
-	if ci := v.layout.Cells[0]; ci >= 0 && ci < len(cells) && summaryLabels[headerKey(cells[ci])] {
+	if ci := v.layout.Cells[0]; ci >= 0 && ci < len(cells) && len(cells[ci]) <= 16 && summaryLabels[headerKey(cells[ci])] {
 		// Forms often end with a totals row; one message says what it is.
 		v.add(r, nil, strings.TrimSpace(cells[ci]), "summary_row", "合计/小计行不是载体数据，未导入（可删除该行）",
 			"a totals row is not a carrier's data; not loaded (you may delete it)")
@@ -98,7 +100,11 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 	switch c.Type {
 	case tText:
 		if c.Name == "carrier_id" {
-			return strings.Join(strings.Fields(fold(raw)), "")
+			id := fold(raw)
+			if strings.ContainsAny(id, " \t\r\n") {
+				id = strings.Join(strings.Fields(id), "")
+			}
+			return id
 		}
 		return normText(raw)
 	case tUSCC:
@@ -220,8 +226,8 @@ func dateStr(t time.Time) string { return t.Format("2006-01-02") }
 // needs parsed, so that a clerk sees every problem of a row at once.
 func (v *validator) crossChecks(r *Row) {
 	spec := v.layout.Spec
-	get := func(name string) driver.Value { return r.Vals[spec.colIndex(name)] }
-	col := func(name string) *Column { return &spec.Columns[spec.colIndex(name)] }
+	get := func(name string) driver.Value { return r.Vals[v.ix[name]] }
+	col := func(name string) *Column { return &spec.Columns[v.ix[name]] }
 	notFuture := func(name string) {
 		if d, ok := get(name).(time.Time); ok && d.After(v.today) {
 			v.add(r, col(name), dateStr(d), "date_future", "日期晚于今天（"+dateStr(v.today)+"）", "date is after today ("+dateStr(v.today)+")")
