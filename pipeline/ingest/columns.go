@@ -3,6 +3,7 @@ package ingest
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Kind is what a file holds, recognised from its header.
@@ -234,14 +235,32 @@ var headerIndex = func() map[Kind]map[string]match {
 	return out
 }()
 
+// keyCache remembers headerKey of cells seen in header rows: a batch of
+// thousands of workbooks from one template repeats the same few dozen.
+var keyCache sync.Map
+
+func cachedKey(cell string) string {
+	if k, ok := keyCache.Load(cell); ok {
+		return k.(string)
+	}
+	k := headerKey(cell)
+	if len(cell) <= 200 {
+		keyCache.Store(cell, k)
+	}
+	return k
+}
+
 // resolveHeader looks a header cell up for a kind. A bilingual cell such as
 // "载体编号\ncarrier_id" matches through either part; when only one part
 // names a money unit ("在孵企业营收\nrevenue_kyuan"), that unit holds, and
 // parts naming different units, or different columns, match nothing.
 func resolveHeader(kind Kind, cell string) (match, bool) {
 	idx := headerIndex[kind]
-	if m, ok := idx[headerKey(cell)]; ok {
+	if m, ok := idx[cachedKey(cell)]; ok {
 		return m, true
+	}
+	if !strings.ContainsAny(cell, "\n/| ") {
+		return match{}, false // one part only, already looked up
 	}
 	var found []match
 	for _, part := range strings.FieldsFunc(fold(cell), func(r rune) bool { return r == '\n' || r == '/' || r == '|' || r == ' ' }) {

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/marcboeker/go-duckdb"
@@ -191,8 +192,9 @@ type engine struct {
 	seen      map[string]prior
 	known     map[string]carrierRef // registered carriers
 	names     []string              // carrier_id by carrierRef.cid
-	mu        sync.Mutex
 	batchSeen map[string]bool
+	dirs      sync.Map     // archive folders known to exist
+	tmpSeq    atomic.Int64 // unique temporary names in the archive
 }
 
 func (e *engine) loadState(ctx context.Context) error {
@@ -449,30 +451,34 @@ func (e *engine) settle(fr FileResult) {
 }
 
 // archive copies a file's bytes to archive/<sha[:2]>/<sha><ext> beside the
-// database, written to a temporary name and renamed.
+// database, written under a unique temporary name and renamed (two files
+// with the same bytes may be archived at once; either rename leaves the
+// same copy).
 func (e *engine) archive(p *prepared, data []byte) (string, error) {
 	rel := filepath.Join("archive", p.sha[:2], p.sha+p.ext)
 	dst := filepath.Join(e.st.Dir(), rel)
 	if _, err := os.Stat(dst); err == nil {
 		return rel, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return "", fmt.Errorf("archive: %w", err)
+	dir := filepath.Dir(dst)
+	if _, made := e.dirs.Load(dir); !made {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", fmt.Errorf("archive: %w", err)
+		}
+		e.dirs.Store(dir, true)
 	}
-	// A unique temporary name: two files with the same bytes may be
-	// archived at once by two readers; either rename leaves the same copy.
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+p.sha[:16]+".*.tmp")
+	tmp := fmt.Sprintf("%s.%d.%d.tmp", dst, os.Getpid(), e.tmpSeq.Add(1))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if err != nil {
 		return "", fmt.Errorf("archive: %w", err)
 	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o444)); err != nil {
-		os.Remove(tmp.Name())
+	_, werr := f.Write(data)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		os.Remove(tmp)
 		return "", fmt.Errorf("archive: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		os.Remove(tmp.Name())
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
 		return "", fmt.Errorf("archive: %w", err)
 	}
 	return rel, nil
