@@ -22,9 +22,9 @@ var rejectColumns = []struct {
 	{"行号", "Row", 7},
 	{"列", "Column", 16},
 	{"原值", "Value", 18},
-	{"规则", "Rule", 22},
-	{"问题及修改方法", "Problem and how to fix it (Chinese)", 60},
-	{"Problem and how to fix it", "(English)", 60},
+	{"规则", "Rule", 30},
+	{"问题及修改方法", "Problem and how to fix it (Chinese)", 55},
+	{"Problem and how to fix it", "(English)", 55},
 }
 
 // WriteRejects writes the rejected rows of one ingest batch to path as a
@@ -38,7 +38,22 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
+	// Read first: sheet setup (filter range, print setup) must precede the
+	// stream writer, and a batch's rejects fit in memory.
+	var data [][]any
+	for rows.Next() {
+		var file, sh, col, raw, rule, zh, en string
+		var rowNo int
+		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		data = append(data, []any{file, sh, rowNo, col, raw, rule, zh, en})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
 
 	f := excelize.NewFile()
 	defer f.Close()
@@ -50,8 +65,21 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 	if err != nil {
 		return 0, err
 	}
+	last := len(data) + 3
+	if len(data) == 0 {
+		last = 4
+	}
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:H%d", last), nil); err != nil {
+		return 0, err
+	}
+	if err := printSetup(f, sheet, "$3:$3"); err != nil {
+		return 0, err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
+		return 0, err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
 		return 0, err
 	}
 	for i, c := range rejectColumns {
@@ -59,15 +87,12 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 			return 0, err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
-		return 0, err
-	}
 	title := fmt.Sprintf("数据退回清单 Rejected rows — 批次 batch %d", batchID)
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
 		return 0, err
 	}
 	note := "以下行未被接收，请按“问题及修改方法”更正后重新报送整份文件。 These rows were not accepted: correct them as described and resend the whole file."
-	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: note}}); err != nil {
+	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: note}}, excelize.RowOpts{Height: 20}); err != nil {
 		return 0, err
 	}
 	hdr := make([]any, len(rejectColumns))
@@ -77,27 +102,18 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: 32}); err != nil {
 		return 0, err
 	}
-	n := 0
-	for rows.Next() {
-		var file, sh, col, raw, rule, zh, en string
-		var rowNo int
-		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en); err != nil {
-			return 0, err
+	for i, vals := range data {
+		cells := make([]any, len(vals))
+		for j, v := range vals {
+			cells[j] = excelize.Cell{StyleID: st.body, Value: v}
 		}
-		n++
-		cell, _ := excelize.CoordinatesToCellName(1, n+3)
-		vals := []any{file, sh, rowNo, col, raw, rule, zh, en}
-		for i, v := range vals {
-			vals[i] = excelize.Cell{StyleID: st.body, Value: v}
-		}
-		if err := sw.SetRow(cell, vals); err != nil {
+		cell, _ := excelize.CoordinatesToCellName(1, i+4)
+		// Long messages wrap onto a second line.
+		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: 30}); err != nil {
 			return 0, err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	if n == 0 {
+	if len(data) == 0 {
 		cell := excelize.Cell{StyleID: st.body, Value: "本批次没有被退回的行 No rows were rejected in this batch"}
 		if err := sw.SetRow("A4", []any{cell}); err != nil {
 			return 0, err
@@ -109,18 +125,8 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 	if err := sw.Flush(); err != nil {
 		return 0, err
 	}
-	last := n + 3
-	if n == 0 {
-		last = 4
-	}
-	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:H%d", last), nil); err != nil {
-		return 0, err
-	}
-	if err := printSetup(f, sheet, "$3:$3"); err != nil {
-		return 0, err
-	}
 	setProps(f, "数据退回清单 Rejected rows")
-	return n, saveAtomic(f, path)
+	return len(data), saveAtomic(f, path)
 }
 
 type styles struct{ title, note, header, body int }

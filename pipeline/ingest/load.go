@@ -823,15 +823,15 @@ type rowWriter struct {
 func (w *rowWriter) add(r *Row) error {
 	w.count++
 	var cid int32
-	if !r.Rejected() && w.spec.Kind != Registry {
-		id, _ := r.Vals[0].(string)
-		c, ok := w.e.known[id]
+	// Checked on rejected rows too, so that the clerk sees every problem at once.
+	if id, ok := r.Vals[0].(string); ok && w.spec.Kind != Registry {
+		c, known := w.e.known[id]
 		cid = c.cid
-		if !ok {
-			c := &w.spec.Columns[0]
-			r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: c.Name, Raw: id, Rule: "unknown_carrier", Severity: "error",
-				ZH: c.Label() + "：载体编号「" + id + "」不在载体名录中，请核对编号或先报送载体名录",
-				EN: c.Name + ": " + id + " is not in the registry; check the id or submit the registry first"})
+		if !known {
+			col := &w.spec.Columns[0]
+			r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: col.Name, Raw: id, Rule: "unknown_carrier", Severity: "error",
+				ZH: col.Label() + "：载体编号「" + id + "」不在载体名录中，请核对编号或先报送载体名录",
+				EN: col.Name + ": " + id + " is not in the registry; check the id or submit the registry first"})
 		}
 	}
 	if r.Rejected() {
