@@ -65,8 +65,8 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 // per file and a total.
 func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts ingest.Options) (*ingest.Result, error) {
 	var (
-		progress *mpb.Progress
-		bar      *mpb.Bar
+		progress  *mpb.Progress
+		loadBar, readBar *mpb.Bar
 	)
 	if isTerminal(a.stderr) {
 		opts.OnPlan = func(n int) {
@@ -74,15 +74,23 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 				return
 			}
 			progress = mpb.NewWithContext(ctx, mpb.WithOutput(a.stderr), mpb.WithWidth(40))
-			bar = progress.AddBar(int64(n),
-				mpb.PrependDecorators(decor.Name("ingest "), decor.CountersNoUnit("%d/%d files")),
-				mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.AverageETA(decor.ET_STYLE_GO)))
+			newBar := func(name string) *mpb.Bar {
+				return progress.AddBar(int64(n),
+					mpb.PrependDecorators(decor.Name(name, decor.WC{W: 6, C: decor.DindentRight}), decor.CountersNoUnit("%d/%d files")),
+					mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.AverageETA(decor.ET_STYLE_GO)))
+			}
+			readBar, loadBar = newBar("read"), newBar("load")
+		}
+		opts.OnRead = func(string) {
+			if readBar != nil {
+				readBar.Increment()
+			}
 		}
 	}
 	var lines []ingest.FileResult
 	opts.OnFile = func(fr ingest.FileResult) {
-		if bar != nil {
-			bar.Increment()
+		if loadBar != nil {
+			loadBar.Increment()
 		} else {
 			printFile(a.stdout, fr)
 		}
@@ -91,7 +99,8 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 	res, err := ingest.Ingest(ctx, st, paths, opts)
 	if progress != nil {
 		if err != nil {
-			bar.Abort(false)
+			readBar.Abort(false)
+			loadBar.Abort(false)
 		}
 		progress.Wait()
 		for _, fr := range lines {

@@ -36,6 +36,9 @@ type Options struct {
 	OnFile func(FileResult)
 	// OnPlan is called once with the number of files to process.
 	OnPlan func(files int)
+	// OnRead is called, from the parallel readers, as each file has been
+	// read and validated (before loading); it must be safe for concurrent use.
+	OnRead func(path string)
 }
 
 // Status of a file in a batch.
@@ -305,6 +308,9 @@ func (e *engine) prepareAll(ctx context.Context, files []string) []*prepared {
 			defer wg.Done()
 			for i := range jobs {
 				out[i] = e.prepare(ctx, i, files[i])
+				if e.opts.OnRead != nil {
+					e.opts.OnRead(files[i])
+				}
 			}
 		}()
 	}
