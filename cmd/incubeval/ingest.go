@@ -65,7 +65,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 // per file and a total.
 func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts ingest.Options) (*ingest.Result, error) {
 	var (
-		progress  *mpb.Progress
+		progress         *mpb.Progress
 		loadBar, readBar *mpb.Bar
 	)
 	if isTerminal(a.stderr) {
