@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -113,6 +114,14 @@ func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 // openWrite opens the database for writing.
 func (a *app) openWrite(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, a.dbPath, store.Options{})
+}
+
+// self is how the user invoked this program, for hints they can paste.
+func self() string {
+	if len(os.Args) > 0 && strings.ContainsRune(os.Args[0], os.PathSeparator) {
+		return os.Args[0]
+	}
+	return "incubeval"
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -53,7 +53,7 @@ rows that must be rejected — and ingest it into DIR/incubeval.duckdb
 			}
 			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", rejects, n)
 			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", a.dbPath)
-			fmt.Fprintf(a.stdout, "Look at it:  incubeval sql --db %s \"SELECT * FROM ingest_log\"\n", a.dbPath)
+			fmt.Fprintf(a.stdout, "Look at it:  %s sql --db %s \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", self(), a.dbPath)
 			return nil
 		},
 	}

@@ -118,7 +118,7 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		len(res.Files), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected),
 		res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
 	if rej > 0 {
-		fmt.Fprintf(a.stdout, "Rejected rows: incubeval sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", res.BatchID)
+		fmt.Fprintf(a.stdout, "Rejected rows: %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", self(), res.BatchID)
 	}
 	if res.Count(ingest.StatusRejected) > 0 {
 		a.failed = true

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -91,6 +92,7 @@ func query(ctx context.Context, db *sql.DB, q, format string, out io.Writer) err
 		}
 		tw.AppendHeader(hdr)
 		tw.SetStyle(table.StyleLight)
+		tw.Style().Format.Header = text.FormatDefault // column names as SQL knows them
 	}
 	n := 0
 	for rows.Next() {
