@@ -37,11 +37,15 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./pipeline/...
 
 bench-cli: build
-	@test -f $(BENCH)/history/quarterly.csv || ./$(BIN) bench-data --out $(BENCH)
+	@test -d $(BENCH)/by-quarter || ./$(BIN) bench-data --out $(BENCH)
 	@echo "== national history: 13,000 carriers, 2016Q4–2025Q3, 468,000 rows in one CSV"
 	@rm -f $(BENCH)/history.duckdb* && rm -rf $(BENCH)/archive
 	./$(BIN) --db $(BENCH)/history.duckdb ingest $(BENCH)/history/registry.csv > /dev/null
 	./$(BIN) --stats --db $(BENCH)/history.duckdb ingest $(BENCH)/history/quarterly.csv | tail -1
+	@echo "== the same history as 36 quarterly CSV files"
+	@rm -f $(BENCH)/split.duckdb*
+	./$(BIN) --db $(BENCH)/split.duckdb ingest $(BENCH)/history/registry.csv > /dev/null
+	./$(BIN) --stats --db $(BENCH)/split.duckdb ingest $(BENCH)/by-quarter | tail -1
 	@echo "== one quarter as 13,000 single-carrier XLSX files"
 	@rm -f $(BENCH)/quarter.duckdb*
 	./$(BIN) --db $(BENCH)/quarter.duckdb ingest $(BENCH)/quarter/registry.csv > /dev/null

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +33,11 @@ func (a *app) benchDataCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "history: %s, %s (%.1fs)\n", reg, q, time.Since(start).Seconds())
+			n, err := splitByQuarter(q, filepath.Join(out, "by-quarter"))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "by-quarter: %d files\n", n)
 			start = time.Now()
 			files, err := sample.QuarterXLSX(filepath.Join(out, "quarter"), carriers, 2025, 3)
 			if err != nil {
@@ -54,4 +61,37 @@ func printStats(a *app, start time.Time) {
 		time.Since(start).Seconds(),
 		time.Duration(ru.Utime.Nano()).Seconds(), time.Duration(ru.Stime.Nano()).Seconds(),
 		ru.Maxrss/1024)
+}
+
+// splitByQuarter writes the history CSV again as one file per quarter, the
+// way a province forwards its quarterly collections.
+func splitByQuarter(src, dir string) (int, error) {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	files := map[string]*strings.Builder{}
+	var order []string
+	for _, line := range lines[1:] {
+		f := strings.SplitN(line, ",", 4)
+		key := f[1] + "Q" + f[2]
+		b := files[key]
+		if b == nil {
+			b = &strings.Builder{}
+			b.WriteString(lines[0] + "\n")
+			files[key] = b
+			order = append(order, key)
+		}
+		b.WriteString(line + "\n")
+	}
+	for _, k := range order {
+		if err := os.WriteFile(filepath.Join(dir, "quarterly-"+k+".csv"), []byte(files[k].String()), 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return len(order), nil
 }

@@ -101,9 +101,14 @@ func (r *Result) Count(status string) int {
 	return n
 }
 
-// Files up to this size are read completely by the parallel readers; larger
-// ones are streamed straight into the database when their turn comes.
+// Files up to smallFile bytes are read and validated completely by the
+// parallel readers, and their rows held until loaded, up to heldRows rows
+// in all (a validated row takes about half a kilobyte); larger files, and
+// files past that budget, are streamed into the database when their turn
+// comes.
 const smallFile = 8 << 20
+
+var heldRows int64 = 200_000 // a variable for tests
 
 // Limits of one grouped transaction of small files.
 const (
@@ -197,6 +202,7 @@ type engine struct {
 	names     []string              // carrier_id by carrierRef.cid
 	batchSeen map[string]bool
 	dirs      sync.Map     // archive folders known to exist
+	held      atomic.Int64 // rows read and held until loaded
 	tmpSeq    atomic.Int64 // unique temporary names in the archive
 }
 
@@ -354,6 +360,9 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 	}
 	p.streamed = len(data) > smallFile
 	p.info, p.rows, p.fe, p.err = e.read(ctx, path, data, p.streamed, nil)
+	if !p.streamed && p.fe == nil && e.held.Add(int64(len(p.rows))) > heldRows {
+		p.rows, p.streamed = nil, true // over budget: read again on its turn
+	}
 	if p.fe == nil && p.err == nil {
 		// Archived before loading, here where the reading is parallel.
 		p.archive, p.err = e.archive(p, data)

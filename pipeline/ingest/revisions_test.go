@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/incubeval/incubeval/pipeline/ingest"
 )
 
 // TestWinningRevision: the latest submitted_on wins; on equal dates the
@@ -110,5 +112,29 @@ func TestFolderIngestOrdersRegistryFirst(t *testing.T) {
 	}
 	if len(res.Skipped) != 2 {
 		t.Fatalf("skipped %v, want notes.docx and the lock file", res.Skipped)
+	}
+}
+
+// TestOverBudgetFilesLoadTheSame: files past the in-memory budget are
+// streamed on their turn; the database ends up the same.
+func TestOverBudgetFilesLoadTheSame(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "registry.csv", registryCSV)
+	for i, q := range []string{"1", "2", "3"} {
+		body := quarterlyHeader + qrow(map[int]string{2: q, 3: "2025-" + []string{"04", "07", "10"}[i] + "-10"}) +
+			qrow(map[int]string{0: "LZ-FH-0001", 2: q, 3: "2025-" + []string{"04", "07", "10"}[i] + "-11"})
+		writeFile(t, dir, "q"+q+".csv", body)
+	}
+	writeFile(t, dir, "q3-dup.csv", quarterlyHeader+qrow(nil)+qrow(nil)+qrow(map[int]string{4: "200"}))
+	dumps := make([]string, 2)
+	for i, budget := range []int64{1 << 30, 1} {
+		restore := ingest.SetHeldRows(budget)
+		st := mustOpen(t)
+		run(t, st, dir)
+		restore()
+		dumps[i] = dump(t, st.DB)
+	}
+	if diff := cmp.Diff(dumps[0], dumps[1]); diff != "" {
+		t.Fatalf("held vs streamed (-held +streamed):\n%s", diff)
 	}
 }
