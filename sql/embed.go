@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.sql views/*.sql
+//go:embed migrations/*.sql views/*.sql assess/*.sql
 var files embed.FS
 
 // File is one embedded SQL file.
@@ -24,6 +24,9 @@ func Migrations() []File { return dir("migrations") }
 
 // Views returns the view definitions in the order they are created.
 func Views() []File { return dir("views") }
+
+// Assessment returns the steps of the yearly assessment in the order they run.
+func Assessment() []File { return dir("assess") }
 
 func dir(name string) []File {
 	entries, err := fs.ReadDir(files, name)

@@ -91,7 +91,8 @@ The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
 	root.PersistentFlags().BoolVar(&a.stats, "stats", false, "print wall time and peak memory when done")
 	_ = root.PersistentFlags().MarkHidden("stats")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand())
+	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand(),
+		a.assessCommand(), a.publishCommand(), a.explainCommand(), a.runCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -7,11 +7,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/ingest"
 	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
+
+// demoYear is the year the sample's data runs up to (2025Q3).
+const demoYear = 2025
 
 func (a *app) demoCommand() *cobra.Command {
 	var out string
@@ -21,8 +25,8 @@ func (a *app) demoCommand() *cobra.Command {
 		Long: `Write a deterministic, realistic sample inbox into DIR/inbox — a registry
 workbook, quarterly reports per district (XLSX with Chinese headers, one
 district as a GBK CSV), revisions, incidents, deferrals and a handful of
-rows that must be rejected — and ingest it into DIR/incubeval.duckdb
-(or --db when given).`,
+rows that must be rejected — ingest it into DIR/incubeval.duckdb (or --db
+when given), and assess 2025 (with every year before it).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
@@ -52,7 +56,11 @@ rows that must be rejected — and ingest it into DIR/incubeval.duckdb
 				return fmt.Errorf("write rejects workbook: %w", err)
 			}
 			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", rejects, n)
+			if err := a.assess(cmd.Context(), st, assess.Options{Year: demoYear}); err != nil {
+				return err
+			}
 			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", a.dbPath)
+			fmt.Fprintf(a.stdout, "Explain a grade:  %s explain --db %s --carrier LZ-ZC-0007 --year %d\n", self(), a.dbPath, demoYear)
 			fmt.Fprintf(a.stdout, "Look at it:  %s sql --db %s \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", self(), a.dbPath)
 			return nil
 		},

@@ -199,6 +199,7 @@ type engine struct {
 	batchID   int64
 	seen      map[string]prior
 	known     map[string]carrierRef // registered carriers
+	bans      map[string][]ban      // operator USCC → bans
 	names     []string              // carrier_id by carrierRef.cid
 	batchSeen map[string]bool
 	dirs      sync.Map     // archive folders known to exist
@@ -230,7 +231,35 @@ func (e *engine) loadState(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if err := e.loadBans(ctx); err != nil {
+		return err
+	}
 	return e.loadCarriers(ctx)
+}
+
+// ban is an operator's bar from (re-)recognition (SPEC §4.4).
+type ban struct {
+	from, until time.Time
+	carrier     string
+	action      string
+}
+
+func (e *engine) loadBans(ctx context.Context) error {
+	rows, err := e.st.DB.QueryContext(ctx, "SELECT operator_uscc, banned_from, banned_until, carrier_id, action FROM bans WHERE operator_uscc IS NOT NULL")
+	if err != nil {
+		return fmt.Errorf("read bans: %w", err)
+	}
+	defer rows.Close()
+	e.bans = map[string][]ban{}
+	for rows.Next() {
+		var op string
+		var b ban
+		if err := rows.Scan(&op, &b.from, &b.until, &b.carrier, &b.action); err != nil {
+			return err
+		}
+		e.bans[op] = append(e.bans[op], b)
+	}
+	return rows.Err()
 }
 
 func (e *engine) loadCarriers(ctx context.Context) error {
@@ -849,6 +878,9 @@ func (w *rowWriter) add(r *Row) error {
 				EN: col.Name + ": " + id + " is not in the registry; check the id or submit the registry first"})
 		}
 	}
+	if w.spec.Kind == Registry {
+		w.checkBan(r)
+	}
 	if r.Rejected() {
 		return w.addIssues(r.Errors)
 	}
@@ -863,6 +895,29 @@ func (w *rowWriter) add(r *Row) error {
 	}
 	w.track.accept(w.ingestID, r, cid)
 	return w.addIssues(r.Warnings)
+}
+
+// checkBan rejects a registry row that would recognize a carrier of a
+// banned operator during the ban (SPEC §4.4, §4.7 "The ban"); carriers the
+// operator had recognized before keep their status, so a row recognized
+// before the ban passes.
+func (w *rowWriter) checkBan(r *Row) {
+	op, ok1 := r.Vals[w.spec.colIndex("operator_uscc")].(string)
+	rec, ok2 := r.Vals[w.spec.colIndex("recognized_on")].(time.Time)
+	if !ok1 || !ok2 {
+		return
+	}
+	for _, b := range w.e.bans[op] {
+		if rec.Before(b.from) || rec.After(b.until) {
+			continue
+		}
+		c := &w.spec.Columns[w.spec.colIndex("recognized_on")]
+		what := map[string]string{"delist": "摘牌", "revoke": "撤销"}[b.action]
+		r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: c.Name, Raw: dateStr(rec), Rule: "banned_operator", Severity: "error",
+			ZH: fmt.Sprintf("%s：运营主体 %s 因载体 %s 被%s，%s 前不得申报认定", c.Label(), op, b.carrier, what, dateStr(b.until)),
+			EN: fmt.Sprintf("%s: operator %s is banned from recognition until %s (%s of %s)", c.Name, op, dateStr(b.until), b.action, b.carrier)})
+		return
+	}
 }
 
 // finishFile settles the in-file duplicates of the file just written.

@@ -268,6 +268,12 @@ func (s *Store) InTx(ctx context.Context, fn func(conn *sql.Conn) error) (err er
 		return err
 	}
 	defer conn.Close()
+	return ConnTx(ctx, conn, fn)
+}
+
+// ConnTx runs fn inside a transaction on a connection the caller pinned
+// (temporary tables and settings belong to a connection).
+func ConnTx(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Conn) error) (err error) {
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}

@@ -1,0 +1,291 @@
+// Package assess runs the yearly assessment of SPEC §4: the SQL steps in
+// sql/assess, in one transaction on one connection, for every year from the
+// first with data to the year asked for. It holds no rule of its own: the
+// rules are the SQL, the numbers the rubric.
+package assess
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/pipeline/store"
+	sqlfiles "github.com/incubeval/incubeval/sql"
+)
+
+// Window kinds (SPEC §4.1).
+const (
+	WindowSep      = "sep"      // Q4 of Y-1 and Q1–Q3 of Y
+	WindowCalendar = "calendar" // Q1–Q4 of Y
+)
+
+// Options of a run.
+type Options struct {
+	Year       int
+	Window     string         // WindowSep (default) or WindowCalendar
+	Rubric     *rubric.Rubric // nil: the embedded default
+	BudgetYuan *int64         // overrides the rubric's annual budget
+	Force      bool           // recompute published years too
+}
+
+// Result of a run.
+type Result struct {
+	RunID       int64
+	FirstYear   int
+	LastYear    int
+	Computed    []int // years recomputed
+	Frozen      []int // published years read as they are
+	RubricSHA   string
+	Window      string
+	WindowStart time.Time // of the requested year
+	WindowEnd   time.Time
+}
+
+// NoDataError says there is nothing to assess.
+type NoDataError struct{ Year int }
+
+func (e *NoDataError) Error() string {
+	return fmt.Sprintf("no quarterly report falls in any assessment window up to %d; ingest reports first / 尚无可评价的季度报表", e.Year)
+}
+
+// Window returns the window of year y.
+func Window(kind string, y int) (start, end time.Time, quarters [4][2]int) {
+	if kind == WindowCalendar {
+		return date(y, 1, 1), date(y, 12, 31), [4][2]int{{y, 1}, {y, 2}, {y, 3}, {y, 4}}
+	}
+	return date(y-1, 10, 1), date(y, 9, 30), [4][2]int{{y - 1, 4}, {y, 1}, {y, 2}, {y, 3}}
+}
+
+func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+// Run computes the requested year and every year before it back to the
+// first with data, plus any later year already stored (so that the chain
+// stays consistent), leaving published years as they are unless forced.
+func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
+	if opts.Window == "" {
+		opts.Window = WindowSep
+	}
+	if opts.Window != WindowSep && opts.Window != WindowCalendar {
+		return nil, fmt.Errorf("window must be sep or calendar, not %q", opts.Window)
+	}
+	r := opts.Rubric
+	if r == nil {
+		r = rubric.Default()
+	}
+	budget := r.Funding.BudgetYuan
+	if opts.BudgetYuan != nil {
+		budget = opts.BudgetYuan
+	}
+	res := &Result{RubricSHA: r.Hash(), Window: opts.Window}
+	res.WindowStart, res.WindowEnd, _ = Window(opts.Window, opts.Year)
+
+	// The first year whose window holds an accepted report.
+	firstQ := "min(CASE WHEN quarter = 4 THEN year + 1 ELSE year END)"
+	if opts.Window == WindowCalendar {
+		firstQ = "min(year)"
+	}
+	var first sql.NullInt64
+	if err := st.DB.QueryRowContext(ctx, "SELECT "+firstQ+" FROM store.quarterly").Scan(&first); err != nil {
+		return nil, fmt.Errorf("first year: %w", err)
+	}
+	if !first.Valid || int(first.Int64) > opts.Year {
+		return nil, &NoDataError{Year: opts.Year}
+	}
+	res.FirstYear = int(first.Int64)
+	res.LastYear = opts.Year
+	var lastStored sql.NullInt64
+	if err := st.DB.QueryRowContext(ctx, "SELECT max(year) FROM store.assessments").Scan(&lastStored); err != nil {
+		return nil, err
+	}
+	if lastStored.Valid && int(lastStored.Int64) > res.LastYear {
+		res.LastYear = int(lastStored.Int64)
+	}
+	published := map[int]bool{}
+	rows, err := st.DB.QueryContext(ctx, "SELECT year FROM store.published_years")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var y int
+		rows.Scan(&y)
+		published[y] = true
+	}
+	rows.Close()
+	if err := st.DB.QueryRowContext(ctx, "SELECT coalesce(max(run_id), 0) + 1 FROM store.assessment_runs").Scan(&res.RunID); err != nil {
+		return nil, err
+	}
+
+	// One pinned connection: the steps' TEMP tables belong to it. They are
+	// computed first — reading the committed data, which no other writer
+	// can change while we hold the lock — and the results replace the old
+	// ones in one transaction (90_store.sql), so a failed run leaves the
+	// database as it was. (DuckDB scans a transaction's own uncommitted rows
+	// many times slower than committed ones, so the intermediate tables are
+	// better built outside it.)
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	defer dropTemps(context.Background(), conn)
+	steps := sqlfiles.Assessment()
+	if err := execFile(ctx, conn, steps[0]); err != nil {
+		return nil, err
+	}
+	for y := res.FirstYear; y <= res.LastYear; y++ {
+		frozen := published[y] && !opts.Force
+		if frozen {
+			res.Frozen = append(res.Frozen, y)
+		} else {
+			res.Computed = append(res.Computed, y)
+		}
+		start, end, qs := Window(opts.Window, y)
+		if _, err := conn.ExecContext(ctx, "INSERT INTO assess_years VALUES (?, ?, ?, ?, ?)", y, start, end, r.Decisions.Date(y), frozen); err != nil {
+			return nil, err
+		}
+		for _, q := range qs {
+			if _, err := conn.ExecContext(ctx, "INSERT INTO assess_window_quarters VALUES (?, ?, ?)", y, q[0], q[1]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := loadRubric(ctx, conn, r, budget, res.RunID); err != nil {
+		return nil, fmt.Errorf("rubric: %w", err)
+	}
+	last := len(steps) - 1
+	for _, f := range steps[1:last] {
+		if err := execFile(ctx, conn, f); err != nil {
+			return nil, err
+		}
+	}
+	err = store.ConnTx(ctx, conn, func(conn *sql.Conn) error {
+		if err := execFile(ctx, conn, steps[last]); err != nil {
+			return err
+		}
+		var budgetArg any
+		if budget != nil {
+			budgetArg = *budget
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO store.assessment_runs
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(ingested_at) FROM store.ingests), ?`,
+			res.RunID, store.Now(), opts.Year, res.FirstYear, res.LastYear, opts.Window, res.RubricSHA, r.YAML(), budgetArg, opts.Force); err != nil {
+			return fmt.Errorf("record run: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// loadRubric fills the rubric_* input tables of 00_inputs.sql.
+func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *int64, runID int64) error {
+	for i, ind := range r.Indicators {
+		var mun, prov, nat, full, zero any
+		if ind.Direction == rubric.BandLower {
+			full, zero = ind.Band()
+		} else {
+			mun, prov, nat = ind.Target("municipal"), ind.Target("provincial"), ind.Target("national")
+		}
+		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			ind.Code, i+1, ind.Weight, ind.Direction, mun, prov, nat, full, zero); err != nil {
+			return err
+		}
+	}
+	var b any
+	if budget != nil {
+		b = *budget
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_param VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		r.Grades.Excellent, r.Grades.Good, r.Grades.Pass, r.Quota.Share,
+		r.Reporting.OnTime, r.Reporting.Late, r.Reporting.Missing, r.Decisions.RectifyDays, r.Decisions.BanYears, b, r.Funding.RoundDownTo); err != nil {
+		return err
+	}
+	for t, action := range r.Vetoes {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_veto VALUES (?, ?)", t, action); err != nil {
+			return err
+		}
+	}
+	for _, t := range r.Funding.Tiers {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_tier VALUES (?, ?)", t.Code, t.CapYuan); err != nil {
+			return err
+		}
+	}
+	for g, f := range r.Funding.Factors {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_factor VALUES (?, ?)", g, f); err != nil {
+			return err
+		}
+	}
+	_, err := conn.ExecContext(ctx, "INSERT INTO assess_run VALUES (?)", runID)
+	return err
+}
+
+// trace prints each statement's time to stderr (INCUBEVAL_TRACE=1).
+var trace = os.Getenv("INCUBEVAL_TRACE") != ""
+
+var nameHeader = regexp.MustCompile(`(?m)^-- name: *(\S+).*$`)
+
+// execFile runs a step file statement group by statement group (each under
+// a `-- name:` header), so that an error names the step and the statement.
+func execFile(ctx context.Context, conn *sql.Conn, f sqlfiles.File) error {
+	locs := nameHeader.FindAllStringSubmatchIndex(f.Text, -1)
+	for i, loc := range locs {
+		end := len(f.Text)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		name := f.Text[loc[2]:loc[3]]
+		body := strings.TrimSpace(f.Text[loc[1]:end])
+		t0 := time.Now()
+		if _, err := conn.ExecContext(ctx, body); err != nil {
+			return fmt.Errorf("assessment step %s, %s: %w", f.Name, name, err)
+		}
+		if trace {
+			fmt.Fprintf(os.Stderr, "assess %-18s %-20s %6.0f ms\n", f.Name, name, time.Since(t0).Seconds()*1000)
+		}
+	}
+	return nil
+}
+
+var tempTable = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP TABLE (\w+)`)
+
+// dropTemps drops the step tables so that a pooled connection does not keep
+// a year's intermediate results in memory.
+func dropTemps(ctx context.Context, conn *sql.Conn) error {
+	var errs []error
+	for _, f := range sqlfiles.Assessment() {
+		for _, m := range tempTable.FindAllStringSubmatch(f.Text, -1) {
+			if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+m[1]); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Publish freezes a computed year: later runs read its results as they are.
+func Publish(ctx context.Context, st *store.Store, year int) (already bool, err error) {
+	var runID sql.NullInt64
+	if err := st.DB.QueryRowContext(ctx, "SELECT max(run_id) FROM store.assessments WHERE year = ?", year).Scan(&runID); err != nil {
+		return false, err
+	}
+	if !runID.Valid {
+		return false, fmt.Errorf("%d has not been assessed; run `incubeval assess --year %d` first / %d 年尚未评价", year, year, year)
+	}
+	var n int
+	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.published_years WHERE year = ?", year).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return true, nil
+	}
+	_, err = st.DB.ExecContext(ctx, "INSERT INTO store.published_years VALUES (?, ?, ?)", year, store.Now(), runID.Int64)
+	return false, err
+}

@@ -1,0 +1,254 @@
+package rubric
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// FileError is a problem at a place in a rubric file.
+type FileError struct {
+	File   string
+	Line   int // 1-based; 0 if unknown
+	Column int // 1-based; 0 if unknown
+	Msg    string
+	Err    error // the go-yaml error, if it came from go-yaml
+}
+
+func (e *FileError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// yamlError turns a go-yaml error into a FileError with its line and column.
+func yamlError(name string, err error) error {
+	fe := &FileError{File: name, Msg: err.Error(), Err: err}
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		fe.Msg = ye.GetMessage()
+		tk := ye.GetToken()
+		if tk != nil && tk.Position != nil {
+			fe.Line, fe.Column = tk.Position.Line, tk.Position.Column
+		}
+		// go-yaml words a type error in Go terms; an administrator reads YAML.
+		var te *yaml.TypeError
+		if errors.As(err, &te) && tk != nil && te.DstType != nil {
+			got := strconv.Quote(tk.Value)
+			if te.SrcType != nil && (te.SrcType.Kind() == reflect.Slice || te.SrcType.Kind() == reflect.Map) {
+				got = kindName(te.SrcType)
+			}
+			fe.Msg = fmt.Sprintf("%s is not %s", got, kindName(te.DstType))
+		}
+	}
+	return fe
+}
+
+// kindName says in YAML terms what a value of type t is written as.
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.String:
+		return "text"
+	case reflect.Struct, reflect.Map:
+		return "a mapping"
+	case reflect.Slice:
+		return "a list"
+	}
+	return "a " + t.String()
+}
+
+// checkSchema walks the parsed file against Rubric's type. It reports what the
+// decoder lets through silently: a missing or empty required key (one without
+// omitempty) and a fraction or out-of-range number in an integer field, which
+// go-yaml truncates. It returns the top-level keys present.
+func checkSchema(data []byte, name string) (map[string]bool, error) {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlError(name, err)
+	}
+	var docs []ast.Node
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			docs = append(docs, d.Body)
+		}
+	}
+	switch {
+	case len(docs) == 0:
+		return nil, &FileError{File: name, Msg: "empty rubric"}
+	case len(docs) > 1:
+		return nil, &FileError{File: name, Msg: "more than one yaml document; a rubric is one"}
+	}
+	w := schemaWalker{file: name}
+	w.walk(docs[0], reflect.TypeFor[Rubric](), "")
+	if w.err != nil {
+		return nil, w.err
+	}
+	present := map[string]bool{}
+	for _, mv := range mappingValues(docs[0]) {
+		present[keyOf(mv)] = true
+	}
+	return present, nil
+}
+
+type schemaWalker struct {
+	file string
+	err  error // the first problem, in file order
+}
+
+func (w *schemaWalker) fail(n ast.Node, format string, args ...any) {
+	if w.err != nil {
+		return
+	}
+	fe := &FileError{File: w.file, Msg: fmt.Sprintf(format, args...)}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		fe.Line, fe.Column = tk.Position.Line, tk.Position.Column
+	}
+	w.err = fe
+}
+
+func (w *schemaWalker) walk(n ast.Node, t reflect.Type, path string) {
+	n = unwrap(n)
+	if n == nil || w.err != nil {
+		return
+	}
+	if _, ok := n.(*ast.AliasNode); ok {
+		return // the anchor it names is checked where it is defined
+	}
+	if t.Kind() == reflect.Pointer {
+		if _, null := n.(*ast.NullNode); null {
+			return
+		}
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		values := mappingValues(n)
+		got := map[string]ast.Node{}
+		merged := false
+		for _, mv := range values {
+			k := keyOf(mv)
+			merged = merged || k == "<<"
+			got[k] = mv.Value
+		}
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			key, opts, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+			v, ok := got[key]
+			optional := strings.Contains(opts, "omitempty")
+			switch {
+			case !ok && !optional && !merged:
+				w.fail(firstKey(n, values), "%smissing key %q", at(path), key)
+			case ok && !optional && isNull(v):
+				w.fail(valueNode(values, key), "%s%s: no value", at(path), key)
+			case ok:
+				w.walk(v, sf.Type, join(path, key))
+			}
+		}
+	case reflect.Slice:
+		if seq, ok := n.(*ast.SequenceNode); ok {
+			for i, v := range seq.Values {
+				w.walk(v, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	case reflect.Map:
+		for _, mv := range mappingValues(n) {
+			w.walk(mv.Value, t.Elem(), join(path, keyOf(mv)))
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		switch v := n.(type) {
+		case *ast.FloatNode:
+			if v.Value != math.Trunc(v.Value) {
+				w.fail(n, "%s: %v is not a whole number", path, v.Value)
+			} else if math.Abs(v.Value) > 1<<53 {
+				w.fail(n, "%s: %v is out of range", path, v.Value)
+			}
+		case *ast.InfinityNode, *ast.NanNode:
+			w.fail(n, "%s: %s is not a whole number", path, n.String())
+		}
+	}
+}
+
+// mappingValues returns the key–value pairs of a mapping node, nil otherwise.
+func mappingValues(n ast.Node) []*ast.MappingValueNode {
+	switch m := unwrap(n).(type) {
+	case *ast.MappingNode:
+		return m.Values
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}
+	}
+	return nil
+}
+
+// firstKey is where a mapping starts, for errors about the whole mapping.
+func firstKey(n ast.Node, values []*ast.MappingValueNode) ast.Node {
+	if len(values) > 0 {
+		return values[0].Key
+	}
+	return n
+}
+
+func valueNode(values []*ast.MappingValueNode, key string) ast.Node {
+	for _, mv := range values {
+		if keyOf(mv) == key {
+			return mv
+		}
+	}
+	return nil
+}
+
+func keyOf(mv *ast.MappingValueNode) string {
+	if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+		return "<<"
+	}
+	if tk := mv.Key.GetToken(); tk != nil {
+		return tk.Value
+	}
+	return mv.Key.String()
+}
+
+// unwrap looks through anchors and tags to the value they mark.
+func unwrap(n ast.Node) ast.Node {
+	for {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		default:
+			return n
+		}
+	}
+}
+
+func isNull(n ast.Node) bool {
+	_, ok := unwrap(n).(*ast.NullNode)
+	return ok || n == nil
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func at(path string) string {
+	if path == "" {
+		return ""
+	}
+	return path + ": "
+}

@@ -1,0 +1,58 @@
+-- The yearly assessment (SPEC §4), one step per file, run in name order on
+-- one connection inside one transaction by `incubeval assess`.
+--
+-- This file declares the inputs; incubeval fills them from the rubric
+-- (`incubeval assess --rubric FILE`, or the embedded default) and the years
+-- to compute, then runs 10_roster.sql … 90_store.sql. Every intermediate
+-- result is a TEMP table named a_*, so the steps can be read — and re-run by
+-- an analyst — one at a time.
+
+-- name: inputs
+-- The years computed: window dates, decision date, and whether the year is
+-- published (frozen: its stored results are read, never recomputed).
+CREATE OR REPLACE TEMP TABLE assess_years (
+    year         INTEGER PRIMARY KEY,
+    window_start DATE NOT NULL,   -- sep: 1 Oct Y-1; calendar: 1 Jan Y
+    window_end   DATE NOT NULL,   -- sep: 30 Sep Y;  calendar: 31 Dec Y
+    decision_on  DATE NOT NULL,   -- 30 Nov Y, the summary deadline
+    frozen       BOOLEAN NOT NULL
+);
+-- The four quarters of each year's window.
+CREATE OR REPLACE TEMP TABLE assess_window_quarters (
+    year      INTEGER NOT NULL,
+    q_year    INTEGER NOT NULL,
+    q_quarter INTEGER NOT NULL
+);
+-- The rubric's indicators, weights and targets per level.
+CREATE OR REPLACE TEMP TABLE rubric_indicator (
+    code              VARCHAR PRIMARY KEY,
+    ord               INTEGER NOT NULL,
+    weight            DOUBLE NOT NULL,
+    direction         VARCHAR NOT NULL,  -- higher | band_lower
+    target_municipal  DOUBLE,
+    target_provincial DOUBLE,
+    target_national   DOUBLE,
+    full_at           DOUBLE,            -- band_lower: full points at or below
+    zero_at           DOUBLE             -- band_lower: no points at or above
+);
+-- Scalars: grade thresholds, quota share, reporting points, decisions, funding.
+CREATE OR REPLACE TEMP TABLE rubric_param (
+    excellent      DECIMAL(6,2) NOT NULL,
+    good           DECIMAL(6,2) NOT NULL,
+    pass           DECIMAL(6,2) NOT NULL,
+    quota_share    DECIMAL(9,6) NOT NULL,
+    on_time_points DOUBLE NOT NULL,     -- reporting: a quarter submitted by its due date
+    late_points    DOUBLE NOT NULL,     -- reporting: submitted after it
+    missing_points DOUBLE NOT NULL,     -- reporting: not submitted
+    rectify_days   INTEGER NOT NULL,
+    ban_years      INTEGER NOT NULL,
+    budget_yuan    BIGINT,              -- NULL: no budget
+    round_down_to  BIGINT NOT NULL
+);
+-- Incident types that act on a grade: fail, or cap_pass (grade at most pass).
+-- false_data is not listed: it always fails and revokes.
+CREATE OR REPLACE TEMP TABLE rubric_veto (type VARCHAR PRIMARY KEY, action VARCHAR NOT NULL);
+CREATE OR REPLACE TEMP TABLE rubric_tier (code VARCHAR PRIMARY KEY, cap_yuan BIGINT NOT NULL);
+CREATE OR REPLACE TEMP TABLE rubric_factor (grade VARCHAR PRIMARY KEY, factor DECIMAL(4,2) NOT NULL);
+-- The run being written.
+CREATE OR REPLACE TEMP TABLE assess_run (run_id BIGINT NOT NULL);

@@ -1,0 +1,54 @@
+-- Step 5 — the decisions chain (SPEC §4.4, §4.7 "Chain").
+-- For each carrier, year by year (published years as they were published):
+--   revoke   a false_data incident in the window (takes precedence);
+--   delist   fail, and the previous graded year also fail — the previous
+--            graded year is the latest earlier year that was not deferred,
+--            if it was graded (a not_assessed year, or none, breaks the chain);
+--   rectify  fail otherwise;
+--   keep     pass or better.
+-- The first revoke or delist removes the carrier from every later year.
+
+-- name: chain
+CREATE OR REPLACE TEMP TABLE a_chain AS
+WITH f AS (
+    SELECT year, carrier_id, outcome, failed, false_data FROM a_facts
+    UNION ALL
+    SELECT year, carrier_id, outcome, NULL, NULL FROM a_roster WHERE outcome <> 'graded'
+    UNION ALL
+    SELECT a.year, a.carrier_id, a.outcome,
+           CASE WHEN a.outcome = 'graded' THEN a.grade = 'fail' END,
+           CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END
+    FROM store.assessments a JOIN assess_years y ON y.year = a.year AND y.frozen
+),
+p AS (
+    SELECT *,
+           last_value(CASE WHEN outcome <> 'deferred'
+                           THEN {'year': year, 'graded': outcome = 'graded', 'failed': failed} END IGNORE NULLS)
+               OVER (PARTITION BY carrier_id ORDER BY year
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
+    FROM f
+),
+a AS (
+    SELECT *,
+           CASE WHEN outcome <> 'graded' THEN NULL
+                WHEN false_data THEN 'revoke'
+                WHEN failed AND prev.graded AND prev.failed THEN 'delist'
+                WHEN failed THEN 'rectify'
+                ELSE 'keep' END AS action
+    FROM p
+)
+SELECT year, carrier_id, outcome, failed, action,
+       CASE WHEN action = 'delist' THEN prev.year END AS previous_graded_year,
+       min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
+           OVER (PARTITION BY carrier_id) AS removed_in
+FROM a;
+
+-- name: live
+-- The rows that stay: every year up to and including the removal.
+CREATE OR REPLACE TEMP TABLE a_live AS
+SELECT r.*, c.action, c.previous_graded_year, f.score, f.quarters, f.failed,
+       f.cap_pass, f.false_data, f.forced_reasons
+FROM a_roster r
+JOIN a_chain c USING (year, carrier_id)
+LEFT JOIN a_facts f USING (year, carrier_id)
+WHERE c.removed_in IS NULL OR r.year <= c.removed_in;
