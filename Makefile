@@ -34,7 +34,8 @@ fuzz:
 bench: bench-go bench-cli
 
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./pipeline/...
+	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./pipeline/ingest/
+	$(GO) test -run '^$$' -bench . -benchtime 2x -benchmem -timeout 30m ./pipeline/assess/
 
 bench-cli: build
 	@test -d $(BENCH)/by-quarter || ./$(BIN) bench-data --out $(BENCH)
@@ -42,6 +43,8 @@ bench-cli: build
 	@rm -f $(BENCH)/history.duckdb* && rm -rf $(BENCH)/archive
 	./$(BIN) --db $(BENCH)/history.duckdb ingest $(BENCH)/history/registry.csv > /dev/null
 	./$(BIN) --stats --db $(BENCH)/history.duckdb ingest $(BENCH)/history/quarterly.csv | tail -1
+	@echo "== assess 2025 (nine years, 2017–2025) on the national history"
+	./$(BIN) --stats --db $(BENCH)/history.duckdb assess --year 2025 | head -3
 	@echo "== the same history as 36 quarterly CSV files"
 	@rm -f $(BENCH)/split.duckdb*
 	./$(BIN) --db $(BENCH)/split.duckdb ingest $(BENCH)/history/registry.csv > /dev/null
