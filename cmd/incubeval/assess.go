@@ -171,7 +171,7 @@ func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error 
 		if err := rows.Scan(&rank, &id, &name, &district, &score, &grade); err != nil {
 			return err
 		}
-		tw.AppendRow(table.Row{rank, id, name, district, store.Text(score), gradeZH[grade] + " " + grade})
+		tw.AppendRow(table.Row{rank, id, name, district, store.Fixed(score), gradeZH[grade] + " " + grade})
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -63,7 +63,7 @@ func (a *app) explainCommand() *cobra.Command {
 				fmt.Fprintf(w, "  outcome: %s (%s)\n", outcome, map[string]string{"not_assessed": "新认定不参评", "deferred": "暂缓评价"}[outcome])
 				return nil
 			}
-			fmt.Fprintf(w, "  score %s, grade %s %s, rank %d", store.Text(score), gradeZH[grade.String], grade.String, rank.Int64)
+			fmt.Fprintf(w, "  score %s, grade %s %s, rank %d", store.Fixed(score), gradeZH[grade.String], grade.String, rank.Int64)
 			if reasons.String != "" {
 				fmt.Fprintf(w, ", reasons: %s", reasons.String)
 			}
@@ -102,11 +102,11 @@ func (a *app) explainCommand() *cobra.Command {
 				if target.Valid {
 					t = trimFloat(target.Float64)
 				}
-				tw.AppendRow(table.Row{ind, trimFloat(value), t, trimFloat(weight), store.Text(points)})
+				tw.AppendRow(table.Row{ind, trimFloat(value), t, trimFloat(weight), store.Fixed(points)})
 			}
 			rows.Close()
 			tw.Style().Format.Footer = text.FormatDefault
-			tw.AppendFooter(table.Row{"score 得分", "", "", "", store.Text(score)})
+			tw.AppendFooter(table.Row{"score 得分", "", "", "", store.Fixed(score)})
 			fmt.Fprintln(w, tw.Render())
 
 			rows, err = db.QueryContext(cmd.Context(), `

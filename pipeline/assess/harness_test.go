@@ -62,12 +62,12 @@ func (w *world) carrier(id, level, track, recognized string, op int) {
 // q is one quarterly report; full() gives full points to a municipal
 // carrier when it reports all four window quarters on time.
 type q struct {
-	id                                                         string
-	year, quarter                                              int
-	submitted                                                  string // "" = 10 days after the quarter ends
-	incubating, filed, graduated, exited, trainings, trainees  int
-	events, jobs                                               int
-	revenue, financing                                         float64
+	id                                                        string
+	year, quarter                                             int
+	submitted                                                 string // "" = 10 days after the quarter ends
+	incubating, filed, graduated, exited, trainings, trainees int
+	events, jobs                                              int
+	revenue, financing                                        float64
 }
 
 func full(id string, year, quarter int) q {
@@ -101,7 +101,9 @@ func poor(id string, year, quarter int) q {
 	return q{id: id, year: year, quarter: quarter, incubating: 2, filed: 1, trainings: 1, trainees: 5, jobs: 5, revenue: 10}
 }
 
-func quarterEnd(y, qt int) time.Time { return time.Date(y, time.Month(qt*3)+1, 0, 0, 0, 0, 0, time.UTC) }
+func quarterEnd(y, qt int) time.Time {
+	return time.Date(y, time.Month(qt*3)+1, 0, 0, 0, 0, 0, time.UTC)
+}
 
 func (w *world) report(rs ...q) {
 	for _, r := range rs {

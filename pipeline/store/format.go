@@ -62,3 +62,28 @@ func decimalText(d duckdb.Decimal) string {
 	}
 	return intPart
 }
+
+// Fixed renders a DECIMAL with all its places (a score 99.90, not 99.9);
+// other values as Text does.
+func Fixed(v any) string {
+	d, ok := v.(duckdb.Decimal)
+	if !ok {
+		return Text(v)
+	}
+	s := d.Value.String()
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	scale := int(d.Scale)
+	for len(s) <= scale {
+		s = "0" + s
+	}
+	if scale > 0 {
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}

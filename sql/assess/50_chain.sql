@@ -7,18 +7,23 @@
 --   rectify  fail otherwise;
 --   keep     pass or better.
 -- The first revoke or delist removes the carrier from every later year.
+-- A published year's decisions are taken as they were published, never
+-- recomputed: the years after it build on them.
 
 -- name: chain
 CREATE OR REPLACE TEMP TABLE a_chain AS
 WITH f AS (
-    SELECT year, carrier_id, outcome, failed, false_data FROM a_facts
+    SELECT year, carrier_id, outcome, failed, false_data, NULL::VARCHAR AS published_action FROM a_facts
     UNION ALL
-    SELECT year, carrier_id, outcome, NULL, NULL FROM a_roster WHERE outcome <> 'graded'
+    SELECT year, carrier_id, outcome, NULL, NULL, NULL FROM a_roster WHERE outcome <> 'graded'
     UNION ALL
     SELECT a.year, a.carrier_id, a.outcome,
            CASE WHEN a.outcome = 'graded' THEN a.grade = 'fail' END,
-           CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END
-    FROM store.assessments a JOIN assess_years y ON y.year = a.year AND y.frozen
+           CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END,
+           d.action
+    FROM store.assessments a
+    JOIN assess_years y ON y.year = a.year AND y.frozen
+    LEFT JOIN store.decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
 ),
 p AS (
     SELECT *,
@@ -30,7 +35,8 @@ p AS (
 ),
 a AS (
     SELECT *,
-           CASE WHEN outcome <> 'graded' THEN NULL
+           CASE WHEN published_action IS NOT NULL THEN published_action
+                WHEN outcome <> 'graded' THEN NULL
                 WHEN false_data THEN 'revoke'
                 WHEN failed AND prev.graded AND prev.failed THEN 'delist'
                 WHEN failed THEN 'rectify'

@@ -1,0 +1,119 @@
+package assess_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incubeval/incubeval/pipeline/sample"
+)
+
+// The demo inbox's planted stories (sample.Stories), as the assessment of
+// 2025 must conclude them.
+func TestDemoStories(t *testing.T) {
+	w := newWorld(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	if _, err := sample.Demo(dir); err != nil {
+		t.Fatal(err)
+	}
+	ingestDir(t, w.st, dir, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	runAssess(t, w.st, 2025)
+
+	known := map[string]bool{}
+	for _, s := range sample.Stories {
+		known[s.CarrierID] = true
+	}
+	has := func(reasons, code string) bool {
+		for _, r := range strings.Split(reasons, ",") {
+			if r == code {
+				return true
+			}
+		}
+		return false
+	}
+	check := func(y int, id, grade, action, reason string) {
+		t.Helper()
+		if !known[id] {
+			t.Fatalf("%s is not a story carrier", id)
+		}
+		o := w.get(y, id)
+		if o == nil {
+			t.Errorf("%d %s: no result", y, id)
+			return
+		}
+		if o.Grade != grade && grade != "" || o.Action != action && action != "" || reason != "" && !has(o.Reasons, reason) {
+			t.Errorf("%d %s: grade %q action %q reasons %q (score %s); want %q %q with %q", y, id, o.Grade, o.Action, o.Reasons, o.Score, grade, action, reason)
+		}
+	}
+	notFail := func(y int, id string) {
+		t.Helper()
+		if o := w.get(y, id); o == nil || o.Outcome != "graded" || o.Grade == "fail" {
+			t.Errorf("%d %s: %+v, want graded, not fail", y, id, o)
+		}
+	}
+
+	for _, id := range []string{"LZ-FH-0001", "LZ-ZC-0001", "LZ-SC-0001", "LZ-JD-0001"} {
+		for y := 2019; y <= 2025; y++ {
+			if r := w.row(y, id); r.found && r.Outcome == "graded" && r.Grade != "excellent" {
+				t.Errorf("%d %s: %s %s (%s), want excellent every year", y, id, r.Grade, r.Score, r.Reasons)
+			}
+		}
+	}
+	for _, id := range []string{"LZ-ZC-0007", "LZ-FH-0012", "LZ-JD-0005"} {
+		check(2024, id, "fail", "rectify", "")
+		check(2025, id, "fail", "delist", "")
+	}
+	if o := w.get(2025, "LZ-FH-0006"); o == nil { // LZ-ZC-0007's operator keeps this one
+		t.Errorf("2025 LZ-FH-0006 (same operator as the delisted LZ-ZC-0007): no result, want it kept")
+	}
+	check(2024, "LZ-ZC-0042", "fail", "rectify", "")
+	check(2025, "LZ-ZC-0042", "", "keep", "")
+	check(2023, "LZ-FH-0020", "fail", "rectify", "")
+	if o := w.get(2024, "LZ-FH-0020"); o == nil || o.Outcome != "deferred" {
+		t.Errorf("2024 LZ-FH-0020: %+v, want deferred", o)
+	}
+	check(2025, "LZ-FH-0020", "fail", "delist", "")
+	if o := w.get(2022, "LZ-SC-0009"); o == nil || o.Outcome != "deferred" {
+		t.Errorf("2022 LZ-SC-0009: %+v, want deferred", o)
+	}
+	check(2025, "LZ-ZC-0015", "fail", "", "missing_reports")
+	check(2024, "LZ-FH-0008", "fail", "", "missing_reports")
+	notFail(2025, "LZ-FH-0008")
+	check(2023, "LZ-JD-0011", "fail", "", "missing_reports")
+	check(2020, "LZ-SC-0004", "fail", "", "missing_reports")
+	check(2025, "LZ-ZC-0031", "fail", "", "no_data")
+	if o := w.get(2025, "LZ-ZC-0031"); o != nil && (o.Reasons != "no_data" || o.Score != "0.00") {
+		t.Errorf("2025 LZ-ZC-0031: reasons %q score %s, want no_data only and 0.00", o.Reasons, o.Score)
+	}
+	check(2025, "LZ-JD-0020", "fail", "", "missing_reports")
+	check(2025, "LZ-ZC-0023", "fail", "", "veto:abnormal_operation_list")
+	check(2023, "LZ-FH-0005", "fail", "", "veto:major_accident")
+	o := w.want(2025, "LZ-ZC-0050", "fail", "revoke")
+	f24 := w.fund(2024, "LZ-ZC-0050")
+	if o.Recovery != f24.Amount || o.BannedUntil != "2028-12-31" {
+		t.Errorf("2025 LZ-ZC-0050: recovery %d (2024 amount %d), banned until %q", o.Recovery, f24.Amount, o.BannedUntil)
+	}
+	for y := 2019; y <= 2025; y++ {
+		if r := w.row(y, "LZ-JD-0002"); strings.Contains(r.Reasons, "veto:") {
+			t.Errorf("%d LZ-JD-0002: reasons %q, the 2018 incident counts in no year", y, r.Reasons)
+		}
+	}
+	for id, onTime := range map[string]bool{"LZ-ZC-0003": true, "LZ-FH-0003": true, "LZ-SC-0002": true,
+		"LZ-ZC-0012": false, "LZ-FH-0016": false, "LZ-JD-0009": false, "LZ-ZC-0027": false} {
+		var got bool
+		var revs int
+		if err := w.st.DB.QueryRow(`SELECT on_time, revisions FROM quarterly_reports WHERE carrier_id = ? AND year = 2025 AND quarter = 2`, id).Scan(&got, &revs); err != nil {
+			t.Errorf("%s 2025Q2: %v", id, err)
+			continue
+		}
+		if got != onTime {
+			t.Errorf("%s 2025Q2 on_time %v, want %v", id, got, onTime)
+		}
+	}
+	for _, id := range []string{"LZ-ZC-0069", "LZ-ZC-0070", "LZ-FH-0035", "LZ-SC-0015", "LZ-JD-0030"} {
+		if o := w.get(2025, id); o == nil || o.Outcome != "not_assessed" {
+			t.Errorf("2025 %s: %+v, want not_assessed", id, o)
+		}
+	}
+}
