@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -134,6 +135,12 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	}
 	defer conn.Close()
 	defer dropTemps(context.Background(), conn)
+	if threads > 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", threads)); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(context.Background(), "RESET threads")
+	}
 	steps := sqlfiles.Assessment()
 	if err := execFile(ctx, conn, steps[0]); err != nil {
 		return nil, err
@@ -187,6 +194,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 
 // loadRubric fills the rubric_* input tables of 00_inputs.sql.
 func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *int64, runID int64) error {
+	codes := rubric.IndicatorCodes() // SPEC §4.2's order: the lists' order
+	pos := map[string]int{}
+	for i, c := range codes {
+		pos[c] = i + 1
+	}
 	for i, ind := range r.Indicators {
 		var mun, prov, nat, full, zero any
 		if ind.Direction == rubric.BandLower {
@@ -194,8 +206,26 @@ func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *i
 		} else {
 			mun, prov, nat = ind.Target("municipal"), ind.Target("provincial"), ind.Target("national")
 		}
-		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			ind.Code, i+1, ind.Weight, ind.Direction, mun, prov, nat, full, zero); err != nil {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			ind.Code, pos[ind.Code], i+1, ind.Weight, ind.Direction, mun, prov, nat, full, zero); err != nil {
+			return err
+		}
+	}
+	// rubric_level: per level, weight and target (exit rate: band) of each
+	// indicator, in the column order 00_inputs.sql declares.
+	for _, level := range []string{"municipal", "provincial", "national"} {
+		args := []any{level}
+		for _, code := range codes {
+			ind, _ := r.Indicator(code)
+			if ind.Direction == rubric.BandLower {
+				full, zero := ind.Band()
+				args = append(args, ind.Weight, full, zero)
+			} else {
+				args = append(args, ind.Weight, ind.Target(level))
+			}
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_level VALUES ("+marks+")", args...); err != nil {
 			return err
 		}
 	}
@@ -227,6 +257,17 @@ func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *i
 	return err
 }
 
+// threads caps DuckDB's threads for the run: the steps are many mid-sized
+// statements, which one thread runs as fast as two on the 2-core machine,
+// in a quarter less memory. INCUBEVAL_ASSESS_THREADS overrides (0: DuckDB's
+// default).
+var threads = func() int {
+	if n, err := strconv.Atoi(os.Getenv("INCUBEVAL_ASSESS_THREADS")); err == nil {
+		return n
+	}
+	return 1
+}()
+
 // trace prints each statement's time to stderr (INCUBEVAL_TRACE=1).
 var trace = os.Getenv("INCUBEVAL_TRACE") != ""
 
@@ -254,7 +295,7 @@ func execFile(ctx context.Context, conn *sql.Conn, f sqlfiles.File) error {
 	return nil
 }
 
-var tempTable = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP TABLE (\w+)`)
+var tempTable = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP (TABLE|VIEW) (\w+)`)
 
 // dropTemps drops the step tables so that a pooled connection does not keep
 // a year's intermediate results in memory.
@@ -262,7 +303,7 @@ func dropTemps(ctx context.Context, conn *sql.Conn) error {
 	var errs []error
 	for _, f := range sqlfiles.Assessment() {
 		for _, m := range tempTable.FindAllStringSubmatch(f.Text, -1) {
-			if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+m[1]); err != nil {
+			if _, err := conn.ExecContext(ctx, "DROP "+strings.ToUpper(m[1])+" IF EXISTS temp."+m[2]); err != nil {
 				errs = append(errs, err)
 			}
 		}

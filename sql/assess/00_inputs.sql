@@ -23,9 +23,12 @@ CREATE OR REPLACE TEMP TABLE assess_window_quarters (
     q_year    INTEGER NOT NULL,
     q_quarter INTEGER NOT NULL
 );
--- The rubric's indicators, weights and targets per level.
+-- The rubric's indicators: pos is the indicator's place in SPEC §4.2's
+-- list (the order of the value and points lists stored for each carrier),
+-- ord its place in the rubric's display order.
 CREATE OR REPLACE TEMP TABLE rubric_indicator (
     code              VARCHAR PRIMARY KEY,
+    pos               INTEGER NOT NULL,
     ord               INTEGER NOT NULL,
     weight            DOUBLE NOT NULL,
     direction         VARCHAR NOT NULL,  -- higher | band_lower
@@ -34,6 +37,22 @@ CREATE OR REPLACE TEMP TABLE rubric_indicator (
     target_national   DOUBLE,
     full_at           DOUBLE,            -- band_lower: full points at or below
     zero_at           DOUBLE             -- band_lower: no points at or above
+);
+-- The same weights and targets, one row per level of recognition, one
+-- column per indicator: what 30_points.sql reads.
+CREATE OR REPLACE TEMP TABLE rubric_level (
+    level                    VARCHAR PRIMARY KEY,  -- municipal | provincial | national
+    weight_filed_ratio       DOUBLE, target_filed_ratio    DOUBLE,
+    weight_trainings         DOUBLE, target_trainings      DOUBLE,
+    weight_trainees          DOUBLE, target_trainees       DOUBLE,
+    weight_events            DOUBLE, target_events         DOUBLE,
+    weight_incubating_avg    DOUBLE, target_incubating_avg DOUBLE,
+    weight_graduated         DOUBLE, target_graduated      DOUBLE,
+    weight_exit_rate         DOUBLE, exit_rate_full_at     DOUBLE, exit_rate_zero_at DOUBLE,
+    weight_jobs_avg          DOUBLE, target_jobs_avg       DOUBLE,
+    weight_revenue           DOUBLE, target_revenue        DOUBLE,
+    weight_financing         DOUBLE, target_financing      DOUBLE,
+    weight_reporting         DOUBLE, target_reporting      DOUBLE
 );
 -- Scalars: grade thresholds, quota share, reporting points, decisions, funding.
 CREATE OR REPLACE TEMP TABLE rubric_param (

@@ -5,17 +5,25 @@
 -- the year, 暂缓, even if it reported), or graded. Carriers delisted or
 -- revoked in an earlier year are removed later, in 50_chain.sql.
 
+-- name: carriers
+-- The registry as it stands, each carrier numbered (cid): the steps join on
+-- (year, cid), and names, districts … are joined back when results are
+-- written.
+CREATE OR REPLACE TEMP TABLE a_carriers AS
+SELECT CAST(row_number() OVER (ORDER BY carrier_id) AS INTEGER) AS cid,
+       carrier_id, level, track, kind, district, recognized_on
+FROM carriers;
+
 -- name: roster
--- (Only the columns the steps need; names, districts … are joined from
--- `carriers` where they are used.)
 CREATE OR REPLACE TEMP TABLE a_roster AS
-SELECT y.year, c.carrier_id, c.level, y.window_start, y.window_end, y.decision_on,
+SELECT y.year, c.cid, c.level, y.window_start, y.window_end, y.decision_on,
        CASE
            WHEN c.recognized_on > CAST(y.window_end - INTERVAL 1 YEAR AS DATE) THEN 'not_assessed'
-           WHEN EXISTS (SELECT 1 FROM deferrals d
-                        WHERE d.carrier_id = c.carrier_id AND d.year = y.year) THEN 'deferred'
+           WHEN d.carrier_id IS NOT NULL THEN 'deferred'
            ELSE 'graded'
        END AS outcome
 FROM assess_years y
-JOIN carriers c ON c.recognized_on <= y.window_end
+JOIN a_carriers c ON c.recognized_on <= y.window_end
+LEFT JOIN (SELECT DISTINCT carrier_id, year FROM deferrals) d
+       ON d.carrier_id = c.carrier_id AND d.year = y.year
 WHERE NOT y.frozen;

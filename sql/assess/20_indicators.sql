@@ -6,13 +6,14 @@
 CREATE OR REPLACE TEMP TABLE a_sums AS
 WITH reports AS (
     -- the winning revision of each window quarter
-    SELECT w.year, q.carrier_id, q.on_time, q.incubating, q.filed, q.graduated,
+    SELECT w.year, c.cid, q.on_time, q.incubating, q.filed, q.graduated,
            q.exited, q.trainings, q.trainees, q.events, q.jobs, q.revenue, q.financing
     FROM assess_window_quarters w
     JOIN quarterly_reports q ON q.year = w.q_year AND q.quarter = w.q_quarter
+    JOIN a_carriers c ON c.carrier_id = q.carrier_id
 )
-SELECT r.year, r.carrier_id, r.level,
-       count(q.carrier_id)                AS quarters,
+SELECT r.year, r.cid, r.level,
+       count(q.cid)                       AS quarters,
        coalesce(sum(q.incubating), 0)     AS incubating,
        coalesce(sum(q.filed), 0)          AS filed,
        coalesce(sum(q.graduated), 0)      AS graduated,
@@ -26,31 +27,27 @@ SELECT r.year, r.carrier_id, r.level,
        -- reporting: per window quarter 1 on time, 0.5 late, 0 missing
        coalesce(sum(CASE WHEN q.on_time THEN p.on_time_points
                          WHEN NOT q.on_time THEN p.late_points END), 0)
-           + (4 - count(q.carrier_id)) * any_value(p.missing_points) AS reporting
+           + (4 - count(q.cid)) * any_value(p.missing_points) AS reporting
 FROM a_roster r
 CROSS JOIN rubric_param p
-LEFT JOIN reports q USING (year, carrier_id)
+LEFT JOIN reports q USING (year, cid)
 WHERE r.outcome = 'graded'
-GROUP BY r.year, r.carrier_id, r.level;
+GROUP BY r.year, r.cid, r.level;
 
 -- name: indicator_values
--- The eleven values, one row each (a view: 30_points.sql reads it once).
--- exit_rate is NULL when there were no incubating firms on average (it then
--- earns no points).
+-- The eleven values. exit_rate is NULL when there were no incubating firms
+-- on average (it then earns no points).
 CREATE OR REPLACE TEMP VIEW a_values AS
-SELECT s.year, s.carrier_id, s.level, i.code AS indicator,
-       CAST(CASE i.code
-           WHEN 'filed_ratio'    THEN CASE WHEN s.incubating = 0 THEN 0 ELSE s.filed / s.incubating END
-           WHEN 'trainings'      THEN s.trainings
-           WHEN 'trainees'       THEN s.trainees
-           WHEN 'events'         THEN s.events
-           WHEN 'incubating_avg' THEN CASE WHEN s.quarters = 0 THEN 0 ELSE s.incubating / s.quarters END
-           WHEN 'graduated'      THEN s.graduated
-           WHEN 'exit_rate'      THEN CASE WHEN s.incubating = 0 THEN NULL ELSE s.exited / (s.incubating / s.quarters) END
-           WHEN 'jobs_avg'       THEN CASE WHEN s.quarters = 0 THEN 0 ELSE s.jobs / s.quarters END
-           WHEN 'revenue'        THEN s.revenue
-           WHEN 'financing'      THEN s.financing
-           WHEN 'reporting'      THEN s.reporting
-       END AS DOUBLE) AS value
-FROM a_sums s
-CROSS JOIN rubric_indicator i;
+SELECT year, cid, level, quarters,
+       CAST(CASE WHEN incubating = 0 THEN 0 ELSE filed / incubating END AS DOUBLE)           AS filed_ratio,
+       CAST(trainings AS DOUBLE)                                                              AS trainings,
+       CAST(trainees AS DOUBLE)                                                               AS trainees,
+       CAST(events AS DOUBLE)                                                                 AS events,
+       CAST(CASE WHEN quarters = 0 THEN 0 ELSE incubating / quarters END AS DOUBLE)           AS incubating_avg,
+       CAST(graduated AS DOUBLE)                                                              AS graduated,
+       CAST(CASE WHEN incubating = 0 THEN NULL ELSE exited / (incubating / quarters) END AS DOUBLE) AS exit_rate,
+       CAST(CASE WHEN quarters = 0 THEN 0 ELSE jobs / quarters END AS DOUBLE)                 AS jobs_avg,
+       CAST(revenue AS DOUBLE)                                                                AS revenue,
+       CAST(financing AS DOUBLE)                                                              AS financing,
+       CAST(reporting AS DOUBLE)                                                              AS reporting
+FROM a_sums;

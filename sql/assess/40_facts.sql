@@ -11,39 +11,37 @@
 
 -- name: vetoes
 CREATE OR REPLACE TEMP TABLE a_vetoes AS
-SELECT DISTINCT r.year, r.carrier_id, i.type,
+SELECT DISTINCT r.year, r.cid, i.type,
        CASE WHEN i.type = 'false_data' THEN 'revoke' ELSE v.action END AS action
 FROM a_roster r
+JOIN a_carriers c USING (cid)
 JOIN incidents i
-  ON i.carrier_id = r.carrier_id AND i.occurred_on BETWEEN r.window_start AND r.window_end
+  ON i.carrier_id = c.carrier_id AND i.occurred_on BETWEEN r.window_start AND r.window_end
 LEFT JOIN rubric_veto v ON v.type = i.type
 WHERE r.outcome = 'graded' AND (v.action IS NOT NULL OR i.type = 'false_data');
 
 -- name: facts
 CREATE OR REPLACE TEMP TABLE a_facts AS
 WITH v AS (
-    SELECT year, carrier_id,
+    SELECT year, cid,
            list('veto:' || type ORDER BY type) FILTER (WHERE action IN ('fail', 'cap_pass')) AS veto_reasons,
            bool_or(action = 'fail')     AS veto_fail,
            bool_or(action = 'cap_pass') AS cap_pass,
            bool_or(action = 'revoke')   AS false_data
-    FROM a_vetoes GROUP BY year, carrier_id
+    FROM a_vetoes GROUP BY year, cid
 )
-SELECT r.year, r.carrier_id, r.outcome, s.score, u.quarters,
+SELECT s.year, s.cid, s.score, s.quarters,
        coalesce(v.cap_pass, false)   AS cap_pass,
        coalesce(v.false_data, false) AS false_data,
        list_concat(list_concat(
-           CASE WHEN u.quarters = 0 THEN ['no_data']
-                WHEN u.quarters <= 2 THEN ['missing_reports']
+           CASE WHEN s.quarters = 0 THEN ['no_data']
+                WHEN s.quarters <= 2 THEN ['missing_reports']
                 ELSE []::VARCHAR[] END,
            coalesce(v.veto_reasons, []::VARCHAR[])),
            CASE WHEN v.false_data THEN ['false_data'] ELSE []::VARCHAR[] END
        ) AS forced_reasons,
-       s.score < p.pass OR u.quarters <= 2 OR coalesce(v.veto_fail, false)
+       s.score < p.pass OR s.quarters <= 2 OR coalesce(v.veto_fail, false)
            OR coalesce(v.false_data, false) AS failed
-FROM a_roster r
+FROM a_points s
 CROSS JOIN rubric_param p
-JOIN a_sums u USING (year, carrier_id)
-JOIN a_scores s USING (year, carrier_id)
-LEFT JOIN v USING (year, carrier_id)
-WHERE r.outcome = 'graded';
+LEFT JOIN v USING (year, cid);

@@ -13,23 +13,23 @@
 -- name: chain
 CREATE OR REPLACE TEMP TABLE a_chain AS
 WITH f AS (
-    SELECT year, carrier_id, outcome, failed, false_data, NULL::VARCHAR AS published_action FROM a_facts
+    SELECT r.year, r.cid, r.outcome, f.failed, f.false_data, NULL::VARCHAR AS published_action
+    FROM a_roster r LEFT JOIN a_facts f USING (year, cid)
     UNION ALL
-    SELECT year, carrier_id, outcome, NULL, NULL, NULL FROM a_roster WHERE outcome <> 'graded'
-    UNION ALL
-    SELECT a.year, a.carrier_id, a.outcome,
+    SELECT a.year, c.cid, a.outcome,
            CASE WHEN a.outcome = 'graded' THEN a.grade = 'fail' END,
            CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END,
            d.action
     FROM store.assessments a
     JOIN assess_years y ON y.year = a.year AND y.frozen
+    JOIN a_carriers c ON c.carrier_id = a.carrier_id
     LEFT JOIN store.decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
 ),
 p AS (
     SELECT *,
            last_value(CASE WHEN outcome <> 'deferred'
                            THEN {'year': year, 'graded': outcome = 'graded', 'failed': failed} END IGNORE NULLS)
-               OVER (PARTITION BY carrier_id ORDER BY year
+               OVER (PARTITION BY cid ORDER BY year
                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
     FROM f
 ),
@@ -43,18 +43,18 @@ a AS (
                 ELSE 'keep' END AS action
     FROM p
 )
-SELECT year, carrier_id, outcome, failed, action,
+SELECT year, cid, action,
        CASE WHEN action = 'delist' THEN prev.year END AS previous_graded_year,
        min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
-           OVER (PARTITION BY carrier_id) AS removed_in
+           OVER (PARTITION BY cid) AS removed_in
 FROM a;
 
 -- name: live
 -- The rows that stay: every year up to and including the removal.
 CREATE OR REPLACE TEMP TABLE a_live AS
-SELECT r.*, c.action, c.previous_graded_year, f.score, f.quarters, f.failed,
-       f.cap_pass, f.false_data, f.forced_reasons
+SELECT r.year, r.cid, r.outcome, r.decision_on, c.action, c.previous_graded_year,
+       f.score, f.quarters, f.failed, f.cap_pass, f.false_data, f.forced_reasons
 FROM a_roster r
-JOIN a_chain c USING (year, carrier_id)
-LEFT JOIN a_facts f USING (year, carrier_id)
+JOIN a_chain c USING (year, cid)
+LEFT JOIN a_facts f USING (year, cid)
 WHERE c.removed_in IS NULL OR r.year <= c.removed_in;

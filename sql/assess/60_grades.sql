@@ -19,7 +19,7 @@ GROUP BY year;
 -- name: candidates
 -- Excellent candidates ranked by score within the year.
 CREATE OR REPLACE TEMP TABLE a_candidates AS
-SELECT l.year, l.carrier_id,
+SELECT l.year, l.cid,
        rank() OVER (PARTITION BY l.year ORDER BY l.score DESC) AS candidate_rank
 FROM a_live l CROSS JOIN rubric_param p
 WHERE l.outcome = 'graded' AND NOT l.failed AND NOT l.cap_pass AND l.score >= p.excellent;
@@ -37,5 +37,5 @@ SELECT l.*,
 FROM a_live l
 CROSS JOIN rubric_param p
 JOIN a_quota q USING (year)
-LEFT JOIN a_candidates c USING (year, carrier_id)
+LEFT JOIN a_candidates c USING (year, cid)
 WHERE l.outcome = 'graded';

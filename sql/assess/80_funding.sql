@@ -8,11 +8,11 @@
 -- name: funding
 CREATE OR REPLACE TEMP TABLE a_funding AS
 WITH base AS (
-    SELECT r.year, r.carrier_id, r.grade, r.action,
+    SELECT g.year, g.cid, g.grade, g.action,
            CASE WHEN c.level = 'national' THEN 'national'
                 WHEN c.track = 'specialized' THEN 'specialized'
                 ELSE 'standard' END AS tier
-    FROM a_ranked r JOIN carriers c USING (carrier_id)
+    FROM a_graded g JOIN a_carriers c USING (cid)
 ),
 amounts AS (
     SELECT b.*, t.cap_yuan, f.factor,
@@ -35,13 +35,14 @@ CROSS JOIN rubric_param p;
 -- name: recovery
 CREATE OR REPLACE TEMP TABLE a_recovery AS
 WITH granted AS (
-    SELECT year, carrier_id, amount_yuan FROM a_funding
+    SELECT year, cid, amount_yuan FROM a_funding
     UNION ALL
-    SELECT year, carrier_id, amount_yuan FROM store.funding
-    WHERE year NOT IN (SELECT year FROM assess_years WHERE NOT frozen)
+    SELECT f.year, c.cid, f.amount_yuan
+    FROM store.funding f JOIN a_carriers c ON c.carrier_id = f.carrier_id
+    WHERE f.year NOT IN (SELECT year FROM assess_years WHERE NOT frozen)
 )
-SELECT f.year, f.carrier_id, coalesce(sum(g.amount_yuan), 0) AS recovery_yuan
+SELECT f.year, f.cid, coalesce(sum(g.amount_yuan), 0) AS recovery_yuan
 FROM a_funding f
-LEFT JOIN granted g ON g.carrier_id = f.carrier_id AND g.year IN (f.year - 1, f.year)
+LEFT JOIN granted g ON g.cid = f.cid AND g.year IN (f.year - 1, f.year)
 WHERE f.action = 'revoke'
-GROUP BY f.year, f.carrier_id;
+GROUP BY f.year, f.cid;

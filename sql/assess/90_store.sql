@@ -1,46 +1,56 @@
 -- Step 9 — replace the computed years' results (published years untouched).
 
 -- name: clear
-DELETE FROM store.assessments      WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
-DELETE FROM store.indicator_scores WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
-DELETE FROM store.decisions        WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
-DELETE FROM store.funding          WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
+DELETE FROM store.assessments     WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
+DELETE FROM store.indicator_lists WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
+DELETE FROM store.decisions       WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
+DELETE FROM store.funding         WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
 
 -- name: assessments
 INSERT INTO store.assessments
-SELECT l.year, l.carrier_id, c.name, c.district, c.kind, c.level, c.track, c.operator_uscc,
-       l.outcome, r.score, r.grade, r.reasons, r.rank_overall, r.rank_district, r.rank_group,
-       d.score_delta, d.rank_delta, r.quarters, l.window_start, l.window_end,
+SELECT l.year, c.carrier_id, k.name, k.district, k.kind, k.level, k.track, k.operator_uscc,
+       l.outcome, g.score, g.grade, g.reasons, r.rank_overall, r.rank_district, r.rank_group,
+       d.score_delta, d.rank_delta, g.quarters, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run)
 FROM a_live l
-JOIN carriers c USING (carrier_id)
-LEFT JOIN a_ranked r USING (year, carrier_id)
-LEFT JOIN a_deltas d USING (year, carrier_id);
+JOIN assess_years y USING (year)
+JOIN a_carriers c USING (cid)
+JOIN carriers k ON k.carrier_id = c.carrier_id
+LEFT JOIN a_graded g USING (year, cid)
+LEFT JOIN a_ranks r USING (year, cid)
+LEFT JOIN a_deltas d USING (year, cid);
 
--- name: indicator_scores
-INSERT INTO store.indicator_scores
-SELECT p.year, p.carrier_id, p.indicator, p.ord, p.value, p.target, p.weight, p.points,
-       (SELECT run_id FROM assess_run)
+-- name: indicators
+INSERT INTO store.run_indicators
+SELECT (SELECT run_id FROM assess_run), code, pos, ord, weight FROM rubric_indicator;
+
+INSERT INTO store.indicator_lists
+SELECT p.year, c.carrier_id, p."values", p.targets, p.points, (SELECT run_id FROM assess_run)
 FROM a_points p
-SEMI JOIN a_ranked r USING (year, carrier_id);
+JOIN a_carriers c USING (cid)
+SEMI JOIN a_graded g USING (year, cid);
 
 -- name: decisions
 INSERT INTO store.decisions
-SELECT r.year, r.carrier_id, r.action, r.decision_on,
-       CASE WHEN r.action = 'rectify' THEN CAST(r.decision_on + to_days(p.rectify_days) AS DATE) END,
-       CASE WHEN r.action IN ('delist', 'revoke') THEN make_date(r.year + p.ban_years, 12, 31) END,
-       CASE r.action
+SELECT g.year, c.carrier_id, g.action, g.decision_on,
+       CASE WHEN g.action = 'rectify' THEN CAST(g.decision_on + to_days(p.rectify_days) AS DATE) END,
+       CASE WHEN g.action IN ('delist', 'revoke') THEN make_date(g.year + p.ban_years, 12, 31) END,
+       CASE g.action
            WHEN 'revoke'  THEN 'false_data'
-           WHEN 'delist'  THEN 'fail ' || r.previous_graded_year || ' and ' || r.year
-           WHEN 'rectify' THEN 'fail ' || r.year || CASE WHEN len(r.reasons) > 0 THEN ': ' || array_to_string(r.reasons, ', ') ELSE '' END
-           ELSE r.grade END,
-       r.previous_graded_year, c.operator_uscc,
+           WHEN 'delist'  THEN 'fail ' || g.previous_graded_year || ' and ' || g.year
+           WHEN 'rectify' THEN 'fail ' || g.year || CASE WHEN len(g.reasons) > 0 THEN ': ' || array_to_string(g.reasons, ', ') ELSE '' END
+           ELSE g.grade END,
+       g.previous_graded_year, k.operator_uscc,
        (SELECT run_id FROM assess_run)
-FROM a_ranked r JOIN carriers c USING (carrier_id) CROSS JOIN rubric_param p;
+FROM a_graded g
+JOIN a_carriers c USING (cid)
+JOIN carriers k ON k.carrier_id = c.carrier_id
+CROSS JOIN rubric_param p;
 
 -- name: funding
 INSERT INTO store.funding
-SELECT f.year, f.carrier_id, f.tier, f.cap_yuan, f.factor, f.amount_yuan,
+SELECT f.year, c.carrier_id, f.tier, f.cap_yuan, f.factor, f.amount_yuan,
        coalesce(v.recovery_yuan, 0), f.unscaled_yuan, (SELECT run_id FROM assess_run)
 FROM a_funding f
-LEFT JOIN a_recovery v USING (year, carrier_id);
+JOIN a_carriers c USING (cid)
+LEFT JOIN a_recovery v USING (year, cid);

@@ -13,8 +13,10 @@ FROM store.assessments;
 -- name: indicator_scores :view
 -- The eleven indicators of every graded carrier: value, target, weight, points.
 CREATE OR REPLACE VIEW indicator_scores AS
-SELECT year, carrier_id, indicator, value, target, weight, points, ord, run_id
-FROM store.indicator_scores;
+SELECT s.year, s.carrier_id, i.code AS indicator, s."values"[i.pos] AS value,
+       s.targets[i.pos] AS target, i.weight, s.points[i.pos] AS points, i.ord, s.run_id
+FROM store.indicator_lists s
+JOIN store.run_indicators i ON i.run_id = s.run_id;
 
 -- name: decisions :view
 -- One row per graded carrier: keep, rectify (with deadline), delist or
