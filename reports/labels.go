@@ -1,0 +1,66 @@
+package reports
+
+import "strings"
+
+// Chinese labels for the English codes the views use. Workbooks show Chinese
+// (SPEC §5.1); an unknown code is shown as it is rather than dropped.
+var (
+	gradeZH = map[string]string{"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
+
+	outcomeZH = map[string]string{"graded": "参评", "not_assessed": "不参评（认定未满一年）", "deferred": "缓评"}
+
+	kindZH = map[string]string{
+		"maker_space": "众创空间", "incubator": "科技企业孵化器",
+		"innovation_center": "双创中心", "demo_base": "创业就业孵化示范基地",
+	}
+
+	trackZH = map[string]string{"comprehensive": "综合类", "specialized": "专业类"}
+
+	levelZH = map[string]string{"municipal": "市级", "provincial": "省级", "national": "国家级"}
+
+	actionZH = map[string]string{"keep": "保留", "rectify": "限期整改", "delist": "摘牌", "revoke": "撤销认定"}
+
+	tierZH = map[string]string{"national": "国家级载体", "specialized": "专业类载体", "standard": "其他载体"}
+
+	incidentZH = map[string]string{
+		"major_accident":          "重大安全/质量事故",
+		"environmental_violation": "严重环境违法",
+		"research_misconduct":     "科研严重失信",
+		"abnormal_operation_list": "列入经营异常名录",
+		"serious_dishonesty_list": "列入严重违法失信名单",
+		"false_data":              "提供虚假材料",
+	}
+
+	reasonZH = map[string]string{
+		"no_data":         "考核期内无报送数据",
+		"missing_reports": "考核期内缺报两个及以上季度",
+		"false_data":      "提供虚假材料",
+		"quota":           "得分达到优秀线，但超出优秀名额",
+	}
+)
+
+// label returns the Chinese label of code in m, or code itself.
+func label(m map[string]string, code string) string {
+	if zh, ok := m[code]; ok {
+		return zh
+	}
+	return code
+}
+
+// reasonLabel turns one reason code ("missing_reports", "veto:major_accident")
+// into Chinese.
+func reasonLabel(code string) string {
+	if t, ok := strings.CutPrefix(code, "veto:"); ok {
+		return "一票否决：" + label(incidentZH, t)
+	}
+	return label(reasonZH, code)
+}
+
+// reasonsLabel joins reasons in Chinese with the full-width enumeration comma.
+func reasonsLabel(codes []string) string {
+	zh := make([]string, len(codes))
+	for i, c := range codes {
+		zh[i] = reasonLabel(c)
+	}
+	return strings.Join(zh, "；")
+}
