@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,6 +83,10 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	budget := r.Funding.BudgetYuan
 	if opts.BudgetYuan != nil {
 		budget = opts.BudgetYuan
+	}
+	t0 := time.Now()
+	if trace {
+		defer func() { fmt.Fprintf(os.Stderr, "assess total %37.0f ms\n", time.Since(t0).Seconds()*1000) }()
 	}
 	res := &Result{RubricSHA: r.Hash(), Window: opts.Window}
 	res.WindowStart, res.WindowEnd, _ = Window(opts.Window, opts.Year)
@@ -165,6 +170,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	if err := loadRubric(ctx, conn, r, budget, res.RunID); err != nil {
 		return nil, fmt.Errorf("rubric: %w", err)
 	}
+	if trace {
+		fmt.Fprintf(os.Stderr, "assess prelude %35.0f ms\n", time.Since(t0).Seconds()*1000)
+	}
 	last := len(steps) - 1
 	for _, f := range steps[1:last] {
 		if err := execFile(ctx, conn, f); err != nil {
@@ -183,6 +191,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(ingested_at) FROM store.ingests), ?`,
 			res.RunID, store.Now(), opts.Year, res.FirstYear, res.LastYear, opts.Window, res.RubricSHA, r.YAML(), budgetArg, opts.Force); err != nil {
 			return fmt.Errorf("record run: %w", err)
+		}
+		if trace {
+			fmt.Fprintf(os.Stderr, "assess before commit %29.0f ms\n", time.Since(t0).Seconds()*1000)
 		}
 		return nil
 	})
@@ -266,6 +277,10 @@ var threads, _ = strconv.Atoi(os.Getenv("INCUBEVAL_ASSESS_THREADS"))
 // trace prints each statement's time to stderr (INCUBEVAL_TRACE=1).
 var trace = os.Getenv("INCUBEVAL_TRACE") != ""
 
+// profileDir, when set (INCUBEVAL_PROFILE=DIR), receives DuckDB's query tree
+// of each step's last statement, one file per step.
+var profileDir = os.Getenv("INCUBEVAL_PROFILE")
+
 var nameHeader = regexp.MustCompile(`(?m)^-- name: *(\S+).*$`)
 
 // execFile runs a step file statement group by statement group (each under
@@ -280,6 +295,13 @@ func execFile(ctx context.Context, conn *sql.Conn, f sqlfiles.File) error {
 		name := f.Text[loc[2]:loc[3]]
 		body := strings.TrimSpace(f.Text[loc[1]:end])
 		t0 := time.Now()
+		if profileDir != "" {
+			out := filepath.Join(profileDir, strings.TrimSuffix(f.Name, ".sql")+"_"+name+".txt")
+			if _, err := conn.ExecContext(ctx, "SET enable_profiling = 'query_tree'; SET profiling_output = '"+out+"'"); err != nil {
+				return err
+			}
+			defer conn.ExecContext(context.Background(), "SET enable_profiling = 'no_output'")
+		}
 		if _, err := conn.ExecContext(ctx, body); err != nil {
 			return fmt.Errorf("assessment step %s, %s: %w", f.Name, name, err)
 		}

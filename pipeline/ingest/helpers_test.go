@@ -46,6 +46,7 @@ func run(tb testing.TB, st *store.Store, paths ...string) *ingest.Result {
 		tb.Fatal(err)
 	}
 	checkAccounting(tb, st, res)
+	checkWinners(tb, st)
 	return res
 }
 

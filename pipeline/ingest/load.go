@@ -663,6 +663,9 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 		for id, is := range spikes {
 			issues[id] = append(issues[id], is...)
 		}
+		if err := track.supersede(ctx, conn); err != nil {
+			return nil, err
+		}
 	}
 	if err := track.deleteDuplicates(ctx, conn); err != nil {
 		return nil, err

@@ -1,11 +1,14 @@
 package ingest_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/incubeval/incubeval/pipeline/ingest"
+	"github.com/incubeval/incubeval/pipeline/sample"
+	"github.com/incubeval/incubeval/pipeline/store"
 )
 
 // TestWinningRevision: the latest submitted_on wins; on equal dates the
@@ -33,6 +36,7 @@ func TestWinningRevision(t *testing.T) {
 	if incubating != 23 {
 		t.Fatalf("equal dates: winner incubating=%d, want 23 (ingested last)", incubating)
 	}
+	checkWinners(t, st)
 	rows, err := st.DB.Query("SELECT incubating FROM quarterly_report_revisions ORDER BY revision")
 	if err != nil {
 		t.Fatal(err)
@@ -136,5 +140,99 @@ func TestOverBudgetFilesLoadTheSame(t *testing.T) {
 	}
 	if diff := cmp.Diff(dumps[0], dumps[1]); diff != "" {
 		t.Fatalf("held vs streamed (-held +streamed):\n%s", diff)
+	}
+}
+
+// TestWinningRevisionInOneBatch: the same revisions arriving in one batch
+// (one load transaction) give the same winner as one by one.
+func TestWinningRevisionInOneBatch(t *testing.T) {
+	st := mustOpen(t)
+	loadRegistry(t, st)
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", quarterlyHeader+qrow(map[int]string{3: "2025-10-12", 4: "20"}))
+	b := writeFile(t, dir, "b.csv", quarterlyHeader+qrow(map[int]string{3: "2025-10-20", 4: "21"}))
+	c := writeFile(t, dir, "c.csv", quarterlyHeader+qrow(map[int]string{3: "2025-10-05", 4: "22"}))
+	run(t, st, a, b, c)
+	var incubating, revisions int
+	if err := st.DB.QueryRow("SELECT incubating, revisions FROM quarterly_reports WHERE carrier_id = 'LZ-ZC-0001'").Scan(&incubating, &revisions); err != nil {
+		t.Fatal(err)
+	}
+	if incubating != 21 || revisions != 3 {
+		t.Fatalf("winner incubating=%d revisions=%d; want 21, 3", incubating, revisions)
+	}
+	checkWinners(t, st)
+	// A later batch: a tie on the date with the winner (ingested last wins)
+	// and an older one (loses), together.
+	d := writeFile(t, dir, "d.csv", quarterlyHeader+qrow(map[int]string{3: "2025-10-20", 4: "23"}))
+	e := writeFile(t, dir, "e.csv", quarterlyHeader+qrow(map[int]string{3: "2025-10-01", 4: "24"}))
+	run(t, st, d, e)
+	if err := st.DB.QueryRow("SELECT incubating, revisions FROM quarterly_reports WHERE carrier_id = 'LZ-ZC-0001'").Scan(&incubating, &revisions); err != nil {
+		t.Fatal(err)
+	}
+	if incubating != 23 || revisions != 5 {
+		t.Fatalf("winner incubating=%d revisions=%d; want 23, 5", incubating, revisions)
+	}
+	checkWinners(t, st)
+}
+
+// checkWinners compares the winners recorded at ingest with the rule of
+// SPEC §3.2 applied to every revision from scratch.
+func checkWinners(t testing.TB, st *store.Store) {
+	t.Helper()
+	var bad, n int
+	err := st.DB.QueryRow(`
+		WITH rule AS (
+		    SELECT carrier_id, year, quarter, ingest_id, row_no, count(*) OVER w AS revisions
+		    FROM store.quarterly
+		    WINDOW w AS (PARTITION BY carrier_id, year, quarter)
+		    QUALIFY row_number() OVER (PARTITION BY carrier_id, year, quarter
+		                               ORDER BY submitted_on DESC, ingest_id DESC, row_no DESC) = 1
+		),
+		got AS (SELECT carrier_id, year, quarter, ingest_id, row_no, revisions FROM quarterly_reports)
+		SELECT (SELECT count(*) FROM (SELECT * FROM rule EXCEPT ALL SELECT * FROM got))
+		     + (SELECT count(*) FROM (SELECT * FROM got EXCEPT ALL SELECT * FROM rule)),
+		       (SELECT count(*) FROM rule)`).Scan(&bad, &n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		rows, err := st.DB.Query(`
+			WITH w AS (SELECT carrier_id, year, quarter FROM quarterly_reports GROUP BY ALL HAVING count(*) > 1
+			           UNION SELECT carrier_id, year, quarter FROM store.quarterly
+			           WHERE (ingest_id, row_no) NOT IN (SELECT (ingest_id, row_no) FROM quarterly_reports)
+			             AND (carrier_id, year, quarter) NOT IN (SELECT (carrier_id, year, quarter) FROM store.quarterly_superseded))
+			SELECT q.carrier_id, q.year, q.quarter, q.submitted_on::VARCHAR, q.ingest_id, q.row_no, s.ingest_id IS NOT NULL
+			FROM store.quarterly q SEMI JOIN w USING (carrier_id, year, quarter)
+			LEFT JOIN store.quarterly_superseded s USING (ingest_id, row_no)
+			ORDER BY 1, 2, 3, 4 LIMIT 12`)
+		if err == nil {
+			for rows.Next() {
+				var c, sub string
+				var y, q, id, row int
+				var gone bool
+				rows.Scan(&c, &y, &q, &sub, &id, &row, &gone)
+				t.Logf("%s %dQ%d submitted %s ingest %d row %d superseded %v", c, y, q, sub, id, row, gone)
+			}
+			rows.Close()
+		}
+		t.Fatalf("%d winning revisions differ from the rule (of %d quarters)", bad, n)
+	}
+}
+
+// TestDemoWinners: the demo inbox (revisions in several files of one batch,
+// in XLSX and CSV) gives the winners of the rule.
+func TestDemoWinners(t *testing.T) {
+	st := mustOpen(t)
+	inbox := filepath.Join(t.TempDir(), "inbox")
+	if _, err := sample.Demo(inbox); err != nil {
+		t.Fatal(err)
+	}
+	run(t, st, inbox)
+	var superseded int
+	if err := st.DB.QueryRow("SELECT count(*) FROM store.quarterly_superseded").Scan(&superseded); err != nil {
+		t.Fatal(err)
+	}
+	if superseded == 0 {
+		t.Fatal("the demo has revisions, but none is recorded as superseded")
 	}
 }

@@ -43,6 +43,8 @@ type qrec struct {
 	sheet    int32 // index into tracker.sheets
 	row      int32
 	dup      bool
+	old      bool // committed before this transaction
+	gone     bool // old, and already recorded as superseded
 	ingestID int64
 	vals     [4]float64
 }
@@ -106,6 +108,9 @@ type tracker struct {
 	order  []string
 	// ingest id → duplicated keys (encoded as the DELETE compares them)
 	dupDeletes map[int64][]string
+	// committed quarterly rows of the quarters this transaction touches and
+	// of the quarters before them (read by spikes, used by supersede)
+	old []qrec
 }
 
 func newTracker(spec *Spec, known map[string]carrierRef, names []string, sizeHint int) *tracker {
@@ -335,10 +340,12 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 	if t.spec.Kind != Quarterly || len(t.recs) == 0 {
 		return nil, nil
 	}
-	// Committed rows, only for the quarters needed.
+	// Committed rows, only for the quarters needed: the previous quarter
+	// (spikes) and the quarter itself (revisions it supersedes).
 	need := map[int]bool{}
 	for i := range t.recs {
 		need[int(t.recs[i].qi)-1] = true
+		need[int(t.recs[i].qi)] = true
 	}
 	qis := make([]string, 0, len(need))
 	for qi := range need {
@@ -346,9 +353,12 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 	}
 	sort.Strings(qis)
 	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`
-		SELECT carrier_id, year * 4 + quarter AS qi, date_diff('day', DATE '1970-01-01', submitted_on), ingest_id, row_no,
-		       incubating, jobs, revenue, financing
-		FROM store.quarterly WHERE ingest_id < ? AND year * 4 + quarter IN (%s)`, strings.Join(qis, ",")), firstID)
+		SELECT q.carrier_id, q.year * 4 + q.quarter AS qi, date_diff('day', DATE '1970-01-01', q.submitted_on), q.ingest_id, q.row_no,
+		       q.incubating, q.jobs, q.revenue, q.financing, s.ingest_id IS NOT NULL
+		FROM store.quarterly q
+		LEFT JOIN store.quarterly_superseded s
+		       ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
+		WHERE q.ingest_id < ? AND q.year * 4 + q.quarter IN (%s)`, strings.Join(qis, ",")), firstID)
 	if err != nil {
 		return nil, fmt.Errorf("previous quarters: %w", err)
 	}
@@ -357,7 +367,7 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 		var q qrec
 		var carrier string
 		var inc, jobs int32
-		if err := rows.Scan(&carrier, &q.qi, &q.sub, &q.ingestID, &q.row, &inc, &jobs, &q.vals[2], &q.vals[3]); err != nil {
+		if err := rows.Scan(&carrier, &q.qi, &q.sub, &q.ingestID, &q.row, &inc, &jobs, &q.vals[2], &q.vals[3], &q.gone); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -365,7 +375,7 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 		if !ok {
 			continue // a committed row always names a registered carrier
 		}
-		q.cid, q.vals[0], q.vals[1] = c.cid, float64(inc), float64(jobs)
+		q.cid, q.vals[0], q.vals[1], q.old = c.cid, float64(inc), float64(jobs), true
 		old = append(old, q)
 	}
 	rows.Close()
@@ -373,7 +383,9 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 		return nil, err
 	}
 	slices.SortFunc(old, cmpQrec)
-	// Merge the winners of both, by (carrier, quarter).
+	t.old = old
+	// Merge the winners of both, by (carrier, quarter). (Rows already
+	// superseded never win: a later revision beat them.)
 	a, b := winners(t.recs), winners(old)
 	wins := make([]*qrec, 0, len(a)+len(b))
 	for len(a) > 0 || len(b) > 0 {
@@ -428,4 +440,70 @@ func spikeText(c *Column, v float64) string {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// supersede records, in store.quarterly_superseded, every revision that
+// stopped winning in this transaction: new rows that lose to an earlier
+// revision (submitted later), and earlier winners that a new row beats. The
+// views then find the winning revisions without comparing all of them
+// (SPEC §3.2). It expects spikes to have read the committed rows.
+func (t *tracker) supersede(ctx context.Context, conn *sql.Conn) error {
+	if t.spec.Kind != Quarterly || len(t.recs) == 0 {
+		return nil
+	}
+	all := make([]qrec, 0, len(t.recs)+len(t.old))
+	for _, r := range t.recs {
+		if !r.dup {
+			all = append(all, r)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	for _, r := range t.old {
+		if !r.gone {
+			all = append(all, r)
+		}
+	}
+	slices.SortFunc(all, cmpQrec)
+	var losers []*qrec
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j].cid == all[i].cid && all[j].qi == all[i].qi {
+			j++
+		}
+		if j-i > 1 {
+			w := i
+			for k := i + 1; k < j; k++ {
+				if all[k].newer(&all[w]) {
+					w = k
+				}
+			}
+			for k := i; k < j; k++ {
+				if k != w {
+					losers = append(losers, &all[k])
+				}
+			}
+		}
+		i = j
+	}
+	const batch = 500
+	for len(losers) > 0 {
+		n := min(batch, len(losers))
+		var b strings.Builder
+		b.WriteString("INSERT INTO store.quarterly_superseded VALUES ")
+		args := make([]any, 0, 5*n)
+		for i, r := range losers[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?)")
+			args = append(args, r.ingestID, r.row, t.names[r.cid], (r.qi-1)/4, (r.qi-1)%4+1)
+		}
+		if _, err := conn.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("superseded revisions: %w", err)
+		}
+		losers = losers[n:]
+	}
+	return nil
 }

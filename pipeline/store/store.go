@@ -179,7 +179,11 @@ func (s *Store) Close() error {
 	var err error
 	if s.DB != nil {
 		if !s.ReadOnly {
+			t0 := time.Now()
 			_, _ = s.DB.Exec("CHECKPOINT")
+			if os.Getenv("INCUBEVAL_TRACE") != "" {
+				fmt.Fprintf(os.Stderr, "close checkpoint %.0f ms\n", time.Since(t0).Seconds()*1000)
+			}
 		}
 		err = s.DB.Close()
 		s.DB = nil

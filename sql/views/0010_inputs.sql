@@ -20,17 +20,19 @@ FROM store.registry r;
 -- name: quarterly_winners :view
 -- The rule of SPEC §3.2, in one place: the winning revision of a carrier's
 -- quarter is the latest submitted_on; on equal dates, the one ingested last
--- (then the later row of that file). One row per carrier and quarter with
--- the winner's rowid and the number of revisions. (The order is packed into
--- one number — days, ingest id, row — so that a hash aggregate decides it,
--- much faster than a window over every revision.)
+-- (then the later row of that file). Ingest records each revision that
+-- stops winning in store.quarterly_superseded, so the winners are the rows
+-- not recorded there (a file holds a carrier's quarter at most once, so
+-- file and key name a row). One row per carrier and quarter with the number of
+-- revisions.
 CREATE OR REPLACE VIEW quarterly_winners AS
-SELECT carrier_id, year, quarter,
-       arg_max(rowid, date_diff('day', DATE '1970-01-01', submitted_on) * 100000000000000
-                      + ingest_id * 100000000 + row_no) AS winner_rowid,
-       count(*) AS revisions
-FROM store.quarterly
-GROUP BY carrier_id, year, quarter;
+SELECT q.carrier_id, q.year, q.quarter, q.ingest_id, q.row_no,
+       1 + coalesce(r.superseded, 0) AS revisions
+FROM store.quarterly q
+ANTI JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
+LEFT JOIN (SELECT carrier_id, year, quarter, count(*) AS superseded
+           FROM store.quarterly_superseded GROUP BY ALL) r
+       ON r.carrier_id = q.carrier_id AND r.year = q.year AND r.quarter = q.quarter;
 
 -- name: quarterly_report_revisions :view
 -- Every quarterly row accepted, with its revision number (by submitted_on,
@@ -47,26 +49,38 @@ SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
        CAST(make_date(q.year, q.quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE) AS due_on,
        row_number() OVER (PARTITION BY q.carrier_id, q.year, q.quarter
                           ORDER BY q.submitted_on, q.ingest_id, q.row_no) AS revision,
-       q.rowid IN (SELECT winner_rowid FROM quarterly_winners) AS is_winning,
+       s.ingest_id IS NULL AS is_winning,
        q.ingest_id, q.sheet, q.row_no
-FROM store.quarterly q;
+FROM store.quarterly q
+LEFT JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter;
 
 -- name: quarterly_reports :view
--- One row per carrier and quarter: the winning revision, with timeliness.
+-- One row per carrier and quarter: the winning revision, with timeliness:
+-- due 15 days after the quarter ends (on or before is on time).
 CREATE OR REPLACE VIEW quarterly_reports AS
-SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
-       q.incubating, q.filed, q.new_entrants, q.graduated, q.exited,
-       q.trainings, q.trainees, q.events, q.jobs,
-       CAST(q.revenue AS DECIMAL(18,6)) AS revenue,
-       q.ip_granted,
-       CAST(q.financing AS DECIMAL(18,6)) AS financing,
-       q.financed, q.utilization,
-       d.due_on, q.submitted_on <= d.due_on AS on_time,
-       greatest(0, date_diff('day', d.due_on, q.submitted_on)) AS days_late,
-       w.revisions, q.ingest_id, q.sheet, q.row_no
-FROM store.quarterly q
-JOIN quarterly_winners w ON q.rowid = w.winner_rowid,
-LATERAL (SELECT CAST(make_date(q.year, q.quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE) AS due_on) d;
+SELECT carrier_id, year, quarter, submitted_on,
+       incubating, filed, new_entrants, graduated, exited,
+       trainings, trainees, events, jobs, revenue, ip_granted,
+       financing, financed, utilization,
+       due_on, submitted_on <= due_on AS on_time,
+       greatest(0, date_diff('day', due_on, submitted_on)) AS days_late,
+       revisions, ingest_id, sheet, row_no
+FROM (
+    SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
+           q.incubating, q.filed, q.new_entrants, q.graduated, q.exited,
+           q.trainings, q.trainees, q.events, q.jobs,
+           CAST(q.revenue AS DECIMAL(18,6)) AS revenue,
+           q.ip_granted,
+           CAST(q.financing AS DECIMAL(18,6)) AS financing,
+           q.financed, q.utilization,
+           CAST(make_date(q.year, q.quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE) AS due_on,
+           1 + coalesce(r.superseded, 0) AS revisions, q.ingest_id, q.sheet, q.row_no
+    FROM store.quarterly q
+    ANTI JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
+    LEFT JOIN (SELECT carrier_id, year, quarter, count(*) AS superseded
+               FROM store.quarterly_superseded GROUP BY ALL) r
+           ON r.carrier_id = q.carrier_id AND r.year = q.year AND r.quarter = q.quarter
+);
 
 -- name: incidents :view
 CREATE OR REPLACE VIEW incidents AS
