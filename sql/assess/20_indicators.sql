@@ -3,36 +3,47 @@
 -- sums over S, averages over S.
 
 -- name: sums
+-- Summed per carrier and window first (the winning revision of each window
+-- quarter, quarterly_winners), then joined to the roster: graded carriers
+-- without a report get zeros. Money is summed as DOUBLE and rounded back to
+-- the 6 decimals it was given in, which is exact at these magnitudes and
+-- far cheaper than summing DECIMALs.
 CREATE OR REPLACE TEMP TABLE a_sums AS
-WITH reports AS (
-    -- the winning revision of each window quarter
-    SELECT w.year, c.cid, q.on_time, q.incubating, q.filed, q.graduated,
-           q.exited, q.trainings, q.trainees, q.events, q.jobs, q.revenue, q.financing
+WITH s AS (
+    SELECT w.year, q.carrier_id,
+           count(*)                                    AS quarters,
+           count(*) FILTER (WHERE q.submitted_on <= due_on(q.year, q.quarter)) AS on_time,
+           sum(q.incubating) AS incubating, sum(q.filed)     AS filed,
+           sum(q.graduated)  AS graduated,  sum(q.exited)    AS exited,
+           sum(q.trainings)  AS trainings,  sum(q.trainees)  AS trainees,
+           sum(q.events)     AS events,     sum(q.jobs)      AS jobs,
+           round(sum(q.revenue), 6)   AS revenue,
+           round(sum(q.financing), 6) AS financing
     FROM assess_window_quarters w
-    JOIN quarterly_reports q ON q.year = w.q_year AND q.quarter = w.q_quarter
-    JOIN a_carriers c ON c.carrier_id = q.carrier_id
+    JOIN quarterly_winners q ON q.year = w.q_year AND q.quarter = w.q_quarter
+    GROUP BY w.year, q.carrier_id
 )
 SELECT r.year, r.cid, r.level,
-       count(q.cid)                       AS quarters,
-       coalesce(sum(q.incubating), 0)     AS incubating,
-       coalesce(sum(q.filed), 0)          AS filed,
-       coalesce(sum(q.graduated), 0)      AS graduated,
-       coalesce(sum(q.exited), 0)         AS exited,
-       coalesce(sum(q.trainings), 0)      AS trainings,
-       coalesce(sum(q.trainees), 0)       AS trainees,
-       coalesce(sum(q.events), 0)         AS events,
-       coalesce(sum(q.jobs), 0)           AS jobs,
-       coalesce(sum(q.revenue), 0)        AS revenue,
-       coalesce(sum(q.financing), 0)      AS financing,
-       -- reporting: per window quarter 1 on time, 0.5 late, 0 missing
-       coalesce(sum(CASE WHEN q.on_time THEN p.on_time_points
-                         WHEN NOT q.on_time THEN p.late_points END), 0)
-           + (4 - count(q.cid)) * any_value(p.missing_points) AS reporting
+       coalesce(s.quarters, 0)   AS quarters,
+       coalesce(s.incubating, 0) AS incubating,
+       coalesce(s.filed, 0)      AS filed,
+       coalesce(s.graduated, 0)  AS graduated,
+       coalesce(s.exited, 0)     AS exited,
+       coalesce(s.trainings, 0)  AS trainings,
+       coalesce(s.trainees, 0)   AS trainees,
+       coalesce(s.events, 0)     AS events,
+       coalesce(s.jobs, 0)       AS jobs,
+       coalesce(s.revenue, 0)    AS revenue,
+       coalesce(s.financing, 0)  AS financing,
+       -- reporting: per window quarter on time 1, late 0.5, missing 0
+       coalesce(s.on_time, 0) * p.on_time_points
+           + (coalesce(s.quarters, 0) - coalesce(s.on_time, 0)) * p.late_points
+           + (4 - coalesce(s.quarters, 0)) * p.missing_points AS reporting
 FROM a_roster r
+JOIN a_carriers c USING (cid)
 CROSS JOIN rubric_param p
-LEFT JOIN reports q USING (year, cid)
-WHERE r.outcome = 'graded'
-GROUP BY r.year, r.cid, r.level;
+LEFT JOIN s ON s.year = r.year AND s.carrier_id = c.carrier_id
+WHERE r.outcome = 'graded';
 
 -- name: indicator_values
 -- The eleven values. exit_rate is NULL when there were no incubating firms

@@ -17,22 +17,24 @@ CREATE OR REPLACE VIEW carrier_history AS
 SELECT r.*, row_number() OVER (PARTITION BY carrier_id ORDER BY ingest_id, row_no) AS version
 FROM store.registry r;
 
+-- name: due_on :macro
+-- A quarter's report is due 15 days after the quarter ends (SPEC §3.2);
+-- submitted on or before that day is on time.
+CREATE OR REPLACE MACRO due_on(year, quarter) AS
+    CAST(make_date(year, quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE);
+
 -- name: quarterly_winners :view
 -- The rule of SPEC §3.2, in one place: the winning revision of a carrier's
 -- quarter is the latest submitted_on; on equal dates, the one ingested last
 -- (then the later row of that file). Ingest records each revision that
 -- stops winning in store.quarterly_superseded, so the winners are the rows
 -- not recorded there (a file holds a carrier's quarter at most once, so
--- file and key name a row). One row per carrier and quarter with the number of
--- revisions.
+-- file and key name a row). One row per carrier and quarter, as stored.
 CREATE OR REPLACE VIEW quarterly_winners AS
-SELECT q.carrier_id, q.year, q.quarter, q.ingest_id, q.row_no,
-       1 + coalesce(r.superseded, 0) AS revisions
+SELECT q.*
 FROM store.quarterly q
-ANTI JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
-LEFT JOIN (SELECT carrier_id, year, quarter, count(*) AS superseded
-           FROM store.quarterly_superseded GROUP BY ALL) r
-       ON r.carrier_id = q.carrier_id AND r.year = q.year AND r.quarter = q.quarter;
+ANTI JOIN store.quarterly_superseded s
+       ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter;
 
 -- name: quarterly_report_revisions :view
 -- Every quarterly row accepted, with its revision number (by submitted_on,
@@ -46,7 +48,7 @@ SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
        CAST(q.financing AS DECIMAL(18,6)) AS financing,
        q.financed, q.utilization,
        -- due 15 days after the quarter ends; on or before is on time
-       CAST(make_date(q.year, q.quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE) AS due_on,
+       due_on(q.year, q.quarter) AS due_on,
        row_number() OVER (PARTITION BY q.carrier_id, q.year, q.quarter
                           ORDER BY q.submitted_on, q.ingest_id, q.row_no) AS revision,
        s.ingest_id IS NULL AS is_winning,
@@ -55,32 +57,24 @@ FROM store.quarterly q
 LEFT JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter;
 
 -- name: quarterly_reports :view
--- One row per carrier and quarter: the winning revision, with timeliness:
--- due 15 days after the quarter ends (on or before is on time).
+-- One row per carrier and quarter: the winning revision, with timeliness
+-- and the number of revisions.
 CREATE OR REPLACE VIEW quarterly_reports AS
-SELECT carrier_id, year, quarter, submitted_on,
-       incubating, filed, new_entrants, graduated, exited,
-       trainings, trainees, events, jobs, revenue, ip_granted,
-       financing, financed, utilization,
-       due_on, submitted_on <= due_on AS on_time,
-       greatest(0, date_diff('day', due_on, submitted_on)) AS days_late,
-       revisions, ingest_id, sheet, row_no
-FROM (
-    SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
-           q.incubating, q.filed, q.new_entrants, q.graduated, q.exited,
-           q.trainings, q.trainees, q.events, q.jobs,
-           CAST(q.revenue AS DECIMAL(18,6)) AS revenue,
-           q.ip_granted,
-           CAST(q.financing AS DECIMAL(18,6)) AS financing,
-           q.financed, q.utilization,
-           CAST(make_date(q.year, q.quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE) AS due_on,
-           1 + coalesce(r.superseded, 0) AS revisions, q.ingest_id, q.sheet, q.row_no
-    FROM store.quarterly q
-    ANTI JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
-    LEFT JOIN (SELECT carrier_id, year, quarter, count(*) AS superseded
-               FROM store.quarterly_superseded GROUP BY ALL) r
-           ON r.carrier_id = q.carrier_id AND r.year = q.year AND r.quarter = q.quarter
-);
+SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
+       q.incubating, q.filed, q.new_entrants, q.graduated, q.exited,
+       q.trainings, q.trainees, q.events, q.jobs,
+       CAST(q.revenue AS DECIMAL(18,6)) AS revenue,
+       q.ip_granted,
+       CAST(q.financing AS DECIMAL(18,6)) AS financing,
+       q.financed, q.utilization,
+       due_on(q.year, q.quarter) AS due_on,
+       q.submitted_on <= due_on(q.year, q.quarter) AS on_time,
+       greatest(0, date_diff('day', due_on(q.year, q.quarter), q.submitted_on)) AS days_late,
+       1 + coalesce(r.superseded, 0) AS revisions, q.ingest_id, q.sheet, q.row_no
+FROM quarterly_winners q
+LEFT JOIN (SELECT carrier_id, year, quarter, count(*) AS superseded
+           FROM store.quarterly_superseded GROUP BY ALL) r
+       ON r.carrier_id = q.carrier_id AND r.year = q.year AND r.quarter = q.quarter;
 
 -- name: incidents :view
 CREATE OR REPLACE VIEW incidents AS
