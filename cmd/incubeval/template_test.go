@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/pipeline/store"
+)
+
+// runTemplate runs the template command on its own, so that it is tested
+// whether or not the root command has registered it yet.
+func runTemplate(t *testing.T, db string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, dbPath: db}
+	cmd := a.templateCommand()
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), errb.String(), err
+}
+
+func TestTemplateCommandWithoutDatabase(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "季度报表-2025Q3.xlsx")
+	stdout, stderr, err := runTemplate(t, filepath.Join(dir, "none.duckdb"), "--year", "2025", "--quarter", "3", "--out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, out) || !strings.Contains(stderr, "no database") {
+		t.Fatalf("stdout %q stderr %q: want the path written and a note that the carriers list is empty", stdout, stderr)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "季度报表,在册载体,填报说明" {
+		t.Fatalf("sheets %s", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.duckdb")); err == nil {
+		t.Fatal("the template command created a database")
+	}
+}
+
+func TestTemplateCommandReadsDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out := filepath.Join(dir, "out", "t.xlsx")
+	if _, stderr, err := runTemplate(t, db, "--year", "2024", "--quarter", "4", "--out", out); err != nil || stderr != "" {
+		t.Fatalf("%v %q", err, stderr)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTemplateCommandUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--quarter", "3", "--out", "t.xlsx"},
+		{"--year", "2025", "--out", "t.xlsx"},
+		{"--year", "2025", "--quarter", "5", "--out", "t.xlsx"},
+		{"--year", "2025", "--quarter", "3"},
+		{"--year", "2025", "--quarter", "3", "--out", "t.csv"},
+	} {
+		_, _, err := runTemplate(t, filepath.Join(dir, "x.duckdb"), args...)
+		var usage usageError
+		if !errors.As(err, &usage) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}
+
+// TestTemplateCommandExitCodes goes through the whole command line once the
+// command is registered in cli.go.
+func TestTemplateCommandExitCodes(t *testing.T) {
+	registered := false
+	for _, c := range (&app{}).rootCommand().Commands() {
+		registered = registered || c.Name() == "template"
+	}
+	if !registered {
+		t.Skip("`template` is not registered in rootCommand (cli.go) yet")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	if code, _, stderr := runCLI(t, "--db", db, "template", "--year", "2025", "--quarter", "0", "--out", filepath.Join(dir, "t.xlsx")); code != exitUsage {
+		t.Fatalf("quarter 0: exit %d, want %d (%s)", code, exitUsage, stderr)
+	}
+	if code, _, stderr := runCLI(t, "--db", db, "template", "--year", "2025", "--quarter", "3", "--out", filepath.Join(dir, "t.xlsx")); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
