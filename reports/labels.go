@@ -64,3 +64,45 @@ func reasonsLabel(codes []string) string {
 	}
 	return strings.Join(zh, "；")
 }
+
+// English labels beside the Chinese ones, for bilingual cells ("优秀 Excellent").
+var (
+	gradeEN = map[string]string{"excellent": "Excellent", "good": "Good", "pass": "Pass", "fail": "Fail"}
+
+	kindEN = map[string]string{
+		"maker_space": "Maker space", "incubator": "Technology business incubator",
+		"innovation_center": "Innovation and entrepreneurship centre", "demo_base": "Entrepreneurship incubation demonstration base",
+	}
+
+	trackEN = map[string]string{"comprehensive": "Comprehensive", "specialized": "Specialized"}
+
+	levelEN = map[string]string{"municipal": "Municipal", "provincial": "Provincial", "national": "National"}
+
+	actionEN = map[string]string{"keep": "Keep", "rectify": "Rectify within a deadline", "delist": "Delisted", "revoke": "Designation revoked"}
+
+	tierEN = map[string]string{"national": "National carriers", "specialized": "Specialized carriers", "standard": "Other carriers"}
+
+	incidentEN = map[string]string{
+		"major_accident":          "major safety or quality accident",
+		"environmental_violation": "serious environmental violation",
+		"research_misconduct":     "serious research misconduct",
+		"abnormal_operation_list": "listed for abnormal operation",
+		"serious_dishonesty_list": "listed as seriously dishonest",
+		"false_data":              "false data provided",
+	}
+
+	reasonEN = map[string]string{
+		"no_data":         "No report in the assessment window",
+		"missing_reports": "Two or more quarters of the window not reported",
+		"false_data":      "False data provided",
+		"quota":           "Score reached the excellent mark but fell outside the excellent quota",
+	}
+)
+
+// reasonLabelEN is reasonLabel in English.
+func reasonLabelEN(code string) string {
+	if t, ok := strings.CutPrefix(code, "veto:"); ok {
+		return "Veto: " + label(incidentEN, t)
+	}
+	return label(reasonEN, code)
+}

@@ -1,0 +1,910 @@
+package reports
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/pipeline/rubric"
+)
+
+// feedbackSheet is the one sheet of a feedback workbook.
+const feedbackSheet = "评价反馈表"
+
+// WriteFeedback writes one feedback workbook (评价反馈表) per graded carrier
+// of year into dir, named <carrier_id>.xlsx (an id Windows could not use as
+// a file name is made safe and given a short hash of itself), and returns
+// how many it wrote. Everything is read with three set-based queries first;
+// the workbooks are then written by workers goroutines (GOMAXPROCS when
+// workers ≤ 0), each atomically. A cancelled ctx stops the writers with an
+// error; files already written stay.
+func WriteFeedback(ctx context.Context, db *sql.DB, year int, dir string, workers int) (int, error) {
+	carriers, runs, err := readFeedback(ctx, db, year)
+	if err != nil {
+		return 0, fmt.Errorf("read feedback data: %w", err)
+	}
+	tpl, err := newFeedbackTemplate()
+	if err != nil {
+		return 0, fmt.Errorf("feedback template: %w", err)
+	}
+	ids := make([]string, len(carriers))
+	for i, c := range carriers {
+		ids[i] = c.ID
+	}
+	names, err := feedbackFileNames(ids)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(len(carriers), 1))
+
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		written  atomic.Int64
+		once     sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	jobs := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				c := carriers[i]
+				if err := writeFeedbackBook(tpl, c, runs[c.RunID], year, filepath.Join(dir, names[i])); err != nil {
+					once.Do(func() { firstErr = fmt.Errorf("feedback for %s: %w", c.ID, err); cancel() })
+					continue
+				}
+				written.Add(1)
+			}
+		}()
+	}
+feed:
+	for i := range carriers {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	n := int(written.Load())
+	if firstErr != nil {
+		return n, firstErr
+	}
+	// Without a write error, only the caller can have cancelled.
+	if err := parent.Err(); err != nil && n < len(carriers) {
+		return n, fmt.Errorf("feedback workbooks: %w", err)
+	}
+	return n, nil
+}
+
+// feedbackCarrier is everything one feedback workbook shows, as the views hold it.
+type feedbackCarrier struct {
+	ID, Name, District, Kind, Level, Track string
+	Operator, USCC                         string
+	Score                                  float64
+	Grade                                  string
+	Reasons                                []string
+	RankOverall, RankDistrict, RankGroup   int
+	CountOverall, CountDistrict, CountGrp  int
+	ScoreDelta                             sql.NullFloat64
+	RankDelta                              sql.NullInt64
+	Quarters                               int
+	WindowStart, WindowEnd                 time.Time
+	RunID                                  int64
+
+	Action                            string
+	EffectiveOn, Deadline, BannedTill sql.NullTime
+	PreviousGradedYear                sql.NullInt64
+
+	Tier                              string
+	CapYuan, AmountYuan, UnscaledYuan int64
+	RecoveryYuan                      int64
+	Factor                            float64
+	Indicators                        []feedbackIndicator
+}
+
+// feedbackIndicator is one line of the indicator table; Median is the
+// median value of the indicator among the graded carriers of the carrier's
+// ranking group (kind + track, as rank_group).
+type feedbackIndicator struct {
+	Code                           string
+	Value                          sql.NullFloat64
+	Target, Weight, Points, Median float64
+}
+
+// feedbackRun is what the workbooks need of an assessment run.
+type feedbackRun struct {
+	ID     int64
+	Rubric *rubric.Rubric
+	Cutoff sql.NullTime
+}
+
+const feedbackCarriersQuery = `
+SELECT a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
+       CAST(a.score AS DOUBLE), a.grade, coalesce(array_to_string(a.reasons, ','), ''),
+       a.rank_overall, a.rank_district, a.rank_group,
+       count(*) OVER (), count(*) OVER (PARTITION BY a.district), count(*) OVER (PARTITION BY a.kind, a.track),
+       CAST(a.score_delta AS DOUBLE), a.rank_delta, coalesce(a.quarters_reported, 0),
+       a.window_start, a.window_end, a.run_id,
+       coalesce(c.operator_name, ''), coalesce(d.operator_uscc, c.operator_uscc, ''),
+       coalesce(d.action, ''), d.effective_on, d.deadline, d.banned_until, d.previous_graded_year,
+       coalesce(f.tier, ''), coalesce(f.cap_yuan, 0), CAST(coalesce(f.factor, 0) AS DOUBLE),
+       coalesce(f.amount_yuan, 0), coalesce(f.unscaled_yuan, f.amount_yuan, 0), coalesce(f.recovery_yuan, 0)
+FROM assessments a
+LEFT JOIN carriers c ON c.carrier_id = a.carrier_id
+LEFT JOIN decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
+LEFT JOIN funding f ON f.year = a.year AND f.carrier_id = a.carrier_id
+WHERE a.year = ? AND a.outcome = 'graded'
+ORDER BY a.carrier_id`
+
+// The group median is taken over the same group as rank_group (kind + track).
+const feedbackIndicatorsQuery = `
+WITH s AS (
+    SELECT i.carrier_id, i.indicator, i.ord, i.value, i.target, i.weight,
+           CAST(i.points AS DOUBLE) AS points, a.kind, a.track
+    FROM indicator_scores i
+    JOIN assessments a ON a.year = i.year AND a.carrier_id = i.carrier_id
+    WHERE i.year = ? AND a.outcome = 'graded'
+), m AS (
+    SELECT kind, track, indicator, median(value) AS group_median
+    FROM s GROUP BY kind, track, indicator
+)
+SELECT s.carrier_id, s.indicator, s.value, coalesce(s.target, 0), s.weight, coalesce(s.points, 0),
+       coalesce(m.group_median, 0)
+FROM s JOIN m ON m.kind = s.kind AND m.track = s.track AND m.indicator = s.indicator
+ORDER BY s.carrier_id, s.ord`
+
+const feedbackRunsQuery = `
+SELECT run_id, rubric_yaml, data_cutoff FROM assessment_runs
+WHERE run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
+
+// readFeedback reads the graded carriers of year with their indicators, and
+// the runs that graded them, in three queries.
+func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier, map[int64]*feedbackRun, error) {
+	rows, err := db.QueryContext(ctx, feedbackCarriersQuery, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	var carriers []*feedbackCarrier
+	byID := map[string]*feedbackCarrier{}
+	for rows.Next() {
+		c := &feedbackCarrier{}
+		var reasons string
+		if err := rows.Scan(&c.ID, &c.Name, &c.District, &c.Kind, &c.Level, &c.Track,
+			&c.Score, &c.Grade, &reasons,
+			&c.RankOverall, &c.RankDistrict, &c.RankGroup,
+			&c.CountOverall, &c.CountDistrict, &c.CountGrp,
+			&c.ScoreDelta, &c.RankDelta, &c.Quarters,
+			&c.WindowStart, &c.WindowEnd, &c.RunID,
+			&c.Operator, &c.USCC,
+			&c.Action, &c.EffectiveOn, &c.Deadline, &c.BannedTill, &c.PreviousGradedYear,
+			&c.Tier, &c.CapYuan, &c.Factor, &c.AmountYuan, &c.UnscaledYuan, &c.RecoveryYuan); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if reasons != "" {
+			c.Reasons = strings.Split(reasons, ",")
+		}
+		carriers = append(carriers, c)
+		byID[c.ID] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+
+	rows, err = db.QueryContext(ctx, feedbackIndicatorsQuery, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var id string
+		var ind feedbackIndicator
+		if err := rows.Scan(&id, &ind.Code, &ind.Value, &ind.Target, &ind.Weight, &ind.Points, &ind.Median); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if c := byID[id]; c != nil {
+			c.Indicators = append(c.Indicators, ind)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+
+	rows, err = db.QueryContext(ctx, feedbackRunsQuery, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	runs := map[int64]*feedbackRun{}
+	for rows.Next() {
+		r := &feedbackRun{}
+		var text string
+		if err := rows.Scan(&r.ID, &text, &r.Cutoff); err != nil {
+			return nil, nil, err
+		}
+		// A rubric stored by an older version that no longer parses still
+		// has the default's names for the same codes.
+		if r.Rubric, err = rubric.Load([]byte(text), fmt.Sprintf("run %d rubric", r.ID)); err != nil {
+			r.Rubric = rubric.Default()
+		}
+		runs[r.ID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, c := range carriers {
+		if runs[c.RunID] == nil {
+			runs[c.RunID] = &feedbackRun{ID: c.RunID, Rubric: rubric.Default()}
+		}
+	}
+	return carriers, runs, nil
+}
+
+// feedbackFileNames turns carrier ids into file names that are safe on
+// Windows (no reserved characters or device names, no trailing dot or space)
+// and distinct even where Windows ignores case. An id that had to be changed,
+// or that collides, gets a short hash of itself so that the name stays unique
+// and stable.
+func feedbackFileNames(ids []string) ([]string, error) {
+	names := make([]string, len(ids))
+	seen := map[string]int{}
+	for i, id := range ids {
+		base := fbSanitize(id)
+		if base != id {
+			base += "-" + fbShortHash(id)
+		}
+		names[i] = base
+		seen[strings.ToLower(base)]++
+	}
+	taken := map[string]bool{}
+	for i, id := range ids {
+		if seen[strings.ToLower(names[i])] > 1 && !strings.HasSuffix(names[i], "-"+fbShortHash(id)) {
+			names[i] += "-" + fbShortHash(id)
+		}
+		key := strings.ToLower(names[i])
+		if taken[key] {
+			return nil, fmt.Errorf("carrier ids %q and another map to the same file name %s.xlsx", id, names[i])
+		}
+		taken[key] = true
+		names[i] += ".xlsx"
+	}
+	return names, nil
+}
+
+func fbShortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
+
+// fbWindowsReserved are device names Windows refuses as a file's base name.
+var fbWindowsReserved = func() map[string]bool {
+	m := map[string]bool{"CON": true, "PRN": true, "AUX": true, "NUL": true}
+	for _, p := range []string{"COM", "LPT"} {
+		for d := '0'; d <= '9'; d++ {
+			m[p+string(d)] = true
+		}
+	}
+	return m
+}()
+
+// fbSanitize replaces what Windows forbids in a file name with '_'.
+func fbSanitize(id string) string {
+	var b strings.Builder
+	for _, r := range id {
+		switch {
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError || strings.ContainsRune(`<>:"/\|?*`, r):
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	s := strings.TrimRight(b.String(), ". ")
+	if s == "" {
+		s = "_"
+	}
+	stem, _, _ := strings.Cut(s, ".")
+	if fbWindowsReserved[strings.ToUpper(strings.TrimSpace(stem))] {
+		s = "_" + s
+	}
+	// Keep room for the hash suffix and extension within common path limits.
+	for len(s) > 150 {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
+}
+
+// feedbackStyles are the cell styles of one feedback workbook.
+type feedbackStyles struct {
+	title, subtitle, section, label, value, valueLarge, score, money, note int
+	th, td, tdCenter, tdBold, points, weight, met, notMet                  int
+	// num[format][bound]: value formats (0 count, 1 decimal, 2 money, 3 ratio)
+	// with no bound, "≥" or "≤" in front.
+	num [4][3]int
+}
+
+const (
+	fbCount = iota
+	fbDecimal
+	fbMoney
+	fbRatio
+)
+
+var fbNumFormats = [4]string{"#,##0", "#,##0.0#", "#,##0.00", "0.0%"}
+
+func newFeedbackStyles(f *excelize.File) (*feedbackStyles, error) {
+	var s feedbackStyles
+	font := func(size float64, bold bool, color string) *excelize.Font {
+		return &excelize.Font{Family: "SimSun", Size: size, Bold: bold, Color: color}
+	}
+	border := []excelize.Border{
+		{Type: "left", Color: "808080", Style: 1}, {Type: "right", Color: "808080", Style: 1},
+		{Type: "top", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1},
+	}
+	left := &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "left"}
+	center := &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"}
+	right := &excelize.Alignment{Vertical: "center", Horizontal: "right"}
+	fill := func(c string) excelize.Fill { return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c}} }
+	str := func(v string) *string { return &v }
+	specs := []struct {
+		id *int
+		st excelize.Style
+	}{
+		{&s.title, excelize.Style{Font: font(16, true, ""), Alignment: center}},
+		{&s.subtitle, excelize.Style{Font: font(10, false, ""), Alignment: center}},
+		{&s.section, excelize.Style{Font: font(11, true, ""), Alignment: left, Fill: fill("DDEBF7"), Border: border}},
+		{&s.label, excelize.Style{Font: font(10, true, ""), Alignment: left, Fill: fill("F2F2F2"), Border: border}},
+		{&s.value, excelize.Style{Font: font(10, false, ""), Alignment: left, Border: border}},
+		{&s.valueLarge, excelize.Style{Font: font(12, true, ""), Alignment: left, Border: border}},
+		{&s.score, excelize.Style{Font: font(12, true, ""), Alignment: left, Border: border, NumFmt: 2}},
+		{&s.money, excelize.Style{Font: font(10, false, ""), Alignment: left, Border: border, CustomNumFmt: str(`#,##0" 元 yuan"`)}},
+		{&s.note, excelize.Style{Font: font(9, false, "595959"), Alignment: &excelize.Alignment{WrapText: true, Vertical: "top", Horizontal: "left"}}},
+		{&s.th, excelize.Style{Font: font(10, true, ""), Alignment: center, Fill: fill("DDEBF7"), Border: border}},
+		{&s.td, excelize.Style{Font: font(10, false, ""), Alignment: left, Border: border}},
+		{&s.tdCenter, excelize.Style{Font: font(10, false, ""), Alignment: center, Border: border}},
+		{&s.tdBold, excelize.Style{Font: font(10, true, ""), Alignment: center, Border: border, Fill: fill("F2F2F2")}},
+		{&s.points, excelize.Style{Font: font(10, false, ""), Alignment: right, Border: border, NumFmt: 2}},
+		{&s.weight, excelize.Style{Font: font(10, false, ""), Alignment: right, Border: border}},
+		{&s.met, excelize.Style{Font: font(10, false, "1E7B34"), Alignment: center, Border: border}},
+		{&s.notMet, excelize.Style{Font: font(10, false, "C00000"), Alignment: center, Border: border}},
+	}
+	for _, sp := range specs {
+		id, err := f.NewStyle(&sp.st)
+		if err != nil {
+			return nil, err
+		}
+		*sp.id = id
+	}
+	for i, nf := range fbNumFormats {
+		for j, prefix := range []string{"", `"≥"`, `"≤"`} {
+			code := prefix + nf
+			id, err := f.NewStyle(&excelize.Style{Font: font(10, false, ""), Alignment: right, Border: border, CustomNumFmt: &code})
+			if err != nil {
+				return nil, err
+			}
+			s.num[i][j] = id
+		}
+	}
+	return &s, nil
+}
+
+// Column widths: the header block pairs A:B label, C:D value, E:F label,
+// G:I value; the indicator table uses B:C for the indicator's name.
+var feedbackWidths = []float64{6, 15, 21, 13, 13, 8, 9, 13, 11}
+
+// feedbackBook lays out one feedback sheet top to bottom in memory; write
+// streams it into the workbook.
+type feedbackBook struct {
+	st      *feedbackStyles
+	row     int
+	rows    [][]any     // by row number; nil: an empty row
+	heights []float64   // by row number: the height the row's text needs, or more
+	merges  [][2]string // merged ranges
+}
+
+// set puts v into column col of the current row with style; the cell is
+// merged through column to when to > col (the merged cells take the style
+// too, so that borders are drawn round the whole range).
+func (b *feedbackBook) set(col, to int, v any, style int) {
+	for len(b.rows) <= b.row {
+		b.rows = append(b.rows, nil)
+		b.heights = append(b.heights, 0)
+	}
+	if b.rows[b.row] == nil {
+		b.rows[b.row] = make([]any, len(feedbackWidths))
+	}
+	cells := b.rows[b.row]
+	cells[col-1] = excelize.Cell{StyleID: style, Value: v}
+	for c := col + 1; c <= to; c++ {
+		cells[c-1] = excelize.Cell{StyleID: style}
+	}
+	if to > col {
+		first, _ := excelize.CoordinatesToCellName(col, b.row)
+		last, _ := excelize.CoordinatesToCellName(to, b.row)
+		b.merges = append(b.merges, [2]string{first, last})
+	}
+	// Rows are given the height their wrapped text needs: Excel does not
+	// grow a row for text in merged cells.
+	if text, ok := v.(string); ok && style != b.st.title && style != b.st.section {
+		lineHeight := 13.5
+		switch style {
+		case b.st.valueLarge:
+			lineHeight = 16
+		case b.st.note:
+			lineHeight = 12
+		}
+		b.height(fbTextHeight(text, fbSpan(col, to), lineHeight))
+	}
+}
+
+// height makes the current row at least h points high.
+func (b *feedbackBook) height(h float64) {
+	if b.row < len(b.heights) {
+		b.heights[b.row] = max(b.heights[b.row], h)
+	}
+}
+
+// write streams the sheet into f.
+func (b *feedbackBook) write(f *excelize.File) error {
+	sw, err := f.NewStreamWriter(feedbackSheet)
+	if err != nil {
+		return err
+	}
+	for r, cells := range b.rows {
+		if cells == nil {
+			continue
+		}
+		var opts []excelize.RowOpts
+		if b.heights[r] > 0 {
+			opts = append(opts, excelize.RowOpts{Height: b.heights[r]})
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(r), cells, opts...); err != nil {
+			return err
+		}
+	}
+	for _, m := range b.merges {
+		if err := sw.MergeCell(m[0], m[1]); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// pair writes "label | value" into the left half (A:B, C:D) or, with
+// wide, across the row (A:B, C:I).
+func (b *feedbackBook) pair(labelText string, v any, style int, wide bool) {
+	b.set(1, 2, labelText, b.st.label)
+	if wide {
+		b.set(3, 9, v, style)
+	} else {
+		b.set(3, 4, v, style)
+	}
+}
+
+// pair2 writes the right-hand "label | value" (E:F, G:I).
+func (b *feedbackBook) pair2(labelText string, v any, style int) {
+	b.set(5, 6, labelText, b.st.label)
+	b.set(7, 9, v, style)
+}
+
+func (b *feedbackBook) section(text string) {
+	b.row++
+	b.set(1, 9, text, b.st.section)
+	b.height(20)
+}
+
+// fbTextHeight estimates the height in points of text wrapped in a cell width
+// character widths wide: a CJK character is about two widths at 10 points
+// in SimSun, any other about one.
+func fbTextHeight(text string, width float64, lineHeight float64) float64 {
+	lines := 0
+	for _, para := range strings.Split(text, "\n") {
+		w := 0.0
+		for _, r := range para {
+			if r >= 0x2E80 {
+				w += 1.9
+			} else {
+				w++
+			}
+		}
+		lines += max(1, int(math.Ceil(w/(width-1))))
+	}
+	return float64(lines)*lineHeight + 4
+}
+
+func fbDate(t time.Time) string {
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+// fbBilingual joins a Chinese and an English label, English beneath.
+func fbBilingual(zh, en string) string { return zh + "\n" + en }
+
+func fbCodeLabel(zh, en map[string]string, code string) string {
+	return fbBilingual(label(zh, code), label(en, code))
+}
+
+// writeFeedbackBook writes the feedback workbook of one carrier to path.
+func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun, year int, path string) error {
+	f, err := t.open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st := t.st
+	b := &feedbackBook{st: st}
+	r := run.Rubric
+
+	// Title.
+	b.row = 1
+	b.set(1, 9, fmt.Sprintf("%d年度双创载体绩效评价反馈表 Assessment feedback %d", year, year), st.title)
+	b.height(30)
+	b.row++
+	b.set(1, 9, fmt.Sprintf("考核期 Assessment window：%s — %s　　报送季度 Quarters reported：%d / 4",
+		fbDate(c.WindowStart), fbDate(c.WindowEnd), c.Quarters), st.subtitle)
+	b.height(18)
+
+	// The carrier.
+	b.section("一、载体基本情况 Carrier")
+	b.row++
+	b.pair(fbBilingual("载体名称", "Carrier"), c.Name, st.valueLarge, true)
+	b.row++
+	b.pair(fbBilingual("载体编号", "Carrier ID"), c.ID, st.value, false)
+	b.pair2(fbBilingual("所在区县", "District"), c.District, st.value)
+	b.row++
+	b.pair(fbBilingual("运营主体", "Operator"), c.Operator, st.value, true)
+	b.row++
+	b.pair(fbBilingual("统一社会信用代码", "Credit code (USCC)"), c.USCC, st.value, false)
+	b.pair2(fbBilingual("载体类型", "Kind"), fbCodeLabel(kindZH, kindEN, c.Kind), st.value)
+	b.row++
+	b.pair(fbBilingual("认定级别", "Level"), fbCodeLabel(levelZH, levelEN, c.Level), st.value, false)
+	b.pair2(fbBilingual("载体类别", "Track"), fbCodeLabel(trackZH, trackEN, c.Track), st.value)
+
+	// The result.
+	group := label(kindZH, c.Kind) + "·" + label(trackZH, c.Track)
+	b.section("二、评价结果 Result")
+	b.row++
+	b.pair(fbBilingual("综合得分", "Score"), c.Score, st.score, false)
+	b.pair2(fbBilingual("评价等级", "Grade"), label(gradeZH, c.Grade)+" "+label(gradeEN, c.Grade), st.valueLarge)
+	b.row++
+	b.pair(fbBilingual("全市排名", "Rank in the city"), fbRank(c.RankOverall, c.CountOverall), st.value, false)
+	b.pair2(fbBilingual("区县排名", "Rank in the district"), fbRank(c.RankDistrict, c.CountDistrict), st.value)
+	b.row++
+	b.pair(fbBilingual("同类排名", "Rank in the group"), fbRank(c.RankGroup, c.CountGrp)+"\n（"+group+"）", st.value, false)
+	b.pair2(fbBilingual("较上年", "Against last year"), fbDelta(c.ScoreDelta, c.RankDelta), st.value)
+
+	// The indicators.
+	b.section("三、指标得分 Indicators")
+	b.row++
+	for _, h := range []struct {
+		from, to int
+		text     string
+	}{
+		{1, 1, "序号\nNo."}, {2, 3, "指标\nIndicator"}, {4, 4, "本单位数值\nValue"}, {5, 5, "目标值\nTarget"},
+		{6, 6, "权重\nWeight"}, {7, 7, "得分\nPoints"}, {8, 8, "同类中位数\nGroup median"}, {9, 9, "是否达标\nTarget met"},
+	} {
+		b.set(h.from, h.to, h.text, st.th)
+	}
+	met := 0
+	var weights float64
+	for i, ind := range c.Indicators {
+		b.row++
+		def, ok := r.Indicator(ind.Code)
+		if !ok {
+			def, _ = rubric.Default().Indicator(ind.Code)
+		}
+		nameZH, nameEN := def.NameZH, def.NameEN
+		if nameZH == "" {
+			nameZH, nameEN = ind.Code, ind.Code
+		}
+		if def.Unit != "" && def.Unit != "ratio" {
+			nameZH += "（" + def.Unit + "）"
+		}
+		if def.Unit == "万元" {
+			nameEN += " (10,000 yuan)"
+		}
+		bound := 1
+		if def.Direction == rubric.BandLower {
+			bound = 2
+		}
+		b.set(1, 1, i+1, st.tdCenter)
+		b.set(2, 3, fbBilingual(nameZH, nameEN), st.td)
+		if ind.Value.Valid {
+			b.set(4, 4, ind.Value.Float64, st.num[fbValueFormat(def.Unit, ind.Value.Float64)][0])
+		} else {
+			b.set(4, 4, "—", st.tdCenter)
+		}
+		b.set(5, 5, ind.Target, st.num[fbValueFormat(def.Unit, ind.Target)][bound])
+		b.set(6, 6, ind.Weight, st.weight)
+		b.set(7, 7, ind.Points, st.points)
+		b.set(8, 8, ind.Median, st.num[fbValueFormat(def.Unit, ind.Median)][0])
+		if fbMeetsTarget(def.Direction, ind) {
+			met++
+			b.set(9, 9, "达标\nMet", st.met)
+		} else {
+			b.set(9, 9, "未达标\nNot met", st.notMet)
+		}
+		weights += ind.Weight
+	}
+	b.row++
+	b.set(1, 5, "合计 Total", st.tdBold)
+	b.set(6, 6, weights, st.weight)
+	b.set(7, 7, c.Score, st.points)
+	b.set(8, 8, nil, st.td)
+	b.set(9, 9, fmt.Sprintf("%d / %d", met, len(c.Indicators)), st.tdCenter)
+	b.height(20)
+	b.row++
+	note := fmt.Sprintf("同类：%d年度参评的全部%s载体，共 %d 家；中位数为其本项指标数值的中位数。目标值按认定级别（%s）确定；“≤”表示不高于该值为达标。"+
+		"\nGroup: the %d graded carriers of %d of the same kind and track; the median is of their values of the indicator. Targets depend on the level of recognition; \"≤\" means at most.",
+		year, group, c.CountGrp, label(levelZH, c.Level), c.CountGrp, year)
+	b.set(1, 9, note, st.note)
+
+	// Why.
+	b.section("四、评价说明 Reasons")
+	b.row++
+	reasons := fbReasons(c, r)
+	b.set(1, 9, reasons, st.value)
+
+	// What follows.
+	b.section("五、处理决定与资助 Decision and funding")
+	b.row++
+	b.pair(fbBilingual("处理决定", "Decision"), fbCodeLabel(actionZH, actionEN, c.Action), st.valueLarge, false)
+	if c.EffectiveOn.Valid {
+		b.pair2(fbBilingual("决定日期", "Decided on"), fbBilingual(fbDate(c.EffectiveOn.Time), c.EffectiveOn.Time.Format("2006-01-02")), st.value)
+	} else {
+		b.pair2(fbBilingual("决定日期", "Decided on"), "—", st.value)
+	}
+	if detail := fbDecision(c); detail != "" {
+		b.row++
+		labelText := fbBilingual("处理说明", "What it means")
+		if c.Action == "rectify" && c.Deadline.Valid {
+			labelText = fbBilingual("整改期限", "Deadline")
+		}
+		b.pair(labelText, detail, st.value, true)
+	}
+	b.row++
+	b.pair(fbBilingual("资助类别", "Funding tier"), fbCodeLabel(tierZH, tierEN, c.Tier), st.value, false)
+	b.pair2(fbBilingual("资助金额", "Subsidy"), c.AmountYuan, st.money)
+	b.row++
+	calc := fmt.Sprintf("资助上限 %s 元 × %s等级系数 %s", fbYuan(c.CapYuan), label(gradeZH, c.Grade), fbNumber(c.Factor))
+	calcEN := fmt.Sprintf("Cap %s yuan × factor %s for grade %s", fbYuan(c.CapYuan), fbNumber(c.Factor), strings.ToLower(label(gradeEN, c.Grade)))
+	if c.UnscaledYuan != c.AmountYuan {
+		calc += fmt.Sprintf(" = %s 元，按年度预算等比例调整为 %s 元", fbYuan(c.UnscaledYuan), fbYuan(c.AmountYuan))
+		calcEN += fmt.Sprintf(" = %s yuan, scaled to the annual budget: %s yuan", fbYuan(c.UnscaledYuan), fbYuan(c.AmountYuan))
+	}
+	if c.Action == "delist" || c.Action == "revoke" {
+		calc += "；摘牌或撤销认定的载体不予资助"
+		calcEN += "; delisted or revoked carriers receive nothing"
+	}
+	calc = fbBilingual(calc, calcEN)
+	b.pair(fbBilingual("计算方法", "How it is set"), calc, st.value, true)
+	if c.RecoveryYuan > 0 {
+		b.row++
+		b.pair(fbBilingual("追回资助", "To be recovered"), c.RecoveryYuan, st.money, false)
+		b.pair2(fbBilingual("追回范围", "Covers"), fbBilingual(fmt.Sprintf("%d、%d年度资助", year-1, year), fmt.Sprintf("subsidies for %d and %d", year-1, year)), st.value)
+	}
+
+	// Provenance.
+	b.row += 2
+	cutoff := "—"
+	if run.Cutoff.Valid {
+		cutoff = run.Cutoff.Time.Format("2006-01-02 15:04")
+	}
+	prov := fmt.Sprintf("本表数值均取自%d年度评价结果（评价批次 %d，数据截至 %s）。如对评价结果有疑问，请与所在区县科技主管部门联系。"+
+		"\nAll figures are taken from the %d assessment results (run %d, data cut-off %s). Questions about this result: please contact your district's science and technology bureau.",
+		year, run.ID, cutoff, year, run.ID, cutoff)
+	b.set(1, 9, prov, st.note)
+	// '&' starts a footer code; a literal one is doubled.
+	safeID := strings.ReplaceAll(c.ID, "&", "&&")
+	if err := f.SetHeaderFooter(feedbackSheet, &excelize.HeaderFooterOptions{
+		OddFooter: fmt.Sprintf("&L&8评价反馈表 Assessment feedback · %d · %s&R&8第 &P 页 / 共 &N 页 Page &P of &N", year, safeID),
+	}); err != nil {
+		return err
+	}
+	if err := b.write(f); err != nil {
+		return err
+	}
+	setProps(f, fmt.Sprintf("%d年度双创载体绩效评价反馈表 %s", year, c.ID))
+	return t.save(f, path)
+}
+
+func fbSpan(from, to int) float64 {
+	var w float64
+	for _, x := range feedbackWidths[from-1 : to] {
+		w += x
+	}
+	return w
+}
+
+// fbValueFormat picks the number format of an indicator's value: ratios as
+// percentages, money with two decimals, whole numbers without decimals.
+func fbValueFormat(unit string, v float64) int {
+	switch {
+	case unit == "ratio":
+		return fbRatio
+	case unit == "万元":
+		return fbMoney
+	case v == math.Trunc(v) && math.Abs(v) < 1e15:
+		return fbCount
+	}
+	return fbDecimal
+}
+
+// fbMeetsTarget: a higher indicator meets its target at or above it, a
+// band_lower one at or below it — and neither when it earned no points,
+// because exit_rate without incubating firms is stored as 0 yet scores nothing.
+func fbMeetsTarget(direction string, ind feedbackIndicator) bool {
+	if !ind.Value.Valid || (ind.Points == 0 && ind.Weight > 0) {
+		return false
+	}
+	if direction == rubric.BandLower {
+		return ind.Value.Float64 <= ind.Target
+	}
+	return ind.Value.Float64 >= ind.Target
+}
+
+func fbRank(rank, of int) string {
+	if rank == 0 {
+		return "—"
+	}
+	return fbBilingual(fmt.Sprintf("第 %d 名 / 共 %d 家", rank, of), fmt.Sprintf("No. %d of %d", rank, of))
+}
+
+func fbDelta(score sql.NullFloat64, rank sql.NullInt64) string {
+	if !score.Valid {
+		return fbBilingual("上年未参评", "Not graded last year")
+	}
+	zh := fmt.Sprintf("得分 %+.2f", score.Float64)
+	en := fmt.Sprintf("Score %+.2f", score.Float64)
+	if rank.Valid {
+		switch r := rank.Int64; {
+		case r > 0:
+			zh += fmt.Sprintf("，名次上升 %d 位", r)
+			en += fmt.Sprintf(", up %d places", r)
+		case r < 0:
+			zh += fmt.Sprintf("，名次下降 %d 位", -r)
+			en += fmt.Sprintf(", down %d places", -r)
+		default:
+			zh += "，名次不变"
+			en += ", same rank"
+		}
+	}
+	return fbBilingual(zh, en)
+}
+
+// fbReasons explains the grade: the recorded reasons, or the score
+// against the rubric's grade thresholds when there are none.
+func fbReasons(c *feedbackCarrier, r *rubric.Rubric) string {
+	var zh, en []string
+	for _, code := range c.Reasons {
+		zh = append(zh, reasonLabel(code))
+		en = append(en, reasonLabelEN(code))
+	}
+	grade := label(gradeZH, c.Grade)
+	gradeE := strings.ToLower(label(gradeEN, c.Grade))
+	if len(c.Reasons) > 0 {
+		return fbBilingual(
+			fmt.Sprintf("评价等级为%s，原因：%s。", grade, strings.Join(zh, "；")),
+			fmt.Sprintf("Graded %s because: %s.", gradeE, strings.Join(en, "; ")))
+	}
+	g := r.Grades
+	var mark float64
+	switch c.Grade {
+	case "excellent":
+		mark = g.Excellent
+	case "good":
+		mark = g.Good
+	case "pass":
+		mark = g.Pass
+	}
+	if c.Grade == "fail" {
+		return fbBilingual(
+			fmt.Sprintf("综合得分 %.2f 分，低于合格线 %s 分，评价等级为不合格。", c.Score, fbNumber(g.Pass)),
+			fmt.Sprintf("The score of %.2f is below the pass mark of %s: graded fail.", c.Score, fbNumber(g.Pass)))
+	}
+	return fbBilingual(
+		fmt.Sprintf("综合得分 %.2f 分，达到%s线 %s 分，评价等级为%s。", c.Score, grade, fbNumber(mark), grade),
+		fmt.Sprintf("The score of %.2f reaches the %s mark of %s: graded %s.", c.Score, gradeE, fbNumber(mark), gradeE))
+}
+
+// fbDecision says what the decision means for the carrier and its operator.
+func fbDecision(c *feedbackCarrier) string {
+	date := func(t sql.NullTime) (string, string) {
+		if !t.Valid {
+			return "—", "—"
+		}
+		return fbDate(t.Time), t.Time.Format("2006-01-02")
+	}
+	switch c.Action {
+	case "rectify":
+		zh, en := date(c.Deadline)
+		return fbBilingual(
+			fmt.Sprintf("予以通报，请于%s前完成整改。连续两年评价不合格的将予以摘牌。", zh),
+			fmt.Sprintf("Rectify by %s. A carrier failing two years in a row is delisted.", en))
+	case "delist":
+		zh, en := date(c.BannedTill)
+		prev := "上一"
+		prevEN := "the previous"
+		if c.PreviousGradedYear.Valid {
+			prev = fmt.Sprintf("%d", c.PreviousGradedYear.Int64)
+			prevEN = prev
+		}
+		return fbBilingual(
+			fmt.Sprintf("%s年度、本年度连续两年评价不合格，予以摘牌，取消市级各类创业创新载体资格；运营主体在%s前不得申报市级各类创业创新载体。", prev, zh),
+			fmt.Sprintf("Failed in %s and this year: delisted, and every municipal designation is revoked; the operator may not apply for any municipal carrier designation until %s.", prevEN, en))
+	case "revoke":
+		zh, en := date(c.BannedTill)
+		return fbBilingual(
+			fmt.Sprintf("提供虚假材料，撤销认定；运营主体在%s前不得申报市级各类创业创新载体，已拨付的资助予以追回。", zh),
+			fmt.Sprintf("False data: the designation is revoked; the operator may not apply for any municipal carrier designation until %s, and subsidies paid are recovered.", en))
+	}
+	return ""
+}
+
+func fbYuan(v int64) string {
+	s := fmt.Sprintf("%d", v)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// fbNumber prints a factor or threshold without trailing zeros.
+func fbNumber(x float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", x), "0"), ".")
+}
+
+// feedbackPageSetup: A4 portrait, fitted to one page.
+func feedbackPageSetup(f *excelize.File) error {
+	orient, size, fit1 := "portrait", 9, 1
+	if err := f.SetPageLayout(feedbackSheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &size, FitToWidth: &fit1, FitToHeight: &fit1}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(feedbackSheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	m := func(x float64) *float64 { return &x }
+	return f.SetPageMargins(feedbackSheet, &excelize.PageLayoutMarginsOptions{
+		Left: m(0.5), Right: m(0.5), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
+	})
+}

@@ -1,0 +1,65 @@
+package reports_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/ingest"
+	"github.com/incubeval/incubeval/pipeline/sample"
+	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/reports"
+)
+
+// BenchmarkFeedback: the feedback workbooks of the national-scale year 2025
+// (the generated 13,000 carriers, about 12,700 of them graded). The database
+// is built once; only WriteFeedback is timed. Goal: under 40 s on 2 cores.
+//
+//	go test -run '^$' -bench Feedback -benchtime 1x ./reports/
+func BenchmarkFeedback(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	reg, q, err := sample.National(filepath.Join(dir, "history"), 13000, 2016, 4, 2025, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, "national.duckdb"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := ingest.Ingest(ctx, st, []string{reg, q}, ingest.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := assess.Run(ctx, st, assess.Options{Year: 2025}); err != nil {
+		b.Fatal(err)
+	}
+	var graded int
+	if err := st.DB.QueryRow("SELECT count(*) FROM assessments WHERE year = 2025 AND outcome = 'graded'").Scan(&graded); err != nil {
+		b.Fatal(err)
+	}
+
+	b.Run(fmt.Sprintf("graded=%d", graded), func(b *testing.B) {
+		files := 0
+		for i := 0; b.Loop(); i++ {
+			out := filepath.Join(dir, fmt.Sprintf("feedback-%d", i))
+			n, err := reports.WriteFeedback(ctx, st.DB, 2025, out, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n != graded {
+				b.Fatalf("wrote %d workbooks, want %d", n, graded)
+			}
+			files += n
+			b.StopTimer()
+			if err := os.RemoveAll(out); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(files)/b.Elapsed().Seconds(), "files/s")
+	})
+}
