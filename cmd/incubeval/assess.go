@@ -126,33 +126,30 @@ var gradeZH = map[string]string{"excellent": "优秀", "good": "良好", "pass":
 
 // printSummary prints the year's counts by grade and decision and the top ten.
 func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error {
-	var graded, notAssessed, deferred int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE outcome = 'graded'), count(*) FILTER (WHERE outcome = 'not_assessed'),
-		count(*) FILTER (WHERE outcome = 'deferred') FROM assessments WHERE year = ?`, year).Scan(&graded, &notAssessed, &deferred); err != nil {
+	// One query for every count: the results were just written.
+	var graded, notAssessed, deferred, rectify, delist, revoke int
+	var byGrade [4]int
+	var total sql.NullInt64
+	err := db.QueryRowContext(ctx, `
+		SELECT count(*) FILTER (WHERE outcome = 'graded'), count(*) FILTER (WHERE outcome = 'not_assessed'),
+		       count(*) FILTER (WHERE outcome = 'deferred'),
+		       count(*) FILTER (WHERE grade = 'excellent'), count(*) FILTER (WHERE grade = 'good'),
+		       count(*) FILTER (WHERE grade = 'pass'), count(*) FILTER (WHERE grade = 'fail'),
+		       (SELECT count(*) FILTER (WHERE action = 'rectify') FROM decisions WHERE year = $1),
+		       (SELECT count(*) FILTER (WHERE action = 'delist') FROM decisions WHERE year = $1),
+		       (SELECT count(*) FILTER (WHERE action = 'revoke') FROM decisions WHERE year = $1),
+		       (SELECT sum(amount_yuan) FROM funding WHERE year = $1)
+		FROM assessments WHERE year = $1`, year).Scan(&graded, &notAssessed, &deferred,
+		&byGrade[0], &byGrade[1], &byGrade[2], &byGrade[3], &rectify, &delist, &revoke, &total)
+	if err != nil {
 		return err
 	}
 	var counts []string
-	for _, g := range []string{"excellent", "good", "pass", "fail"} {
-		var n int
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM assessments WHERE year = ? AND grade = ?", year, g).Scan(&n); err != nil {
-			return err
-		}
-		counts = append(counts, fmt.Sprintf("%s %s %d", gradeZH[g], g, n))
+	for i, g := range []string{"excellent", "good", "pass", "fail"} {
+		counts = append(counts, fmt.Sprintf("%s %s %d", gradeZH[g], g, byGrade[i]))
 	}
 	fmt.Fprintf(w, "  %d graded (%s); %d not assessed (新认定), %d deferred (暂缓)\n", graded, strings.Join(counts, ", "), notAssessed, deferred)
-	var acts []string
-	for _, act := range []string{"rectify", "delist", "revoke"} {
-		var n int
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM decisions WHERE year = ? AND action = ?", year, act).Scan(&n); err != nil {
-			return err
-		}
-		acts = append(acts, fmt.Sprintf("%s %d", map[string]string{"rectify": "限期整改 rectify", "delist": "摘牌 delist", "revoke": "撤销 revoke"}[act], n))
-	}
-	var total sql.NullInt64
-	if err := db.QueryRowContext(ctx, "SELECT sum(amount_yuan) FROM funding WHERE year = ?", year).Scan(&total); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "  decisions: %s; funding %s yuan\n", strings.Join(acts, ", "), thousands(total.Int64))
+	fmt.Fprintf(w, "  decisions: 限期整改 rectify %d, 摘牌 delist %d, 撤销 revoke %d; funding %s yuan\n", rectify, delist, revoke, thousands(total.Int64))
 	rows, err := db.QueryContext(ctx, `SELECT rank_overall, carrier_id, name, district, score, grade FROM assessments
 		WHERE year = ? AND outcome = 'graded' ORDER BY rank_overall, carrier_id LIMIT 10`, year)
 	if err != nil {
@@ -222,10 +219,11 @@ func (a *app) publishCommand() *cobra.Command {
 
 func (a *app) runCommand() *cobra.Command {
 	var f assessFlags
+	var rf reportFlags
 	var inbox, out string
 	cmd := &cobra.Command{
 		Use:   "run --year Y --inbox DIR --out DIR",
-		Short: "Ingest the inbox, assess Y, and write the results into --out",
+		Short: "Ingest the inbox, assess Y, and write the workbooks into --out",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd)
@@ -255,10 +253,14 @@ func (a *app) runCommand() *cobra.Command {
 			} else {
 				os.Remove(rejects)
 			}
-			return a.assess(cmd.Context(), st, opts)
+			if err := a.assess(cmd.Context(), st, opts); err != nil {
+				return err
+			}
+			return a.report(cmd.Context(), st, opts.Year, out, rf)
 		},
 	}
 	f.register(cmd)
+	rf.register(cmd)
 	cmd.Flags().StringVar(&inbox, "inbox", "", "folder of submitted files")
 	cmd.Flags().StringVar(&out, "out", "", "folder for the results")
 	return cmd

@@ -92,7 +92,8 @@ The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
 	_ = root.PersistentFlags().MarkHidden("stats")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand(),
-		a.assessCommand(), a.publishCommand(), a.explainCommand(), a.runCommand())
+		a.assessCommand(), a.publishCommand(), a.explainCommand(), a.runCommand(),
+		a.reportCommand(), a.templateCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

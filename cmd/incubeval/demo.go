@@ -59,6 +59,9 @@ when given), and assess 2025 (with every year before it).`,
 			if err := a.assess(cmd.Context(), st, assess.Options{Year: demoYear}); err != nil {
 				return err
 			}
+			if err := a.report(cmd.Context(), st, demoYear, out, reportFlags{}); err != nil {
+				return err
+			}
 			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", a.dbPath)
 			fmt.Fprintf(a.stdout, "Explain a grade:  %s explain --db %s --carrier LZ-ZC-0007 --year %d\n", self(), a.dbPath, demoYear)
 			fmt.Fprintf(a.stdout, "Look at it:  %s sql --db %s \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", self(), a.dbPath)

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/reports"
+)
+
+// reportFlags are shared by `report` and `run`.
+type reportFlags struct {
+	feedback bool
+	final    bool
+}
+
+func (f *reportFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.feedback, "feedback", false, "also write one feedback workbook (评价反馈表) per graded carrier into OUT/feedback-Y/")
+	cmd.Flags().BoolVar(&f.final, "final", false, "mark the workbook final (定稿); the year must be published")
+}
+
+func (a *app) reportCommand() *cobra.Command {
+	var year int
+	var out string
+	var f reportFlags
+	cmd := &cobra.Command{
+		Use:   "report --year Y --out DIR",
+		Short: "Write the assessment workbook DIR/assessment-Y.xlsx (and, with --feedback, one workbook per carrier)",
+		Long: `Write DIR/assessment-Y.xlsx for officials from the stored results of year Y:
+概览 summary with charts, 排名 rankings, 限期整改 rectification, 摘牌与撤销
+delisting and revocation, 资助 funding, 数据报送 reporting compliance,
+指标明细 indicator detail and 说明 method. Every number is read from the
+views (assessments, indicator_scores, decisions, funding, …); the database
+is opened read-only. Run 'incubeval assess --year Y' first.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if year < 2000 || year > 9999 {
+				return usageError{fmt.Errorf("--year is required (e.g. --year 2025)")}
+			}
+			if out == "" {
+				return usageError{fmt.Errorf("--out DIR is required")}
+			}
+			st, err := store.Open(cmd.Context(), a.dbPath, store.Options{ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return a.report(cmd.Context(), st, year, out, f)
+		},
+	}
+	cmd.Flags().IntVar(&year, "year", 0, "assessment year (required)")
+	cmd.Flags().StringVar(&out, "out", "", "folder for the workbooks (required)")
+	f.register(cmd)
+	return cmd
+}
+
+// report writes the year's workbooks into out and says where they are.
+func (a *app) report(ctx context.Context, st *store.Store, year int, out string, f reportFlags) error {
+	var n, published int
+	if err := st.DB.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE published) FROM assessments WHERE year = ?`, year).Scan(&n, &published); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%d 年尚无评价结果，请先运行 %s assess --year %d / no results for %d yet: run '%s assess --year %d' first",
+			year, self(), year, year, self(), year)
+	}
+	if f.final && published == 0 {
+		return usageError{fmt.Errorf("--final: %d is not published; run '%s publish --year %d' first / %d 年尚未发布", year, self(), year, year)}
+	}
+	t0 := time.Now()
+	path := filepath.Join(out, fmt.Sprintf("assessment-%d.xlsx", year))
+	info, err := reports.WriteAssessment(ctx, st.DB, year, path, reports.AssessmentOptions{Final: f.final})
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(a.stdout, "评价结果工作簿 Assessment workbook: %s (%d ranked carriers, %d indicator rows, %.1f s)\n",
+		info.Path, info.RankedRows, info.IndicatorRows, time.Since(t0).Seconds())
+	if f.feedback {
+		t0 = time.Now()
+		dir := filepath.Join(out, fmt.Sprintf("feedback-%d", year))
+		k, err := reports.WriteFeedback(ctx, st.DB, year, dir, 0)
+		if err != nil {
+			return fmt.Errorf("write feedback workbooks: %w", err)
+		}
+		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%d carriers, %.1f s)\n", dir, k, time.Since(t0).Seconds())
+	}
+	return nil
+}

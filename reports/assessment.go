@@ -1,0 +1,311 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/pipeline/rubric"
+)
+
+// AssessmentOptions of the officials' workbook.
+type AssessmentOptions struct {
+	// Final marks the workbook 定稿 (final) in its titles and properties,
+	// for the published year; otherwise it is marked 草稿 (draft).
+	Final bool
+}
+
+// AssessmentInfo says what WriteAssessment wrote.
+type AssessmentInfo struct {
+	Path          string
+	Sheets        []string
+	RankedRows    int // rows of 排名: the graded carriers
+	IndicatorRows int // rows of 指标明细: graded carriers × indicators
+}
+
+// The sheets of assessment-Y.xlsx, in order (SPEC §5.2).
+const (
+	asmSheetSummary    = "概览"
+	asmSheetRankings   = "排名"
+	asmSheetRectify    = "限期整改"
+	asmSheetDelist     = "摘牌与撤销"
+	asmSheetFunding    = "资助"
+	asmSheetCompliance = "数据报送"
+	asmSheetIndicators = "指标明细"
+	asmSheetMethod     = "说明"
+	asmTitleZH         = "双创载体绩效评价结果"
+)
+
+// AssessmentSheets lists the workbook's sheets in order.
+func AssessmentSheets() []string {
+	return []string{asmSheetSummary, asmSheetRankings, asmSheetRectify, asmSheetDelist, asmSheetFunding, asmSheetCompliance, asmSheetIndicators, asmSheetMethod}
+}
+
+// ErrNotAssessed is returned for a year with no results.
+var ErrNotAssessed = errors.New("year not assessed")
+
+// WriteAssessment writes the ranked assessment workbook of year to path
+// (SPEC §5.2). Every number in it is read from the views; the same database
+// gives the same cell values.
+func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o AssessmentOptions) (*AssessmentInfo, error) {
+	// Cancelled on return: stops a scanner whose sheet is never written.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	run, err := loadAsmRun(ctx, db, year, o.Final)
+	if err != nil {
+		return nil, err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetZipWriter(newAsmZip)
+	st, err := newAsmStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.SetSheetName("Sheet1", asmSheetSummary); err != nil {
+		return nil, err
+	}
+	info := &AssessmentInfo{Path: path}
+	// The list sheets' queries run side by side while 概览 is written; their
+	// rows are then streamed side by side too, each sheet by its own writer.
+	loaders := []struct {
+		name string
+		load func(context.Context, *sql.DB, *asmStyles, *asmRun) (*asmList, error)
+	}{
+		{asmSheetRankings, loadAsmRankings},
+		{asmSheetRectify, loadAsmRectify},
+		{asmSheetDelist, loadAsmDelist},
+		{asmSheetFunding, loadAsmFunding},
+		{asmSheetCompliance, loadAsmCompliance},
+		{asmSheetIndicators, loadAsmIndicators},
+	}
+	lists := make([]*asmList, len(loaders))
+	errs := make([]error, len(loaders))
+	var wg sync.WaitGroup
+	for i, l := range loaders {
+		wg.Go(func() {
+			if lists[i], errs[i] = l.load(ctx, db, st, run); errs[i] != nil {
+				errs[i] = fmt.Errorf("sheet %s: %w", l.name, errs[i])
+			}
+		})
+	}
+	summaryErr := writeAsmSummary(ctx, db, f, st, run)
+	wg.Wait()
+	if summaryErr != nil {
+		return nil, fmt.Errorf("sheet %s: %w", asmSheetSummary, summaryErr)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	streams := make([]*asmStream, len(lists))
+	for i, ls := range lists {
+		if streams[i], err = prepareAsmList(f, st, ls); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", ls.name, err)
+		}
+	}
+	if err := writeAsmMethod(ctx, db, f, st, run); err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", asmSheetMethod, err)
+	}
+	for i, s := range streams {
+		wg.Go(func() {
+			if errs[i] = s.body(); errs[i] != nil {
+				errs[i] = fmt.Errorf("sheet %s: %w", s.ls.name, errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, s := range streams {
+		if err := s.sw.Flush(); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", s.ls.name, err)
+		}
+	}
+	for _, ls := range lists {
+		switch ls.name {
+		case asmSheetRankings:
+			info.RankedRows = ls.n
+		case asmSheetIndicators:
+			info.IndicatorRows = ls.n
+		}
+	}
+	// 概览, the first sheet, is active from the start. (SetActiveSheet would
+	// parse every streamed sheet back into memory.)
+	info.Sheets = f.GetSheetList()
+	if err := f.SetDocProps(run.docProps()); err != nil {
+		return nil, err
+	}
+	if err := saveAtomic(f, path); err != nil {
+		return nil, fmt.Errorf("save %s: %w", path, err)
+	}
+	return info, nil
+}
+
+// asmRun is what every sheet needs to know about the year's results: the
+// run that computed them and the rubric it used.
+type asmRun struct {
+	year                   int
+	runID                  int64
+	windowStart, windowEnd time.Time
+	windowKind             string
+	computedAt             time.Time
+	cutoff                 sql.NullTime
+	budget                 sql.NullInt64
+	rubricSHA              string
+	rubric                 *rubric.Rubric // nil if the stored text no longer parses
+	published              bool
+	final                  bool
+	hasPrev                bool // year-1 has results to compare with
+	indicators             []asmIndicator
+}
+
+// asmIndicator is one indicator of the run, in the rubric's display order.
+type asmIndicator struct {
+	code           string
+	ord            int
+	weight         float64
+	zh, en, unit   string
+	valueKind      asmKind
+	direction      string
+	targets        [3]sql.NullFloat64 // municipal, provincial, national
+	fullAt, zeroAt sql.NullFloat64
+}
+
+func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun, error) {
+	r := &asmRun{year: year, final: final}
+	var runID sql.NullInt64
+	var start, end sql.NullTime
+	var published sql.NullBool
+	err := db.QueryRowContext(ctx, `
+		SELECT max(run_id), min(window_start), max(window_end), bool_or(published)
+		FROM assessments WHERE year = ?`, year).Scan(&runID, &start, &end, &published)
+	if err != nil {
+		return nil, fmt.Errorf("read assessments: %w", err)
+	}
+	if !runID.Valid {
+		return nil, fmt.Errorf("%w: %d has no results; run `incubeval assess --year %d` first / %d 年尚未评价", ErrNotAssessed, year, year, year)
+	}
+	r.runID, r.windowStart, r.windowEnd, r.published = runID.Int64, start.Time, end.Time, published.Bool
+	var yamlText string
+	err = db.QueryRowContext(ctx, `
+		SELECT window_kind, computed_at, data_cutoff, budget_yuan, rubric_sha256, rubric_yaml
+		FROM assessment_runs WHERE run_id = ?`, r.runID).
+		Scan(&r.windowKind, &r.computedAt, &r.cutoff, &r.budget, &r.rubricSHA, &yamlText)
+	if err != nil {
+		return nil, fmt.Errorf("read assessment run %d: %w", r.runID, err)
+	}
+	if rb, err := rubric.Load([]byte(yamlText), "assessment_runs.rubric_yaml"); err == nil {
+		r.rubric = rb
+	}
+	var prev int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM assessments WHERE year = ? AND outcome = 'graded'", year-1).Scan(&prev); err != nil {
+		return nil, err
+	}
+	r.hasPrev = prev > 0
+	// The indicators as the results hold them (order and weight); names,
+	// units and targets from the run's rubric.
+	rows, err := db.QueryContext(ctx, `
+		SELECT indicator, min(ord), CAST(any_value(weight) AS DOUBLE)
+		FROM indicator_scores WHERE year = ? GROUP BY indicator ORDER BY 2, 1`, year)
+	if err != nil {
+		return nil, fmt.Errorf("read indicators: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ind asmIndicator
+		if err := rows.Scan(&ind.code, &ind.ord, &ind.weight); err != nil {
+			return nil, err
+		}
+		ind.zh, ind.en, ind.valueKind = ind.code, ind.code, akGeneral
+		if r.rubric != nil {
+			if ri, ok := r.rubric.Indicator(ind.code); ok {
+				ind.zh, ind.en, ind.unit, ind.direction = ri.NameZH, ri.NameEN, ri.Unit, ri.Direction
+				if ri.Targets != nil {
+					for i, lv := range []string{"municipal", "provincial", "national"} {
+						ind.targets[i] = sql.NullFloat64{Float64: ri.Target(lv), Valid: true}
+					}
+				}
+				if ri.FullAt != nil {
+					ind.fullAt = sql.NullFloat64{Float64: *ri.FullAt, Valid: true}
+				}
+				if ri.ZeroAt != nil {
+					ind.zeroAt = sql.NullFloat64{Float64: *ri.ZeroAt, Valid: true}
+				}
+			}
+		}
+		switch {
+		case ind.unit == "ratio":
+			ind.valueKind = akRatio
+		case ind.unit == "万元" || strings.HasSuffix(ind.code, "_avg"):
+			ind.valueKind = akDecimal
+		}
+		r.indicators = append(r.indicators, ind)
+	}
+	return r, rows.Err()
+}
+
+// mark is the status of the workbook in its titles.
+func (r *asmRun) mark() (zh, en string) {
+	if r.final {
+		return "（定稿）", " (final)"
+	}
+	return "（草稿）", " (draft)"
+}
+
+// title of a sheet: "2025年度双创载体绩效评价结果 · 排名（定稿）  Assessment results 2025 · Rankings (final)".
+func (r *asmRun) title(zh, en string) []excelize.RichTextRun {
+	mz, me := r.mark()
+	return asmTitle(fmt.Sprintf("%d年度%s · %s%s", r.year, asmTitleZH, zh, mz),
+		fmt.Sprintf("Assessment results %d · %s%s", r.year, en, me))
+}
+
+// provenance is the line every note starts with: window, cut-off, run.
+func (r *asmRun) provenance() string {
+	return fmt.Sprintf("考核期 %s 至 %s；数据截止 %s；运行编号 %d。Window %s to %s; data cut-off %s; run %d.",
+		asmDay(r.windowStart), asmDay(r.windowEnd), r.cutoffText(), r.runID,
+		asmDay(r.windowStart), asmDay(r.windowEnd), r.cutoffText(), r.runID)
+}
+
+func (r *asmRun) cutoffText() string {
+	if !r.cutoff.Valid {
+		return "—"
+	}
+	return r.cutoff.Time.Format("2006-01-02 15:04")
+}
+
+func asmDay(t time.Time) string { return t.Format("2006-01-02") }
+
+// docProps are dated by the data cut-off, not the wall clock, so that the
+// same data gives the same workbook.
+func (r *asmRun) docProps() *excelize.DocProperties {
+	mz, me := r.mark()
+	when := time.Date(r.year, 1, 1, 0, 0, 0, 0, time.UTC)
+	if r.cutoff.Valid {
+		when = r.cutoff.Time
+	}
+	stamp := when.UTC().Format(time.RFC3339)
+	status := "草稿 Draft"
+	if r.final {
+		status = "定稿 Final"
+	}
+	return &excelize.DocProperties{
+		Title:          fmt.Sprintf("%d年度%s%s Assessment results %d%s", r.year, asmTitleZH, mz, r.year, me),
+		Subject:        fmt.Sprintf("双创载体年度绩效评价 Yearly assessment of innovation carriers, %d", r.year),
+		Creator:        "incubeval",
+		LastModifiedBy: "incubeval",
+		Keywords:       fmt.Sprintf("run %d; rubric %s", r.runID, r.rubricSHA),
+		Identifier:     fmt.Sprintf("incubeval-assessment-%d-run-%d", r.year, r.runID),
+		ContentStatus:  status,
+		Category:       status,
+		Language:       "zh-CN",
+		Created:        stamp,
+		Modified:       stamp,
+	}
+}

@@ -1,0 +1,586 @@
+package reports
+
+import (
+	"database/sql"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// asmKind says how a column's values look: alignment and number format.
+type asmKind int
+
+const (
+	akText        asmKind = iota // wrapped text, left
+	akCode                       // short text, centred (ids, grades, districts)
+	akInt                        // 0
+	akScore                      // 0.00
+	akSignedNum                  // +0.00 (score change)
+	akSignedInt                  // +0 (rank change)
+	akMoney                      // #,##0 (yuan)
+	akFactor                     // 0.00
+	akDate                       // yyyy-mm-dd
+	akPercent                    // 0.0%
+	akRatio                      // 0.00% (indicator values that are ratios)
+	akDecimal                    // #,##0.00
+	akGeneral                    // General (counts that may be halves)
+	akSignedMoney                // +#,##0 (change in yuan)
+	akCount
+)
+
+// asmNumFmts of the kinds that have one.
+var asmNumFmts = map[asmKind]string{
+	akInt: "0", akScore: "0.00", akSignedNum: "+0.00;-0.00;0.00", akSignedInt: "+0;-0;0",
+	akMoney: "#,##0", akFactor: "0.00", akDate: "yyyy-mm-dd", akPercent: "0.0%", akRatio: "0.00%",
+	akDecimal: "#,##0.00", akGeneral: "General", akSignedMoney: "+#,##0;-#,##0;0",
+}
+
+// column of a list sheet: bilingual header, kind, width (0: fit the content).
+type asmColumn struct {
+	zh, en string
+	kind   asmKind
+	width  float64
+	max    float64 // widest a fitted column may grow (default 40); longer text wraps
+}
+
+// asmStyles are the workbook's styles, made once: list sheets look them up
+// by kind in a slice, never per cell by description.
+type asmStyles struct {
+	*styles                  // title, note, header, body as in the rejects workbook
+	body        [akCount]int // by kind
+	total       [akCount]int // the totals row: bold, shaded
+	section     int          // a section heading on 概览 and 说明
+	label       int          // a row label on 概览 and 说明 (bold, shaded)
+	titleCenter int
+	hash        int // SHA-256 digests: small monospace
+	grade       map[string]int
+	status      struct{ missing, late int }
+}
+
+func newAsmStyles(f *excelize.File) (*asmStyles, error) {
+	base, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	s := &asmStyles{styles: base}
+	font := func(bold bool) *excelize.Font { return &excelize.Font{Family: "SimSun", Size: 10, Bold: bold} }
+	border := []excelize.Border{
+		{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
+	}
+	for k := asmKind(0); k < akCount; k++ {
+		al := &excelize.Alignment{Vertical: "center", Horizontal: "right"}
+		switch k {
+		case akText:
+			al = &excelize.Alignment{Vertical: "center", WrapText: true}
+		case akCode, akDate:
+			al = &excelize.Alignment{Vertical: "center", Horizontal: "center"}
+		}
+		for i, bold := range []bool{false, true} {
+			st := &excelize.Style{Font: font(bold), Border: border, Alignment: al}
+			if nf, ok := asmNumFmts[k]; ok {
+				st.CustomNumFmt = &nf
+			}
+			if bold {
+				st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
+			}
+			id, err := f.NewStyle(st)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				s.body[k] = id
+			} else {
+				s.total[k] = id
+			}
+		}
+	}
+	if s.section, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 12, Bold: true, Color: "1F4E79"},
+		Alignment: &excelize.Alignment{Vertical: "center"}}); err != nil {
+		return nil, err
+	}
+	if s.label, err = f.NewStyle(&excelize.Style{Font: font(true), Border: border,
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}); err != nil {
+		return nil, err
+	}
+	if s.titleCenter, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 16, Bold: true},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}); err != nil {
+		return nil, err
+	}
+	if s.hash, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "Courier New", Size: 8}, Border: border,
+		Alignment: &excelize.Alignment{Vertical: "center"}}); err != nil {
+		return nil, err
+	}
+	// Grade colours, as Excel's own good/neutral/bad palette: applied by
+	// conditional formatting so that a sorted or edited sheet keeps them.
+	s.grade = map[string]int{}
+	for _, g := range []struct{ zh, fill, font string }{
+		{gradeZH["excellent"], "C6EFCE", "006100"}, {gradeZH["good"], "DDEBF7", "1F4E79"},
+		{gradeZH["pass"], "FFEB9C", "9C5700"}, {gradeZH["fail"], "FFC7CE", "9C0006"},
+	} {
+		id, err := f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: g.font, Bold: true},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{g.fill}}})
+		if err != nil {
+			return nil, err
+		}
+		s.grade[g.zh] = id
+	}
+	if s.status.missing, err = f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C0006"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}}); err != nil {
+		return nil, err
+	}
+	if s.status.late, err = f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C5700"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFEB9C"}}}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// asmCond applies conditional formats to one column's data cells.
+type asmCond struct {
+	col  int // 1-based
+	opts []excelize.ConditionalFormatOptions
+}
+
+// asmList is one streamed list: title, note, a bilingual header in row 3,
+// data rows from row 4, optional totals rows beneath the filter range.
+type asmList struct {
+	name   string
+	title  []excelize.RichTextRun
+	note   string
+	cols   []asmColumn
+	rows   [][]any // values, or excelize.Cell to override the column's style
+	totals [][]any
+	// Large sheets give n and fill instead of rows: fill puts row i's values
+	// into vals and may change a cell's style in styles (preset to the
+	// column's). Their columns should have widths, or fitting reads every row.
+	n           int
+	fill        func(i int, vals []any, styles []int)
+	done        func() error // after the rows: whether fill could serve them all
+	conds       []asmCond
+	freezeCols  int    // columns kept in view when scrolling right
+	empty       string // shown when there are no rows
+	headerLines int    // header height in lines (0: fit)
+}
+
+// The first three rows of every list sheet.
+const (
+	asmTitleRow  = 1
+	asmNoteRow   = 2
+	asmHeaderRow = 3
+	asmFirstData = 4
+)
+
+// asmStream is a list sheet being written: prepared (serially, since it
+// changes the workbook), then its rows written (sheets may do this at the
+// same time: each stream writer writes only its own buffer), then flushed
+// (serially again).
+type asmStream struct {
+	ls      *asmList
+	st      *asmStyles
+	sw      *excelize.StreamWriter
+	widths  []float64
+	lastCol string
+}
+
+// prepareAsmList makes the sheet and its stream writer and writes the title,
+// note and header. Everything that excelize keeps on the worksheet (filter,
+// print setup, conditional formats) is set before the stream writer is
+// made: the writer copies the worksheet once, and later settings would be
+// lost at Flush.
+func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, error) {
+	if _, err := f.NewSheet(ls.name); err != nil {
+		return nil, err
+	}
+	if ls.fill == nil {
+		ls.n, ls.fill = len(ls.rows), rowsFill(ls.rows)
+	}
+	ncol := len(ls.cols)
+	lastCol, _ := excelize.ColumnNumberToName(ncol)
+	last := asmHeaderRow + ls.n
+	if ls.n == 0 {
+		last = asmFirstData
+	}
+	if err := f.AutoFilter(ls.name, fmt.Sprintf("A%d:%s%d", asmHeaderRow, lastCol, last), nil); err != nil {
+		return nil, err
+	}
+	if err := printSetup(f, ls.name, fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow)); err != nil {
+		return nil, err
+	}
+	if ls.n > 0 {
+		for _, c := range ls.conds {
+			col, _ := excelize.ColumnNumberToName(c.col)
+			ref := fmt.Sprintf("%s%d:%s%d", col, asmFirstData, col, last)
+			if err := f.SetConditionalFormat(ls.name, ref, c.opts); err != nil {
+				return nil, fmt.Errorf("%s: conditional format: %w", ls.name, err)
+			}
+		}
+	}
+	widths := asmFitWidths(ls.cols, ls.n, ls.fill)
+	sw, err := f.NewStreamWriter(ls.name)
+	if err != nil {
+		return nil, err
+	}
+	freeze := &excelize.Panes{Freeze: true, YSplit: asmHeaderRow, TopLeftCell: fmt.Sprintf("A%d", asmFirstData), ActivePane: "bottomLeft"}
+	if ls.freezeCols > 0 {
+		tl, _ := excelize.CoordinatesToCellName(ls.freezeCols+1, asmFirstData)
+		freeze = &excelize.Panes{Freeze: true, XSplit: ls.freezeCols, YSplit: asmHeaderRow, TopLeftCell: tl, ActivePane: "bottomRight"}
+	}
+	if err := sw.SetPanes(freeze); err != nil {
+		return nil, err
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.titleCenter, Value: ls.title}}, excelize.RowOpts{Height: 30}); err != nil {
+		return nil, err
+	}
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: ls.note}}, excelize.RowOpts{Height: asmNoteHeight(ls.note, total)}); err != nil {
+		return nil, err
+	}
+	hdr := make([]any, ncol)
+	lines := ls.headerLines
+	for i, c := range ls.cols {
+		hdr[i] = excelize.Cell{StyleID: st.header, Value: c.zh + "\n" + c.en}
+		if ls.headerLines == 0 {
+			lines = max(lines, asmLines(c.zh, widths[i])+asmLines(c.en, widths[i]))
+		}
+	}
+	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: float64(lines)*13 + 6}); err != nil {
+		return nil, err
+	}
+	return &asmStream{ls: ls, st: st, sw: sw, widths: widths, lastCol: lastCol}, nil
+}
+
+// body writes the data rows, the totals and the merged cells.
+func (s *asmStream) body() error {
+	ls, st, sw, widths, lastCol := s.ls, s.st, s.sw, s.widths, s.lastCol
+	ncol := len(ls.cols)
+	// One Cell per column, reused for every row and passed by pointer: a
+	// row costs no allocation beyond its values.
+	cells := make([]excelize.Cell, ncol)
+	ptrs := make([]any, ncol)
+	for j := range cells {
+		ptrs[j] = &cells[j]
+	}
+	vals := make([]any, ncol)
+	styles := make([]int, ncol)
+	row := asmFirstData
+	// Text columns wrap; readers do not grow a streamed row to fit, so the
+	// row height is set from the longest text.
+	var wraps []int
+	for j, c := range ls.cols {
+		if c.kind == akText {
+			wraps = append(wraps, j)
+		}
+	}
+	lastText, lastLines := make([]string, ncol), make([]int, ncol) // names repeat row after row
+	writeRows := func(n int, fill func(int, []any, []int), styleOf *[akCount]int) error {
+		for i := range n {
+			for j := range vals {
+				vals[j], styles[j] = nil, styleOf[ls.cols[j].kind]
+			}
+			fill(i, vals, styles)
+			lines := 1
+			for j, v := range vals {
+				if c, ok := v.(excelize.Cell); ok {
+					cells[j] = c
+					continue
+				}
+				cells[j] = excelize.Cell{StyleID: styles[j], Value: v}
+			}
+			for _, j := range wraps {
+				s, ok := vals[j].(string)
+				if !ok || float64(len(s)) <= widths[j]-asmPadding { // bytes ≥ display width
+					continue
+				}
+				if s != lastText[j] {
+					lastText[j], lastLines[j] = s, 1
+					if asmTextWidth(s) > widths[j]-asmPadding {
+						lastLines[j] = asmLines(s, widths[j])
+					}
+				}
+				lines = max(lines, lastLines[j])
+			}
+			ref, _ := excelize.CoordinatesToCellName(1, row)
+			var opts []excelize.RowOpts
+			if lines > 1 {
+				opts = append(opts, excelize.RowOpts{Height: float64(lines)*13 + 3})
+			}
+			if err := sw.SetRow(ref, ptrs, opts...); err != nil {
+				return err
+			}
+			row++
+		}
+		return nil
+	}
+	if err := writeRows(ls.n, ls.fill, &st.body); err != nil {
+		return err
+	}
+	if ls.done != nil {
+		if err := ls.done(); err != nil {
+			return err
+		}
+	}
+	if ls.n == 0 {
+		empty := ls.empty
+		if empty == "" {
+			empty = "无 None"
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", asmFirstData), []any{excelize.Cell{StyleID: st.body[akText], Value: empty}}); err != nil {
+			return err
+		}
+		if err := sw.MergeCell(fmt.Sprintf("A%d", asmFirstData), fmt.Sprintf("%s%d", lastCol, asmFirstData)); err != nil {
+			return err
+		}
+		row++
+	}
+	if err := writeRows(len(ls.totals), rowsFill(ls.totals), &st.total); err != nil {
+		return err
+	}
+	if err := sw.MergeCell("A1", lastCol+"1"); err != nil {
+		return err
+	}
+	if err := sw.MergeCell("A2", lastCol+"2"); err != nil {
+		return err
+	}
+	return nil
+}
+
+// writeAsmList writes a list sheet start to end.
+func writeAsmList(f *excelize.File, st *asmStyles, ls *asmList) error {
+	s, err := prepareAsmList(f, st, ls)
+	if err != nil {
+		return err
+	}
+	if err := s.body(); err != nil {
+		return err
+	}
+	return s.sw.Flush()
+}
+
+// rowsFill serves rows to writeAsmList.
+func rowsFill(rows [][]any) func(int, []any, []int) {
+	return func(i int, vals []any, _ []int) { copy(vals, rows[i]) }
+}
+
+// asmTextWidth is the width of s in Excel's column units: a CJK or full-width
+// character takes two, anything else one.
+func asmTextWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r >= 0x1100 && (unicode.Is(unicode.Han, r) || asmIsWide(r)) {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// asmIsWide: full-width forms, CJK punctuation and symbols.
+func asmIsWide(r rune) bool {
+	return (r >= 0x2E80 && r <= 0xA4CF) || (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0xF900 && r <= 0xFAFF) ||
+		(r >= 0xFE30 && r <= 0xFE4F) || (r >= 0xFF00 && r <= 0xFF60) || (r >= 0xFFE0 && r <= 0xFFE6)
+}
+
+// asmPadding is the part of a column's width that text cannot use.
+const asmPadding = 1.5
+
+// asmLines is how many lines s takes in a column of width w (roughly:
+// breaks anywhere in CJK text, at spaces in Latin text).
+func asmLines(s string, w float64) int {
+	n := 0
+	for _, line := range strings.Split(s, "\n") {
+		avail := w - asmPadding
+		if avail < 2 {
+			avail = 2
+		}
+		cur, lines := 0.0, 1
+		for _, word := range asmWords(line) {
+			ww := asmTextWidth(word)
+			if cur > 0 && cur+ww > avail {
+				lines++
+				cur = 0
+				word = strings.TrimLeft(word, " ")
+				ww = asmTextWidth(word)
+			}
+			for ww > avail { // a word longer than the column breaks inside
+				lines++
+				ww -= avail
+			}
+			cur += ww
+		}
+		n += lines
+	}
+	return n
+}
+
+// asmWords cuts a line before every space and around every CJK character.
+func asmWords(s string) []string {
+	var words []string
+	start := 0
+	for i, r := range s {
+		if i > start && (r == ' ' || asmTextWidth(string(r)) == 2) {
+			words = append(words, s[start:i])
+			start = i
+		}
+		if asmTextWidth(string(r)) == 2 {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			words = append(words, s[i:i+size])
+			start = i + size
+		}
+	}
+	if start < len(s) {
+		words = append(words, s[start:])
+	}
+	return words
+}
+
+// asmNoteHeight fits a wrapped note into its merged row.
+func asmNoteHeight(note string, width float64) float64 {
+	if note == "" {
+		return 6
+	}
+	return float64(asmLines(note, width*1.05))*13.5 + 6
+}
+
+// asmFitWidths sizes each column to its header's Chinese line and its widest
+// value (CJK characters count two), within [6, max].
+func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int)) []float64 {
+	ws := make([]float64, len(cols))
+	var rows [][]any // read only if a column is to be fitted
+	for _, c := range cols {
+		if c.width == 0 {
+			for i := range n {
+				vals := make([]any, len(cols))
+				fill(i, vals, make([]int, len(cols)))
+				rows = append(rows, vals)
+			}
+			break
+		}
+	}
+	for j, c := range cols {
+		if c.width > 0 {
+			// A header word is not broken: a fixed column grows to hold it.
+			ws[j] = c.width
+			for _, word := range strings.Fields(c.en) {
+				ws[j] = max(ws[j], math.Min(asmTextWidth(word)+2, 20))
+			}
+			continue
+		}
+		limit := c.max
+		if limit == 0 {
+			limit = 40
+		}
+		w := asmTextWidth(c.zh)
+		// The English line may wrap, but not inside a word.
+		for _, word := range strings.Fields(c.en) {
+			w = max(w, asmTextWidth(word))
+		}
+		for _, r := range rows {
+			if j < len(r) {
+				w = max(w, asmValueWidth(r[j], c.kind))
+			}
+		}
+		ws[j] = math.Min(math.Max(w+2.5, 6), limit)
+	}
+	return ws
+}
+
+// asmValueWidth estimates how wide a value prints in its kind's format.
+func asmValueWidth(v any, k asmKind) float64 {
+	if c, ok := v.(excelize.Cell); ok {
+		v = c.Value
+	}
+	switch v := v.(type) {
+	case nil:
+		return 0
+	case string:
+		w := 0.0
+		for _, line := range strings.Split(v, "\n") {
+			w = max(w, asmTextWidth(line))
+		}
+		return w
+	case time.Time:
+		return 10
+	case int:
+		return asmNumWidth(float64(v), k)
+	case int64:
+		return asmNumWidth(float64(v), k)
+	case float64:
+		return asmNumWidth(v, k)
+	}
+	return asmTextWidth(fmt.Sprint(v))
+}
+
+func asmNumWidth(x float64, k asmKind) float64 {
+	digits := float64(len(strconv.FormatInt(int64(math.Abs(x)), 10)))
+	switch k {
+	case akMoney:
+		return digits + math.Floor((digits-1)/3) + 1
+	case akDecimal:
+		return digits + math.Floor((digits-1)/3) + 4
+	case akScore, akFactor, akSignedNum:
+		return digits + 4
+	case akRatio, akPercent:
+		return digits + 5
+	case akGeneral:
+		return float64(len(strconv.FormatFloat(x, 'f', -1, 64)))
+	}
+	return digits + 1
+}
+
+// title is a sheet's first row: the Chinese title large, the English smaller.
+func asmTitle(zh, en string) []excelize.RichTextRun {
+	return []excelize.RichTextRun{
+		{Text: zh, Font: &excelize.Font{Family: "SimSun", Size: 16, Bold: true}},
+		{Text: "  " + en, Font: &excelize.Font{Family: "SimSun", Size: 11, Color: "595959"}},
+	}
+}
+
+// asmGradeConds colours grade cells, which show the Chinese grade.
+func asmGradeConds(st *asmStyles, col int) asmCond {
+	c := asmCond{col: col}
+	for _, g := range []string{"excellent", "good", "pass", "fail"} {
+		zh := gradeZH[g]
+		style := st.grade[zh]
+		c.opts = append(c.opts, excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Value: strconv.Quote(zh), Format: &style})
+	}
+	return c
+}
+
+// nullable turns SQL NULLs into empty cells.
+func asmFloat(n sql.NullFloat64) any {
+	if !n.Valid {
+		return nil
+	}
+	return n.Float64
+}
+
+func asmInt(n sql.NullInt64) any {
+	if !n.Valid {
+		return nil
+	}
+	return n.Int64
+}
+
+func asmTime(n sql.NullTime) any {
+	if !n.Valid {
+		return nil
+	}
+	return n.Time
+}

@@ -1,0 +1,683 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// asmStrings converts a scanned DuckDB list (VARCHAR[]) to strings.
+func asmStrings(v any) []string {
+	xs, _ := v.([]any)
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// loadAsmRankings reads 排名: every graded carrier in rank order, with the
+// points of each indicator.
+func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
+	rows, err := db.QueryContext(ctx, `
+		WITH p AS (
+			SELECT carrier_id, list(CAST(points AS DOUBLE) ORDER BY ord) AS pts
+			FROM indicator_scores WHERE year = ? GROUP BY carrier_id)
+		SELECT a.rank_overall, a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
+		       CAST(a.score AS DOUBLE), a.grade, p.pts, CAST(a.score_delta AS DOUBLE), a.rank_delta,
+		       a.rank_district, a.rank_group, a.reasons
+		FROM assessments a LEFT JOIN p USING (carrier_id)
+		WHERE a.year = ? AND a.outcome = 'graded'
+		ORDER BY a.rank_overall, a.carrier_id`, r.year, r.year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	nInd := len(r.indicators)
+	var data [][]any
+	for rows.Next() {
+		var rank, rankD, rankG sql.NullInt64
+		var id, name, district, kind, level, track, grade string
+		var score, scoreDelta sql.NullFloat64
+		var rankDelta sql.NullInt64
+		var pts, reasons any
+		if err := rows.Scan(&rank, &id, &name, &district, &kind, &level, &track, &score, &grade, &pts,
+			&scoreDelta, &rankDelta, &rankD, &rankG, &reasons); err != nil {
+			return nil, err
+		}
+		row := make([]any, 0, 14+nInd)
+		row = append(row, asmInt(rank), id, name, district, label(kindZH, kind), label(levelZH, level),
+			label(trackZH, track), asmFloat(score), label(gradeZH, grade))
+		ps, _ := pts.([]any)
+		for i := range nInd {
+			var v any
+			if i < len(ps) {
+				v = ps[i]
+			}
+			row = append(row, v)
+		}
+		row = append(row, asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG),
+			reasonsLabel(asmStrings(reasons)))
+		data = append(data, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cols := []asmColumn{
+		{zh: "名次", en: "Rank", kind: akInt, width: 7},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode},
+		{zh: "载体名称", en: "Name", kind: akText, max: 44},
+		{zh: "区县", en: "District", kind: akCode},
+		{zh: "载体类型", en: "Kind", kind: akCode, max: 24},
+		{zh: "级别", en: "Level", kind: akCode},
+		{zh: "类别", en: "Track", kind: akCode},
+		{zh: "得分", en: "Score", kind: akScore, width: 9},
+		{zh: "等级", en: "Grade", kind: akCode, width: 8},
+	}
+	for _, ind := range r.indicators {
+		cols = append(cols, asmColumn{zh: fmt.Sprintf("%s（%s分）", ind.zh, asmNum(ind.weight)), en: ind.en, kind: akScore, width: 10})
+	}
+	cols = append(cols,
+		asmColumn{zh: "得分变化", en: "Score change", kind: akSignedNum, width: 9},
+		asmColumn{zh: "名次变化", en: "Rank change", kind: akSignedInt, width: 9},
+		asmColumn{zh: "区县内名次", en: "Rank in district", kind: akInt, width: 10},
+		asmColumn{zh: "同类名次", en: "Rank in group", kind: akInt, width: 9},
+		asmColumn{zh: "说明", en: "Reasons", kind: akText, max: 32},
+	)
+	prevNote := "上年未参评的载体，得分变化和名次变化为空。"
+	if !r.hasPrev {
+		prevNote = fmt.Sprintf("%d年无评价结果，得分变化和名次变化为空。", r.year-1)
+	}
+	note := r.provenance() + fmt.Sprintf(" 按总分从高到低排名，同分同名次（1-2-2-4），同分者按载体编号排列；各指标得分见“指标明细”。得分变化 = 本年得分 − %d年得分；名次变化 = %d年名次 − 本年名次，正数表示名次上升。%s 同类 = 载体类型 + 类别。"+
+		"Ranked by score (ties share a rank); score change = %d score − %d score; rank change > 0 means the carrier moved up.",
+		r.year-1, r.year-1, prevNote, r.year, r.year-1)
+	ls := &asmList{
+		name: asmSheetRankings, title: r.title("排名", "Rankings"), note: note, cols: cols, rows: data,
+		conds: []asmCond{asmGradeConds(st, 9)}, freezeCols: 3,
+		empty: "本年度没有参评载体 No carrier was graded this year",
+	}
+	return ls, nil
+}
+
+// asmNum prints a weight or threshold without trailing zeros.
+func asmNum(x float64) string { return strconv.FormatFloat(math.Round(x*1e9)/1e9, 'f', -1, 64) }
+
+// asmFailReasons says in Chinese why a carrier failed: its reasons, or, when it
+// has none, that its score is below the pass line.
+func asmFailReasons(codes []string, r *asmRun) string {
+	if len(codes) > 0 {
+		return reasonsLabel(codes)
+	}
+	if r.rubric != nil {
+		return fmt.Sprintf("得分低于合格线（%s分）", asmNum(r.rubric.Grades.Pass))
+	}
+	return "得分低于合格线"
+}
+
+// loadAsmRectify reads 限期整改: the carriers to rectify, why and by when.
+func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT d.carrier_id, a.name, a.district, a.kind, a.level, c.operator_name,
+		       CAST(a.score AS DOUBLE), a.grade, a.reasons, d.effective_on, d.deadline
+		FROM decisions d
+		JOIN assessments a ON a.year = d.year AND a.carrier_id = d.carrier_id
+		LEFT JOIN carriers c ON c.carrier_id = d.carrier_id
+		WHERE d.year = ? AND d.action = 'rectify'
+		ORDER BY a.rank_overall, d.carrier_id`, r.year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var data [][]any
+	for rows.Next() {
+		var id, name, district, kind, level, grade string
+		var operator sql.NullString
+		var score sql.NullFloat64
+		var reasons any
+		var effective, deadline sql.NullTime
+		if err := rows.Scan(&id, &name, &district, &kind, &level, &operator, &score, &grade, &reasons, &effective, &deadline); err != nil {
+			return nil, err
+		}
+		data = append(data, []any{len(data) + 1, id, name, district, label(kindZH, kind), label(levelZH, level),
+			operator.String, asmFloat(score), label(gradeZH, grade), asmFailReasons(asmStrings(reasons), r),
+			asmTime(effective), asmTime(deadline)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cols := []asmColumn{
+		{zh: "序号", en: "No.", kind: akInt, width: 6},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode},
+		{zh: "载体名称", en: "Name", kind: akText, max: 44},
+		{zh: "区县", en: "District", kind: akCode},
+		{zh: "载体类型", en: "Kind", kind: akCode, max: 24},
+		{zh: "级别", en: "Level", kind: akCode},
+		{zh: "运营主体", en: "Operator", kind: akText, max: 44},
+		{zh: "得分", en: "Score", kind: akScore, width: 9},
+		{zh: "等级", en: "Grade", kind: akCode, width: 8},
+		{zh: "整改原因", en: "Reasons", kind: akText, max: 40},
+		{zh: "决定日期", en: "Decided on", kind: akDate, width: 12},
+		{zh: "整改期限", en: "Rectify by", kind: akDate, width: 12},
+	}
+	days := "90"
+	if r.rubric != nil {
+		days = fmt.Sprint(r.rubric.Decisions.RectifyDays)
+	}
+	note := r.provenance() + fmt.Sprintf(" 以下载体%d年度考核不合格，予以通报并限期整改，整改期限为决定之日起%s天；下一参评年度仍不合格的，予以摘牌。"+
+		"These carriers failed the %d assessment and must rectify within %s days of the decision.", r.year, days, r.year, days)
+	return &asmList{
+		name: asmSheetRectify, title: r.title("限期整改", "Rectification"), note: note, cols: cols, rows: data,
+		conds: []asmCond{asmGradeConds(st, 9)}, freezeCols: 3,
+		empty: "本年度没有限期整改的载体 No carrier has to rectify this year",
+	}, nil
+}
+
+// loadAsmDelist reads 摘牌与撤销: delisted and revoked carriers with their
+// operator, the failing years, the ban and any subsidy to recover.
+func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT d.action, d.carrier_id, a.name, a.district, a.kind, a.level, c.operator_name, d.operator_uscc,
+		       CAST(a.score AS DOUBLE), a.reasons, d.previous_graded_year, p.grade AS previous_grade,
+		       d.effective_on, d.banned_until, fu.recovery_yuan
+		FROM decisions d
+		JOIN assessments a ON a.year = d.year AND a.carrier_id = d.carrier_id
+		LEFT JOIN carriers c ON c.carrier_id = d.carrier_id
+		LEFT JOIN assessments p ON p.year = d.previous_graded_year AND p.carrier_id = d.carrier_id
+		LEFT JOIN funding fu ON fu.year = d.year AND fu.carrier_id = d.carrier_id
+		WHERE d.year = ? AND d.action IN ('delist', 'revoke')
+		ORDER BY d.action, a.rank_overall, d.carrier_id`, r.year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var data [][]any
+	for rows.Next() {
+		var action, id, name, district, kind, level string
+		var operator, uscc, prevGrade sql.NullString
+		var score sql.NullFloat64
+		var reasons any
+		var prevYear, recovery sql.NullInt64
+		var effective, banned sql.NullTime
+		if err := rows.Scan(&action, &id, &name, &district, &kind, &level, &operator, &uscc, &score, &reasons,
+			&prevYear, &prevGrade, &effective, &banned, &recovery); err != nil {
+			return nil, err
+		}
+		var why string
+		var prevFail any
+		codes := asmStrings(reasons)
+		switch action {
+		case "delist":
+			why = "连续两次参评不合格"
+			if prevYear.Valid {
+				why = fmt.Sprintf("连续两次参评不合格（%d年、%d年）", prevYear.Int64, r.year)
+			}
+			why += "；本年：" + asmFailReasons(codes, r)
+		default:
+			why = asmFailReasons(codes, r)
+		}
+		if prevYear.Valid && prevGrade.String == "fail" {
+			prevFail = prevYear.Int64
+		}
+		designation := "撤销认定"
+		if action == "delist" {
+			designation = "摘牌，撤销全部认定"
+		}
+		data = append(data, []any{len(data) + 1, label(actionZH, action), id, name, district, label(kindZH, kind),
+			label(levelZH, level), operator.String, uscc.String, asmFloat(score), why, prevFail, designation,
+			asmTime(effective), asmTime(banned), asmInt(recovery)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cols := []asmColumn{
+		{zh: "序号", en: "No.", kind: akInt, width: 6},
+		{zh: "处理", en: "Action", kind: akCode, width: 10},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode},
+		{zh: "载体名称", en: "Name", kind: akText, max: 44},
+		{zh: "区县", en: "District", kind: akCode},
+		{zh: "载体类型", en: "Kind", kind: akCode, max: 24},
+		{zh: "级别", en: "Level", kind: akCode},
+		{zh: "运营主体", en: "Operator", kind: akText, max: 44},
+		{zh: "统一社会信用代码", en: "USCC", kind: akCode, width: 22},
+		{zh: "本年得分", en: "Score", kind: akScore, width: 9},
+		{zh: "原因", en: "Reason", kind: akText, max: 36},
+		{zh: "上次不合格年度", en: "Previous failing year", kind: akInt, width: 12},
+		{zh: "认定资格", en: "Designation", kind: akCode},
+		{zh: "决定日期", en: "Decided on", kind: akDate, width: 12},
+		{zh: "禁止申报截止", en: "Banned until", kind: akDate, width: 13},
+		{zh: "追回资助（元）", en: "Recovery (yuan)", kind: akMoney, width: 13},
+	}
+	years := "3"
+	if r.rubric != nil {
+		years = fmt.Sprint(r.rubric.Decisions.BanYears)
+	}
+	note := r.provenance() + fmt.Sprintf(" 连续两年考核不合格的载体予以摘牌，撤销全部认定资格；提供虚假材料的载体撤销认定，并追回上年度及本年度已拨付的资助资金。"+
+		"运营主体%s年内（至禁止申报截止日）不得申报任何市级载体认定。"+
+		"Carriers failing two graded years in a row are delisted; carriers that supplied false data are revoked and their subsidies recovered. "+
+		"Their operators may not apply for any municipal designation until the date shown.", years)
+	return &asmList{
+		name: asmSheetDelist, title: r.title("摘牌与撤销", "Delisting and revocation"), note: note, cols: cols, rows: data,
+		freezeCols: 4, empty: "本年度没有摘牌或撤销的载体 No carrier was delisted or revoked this year",
+	}, nil
+}
+
+// loadAsmFunding reads 资助: each graded carrier's subsidy, subtotals by tier
+// and the total, and whether the budget scaled the amounts.
+func loadAsmFunding(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT a.rank_overall, fu.carrier_id, a.name, a.district, a.level, a.track, a.grade, fu.tier,
+		       fu.cap_yuan, CAST(fu.factor AS DOUBLE), fu.unscaled_yuan, fu.amount_yuan, fu.recovery_yuan, d.action
+		FROM funding fu
+		JOIN assessments a ON a.year = fu.year AND a.carrier_id = fu.carrier_id
+		LEFT JOIN decisions d ON d.year = fu.year AND d.carrier_id = fu.carrier_id
+		WHERE fu.year = ?
+		ORDER BY a.rank_overall, fu.carrier_id`, r.year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tierName := func(code string) string {
+		if r.rubric != nil {
+			for _, t := range r.rubric.Funding.Tiers {
+				if t.Code == code && t.NameZH != "" {
+					return t.NameZH
+				}
+			}
+		}
+		return label(tierZH, code)
+	}
+	var data [][]any
+	for rows.Next() {
+		var rank sql.NullInt64
+		var id, name, district, level, track, tier string
+		var grade, action sql.NullString
+		var capYuan, unscaled, amount, recovery int64
+		var factor float64
+		if err := rows.Scan(&rank, &id, &name, &district, &level, &track, &grade, &tier, &capYuan, &factor,
+			&unscaled, &amount, &recovery, &action); err != nil {
+			return nil, err
+		}
+		data = append(data, []any{asmInt(rank), id, name, district, label(levelZH, level), label(trackZH, track),
+			label(gradeZH, grade.String), tierName(tier), capYuan, factor, unscaled, amount, recovery,
+			label(actionZH, action.String)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Subtotals by tier, then the total: numbers, not formulas, so that every
+	// reader shows them without recalculating.
+	trows, err := db.QueryContext(ctx, `
+		SELECT tier, count(*), CAST(sum(unscaled_yuan) AS BIGINT), CAST(sum(amount_yuan) AS BIGINT),
+		       CAST(sum(recovery_yuan) AS BIGINT)
+		FROM funding WHERE year = ?
+		GROUP BY ROLLUP (tier)
+		ORDER BY tier IS NULL, list_position(['national', 'specialized', 'standard'], tier), tier`, r.year)
+	if err != nil {
+		return nil, err
+	}
+	defer trows.Close()
+	var totals [][]any
+	var sumUnscaled, sumAmount int64
+	for trows.Next() {
+		var tier sql.NullString
+		var n, unscaled, amount, recovery int64
+		if err := trows.Scan(&tier, &n, &unscaled, &amount, &recovery); err != nil {
+			return nil, err
+		}
+		lbl := fmt.Sprintf("小计：%s（%d家）", tierName(tier.String), n)
+		if !tier.Valid {
+			lbl = fmt.Sprintf("合计 Total（%d家）", n)
+			sumUnscaled, sumAmount = unscaled, amount
+		}
+		totals = append(totals, []any{nil, nil, excelize.Cell{StyleID: st.total[akText], Value: lbl}, nil, nil, nil, nil, nil, nil, nil,
+			unscaled, amount, recovery, nil})
+	}
+	if err := trows.Err(); err != nil {
+		return nil, err
+	}
+	cols := []asmColumn{
+		{zh: "名次", en: "Rank", kind: akInt, width: 7},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode},
+		{zh: "载体名称", en: "Name", kind: akText, max: 44},
+		{zh: "区县", en: "District", kind: akCode},
+		{zh: "级别", en: "Level", kind: akCode},
+		{zh: "类别", en: "Track", kind: akCode},
+		{zh: "等级", en: "Grade", kind: akCode, width: 8},
+		{zh: "资助档次", en: "Tier", kind: akCode},
+		{zh: "档次上限（元）", en: "Cap (yuan)", kind: akMoney, width: 13},
+		{zh: "等级系数", en: "Factor", kind: akFactor, width: 9},
+		{zh: "测算金额（元）", en: "Before budget (yuan)", kind: akMoney, width: 14},
+		{zh: "资助金额（元）", en: "Amount (yuan)", kind: akMoney, width: 14},
+		{zh: "追回金额（元）", en: "Recovery (yuan)", kind: akMoney, width: 13},
+		{zh: "处理决定", en: "Decision", kind: akCode, width: 10},
+	}
+	budget := "未设年度资助预算，按测算金额资助。No annual budget: amounts as computed."
+	if r.budget.Valid {
+		round := ""
+		if r.rubric != nil {
+			round = fmt.Sprintf("并向下取整到%d元", r.rubric.Funding.RoundDownTo)
+		}
+		if sumAmount != sumUnscaled {
+			budget = fmt.Sprintf("年度资助预算 %s 元，测算总额 %s 元超出预算，各载体金额按“预算 ÷ 测算总额”等比例压缩%s，资助总额 %s 元。"+
+				"The computed total exceeds the budget of %s yuan: every amount is scaled down in proportion.",
+				asmMoney(r.budget.Int64), asmMoney(sumUnscaled), round, asmMoney(sumAmount), asmMoney(r.budget.Int64))
+		} else {
+			budget = fmt.Sprintf("年度资助预算 %s 元，测算总额 %s 元未超出预算，按测算金额资助。The computed total is within the budget of %s yuan.",
+				asmMoney(r.budget.Int64), asmMoney(sumUnscaled), asmMoney(r.budget.Int64))
+		}
+	}
+	note := r.provenance() + " 资助金额 = 档次上限 × 等级系数；" + budget + " 摘牌、撤销认定的载体不予资助，撤销认定的载体追回上年度及本年度资助。" +
+		"Amount = tier cap × grade factor; delisted and revoked carriers get nothing, revoked carriers repay."
+	return &asmList{
+		name: asmSheetFunding, title: r.title("资助", "Funding"), note: note, cols: cols, rows: data, totals: totals,
+		conds: []asmCond{asmGradeConds(st, 7)}, freezeCols: 3,
+		empty: "本年度没有资助 No funding this year",
+	}, nil
+}
+
+// asmMoney formats yuan with thousands separators, for notes.
+func asmMoney(x int64) string {
+	s := fmt.Sprint(x)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// loadAsmCompliance reads 数据报送: for every graded carrier and window
+// quarter, when the winning report was submitted and whether on time.
+func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
+	// The window's quarters, from the window the results carry.
+	const windowQuarters = `
+		SELECT CAST(year(d) AS INTEGER) AS y, CAST(quarter(d) AS INTEGER) AS q
+		FROM (SELECT unnest(generate_series(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), INTERVAL 3 MONTH)) AS d)`
+	type quarter struct {
+		y, q int
+		due  sql.NullTime
+	}
+	var quarters []quarter
+	qrows, err := db.QueryContext(ctx, windowQuarters+" ORDER BY y, q", r.windowStart, r.windowEnd)
+	if err != nil {
+		return nil, err
+	}
+	for qrows.Next() {
+		var q quarter
+		if err := qrows.Scan(&q.y, &q.q); err != nil {
+			qrows.Close()
+			return nil, err
+		}
+		quarters = append(quarters, q)
+	}
+	qrows.Close()
+	if err := qrows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `
+		WITH g AS (
+			SELECT carrier_id, name, district, rank_overall FROM assessments WHERE year = ? AND outcome = 'graded'),
+		w AS (`+windowQuarters+`),
+		r AS (
+			SELECT g.*, w.y, w.q, q.submitted_on, q.due_on, q.on_time, q.days_late
+			FROM g CROSS JOIN w
+			LEFT JOIN quarterly_reports q ON q.carrier_id = g.carrier_id AND q.year = w.y AND q.quarter = w.q)
+		SELECT r.carrier_id, r.name, r.district, r.submitted_on, r.due_on, r.on_time, r.days_late,
+		       count(*) FILTER (WHERE r.on_time) OVER c, count(*) FILTER (WHERE NOT r.on_time) OVER c,
+		       count(*) FILTER (WHERE r.on_time IS NULL) OVER c, CAST(s.points AS DOUBLE)
+		FROM r
+		LEFT JOIN indicator_scores s ON s.year = ? AND s.carrier_id = r.carrier_id AND s.indicator = 'reporting'
+		WINDOW c AS (PARTITION BY r.carrier_id)
+		ORDER BY r.rank_overall, r.carrier_id, r.y, r.q`, r.year, r.windowStart, r.windowEnd, r.year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var data [][]any
+	var cur []any
+	k := 0
+	for rows.Next() {
+		var id, name, district string
+		var submitted, due sql.NullTime
+		var onTime sql.NullBool
+		var daysLate sql.NullInt64
+		var nOnTime, nLate, nMissing int64
+		var points sql.NullFloat64
+		if err := rows.Scan(&id, &name, &district, &submitted, &due, &onTime, &daysLate,
+			&nOnTime, &nLate, &nMissing, &points); err != nil {
+			return nil, err
+		}
+		if k == 0 {
+			cur = make([]any, 0, 3+2*len(quarters)+4)
+			cur = append(cur, id, name, district)
+		}
+		if !quarters[k].due.Valid && due.Valid {
+			quarters[k].due = due
+		}
+		status := "未报送"
+		switch {
+		case !onTime.Valid:
+		case onTime.Bool:
+			status = "按时"
+		default:
+			status = fmt.Sprintf("逾期%d天", daysLate.Int64)
+		}
+		cur = append(cur, asmTime(submitted), status)
+		if k++; k == len(quarters) {
+			data = append(data, append(cur, nOnTime, nLate, nMissing, asmFloat(points)))
+			k = 0
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cols := []asmColumn{
+		{zh: "载体编号", en: "Carrier ID", kind: akCode},
+		{zh: "载体名称", en: "Name", kind: akText, max: 44},
+		{zh: "区县", en: "District", kind: akCode},
+	}
+	var conds []asmCond
+	for _, q := range quarters {
+		qz := fmt.Sprintf("%d年第%s季度", q.y, asmQuarterZH(q.q))
+		status, statusEN := "报送情况", "Status"
+		if q.due.Valid {
+			status, statusEN = "截止"+asmDay(q.due.Time), "Status (due date)"
+		}
+		cols = append(cols,
+			asmColumn{zh: qz + "报送日期", en: fmt.Sprintf("%d Q%d submitted on", q.y, q.q), kind: akDate, width: 12},
+			asmColumn{zh: status, en: statusEN, kind: akCode})
+		statusCol := len(cols)
+		colName, _ := excelize.ColumnNumberToName(statusCol)
+		missing, late := st.status.missing, st.status.late
+		conds = append(conds, asmCond{col: statusCol, opts: []excelize.ConditionalFormatOptions{
+			{Type: "cell", Criteria: "==", Value: `"未报送"`, Format: &missing},
+			{Type: "formula", Criteria: fmt.Sprintf(`LEFT(%s%d,2)="逾期"`, colName, asmFirstData), Format: &late},
+		}})
+	}
+	weight := "10"
+	for _, ind := range r.indicators {
+		if ind.code == "reporting" {
+			weight = asmNum(ind.weight)
+		}
+	}
+	cols = append(cols,
+		asmColumn{zh: "按时季度数", en: "On time", kind: akInt},
+		asmColumn{zh: "逾期季度数", en: "Late", kind: akInt},
+		asmColumn{zh: "未报送季度数", en: "Missing", kind: akInt},
+		asmColumn{zh: fmt.Sprintf("报送得分（%s分）", weight), en: "Reporting points", kind: akScore},
+	)
+	rp := "按时1、逾期0.5、未报送0"
+	if r.rubric != nil {
+		rp = fmt.Sprintf("按时%s、逾期%s、未报送%s", asmNum(r.rubric.Reporting.OnTime), asmNum(r.rubric.Reporting.Late), asmNum(r.rubric.Reporting.Missing))
+	}
+	note := r.provenance() + " 季度报表应于季度结束后15日内报送；同一季度多次报送的，以最后报送的版本为准，按其报送日期判断是否按时。每季度计分：" + rp +
+		"。考核期内缺报两个及以上季度的，评为不合格。Reports are due 15 days after the quarter ends; the latest revision counts."
+	return &asmList{
+		name: asmSheetCompliance, title: r.title("数据报送", "Reporting compliance"), note: note, cols: cols, rows: data,
+		conds: conds, freezeCols: 2,
+		empty: "本年度没有参评载体 No carrier was graded this year",
+	}, nil
+}
+
+func asmQuarterZH(q int) string {
+	if q >= 1 && q <= 4 {
+		return []string{"一", "二", "三", "四"}[q-1]
+	}
+	return fmt.Sprint(q)
+}
+
+// loadAsmIndicators reads 指标明细: one row per graded carrier and indicator.
+// It is the largest sheet: its rows are read while they are written (a
+// goroutine scans ahead), so only its size and widest texts are read here.
+func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
+	const from = `
+		FROM indicator_scores s
+		JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
+		WHERE s.year = ?`
+	var n int
+	var idLen, nameLen sql.NullInt64
+	if err := db.QueryRowContext(ctx, "SELECT count(*), max(length(s.carrier_id)), max(length(a.name))"+from, r.year).
+		Scan(&n, &idLen, &nameLen); err != nil {
+		return nil, err
+	}
+	// Labels by the indicator's place in the rubric, with the unit.
+	maxOrd := 0
+	for _, ind := range r.indicators {
+		maxOrd = max(maxOrd, ind.ord)
+	}
+	labels := make([]string, maxOrd+1)
+	valueStyle := make([]int, maxOrd+1)
+	indW := asmTextWidth("Indicator")
+	for ord := range labels {
+		labels[ord], valueStyle[ord] = fmt.Sprint(ord), st.body[akGeneral]
+	}
+	for _, ind := range r.indicators {
+		lbl := ind.zh
+		switch ind.unit {
+		case "":
+		case "ratio":
+			lbl += "（%）"
+		default:
+			lbl += "（" + ind.unit + "）"
+		}
+		labels[ind.ord], valueStyle[ind.ord] = lbl, st.body[ind.valueKind]
+		indW = max(indW, asmTextWidth(lbl))
+	}
+	type detail struct {
+		rank           sql.NullInt64
+		id, name       string
+		level          string
+		ord            int
+		value, target  sql.NullFloat64
+		weight, points float64
+	}
+	// The scanner hands rows over in batches; it stops when ctx is done.
+	batches := make(chan []detail, 8)
+	var scanErr error
+	go func() {
+		defer close(batches)
+		scanErr = func() error {
+			rows, err := db.QueryContext(ctx, `
+				SELECT a.rank_overall, s.carrier_id, a.name, a.level, s.ord, CAST(s.value AS DOUBLE),
+				       CAST(s.target AS DOUBLE), CAST(s.weight AS DOUBLE), CAST(s.points AS DOUBLE)`+from+`
+				ORDER BY a.rank_overall, s.carrier_id, s.ord`, r.year)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			batch := make([]detail, 0, 4096)
+			send := func() bool {
+				select {
+				case batches <- batch:
+					batch = make([]detail, 0, 4096)
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}
+			for rows.Next() {
+				var d detail
+				if err := rows.Scan(&d.rank, &d.id, &d.name, &d.level, &d.ord, &d.value, &d.target, &d.weight, &d.points); err != nil {
+					return err
+				}
+				if batch = append(batch, d); len(batch) == cap(batch) && !send() {
+					return ctx.Err()
+				}
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(batch) > 0 && !send() {
+				return ctx.Err()
+			}
+			return nil
+		}()
+	}()
+	var cur []detail
+	got := 0
+	fill := func(_ int, vals []any, styles []int) {
+		if len(cur) == 0 {
+			cur = <-batches
+			if len(cur) == 0 {
+				return // fewer rows than counted: done says so
+			}
+		}
+		d := &cur[0]
+		cur = cur[1:]
+		got++
+		lbl, vs := fmt.Sprint(d.ord), st.body[akGeneral]
+		if d.ord >= 0 && d.ord < len(labels) {
+			lbl, vs = labels[d.ord], valueStyle[d.ord]
+		}
+		vals[0], vals[1], vals[2], vals[3] = asmInt(d.rank), d.id, d.name, label(levelZH, d.level)
+		vals[4], vals[5], vals[6] = lbl, asmFloat(d.value), asmFloat(d.target)
+		vals[7], vals[8] = d.weight, d.points
+		styles[5], styles[6] = vs, vs
+	}
+	done := func() error {
+		extra := len(cur)
+		for b := range batches { // the scanner has finished once this loop ends
+			extra += len(b)
+		}
+		if scanErr != nil {
+			return scanErr
+		}
+		if got != n || extra > 0 {
+			return fmt.Errorf("indicator_scores changed while it was read (%d rows counted, %d read)", n, got+extra)
+		}
+		return nil
+	}
+	fit := func(w float64) float64 { return min(w+2.5, 40) }
+	cols := []asmColumn{
+		{zh: "名次", en: "Rank", kind: akInt, width: 7},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, width: fit(max(asmTextWidth("Carrier ID"), float64(idLen.Int64)))},
+		// Names are Chinese: two units a character.
+		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(asmTextWidth("载体名称"), 2*float64(nameLen.Int64)))},
+		{zh: "级别", en: "Level", kind: akCode, width: 8},
+		{zh: "指标（单位）", en: "Indicator (unit)", kind: akText, width: fit(indW)},
+		{zh: "实际值", en: "Value", kind: akGeneral, width: 12},
+		{zh: "目标值", en: "Target", kind: akGeneral, width: 12},
+		{zh: "权重", en: "Weight", kind: akGeneral, width: 7},
+		{zh: "得分", en: "Points", kind: akScore, width: 8},
+	}
+	note := r.provenance() + " 越高越好的指标：得分 = 权重 × min(1, 实际值 ÷ 目标值)，目标值按载体级别确定；退出率越低越好，目标值为满分线。各项得分保留两位小数，总分为各项得分之和。" +
+		"Points = weight × min(1, value ÷ target); for the exit rate the target is the full-points line."
+	return &asmList{
+		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill, done: done,
+		freezeCols: 3, empty: "本年度没有参评载体 No carrier was graded this year",
+	}, nil
+}

@@ -1,0 +1,272 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/pipeline/rubric"
+)
+
+var (
+	asmFileKindZH   = map[string]string{"registry": "载体名录", "quarterly": "季度报表", "incidents": "事件记录", "deferrals": "暂缓评价"}
+	asmFileStatusZH = map[string]string{"loaded": "全部接收", "partial": "部分退回", "all_rejected": "全部退回", "duplicate": "重复文件", "rejected": "整份退回"}
+	asmDirectionZH  = map[string]string{rubric.Higher: "越高越好", rubric.BandLower: "越低越好"}
+)
+
+// asmMethodWidths are the widths of 说明's columns A–I.
+var asmMethodWidths = []float64{30, 34, 42, 10, 11, 11, 11, 10, 21}
+
+// writeAsmMethod writes 说明: the window, the rubric the run used, the data
+// cut-off, the run id and every input file with its SHA-256.
+func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmStyles, r *asmRun) error {
+	sheet := asmSheetMethod
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	for i, wd := range asmMethodWidths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(sheet, col, col, wd); err != nil {
+			return err
+		}
+	}
+	w := &asmGrid{f: f, st: st, sheet: sheet, widths: asmMethodWidths}
+	lastCol, _ := excelize.ColumnNumberToName(len(asmMethodWidths))
+	var total float64
+	for _, wd := range asmMethodWidths[1:] {
+		total += wd
+	}
+	w.put(1, 1, r.title("说明", "Method"), st.titleCenter)
+	merge := func(a, b string) {
+		if w.err == nil {
+			w.err = f.MergeCell(sheet, a, b)
+		}
+	}
+	height := func(row int, h float64) {
+		if w.err == nil {
+			w.err = f.SetRowHeight(sheet, row, h)
+		}
+	}
+	merge("A1", lastCol+"1")
+	height(1, 30)
+	note := "本表说明本工作簿的数据来源和评价方法，所列数值均取自本次评价运行所记录的评价细则和导入日志。" +
+		"This sheet records where the numbers come from and the rubric the run used."
+	w.put(1, 2, note, st.note)
+	merge("A2", lastCol+"2")
+	height(2, asmNoteHeight(note, total+asmMethodWidths[0]))
+	w.row = 3
+	// kv writes a label and a text spanning the rest of the row.
+	kv := func(lbl, text string, style int) {
+		w.put(1, w.row, lbl, st.label)
+		w.put(2, w.row, text, style)
+		for c := 3; c <= len(asmMethodWidths); c++ {
+			w.put(c, w.row, nil, style)
+		}
+		merge(fmt.Sprintf("B%d", w.row), fmt.Sprintf("%s%d", lastCol, w.row))
+		height(w.row, max(18, float64(asmLines(text, total))*13.5+5))
+		w.row++
+	}
+	text := st.body[akText]
+
+	w.section("一、基本信息", "General")
+	kv("考核年度 Year", fmt.Sprint(r.year), text)
+	window := fmt.Sprintf("%s 至 %s", asmDay(r.windowStart), asmDay(r.windowEnd))
+	switch r.windowKind {
+	case "sep":
+		window += "（上年第四季度至本年第三季度，即年度总结报送截止前最近四个完整季度）Q4 of the year before to Q3"
+	case "calendar":
+		window += "（本年第一季度至第四季度）Q1 to Q4 of the year"
+	}
+	kv("考核期 Window", window+"。每个季度以最后报送的版本为准。The latest revision of each quarter counts.", text)
+	kv("数据截止 Data cut-off", r.cutoffText()+"（参与本次计算的最后一次数据导入时间 the latest ingest the run used）", text)
+	kv("运行编号 Run", fmt.Sprintf("%d（计算时间 computed at %s）", r.runID, r.computedAt.Format("2006-01-02 15:04")), text)
+	status := "草稿：结果尚未发布，重新计算可能变化。Draft: not yet published; results may change if recomputed."
+	if r.final {
+		status = "定稿：结果已发布（冻结）。Final: the results are published (frozen)."
+	}
+	kv("结果状态 Status", status, text)
+	kv("评价细则 SHA-256 Rubric hash", r.rubricSHA, st.hash)
+	budget := "未设置，按测算金额资助 None: amounts as computed"
+	if r.budget.Valid {
+		budget = asmMoney(r.budget.Int64) + " 元 yuan"
+	}
+	kv("年度资助预算 Annual budget", budget, text)
+
+	rb := r.rubric
+	if rb == nil {
+		w.section("二、评价细则", "Rubric")
+		kv("评价细则 Rubric", "本次运行记录的评价细则无法读取，请以 SHA-256 对照存档。The stored rubric could not be read.", text)
+		return writeAsmInputs(ctx, db, f, w, r)
+	}
+
+	w.section("二、考核指标、权重与目标值", "Indicators, weights and targets")
+	w.header("指标\nIndicator", "英文名称\nEnglish", "计分方式\nScoring", "权重\nWeight",
+		"市级目标\nMunicipal", "省级目标\nProvincial", "国家级目标\nNational", "单位\nUnit")
+	for _, ind := range r.indicators {
+		scoring := label(asmDirectionZH, ind.direction)
+		var targets []any
+		switch {
+		case ind.direction == rubric.BandLower:
+			scoring = fmt.Sprintf("越低越好：≤%s满分，≥%s零分，其间线性", asmPct(ind.fullAt.Float64), asmPct(ind.zeroAt.Float64))
+			targets = []any{nil, nil, nil}
+		default:
+			scoring = "越高越好：权重 × min(1, 实际值 ÷ 目标值)"
+			for _, t := range ind.targets {
+				targets = append(targets, asmFloat(t))
+			}
+		}
+		kinds := []asmKind{akText, akText, akGeneral, ind.valueKind, ind.valueKind, ind.valueKind, akCode}
+		unit := ind.unit
+		if unit == "ratio" {
+			unit = "%"
+		}
+		w.line(ind.zh, kinds, append(append([]any{ind.en, scoring, ind.weight}, targets...), unit)...)
+	}
+	var weights float64
+	for _, ind := range r.indicators {
+		weights += ind.weight
+	}
+	w.line("合计 Total", []asmKind{akText, akText, akGeneral, akText, akText, akText, akText}, nil, "总分为各项得分之和（各项保留两位小数）", weights, nil, nil, nil, nil)
+	kv("数据按时报送 Reporting", fmt.Sprintf("考核期内每个季度：按时报送（季度结束后15日内）%s，逾期报送 %s，未报送 %s。On time %s, late %s, missing %s per quarter.",
+		asmNum(rb.Reporting.OnTime), asmNum(rb.Reporting.Late), asmNum(rb.Reporting.Missing),
+		asmNum(rb.Reporting.OnTime), asmNum(rb.Reporting.Late), asmNum(rb.Reporting.Missing)), text)
+
+	w.section("三、等级标准", "Grades")
+	kv(gradeZH["excellent"]+" Excellent", fmt.Sprintf("得分 ≥ %s，且在优秀名额内。Score ≥ %s and within the quota.", asmNum(rb.Grades.Excellent), asmNum(rb.Grades.Excellent)), text)
+	kv(gradeZH["good"]+" Good", fmt.Sprintf("得分 ≥ %s；或得分 ≥ %s 但超出优秀名额。Score ≥ %s, or ≥ %s outside the quota.",
+		asmNum(rb.Grades.Good), asmNum(rb.Grades.Excellent), asmNum(rb.Grades.Good), asmNum(rb.Grades.Excellent)), text)
+	kv(gradeZH["pass"]+" Pass", fmt.Sprintf("得分 ≥ %s。Score ≥ %s.", asmNum(rb.Grades.Pass), asmNum(rb.Grades.Pass)), text)
+	kv(gradeZH["fail"]+" Fail", fmt.Sprintf("得分 < %s；或考核期内无报送数据、缺报两个及以上季度、发生一票否决事项、提供虚假材料。"+
+		"Score < %s, or no data, two or more quarters missing, a veto incident, false data.", asmNum(rb.Grades.Pass), asmNum(rb.Grades.Pass)), text)
+	scope := "全市统一"
+	if rb.Quota.Scope != "city" {
+		scope = rb.Quota.Scope
+	}
+	kv("优秀名额 Excellent quota", fmt.Sprintf("不超过当年参评载体数的 %s（向下取整，%s），按得分从高到低确定，与末位同分者一并评为优秀；强制不合格的载体计入参评数但不参与优秀评定。"+
+		"At most %s of the graded carriers (rounded down), city-wide; ties with the last admitted are admitted.",
+		asmPct(rb.Quota.Share), scope, asmPct(rb.Quota.Share)), text)
+
+	w.section("四、一票否决", "Vetoes")
+	vetoes := make([]string, 0, len(rb.Vetoes))
+	for t := range rb.Vetoes {
+		vetoes = append(vetoes, t)
+	}
+	order := rubric.VetoTypes()
+	slices.SortFunc(vetoes, func(a, b string) int {
+		ia, ib := slices.Index(order, a), slices.Index(order, b)
+		if ia != ib {
+			return ia - ib
+		}
+		return strings.Compare(a, b)
+	})
+	for _, t := range vetoes {
+		act := "评为不合格。Inside the window: the grade is fail."
+		if rb.Vetoes[t] == rubric.VetoCapPass {
+			act = "最高评为合格。Inside the window: the grade is at most pass."
+		}
+		kv(label(incidentZH, t), "考核期内发生的，"+act, text)
+	}
+	kv(label(incidentZH, rubric.FalseData), "评为不合格，撤销认定，追回上年度及本年度资助；运营主体禁止申报。Fail, revoked, subsidies recovered, operator banned.", text)
+
+	w.section("五、动态管理", "Decisions")
+	kv("决定日期 Decision date", fmt.Sprintf("每年 %s（年度总结报送截止日）。%s of the year.", asmMonthDay(rb.Decisions.DecisionDay), rb.Decisions.DecisionDay), text)
+	kv("限期整改 Rectify", fmt.Sprintf("当年不合格（且不属于摘牌、撤销情形）的，通报并限期整改，期限为决定日后 %d 天。Deadline: decision date + %d days.",
+		rb.Decisions.RectifyDays, rb.Decisions.RectifyDays), text)
+	kv("摘牌 Delist", fmt.Sprintf("本年不合格且上一参评年度也不合格（其间仅有缓评年度）的，摘牌并撤销全部认定；运营主体至第 %d 年 12 月 31 日不得申报。"+
+		"Two failing graded years in a row; the operator is banned until 31 December of year + %d.", rb.Decisions.BanYears, rb.Decisions.BanYears), text)
+
+	w.section("六、资助标准", "Funding")
+	w.header("资助档次\nTier", "英文名称\nEnglish", "适用载体\nApplies to", "", "档次上限（元）\nCap (yuan)", "")
+	merge(fmt.Sprintf("C%d", w.row-1), fmt.Sprintf("D%d", w.row-1))
+	merge(fmt.Sprintf("E%d", w.row-1), fmt.Sprintf("F%d", w.row-1))
+	height(w.row-1, 30) // two lines across the merged cells
+	applies := map[string]string{"national": "国家级载体", "specialized": "非国家级的专业类载体", "standard": "其他载体"}
+	for _, t := range rb.Funding.Tiers {
+		w.line(t.NameZH, []asmKind{akText, akText, akText, akMoney, akMoney}, t.NameEN, label(applies, t.Code), nil, t.CapYuan, nil)
+		merge(fmt.Sprintf("C%d", w.row-1), fmt.Sprintf("D%d", w.row-1))
+		merge(fmt.Sprintf("E%d", w.row-1), fmt.Sprintf("F%d", w.row-1))
+	}
+	var factors []string
+	for _, g := range []string{"excellent", "good", "pass", "fail"} {
+		if x, ok := rb.Funding.Factors[g]; ok {
+			factors = append(factors, fmt.Sprintf("%s %s", gradeZH[g], asmNum(x)))
+		}
+	}
+	kv("等级系数 Grade factors", strings.Join(factors, "，")+"。资助金额 = 档次上限 × 等级系数。Amount = cap × factor.", text)
+	kv("预算压缩 Budget", fmt.Sprintf("设置年度预算且测算总额超出时，各载体金额按“预算 ÷ 测算总额”等比例压缩，并向下取整到 %d 元；摘牌、撤销的载体不予资助。"+
+		"Above the budget every amount is scaled by budget ÷ total and rounded down to %d yuan.", rb.Funding.RoundDownTo, rb.Funding.RoundDownTo), text)
+	if w.err != nil {
+		return w.err
+	}
+	return writeAsmInputs(ctx, db, f, w, r)
+}
+
+// writeAsmInputs lists the input files the run used, with their SHA-256.
+func writeAsmInputs(ctx context.Context, db *sql.DB, f *excelize.File, w *asmGrid, r *asmRun) error {
+	st := w.st
+	// The file list starts a page: it is the appendix a reader checks.
+	if w.err == nil {
+		w.err = f.InsertPageBreak(w.sheet, fmt.Sprintf("A%d", w.row+1))
+	}
+	w.section("七、输入文件", "Input files")
+	hdr := w.header("文件名\nFile", "SHA-256", "", "类型\nKind", "读取行数\nRows read", "接收\nAccepted", "退回\nRejected", "状态\nStatus", "导入时间\nIngested at")
+	if w.err == nil {
+		w.err = f.MergeCell(w.sheet, fmt.Sprintf("B%d", hdr), fmt.Sprintf("C%d", hdr))
+	}
+	rows, err := db.QueryContext(ctx, `
+		SELECT file_name, sha256, kind, rows_read, rows_accepted, rows_rejected, status, ingested_at
+		FROM ingest_log
+		WHERE CAST(? AS TIMESTAMP) IS NULL OR ingested_at <= CAST(? AS TIMESTAMP)
+		ORDER BY ingest_id`, r.cutoff, r.cutoff)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name, sha, kind, status string
+		var read, accepted, rejected sql.NullInt64
+		var at sql.NullTime
+		if err := rows.Scan(&name, &sha, &kind, &read, &accepted, &rejected, &status, &at); err != nil {
+			return err
+		}
+		ingested := ""
+		if at.Valid {
+			ingested = at.Time.Format("2006-01-02 15:04:05")
+		}
+		row := w.line(name, []asmKind{akText, akText, akCode, akInt, akInt, akInt, akCode, akCode},
+			nil, nil, label(asmFileKindZH, kind), asmInt(read), asmInt(accepted), asmInt(rejected), label(asmFileStatusZH, status), ingested)
+		w.put(2, row, sha, st.hash)
+		w.put(3, row, nil, st.hash)
+		if w.err == nil {
+			w.err = f.MergeCell(w.sheet, fmt.Sprintf("B%d", row), fmt.Sprintf("C%d", row))
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n == 0 {
+		w.line("无 None", []asmKind{akText}, nil)
+	}
+	if w.err != nil {
+		return w.err
+	}
+	return printSetup(f, w.sheet, "$1:$1")
+}
+
+// asmPct prints a share as a percentage without trailing zeros: 0.3 → "30%".
+func asmPct(x float64) string { return asmNum(x*100) + "%" }
+
+// asmMonthDay turns "11-30" into "11月30日".
+func asmMonthDay(md string) string {
+	m, d, ok := strings.Cut(md, "-")
+	if !ok {
+		return md
+	}
+	return strings.TrimLeft(m, "0") + "月" + strings.TrimLeft(d, "0") + "日"
+}
