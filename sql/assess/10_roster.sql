@@ -11,7 +11,8 @@
 -- written.
 CREATE OR REPLACE TEMP TABLE a_carriers AS
 SELECT CAST(row_number() OVER (ORDER BY carrier_id) AS INTEGER) AS cid,
-       carrier_id, level, track, kind, district, recognized_on
+       carrier_id, level, track, kind, district, recognized_on, operator_uscc,
+       ingest_id AS registry_ingest_id   -- the registry row in effect
 FROM carriers;
 
 -- name: roster

@@ -17,16 +17,13 @@ CREATE OR REPLACE TEMP MACRO band_points(weight, value, full_at, zero_at) AS
                     ELSE weight * (zero_at - value) / (zero_at - full_at) END AS DECIMAL(18,12)), 2);
 
 -- name: points
--- One row per graded carrier and year: values, targets and points as lists
+-- One row per graded carrier and year: values and points as lists
 -- in SPEC §4.2's order (filed_ratio … reporting), and their score.
 CREATE OR REPLACE TEMP TABLE a_points AS
 WITH p AS (
     SELECT v.year, v.cid, v.quarters,
            [v.filed_ratio, v.trainings, v.trainees, v.events, v.incubating_avg, v.graduated,
             coalesce(v.exit_rate, 0), v.jobs_avg, v.revenue, v.financing, v.reporting] AS "values",
-           [r.target_filed_ratio, r.target_trainings, r.target_trainees, r.target_events,
-            r.target_incubating_avg, r.target_graduated, r.exit_rate_full_at, r.target_jobs_avg,
-            r.target_revenue, r.target_financing, r.target_reporting] AS targets,
            [higher_points(r.weight_filed_ratio,    v.filed_ratio,    r.target_filed_ratio),
             higher_points(r.weight_trainings,      v.trainings,      r.target_trainings),
             higher_points(r.weight_trainees,       v.trainees,       r.target_trainees),

@@ -8,14 +8,13 @@ DELETE FROM store.funding         WHERE year IN (SELECT year FROM assess_years W
 
 -- name: assessments
 INSERT INTO store.assessments
-SELECT l.year, c.carrier_id, k.name, k.district, k.kind, k.level, k.track, k.operator_uscc,
+SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
        l.outcome, g.score, g.grade, g.reasons, r.rank_overall, r.rank_district, r.rank_group,
        d.score_delta, d.rank_delta, g.quarters, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run)
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
-JOIN carriers k ON k.carrier_id = c.carrier_id
 LEFT JOIN a_graded g USING (year, cid)
 LEFT JOIN a_ranks r USING (year, cid)
 LEFT JOIN a_deltas d USING (year, cid);
@@ -24,8 +23,18 @@ LEFT JOIN a_deltas d USING (year, cid);
 INSERT INTO store.run_indicators
 SELECT (SELECT run_id FROM assess_run), code, pos, ord, weight FROM rubric_indicator;
 
+-- The targets, once per level (exit_rate: the band's full_at).
+INSERT INTO store.run_targets
+SELECT (SELECT run_id FROM assess_run), l.level, i.pos,
+       CASE WHEN i.direction = 'band_lower' THEN i.full_at
+            WHEN l.level = 'municipal' THEN i.target_municipal
+            WHEN l.level = 'provincial' THEN i.target_provincial
+            ELSE i.target_national END
+FROM rubric_indicator i
+CROSS JOIN (VALUES ('municipal'), ('provincial'), ('national')) AS l(level);
+
 INSERT INTO store.indicator_lists
-SELECT p.year, c.carrier_id, p."values", p.targets, p.points, (SELECT run_id FROM assess_run)
+SELECT p.year, c.carrier_id, p."values", p.points, (SELECT run_id FROM assess_run)
 FROM a_points p
 JOIN a_carriers c USING (cid)
 SEMI JOIN a_graded g USING (year, cid);
@@ -40,11 +49,10 @@ SELECT g.year, c.carrier_id, g.action, g.decision_on,
            WHEN 'delist'  THEN 'fail ' || g.previous_graded_year || ' and ' || g.year
            WHEN 'rectify' THEN 'fail ' || g.year || CASE WHEN len(g.reasons) > 0 THEN ': ' || array_to_string(g.reasons, ', ') ELSE '' END
            ELSE g.grade END,
-       g.previous_graded_year, k.operator_uscc,
+       g.previous_graded_year, c.operator_uscc,
        (SELECT run_id FROM assess_run)
 FROM a_graded g
 JOIN a_carriers c USING (cid)
-JOIN carriers k ON k.carrier_id = c.carrier_id
 CROSS JOIN rubric_param p;
 
 -- name: funding

@@ -3,20 +3,25 @@
 -- name: assessments :view
 -- One row per carrier in a year's results; not_assessed and deferred rows
 -- have no score, grade or ranks. reasons lists why a grade is what it is.
+-- Names, districts, kinds and tracks are those of the registry row in
+-- effect when the year was assessed.
 CREATE OR REPLACE VIEW assessments AS
-SELECT year, carrier_id, name, district, kind, level, track, outcome, score,
-       grade, reasons, rank_overall, rank_district, rank_group, score_delta,
-       rank_delta, quarters_reported, window_start, window_end, run_id,
-       year IN (SELECT year FROM store.published_years) AS published
-FROM store.assessments;
+SELECT a.year, a.carrier_id, r.name, r.district, r.kind, a.level, r.track, a.outcome, a.score,
+       a.grade, a.reasons, a.rank_overall, a.rank_district, a.rank_group, a.score_delta,
+       a.rank_delta, a.quarters_reported, a.window_start, a.window_end, a.run_id,
+       a.year IN (SELECT year FROM store.published_years) AS published
+FROM store.assessments a
+LEFT JOIN store.registry r ON r.ingest_id = a.registry_ingest_id AND r.carrier_id = a.carrier_id;
 
 -- name: indicator_scores :view
 -- The eleven indicators of every graded carrier: value, target, weight, points.
 CREATE OR REPLACE VIEW indicator_scores AS
 SELECT s.year, s.carrier_id, i.code AS indicator, s."values"[i.pos] AS value,
-       s.targets[i.pos] AS target, i.weight, s.points[i.pos] AS points, i.ord, s.run_id
+       t.target, i.weight, s.points[i.pos] AS points, i.ord, s.run_id
 FROM store.indicator_lists s
-JOIN store.run_indicators i ON i.run_id = s.run_id;
+JOIN store.assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
+JOIN store.run_indicators i ON i.run_id = s.run_id
+LEFT JOIN store.run_targets t ON t.run_id = s.run_id AND t.level = a.level AND t.pos = i.pos;
 
 -- name: decisions :view
 -- One row per graded carrier: keep, rectify (with deadline), delist or
