@@ -162,7 +162,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 			return nil, err
 		}
 		for _, q := range qs {
-			if _, err := conn.ExecContext(ctx, "INSERT INTO assess_window_quarters VALUES (?, ?, ?)", y, q[0], q[1]); err != nil {
+			if _, err := conn.ExecContext(ctx, "INSERT INTO assess_window_quarters VALUES ($1, $2, $3, due_on($2, $3))", y, q[0], q[1]); err != nil {
 				return nil, err
 			}
 		}

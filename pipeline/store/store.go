@@ -39,14 +39,20 @@ func mustLoad(name string) *time.Location {
 
 // BusyError says another process holds the database for writing.
 type BusyError struct {
-	Path string
-	PID  int // 0 when unknown
+	Path   string
+	PID    int    // 0 when unknown
+	Holder string // what the holder said it is doing (Options.Holder); may be empty
 }
 
 func (e *BusyError) Error() string {
 	who := "another incubeval process"
-	if e.PID > 0 {
+	switch {
+	case e.PID > 0 && e.Holder != "":
+		who += fmt.Sprintf(" (pid %d: %s)", e.PID, e.Holder)
+	case e.PID > 0:
 		who += fmt.Sprintf(" (pid %d)", e.PID)
+	case e.Holder != "":
+		who += fmt.Sprintf(" (%s)", e.Holder)
 	}
 	return fmt.Sprintf("%s is in use by %s; try again when it has finished / 数据库正被其他进程使用，请稍后重试", e.Path, who)
 }
@@ -64,6 +70,10 @@ type Options struct {
 	ReadOnly bool
 	// Threads caps DuckDB's worker threads; 0 leaves DuckDB's default.
 	Threads int
+	// Holder says who takes the writer's lock (e.g. "scheduler job
+	// quarterly-sweep"); it is written into the lock file after the pid,
+	// and a writer that finds the lock held reports it (BusyError.Holder).
+	Holder string
 }
 
 // settings are applied to every connection; one place for all of them.
@@ -91,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 				return nil, fmt.Errorf("create database folder: %w", err)
 			}
 		}
-		if err := s.takeLock(); err != nil {
+		if err := s.takeLock(opts.Holder); err != nil {
 			return nil, err
 		}
 	}
@@ -129,9 +139,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// takeLock takes the writer's lock file and records our pid in it, so that
-// the next writer can say who holds it.
-func (s *Store) takeLock() error {
+// takeLock takes the writer's lock file and records our pid (and what we
+// are doing) in it, so that the next writer can say who holds it.
+func (s *Store) takeLock(holder string) error {
 	lockPath := s.Path + ".lock"
 	s.lock = flock.New(lockPath)
 	ok, err := s.lock.TryLock()
@@ -139,16 +149,29 @@ func (s *Store) takeLock() error {
 		return fmt.Errorf("lock %s: %w", lockPath, err)
 	}
 	if !ok {
-		pid := 0
+		busy := &BusyError{Path: s.Path}
 		if b, err := os.ReadFile(lockPath); err == nil {
-			pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+			busy.PID, busy.Holder = ParseLockHolder(b)
 		}
 		s.lock = nil
-		return &BusyError{Path: s.Path, PID: pid}
+		return busy
 	}
 	// The lock is on the inode, so rewriting the content keeps it.
-	_ = os.WriteFile(lockPath, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+	line := strconv.Itoa(os.Getpid())
+	if holder = strings.Join(strings.Fields(holder), " "); holder != "" {
+		line += " " + holder
+	}
+	_ = os.WriteFile(lockPath, []byte(line+"\n"), 0o644)
 	return nil
+}
+
+// ParseLockHolder reads a lock file's content: the pid, then optionally
+// what the holder is doing.
+func ParseLockHolder(b []byte) (pid int, holder string) {
+	first, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	p, rest, _ := strings.Cut(strings.TrimSpace(first), " ")
+	pid, _ = strconv.Atoi(p)
+	return pid, strings.TrimSpace(rest)
 }
 
 func (s *Store) unlock() {

@@ -17,11 +17,13 @@ CREATE OR REPLACE TEMP TABLE assess_years (
     decision_on  DATE NOT NULL,   -- 30 Nov Y, the summary deadline
     frozen       BOOLEAN NOT NULL
 );
--- The four quarters of each year's window.
+-- The four quarters of each year's window, with the day each report is
+-- due (the due_on macro of the views: 15 days after the quarter ends).
 CREATE OR REPLACE TEMP TABLE assess_window_quarters (
     year      INTEGER NOT NULL,
     q_year    INTEGER NOT NULL,
-    q_quarter INTEGER NOT NULL
+    q_quarter INTEGER NOT NULL,
+    due_on    DATE NOT NULL
 );
 -- The rubric's indicators: pos is the indicator's place in SPEC §4.2's
 -- list (the order of the value and points lists stored for each carrier),

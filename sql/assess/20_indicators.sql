@@ -12,7 +12,7 @@ CREATE OR REPLACE TEMP TABLE a_sums AS
 WITH s AS (
     SELECT w.year, q.carrier_id,
            count(*)                                    AS quarters,
-           count(*) FILTER (WHERE q.submitted_on <= due_on(q.year, q.quarter)) AS on_time,
+           count(*) FILTER (WHERE q.submitted_on <= w.due_on) AS on_time,
            sum(q.incubating) AS incubating, sum(q.filed)     AS filed,
            sum(q.graduated)  AS graduated,  sum(q.exited)    AS exited,
            sum(q.trainings)  AS trainings,  sum(q.trainees)  AS trainees,

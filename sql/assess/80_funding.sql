@@ -14,7 +14,7 @@ WITH base AS (
                 ELSE 'standard' END AS tier
     FROM a_graded g JOIN a_carriers c USING (cid)
 ),
-amounts AS (
+amounts AS MATERIALIZED (
     SELECT b.*, t.cap_yuan, f.factor,
            CASE WHEN b.action IN ('delist', 'revoke') THEN 0
                 ELSE CAST(round(t.cap_yuan * f.factor) AS BIGINT) END AS unscaled_yuan

@@ -20,8 +20,10 @@ FROM store.registry r;
 -- name: due_on :macro
 -- A quarter's report is due 15 days after the quarter ends (SPEC §3.2);
 -- submitted on or before that day is on time.
+-- (The quarter ends on the last day of month 3q, so the report is due on the
+-- 15th of the month after: 15 April, July, October, and 15 January.)
 CREATE OR REPLACE MACRO due_on(year, quarter) AS
-    CAST(make_date(year, quarter * 3, 1) + INTERVAL 1 MONTH - INTERVAL 1 DAY + INTERVAL 15 DAY AS DATE);
+    make_date(CAST(year AS BIGINT) + CAST(quarter = 4 AS BIGINT), CAST(quarter * 3 % 12 + 1 AS BIGINT), 15);
 
 -- name: quarterly_winners :view
 -- The rule of SPEC §3.2, in one place: the winning revision of a carrier's
