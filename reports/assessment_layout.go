@@ -214,6 +214,14 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	if err := printSetup(f, ls.name, fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow)); err != nil {
 		return nil, err
 	}
+	if ncol > 16 {
+		// The rankings (25 columns) would print at about 45% on A4: A3,
+		// which bureaus print such tables on, keeps the text readable.
+		a3 := 8
+		if err := f.SetPageLayout(ls.name, &excelize.PageLayoutOptions{Size: &a3}); err != nil {
+			return nil, err
+		}
+	}
 	if ls.n > 0 {
 		for _, c := range ls.conds {
 			col, _ := excelize.ColumnNumberToName(c.col)
