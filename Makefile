@@ -36,6 +36,7 @@ bench: bench-go bench-cli
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./pipeline/ingest/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -benchmem -timeout 30m ./pipeline/assess/
+	$(GO) test -run '^$$' -bench . -benchtime 2x -benchmem -timeout 30m ./reports/
 
 bench-cli: build
 	@test -d $(BENCH)/by-quarter || ./$(BIN) bench-data --out $(BENCH)
@@ -45,6 +46,13 @@ bench-cli: build
 	./$(BIN) --stats --db $(BENCH)/history.duckdb ingest $(BENCH)/history/quarterly.csv | tail -1
 	@echo "== assess 2025 (nine years, 2017–2025) on the national history"
 	./$(BIN) --stats --db $(BENCH)/history.duckdb assess --year 2025 | head -3
+	@echo "== the assessment workbook of 2025, then with the 13,000 feedback workbooks"
+	@rm -rf $(BENCH)/out
+	./$(BIN) --stats --db $(BENCH)/history.duckdb report --year 2025 --out $(BENCH)/out
+	./$(BIN) --stats --db $(BENCH)/history.duckdb report --year 2025 --out $(BENCH)/out --feedback
+	@echo "== end to end: a new database, ingest the history, assess 2025, write the workbook"
+	@rm -f $(BENCH)/e2e.duckdb* && rm -rf $(BENCH)/e2e-out
+	./$(BIN) --stats --db $(BENCH)/e2e.duckdb run --year 2025 --inbox $(BENCH)/history --out $(BENCH)/e2e-out | tail -2
 	@echo "== the same history as 36 quarterly CSV files"
 	@rm -f $(BENCH)/split.duckdb*
 	./$(BIN) --db $(BENCH)/split.duckdb ingest $(BENCH)/history/registry.csv > /dev/null
