@@ -8,18 +8,25 @@
 --   keep     pass or better.
 -- The first revoke or delist removes the carrier from every later year.
 -- A published year's decisions are taken as they were published, never
--- recomputed: the years after it build on them.
+-- recomputed: the years after it build on them. (A published row without a
+-- decision — not graded — is marked '-' so that it is never taken for a
+-- computed row.)
 
 -- name: chain
-CREATE OR REPLACE TEMP TABLE a_chain AS
+-- One pass per carrier in year order: the previous graded year, the action,
+-- and the year of removal; the rows computed by this run that stay (every
+-- year up to and including the removal) are the result, a_live.
+CREATE OR REPLACE TEMP TABLE a_live AS
 WITH f AS (
-    SELECT r.year, r.cid, r.outcome, f.failed, f.false_data, NULL::VARCHAR AS published_action
+    SELECT r.year, r.cid, r.outcome, f.failed, f.false_data, NULL::VARCHAR AS published_action,
+           r.decision_on, f.score, f.quarters, f.cap_pass, f.forced_reasons
     FROM a_roster r LEFT JOIN a_facts f USING (year, cid)
     UNION ALL
     SELECT a.year, c.cid, a.outcome,
            CASE WHEN a.outcome = 'graded' THEN a.grade = 'fail' END,
            CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END,
-           d.action
+           coalesce(d.action, '-'),
+           NULL, NULL, NULL, NULL, NULL
     FROM store.assessments a
     JOIN assess_years y ON y.year = a.year AND y.frozen
     JOIN a_carriers c ON c.carrier_id = a.carrier_id
@@ -43,18 +50,10 @@ a AS (
                 ELSE 'keep' END AS action
     FROM p
 )
-SELECT year, cid, action,
+SELECT year, cid, outcome, decision_on, action,
        CASE WHEN action = 'delist' THEN prev.year END AS previous_graded_year,
-       min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
-           OVER (PARTITION BY cid) AS removed_in
-FROM a;
-
--- name: live
--- The rows that stay: every year up to and including the removal.
-CREATE OR REPLACE TEMP TABLE a_live AS
-SELECT r.year, r.cid, r.outcome, r.decision_on, c.action, c.previous_graded_year,
-       f.score, f.quarters, f.failed, f.cap_pass, f.false_data, f.forced_reasons
-FROM a_roster r
-JOIN a_chain c USING (year, cid)
-LEFT JOIN a_facts f USING (year, cid)
-WHERE c.removed_in IS NULL OR r.year <= c.removed_in;
+       score, quarters, failed, cap_pass, false_data, forced_reasons
+FROM a
+QUALIFY published_action IS NULL
+    AND coalesce(year <= min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
+                             OVER (PARTITION BY cid), true);
