@@ -13,9 +13,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/incubeval/incubeval/pipeline/assess"
-	"github.com/incubeval/incubeval/pipeline/ingest"
-	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
@@ -30,25 +27,7 @@ import (
 // through /proc/self/clear_refs, so the database build does not count).
 func BenchmarkAssessmentWorkbook(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	dbPath := filepath.Join(dir, "national.duckdb")
-	func() {
-		reg, q, err := sample.National(filepath.Join(dir, "inputs"), 13000, 2016, 4, 2025, 3)
-		if err != nil {
-			b.Fatal(err)
-		}
-		st, err := store.Open(ctx, dbPath, store.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer st.Close()
-		if _, err := ingest.Ingest(ctx, st, []string{reg, q}, ingest.Options{}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := assess.Run(ctx, st, assess.Options{Year: 2025}); err != nil {
-			b.Fatal(err)
-		}
-	}()
+	dbPath := nationalDB(b)
 	b.Run("national", func(b *testing.B) {
 		// A fresh process state as `incubeval report` has it: the database
 		// opened, nothing cached.

@@ -7,9 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/incubeval/incubeval/pipeline/assess"
-	"github.com/incubeval/incubeval/pipeline/ingest"
-	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
@@ -22,21 +19,11 @@ import (
 func BenchmarkFeedback(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	reg, q, err := sample.National(filepath.Join(dir, "history"), 13000, 2016, 4, 2025, 3)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(ctx, filepath.Join(dir, "national.duckdb"), store.Options{})
+	st, err := store.Open(ctx, nationalDB(b), store.Options{ReadOnly: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := ingest.Ingest(ctx, st, []string{reg, q}, ingest.Options{}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := assess.Run(ctx, st, assess.Options{Year: 2025}); err != nil {
-		b.Fatal(err)
-	}
 	var graded int
 	if err := st.DB.QueryRow("SELECT count(*) FROM assessments WHERE year = 2025 AND outcome = 'graded'").Scan(&graded); err != nil {
 		b.Fatal(err)

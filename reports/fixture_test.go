@@ -19,6 +19,10 @@ import (
 const demoYear = 2025
 
 var (
+	nationalOnce sync.Once
+	nationalFile string // the assessed national-scale database, for benchmarks
+	nationalErr  error
+
 	demoOnce sync.Once
 	demoFile string // the assessed demo database, built once per test binary
 	demoErr  error
@@ -30,6 +34,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if demoDir != "" {
 		os.RemoveAll(demoDir)
+	}
+	if nationalFile != "" {
+		os.RemoveAll(filepath.Dir(nationalFile))
 	}
 	os.Exit(code)
 }
@@ -75,6 +82,45 @@ func demoStore(t testing.TB) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// nationalDB returns the path of a database holding the generated
+// national-scale history (13,000 carriers, 2016Q4–2025Q3, as `make bench`
+// uses) assessed for 2025; it is built once per test binary and shared by
+// the benchmarks, which only read it.
+func nationalDB(b *testing.B) string {
+	b.Helper()
+	nationalOnce.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "reports-national-")
+		if err != nil {
+			nationalErr = err
+			return
+		}
+		reg, q, err := sample.National(filepath.Join(dir, "inputs"), 13000, 2016, 4, 2025, 3)
+		if err != nil {
+			nationalErr = err
+			return
+		}
+		path := filepath.Join(dir, "national.duckdb")
+		st, err := store.Open(ctx, path, store.Options{})
+		if err != nil {
+			nationalErr = err
+			return
+		}
+		defer st.Close()
+		if _, nationalErr = ingest.Ingest(ctx, st, []string{reg, q}, ingest.Options{}); nationalErr != nil {
+			return
+		}
+		if _, nationalErr = assess.Run(ctx, st, assess.Options{Year: 2025}); nationalErr != nil {
+			return
+		}
+		nationalFile = path
+	})
+	if nationalErr != nil {
+		b.Fatalf("national database: %v", nationalErr)
+	}
+	return nationalFile
 }
 
 func copyFile(src, dst string) error {
