@@ -3,126 +3,352 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 
-	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/store"
 )
 
+// sqlFormats are the output formats of `incubeval sql`, in the order the
+// help lists them.
+var sqlFormats = []string{"table", "csv", "json", "ndjson", "parquet", "arrow", "xlsx"}
+
+// sqlOptions is the parsed command line of `incubeval sql`.
+type sqlOptions struct {
+	format      string
+	output      string
+	file        string
+	params      []string
+	safeCSV     bool
+	schema      bool
+	timeout     time.Duration
+	maxRows     int
+	memoryLimit string
+}
+
 func (a *app) sqlCommand() *cobra.Command {
-	var format, output string
+	var o sqlOptions
 	cmd := &cobra.Command{
-		Use:   "sql QUERY",
-		Short: "Run a read-only SQL query over the views (table or CSV output)",
-		Long: `Run one SQL query against the database, opened read-only. The views
-(carriers, quarterly_reports, quarterly_report_revisions, incidents,
-deferrals, ingest_log, rejects, warnings, runs) are described in README.md.`,
+		Use:   "sql [QUERY | VIEW]",
+		Short: "Run a read-only SQL query over the views (table, CSV, JSON, Parquet, Arrow, XLSX)",
+		Long: `Run a SQL query against the database, opened read-only: only queries
+(SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, SHOW …) are accepted; a statement
+that would write (CREATE, INSERT, COPY, ATTACH, SET …) is refused and nothing
+changes. The query is the argument, or the file given with -f (several
+statements: the last one's result is printed). $name in the query is bound
+with --param name=value.
+
+--schema lists the views with a one-line description each; --schema VIEW
+lists that view's columns. The descriptions are the comments in
+sql/views/*.sql.
+
+Formats: table (default on a terminal), csv (default when piped), json (one
+array), ndjson (one object a line), parquet (DuckDB's writer; needs --output),
+arrow (an Arrow IPC stream), xlsx. Without --format, an --output file's
+extension chooses the format.`,
 		Example: `  incubeval sql "SELECT district, count(*) FROM carriers GROUP BY 1 ORDER BY 2 DESC"
-  incubeval sql --format csv "SELECT * FROM rejects" > rejects.csv`,
-		Args: cobra.ExactArgs(1),
+  incubeval sql --format csv "SELECT * FROM rejects" > rejects.csv
+  incubeval sql --param year=2025 -o grades.parquet "SELECT * FROM assessments WHERE year = \$year"
+  incubeval sql -f question.sql --format xlsx -o answer.xlsx
+  incubeval sql --schema assessments`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format == "" {
-				format = "csv"
-				if isTerminal(a.stdout) {
-					format = "table"
-				}
-			}
-			if format != "table" && format != "csv" {
-				return usageError{fmt.Errorf("--format must be table or csv, not %q", format)}
-			}
-			st, err := store.Open(cmd.Context(), a.dbPath, store.Options{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			out := a.stdout
-			if output != "" {
-				f, err := os.Create(output)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				out = f
-			}
-			return query(cmd.Context(), st.DB, args[0], format, out)
+			return a.runSQL(cmd.Context(), o, args)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "table|csv (default: table on a terminal, csv when piped)")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "", strings.Join(sqlFormats, "|")+" (default: table on a terminal, csv when piped)")
+	f.StringVarP(&o.output, "output", "o", "", "write to FILE instead of standard output")
+	f.StringVarP(&o.file, "file", "f", "", "read the query from FILE.sql")
+	f.StringArrayVar(&o.params, "param", nil, "bind $name to value (name=value; repeatable)")
+	f.BoolVar(&o.safeCSV, "safe-csv", false, "csv: prefix cells starting with = + - @ with ' so spreadsheets do not run them")
+	f.BoolVar(&o.schema, "schema", false, "list the views (or one VIEW's columns) with their descriptions")
+	f.DurationVar(&o.timeout, "timeout", 0, "stop the query after this long (e.g. 30s, 5m; 0 = no limit)")
+	f.IntVar(&o.maxRows, "max-rows", 1000, "table format: show at most N rows (0 = all)")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit for the query (e.g. 2GB)")
 	return cmd
 }
 
-func query(ctx context.Context, db *sql.DB, q, format string, out io.Writer) error {
-	rows, err := db.QueryContext(ctx, q)
+// errWrite is returned for a statement that is not a query.
+var errWrite = errors.New("sql only runs queries (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, SHOW); " +
+	"this statement would write or change settings, so it was refused and nothing was changed / 只允许查询语句，数据库未被修改")
+
+func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
+	query, err := o.query(args)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
+	if o.format == "" {
+		o.format = formatFromExt(o.output)
+	}
+	if o.format == "" {
+		o.format = "csv"
+		if isTerminal(a.stdout) {
+			o.format = "table"
+		}
+	}
+	if !contains(sqlFormats, o.format) {
+		return usageError{fmt.Errorf("--format must be one of %s, not %q", strings.Join(sqlFormats, ", "), o.format)}
+	}
+	named, err := parseParams(o.params)
 	if err != nil {
 		return err
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	if o.maxRows < 0 {
+		return usageError{fmt.Errorf("--max-rows must be 0 or more")}
 	}
-	cells := make([]string, len(cols))
-	var (
-		cw *csv.Writer
-		tw table.Writer
-	)
-	if format == "csv" {
-		cw = csv.NewWriter(out)
-		if err := cw.Write(cols); err != nil {
+	if o.format == "parquet" && o.output == "" {
+		return usageError{fmt.Errorf("--format parquet needs --output FILE")}
+	}
+	if o.output == "" && (o.format == "arrow" || o.format == "xlsx") && isTerminal(a.stdout) {
+		return usageError{fmt.Errorf("--format %s is binary: give --output FILE or redirect standard output", o.format)}
+	}
+	if o.output != "" {
+		if err := notTheDatabase(o.output, a.dbPath); err != nil {
 			return err
 		}
-	} else {
-		tw = table.NewWriter()
-		tw.SetOutputMirror(out)
-		hdr := make(table.Row, len(cols))
-		for i, c := range cols {
-			hdr[i] = c
-		}
-		tw.AppendHeader(hdr)
-		tw.SetStyle(table.StyleLight)
-		tw.Style().Format.Header = text.FormatDefault // column names as SQL knows them
 	}
-	n := 0
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
+
+	st, err := store.Open(ctx, a.dbPath, store.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if o.memoryLimit != "" {
+		if _, err := conn.ExecContext(ctx, "SET memory_limit = "+quoteLiteral(o.memoryLimit)); err != nil {
+			return usageError{fmt.Errorf("--memory-limit %s: %w", o.memoryLimit, err)}
 		}
-		for i, v := range vals {
-			cells[i] = store.Text(v)
+	}
+	if o.schema {
+		if o.format == "parquet" || o.format == "arrow" {
+			return usageError{fmt.Errorf("--schema prints table, csv, json, ndjson or xlsx")}
 		}
-		if cw != nil {
-			if err := cw.Write(cells); err != nil {
+		return a.withOutput(o.output, func(w io.Writer) error {
+			res, title, err := schemaResult(ctx, conn, query)
+			if err != nil {
 				return err
 			}
-		} else {
-			r := make(table.Row, len(cells))
-			for i, c := range cells {
-				r[i] = c
+			if title != "" && o.format == "table" {
+				fmt.Fprintln(w, title)
 			}
-			tw.AppendRow(r)
-		}
-		n++
+			return writeResult(res, o, w)
+		})
 	}
-	if err := rows.Err(); err != nil {
+
+	statements, err := checkQueryOnly(ctx, conn, query)
+	if err != nil {
 		return err
 	}
-	if cw != nil {
-		cw.Flush()
-		return cw.Error()
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
 	}
-	tw.Render()
-	fmt.Fprintf(out, "(%d rows)\n", n)
+	if o.format == "parquet" && statements > 1 {
+		return usageError{fmt.Errorf("--format parquet takes one statement; the query has %d", statements)}
+	}
+	err = a.withOutput(o.output, func(w io.Writer) error {
+		switch o.format {
+		case "parquet":
+			return writeParquet(ctx, conn, query, named, o.output)
+		case "arrow":
+			return writeArrow(ctx, conn, query, named, statements, w)
+		}
+		rows, err := conn.QueryContext(ctx, query, named...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		res, err := newRowsResult(rows)
+		if err != nil {
+			return err
+		}
+		return writeResult(res, o, w)
+	})
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("the query was stopped after --timeout %s / 查询超时已停止", o.timeout)
+	}
+	return err
+}
+
+// query returns the SQL to run: the argument or the -f file; with --schema,
+// the argument is a view name.
+func (o sqlOptions) query(args []string) (string, error) {
+	switch {
+	case o.schema:
+		if o.file != "" {
+			return "", usageError{errors.New("--schema does not take -f")}
+		}
+		if len(args) == 1 {
+			return args[0], nil
+		}
+		return "", nil
+	case o.file != "" && len(args) == 1:
+		return "", usageError{errors.New("give a QUERY or -f FILE, not both")}
+	case o.file != "":
+		b, err := os.ReadFile(o.file)
+		if err != nil {
+			return "", err
+		}
+		if strings.TrimSpace(string(b)) == "" {
+			return "", usageError{fmt.Errorf("%s holds no SQL", o.file)}
+		}
+		return string(b), nil
+	case len(args) == 1 && strings.TrimSpace(args[0]) != "":
+		return args[0], nil
+	default:
+		return "", usageError{errors.New("give a QUERY, -f FILE.sql or --schema")}
+	}
+}
+
+// withOutput runs fn on the --output file or standard output. A file is
+// written beside its final name and renamed into place on success, so a
+// failed query never leaves half a file.
+func (a *app) withOutput(output string, fn func(w io.Writer) error) error {
+	if output == "" {
+		return fn(a.stdout)
+	}
+	// DuckDB writes Parquet itself, to the same temporary name.
+	tmp := output + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, output)
+}
+
+// notTheDatabase refuses an --output that would overwrite the database or
+// its lock file.
+func notTheDatabase(output, db string) error {
+	out, err1 := filepath.Abs(output)
+	dbAbs, err2 := filepath.Abs(db)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	for _, p := range []string{dbAbs, dbAbs + ".wal", dbAbs + ".lock", dbAbs + ".snapshot"} {
+		if out == p || out+".tmp" == p {
+			return usageError{fmt.Errorf("--output %s would overwrite the database; choose another file", output)}
+		}
+	}
 	return nil
+}
+
+// checkQueryOnly refuses anything but queries, using DuckDB's own parser:
+// json_serialize_sql serialises SELECT statements only. It returns the
+// number of statements. A statement DuckDB cannot parse passes here and
+// fails when run, with DuckDB's message and position.
+func checkQueryOnly(ctx context.Context, conn *sql.Conn, query string) (int, error) {
+	var js string
+	if err := conn.QueryRowContext(ctx, "SELECT json_serialize_sql(CAST(? AS VARCHAR))", query).Scan(&js); err != nil {
+		return 0, fmt.Errorf("check query: %w", err)
+	}
+	var parsed struct {
+		Error        bool   `json:"error"`
+		ErrorType    string `json:"error_type"`
+		ErrorMessage string `json:"error_message"`
+		Statements   []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(js), &parsed); err != nil {
+		return 0, fmt.Errorf("check query: %w", err)
+	}
+	if parsed.Error {
+		if strings.Contains(parsed.ErrorMessage, "Only SELECT statements") {
+			return 0, errWrite
+		}
+		return 1, nil
+	}
+	return len(parsed.Statements), nil
+}
+
+// parseParams turns name=value pairs into named arguments for $name.
+func parseParams(params []string) ([]any, error) {
+	var out []any
+	seen := map[string]bool{}
+	for _, p := range params {
+		name, value, ok := strings.Cut(p, "=")
+		name = strings.TrimPrefix(strings.TrimSpace(name), "$")
+		if !ok || name == "" {
+			return nil, usageError{fmt.Errorf("--param %q: want name=value", p)}
+		}
+		if seen[name] {
+			return nil, usageError{fmt.Errorf("--param %s given twice", name)}
+		}
+		seen[name] = true
+		out = append(out, sql.Named(name, paramValue(value)))
+	}
+	return out, nil
+}
+
+// paramValue types a --param value: DuckDB infers a parameter's type from
+// the query in a SELECT, but inside COPY (parquet) and CREATE … AS (arrow
+// with parameters) it takes the value's own type, so a number must be
+// bound as a number. Anything else is text; $x::DATE casts explicitly.
+func paramValue(s string) any {
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return i
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXnN") {
+		return f
+	}
+	switch strings.ToLower(s) {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	return s
+}
+
+// formatFromExt guesses the format from an --output file's extension.
+func formatFromExt(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "csv"
+	case ".json":
+		return "json"
+	case ".ndjson", ".jsonl":
+		return "ndjson"
+	case ".parquet":
+		return "parquet"
+	case ".arrow", ".arrows", ".ipc":
+		return "arrow"
+	case ".xlsx":
+		return "xlsx"
+	case ".txt":
+		return "table"
+	}
+	return ""
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
