@@ -368,8 +368,7 @@ func TestSQLSchemaListsViewsWithDescriptions(t *testing.T) {
 		if r[2] == "" {
 			t.Errorf("view %s: no columns: %q", v, r)
 		}
-		// incidents and deferrals have no comment in sql/views yet.
-		if r[1] == "" && v != "incidents" && v != "deferrals" {
+		if r[1] == "" {
 			t.Errorf("view %s: no description: %q", v, r)
 		}
 	}

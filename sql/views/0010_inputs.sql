@@ -79,11 +79,14 @@ LEFT JOIN (SELECT carrier_id, year, quarter, count(*) AS superseded
        ON r.carrier_id = q.carrier_id AND r.year = q.year AND r.quarter = q.quarter;
 
 -- name: incidents :view
+-- Incidents reported against carriers (SPEC §3.3): date and type; vetoing
+-- types inside a year's window act on its grade, false_data revokes.
 CREATE OR REPLACE VIEW incidents AS
 SELECT carrier_id, occurred_on, type, note, ingest_id, sheet, row_no
 FROM store.incidents;
 
 -- name: deferrals :view
+-- Approved deferrals (暂缓评价, SPEC §3.4): the carrier is not graded that year.
 CREATE OR REPLACE VIEW deferrals AS
 SELECT carrier_id, year, reason, ingest_id, sheet, row_no
 FROM store.deferrals;
