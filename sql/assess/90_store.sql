@@ -11,7 +11,7 @@ INSERT INTO store.assessments
 SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
        l.outcome, g.score, g.grade, g.reasons, r.rank_overall, r.rank_district, r.rank_group,
        d.score_delta, d.rank_delta, g.quarters, y.window_start, y.window_end,
-       (SELECT run_id FROM assess_run)
+       (SELECT run_id FROM assess_run), l.decision_on
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
@@ -40,6 +40,7 @@ JOIN a_carriers c USING (cid)
 SEMI JOIN a_graded g USING (year, cid);
 
 -- name: decisions
+-- Only decisions that act; see the decisions view.
 INSERT INTO store.decisions
 SELECT g.year, c.carrier_id, g.action, g.decision_on,
        CASE WHEN g.action = 'rectify' THEN CAST(g.decision_on + to_days(p.rectify_days) AS DATE) END,
@@ -53,7 +54,8 @@ SELECT g.year, c.carrier_id, g.action, g.decision_on,
        (SELECT run_id FROM assess_run)
 FROM a_graded g
 JOIN a_carriers c USING (cid)
-CROSS JOIN rubric_param p;
+CROSS JOIN rubric_param p
+WHERE g.action <> 'keep';   -- a keep is what the decisions view says of the rest
 
 -- name: funding
 INSERT INTO store.funding

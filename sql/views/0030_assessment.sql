@@ -25,11 +25,17 @@ LEFT JOIN store.run_targets t ON t.run_id = s.run_id AND t.level = a.level AND t
 
 -- name: decisions :view
 -- One row per graded carrier: keep, rectify (with deadline), delist or
--- revoke (with the operator's ban).
+-- revoke (with the operator's ban). Only the decisions that act are stored;
+-- every other graded carrier is kept, with its grade as the reason.
 CREATE OR REPLACE VIEW decisions AS
-SELECT year, carrier_id, action, effective_on, deadline, banned_until, reason,
-       previous_graded_year, operator_uscc, run_id
-FROM store.decisions;
+SELECT a.year, a.carrier_id, coalesce(d.action, 'keep') AS action,
+       coalesce(d.effective_on, a.decided_on) AS effective_on, d.deadline, d.banned_until,
+       coalesce(d.reason, a.grade) AS reason, d.previous_graded_year,
+       coalesce(d.operator_uscc, r.operator_uscc) AS operator_uscc, a.run_id
+FROM store.assessments a
+LEFT JOIN store.decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
+LEFT JOIN store.registry r ON r.ingest_id = a.registry_ingest_id AND r.carrier_id = a.carrier_id
+WHERE a.outcome = 'graded';
 
 -- name: funding :view
 -- One row per graded carrier: tier, cap, grade factor, amount (after any
