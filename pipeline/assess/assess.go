@@ -150,6 +150,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	if err := execFile(ctx, conn, steps[0]); err != nil {
 		return nil, err
 	}
+	// The years and their window quarters, each in one statement.
+	var years, quarters []string
+	var yargs, qargs []any
 	for y := res.FirstYear; y <= res.LastYear; y++ {
 		frozen := published[y] && !opts.Force
 		if frozen {
@@ -158,14 +161,19 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 			res.Computed = append(res.Computed, y)
 		}
 		start, end, qs := Window(opts.Window, y)
-		if _, err := conn.ExecContext(ctx, "INSERT INTO assess_years VALUES (?, ?, ?, ?, ?)", y, start, end, r.Decisions.Date(y), frozen); err != nil {
-			return nil, err
-		}
+		years = append(years, "(?, ?, ?, ?, ?)")
+		yargs = append(yargs, y, start, end, r.Decisions.Date(y), frozen)
 		for _, q := range qs {
-			if _, err := conn.ExecContext(ctx, "INSERT INTO assess_window_quarters VALUES ($1, $2, $3, due_on($2, $3))", y, q[0], q[1]); err != nil {
-				return nil, err
-			}
+			n := len(qargs)
+			quarters = append(quarters, fmt.Sprintf("($%d, $%d, $%d, due_on($%d, $%d))", n+1, n+2, n+3, n+2, n+3))
+			qargs = append(qargs, y, q[0], q[1])
 		}
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO assess_years VALUES "+strings.Join(years, ", "), yargs...); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO assess_window_quarters VALUES "+strings.Join(quarters, ", "), qargs...); err != nil {
+		return nil, err
 	}
 	if err := loadRubric(ctx, conn, r, budget, res.RunID); err != nil {
 		return nil, fmt.Errorf("rubric: %w", err)
