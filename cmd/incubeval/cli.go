@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incubeval/incubeval/jobs"
 	"github.com/incubeval/incubeval/pipeline/store"
 )
 
@@ -30,13 +31,14 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	dbPath         string
-	failed         bool // set by commands that finish but must exit 1
-	stats          bool // --stats: print wall time and peak memory at exit
+	failed         bool          // set by commands that finish but must exit 1
+	stats          bool          // --stats: print wall time and peak memory at exit
+	ledger         commandLedger // a writing command's row in the run ledger (jobs_ledger.go)
 }
 
 // run is the whole command line, callable in-process by tests.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, ledger: commandLedger{argv: args}}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -44,6 +46,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetErr(stderr)
 	start := time.Now()
 	err := root.ExecuteContext(ctx)
+	a.ledger.finish(ctx, err, a.failed, stderr)
 	if a.stats {
 		printStats(a, start)
 	}
@@ -54,10 +57,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	var busy *store.BusyError
+	var daemon *jobs.DaemonBusyError
 	var usage usageError
 	switch {
 	case errors.As(err, &busy):
 		fmt.Fprintln(stderr, "incubeval:", busy)
+		return exitBusy
+	case errors.As(err, &daemon):
+		fmt.Fprintln(stderr, "incubeval:", daemon)
 		return exitBusy
 	case errors.As(err, &usage):
 		fmt.Fprintln(stderr, "incubeval:", err)
@@ -91,9 +98,10 @@ The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
 	root.PersistentFlags().BoolVar(&a.stats, "stats", false, "print wall time and peak memory when done")
 	_ = root.PersistentFlags().MarkHidden("stats")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.ledger.name = cmd.Name() }
 	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand(),
 		a.assessCommand(), a.publishCommand(), a.explainCommand(), a.runCommand(),
-		a.reportCommand(), a.templateCommand())
+		a.reportCommand(), a.templateCommand(), a.scheduleCommand(), a.jobsCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
@@ -113,9 +121,10 @@ func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-// openWrite opens the database for writing.
+// openWrite opens the database for writing (and records the command in
+// the run ledger when it ends).
 func (a *app) openWrite(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, a.dbPath, store.Options{})
+	return a.ledger.open(ctx, a.dbPath)
 }
 
 // self is how the user invoked this program, for hints they can paste.

@@ -1,0 +1,254 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/pipeline/store"
+)
+
+// oneOff is a configuration over a new database in a temporary folder,
+// with the clock at now, for running jobs one at a time.
+func oneOff(t *testing.T, now time.Time) (*Env, *syncBuffer) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := &Config{Database: filepath.Join(dir, "data", "incubeval.duckdb")}
+	if err := cfg.Resolve(""); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log:\n%s", logs.String())
+		}
+	})
+	return &Env{Config: cfg, Clock: &fakeClock{now: now}, Log: slog.New(slog.NewTextHandler(logs, nil))}, logs
+}
+
+func catalogJob(t *testing.T, env *Env, name string) *Job {
+	t.Helper()
+	js, err := env.Config.Jobs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range js {
+		if j.Name == name {
+			return j
+		}
+	}
+	t.Fatalf("no job %s", name)
+	return nil
+}
+
+const (
+	registryCSV = "载体编号,载体名称,运营主体统一社会信用代码,运营主体名称,区县,载体类型,类别,级别,认定日期\n" +
+		"LZ-ZC-0001,兰州青创众创空间,911100001000128855,兰州青创科技有限公司,城关区,众创空间,综合,市级,2019-03-31\n" +
+		"LZ-FH-0001,七里河科技企业孵化器,91350100M000100Y43,七里河孵化管理有限公司,七里河区,孵化器,专业,省级,2018-06-01\n"
+	// LZ-FH-0001's row is rejected (filed > incubating): it still owes Q3.
+	quarterlyCSV = "载体编号,年度,季度,报送日期,在孵企业(团队)数,已备案在孵企业数,新入孵企业数,毕业企业数,退出企业数,培训辅导次数,培训人次,创业活动次数,在孵企业从业人数,在孵企业营收(万元),知识产权授权数,获得投融资金额(万元),获投融资企业数\n" +
+		"LZ-ZC-0001,2025,3,2025-10-10,20,18,3,1,1,4,90,3,110,600,2,100,2\n" +
+		"LZ-FH-0001,2025,3,2025-10-12,20,28,3,1,1,4,90,3,110,600,2,100,2\n"
+)
+
+// The quarterly sweep ingests the inbox, moves what it read to
+// processed/<date>/ (a file rejected whole under rejected/), writes the
+// rejects workbook and the chase list of the quarter just due, and says
+// in the ledger what it did.
+func TestQuarterlySweep(t *testing.T) {
+	env, _ := oneOff(t, at(2025, 10, 16, 2, 0))
+	cfg := env.Config
+	os.MkdirAll(filepath.Join(cfg.Inbox, "城关区"), 0o755)
+	os.WriteFile(filepath.Join(cfg.Inbox, "载体名录.csv"), []byte(registryCSV), 0o644)
+	os.WriteFile(filepath.Join(cfg.Inbox, "城关区", "季度报表.csv"), []byte(quarterlyCSV), 0o644)
+	os.WriteFile(filepath.Join(cfg.Inbox, "broken.xlsx"), []byte("not a workbook"), 0o644)
+
+	e := NewRunner(env).Execute(context.Background(), catalogJob(t, env, JobQuarterlySweep), TriggerManual, time.Time{}, time.Time{})
+	if e.Status != StatusOK || !strings.Contains(e.Error, "1 file(s) rejected whole") || !strings.Contains(e.Error, "broken.xlsx") {
+		t.Fatalf("sweep: %s %q", e.Status, e.Error)
+	}
+	if e.RowsIngested == nil || *e.RowsIngested != 3 {
+		t.Fatalf("rows ingested %v, want 3 (2 registry + 1 quarterly)", e.RowsIngested)
+	}
+	chase := filepath.Join(cfg.Outbox, "2025", "chase-2025Q3.xlsx")
+	rejects := filepath.Join(cfg.Outbox, "2025", "rejects-batch-1.xlsx")
+	if strings.Join(e.Files, "\n") != rejects+"\n"+chase {
+		t.Fatalf("files %q", e.Files)
+	}
+	if e.Args["quarter"] != "2025Q3" || e.Args["missing"] != 1 {
+		t.Fatalf("args %v", e.Args)
+	}
+	// The inbox is empty of inputs; everything read is under processed/.
+	done := filepath.Join(cfg.Processed, "2025-10-16")
+	for _, p := range []string{"载体名录.csv", filepath.Join("城关区", "季度报表.csv"), filepath.Join("rejected", "broken.xlsx")} {
+		if _, err := os.Stat(filepath.Join(done, p)); err != nil {
+			t.Errorf("not moved: %v", err)
+		}
+	}
+	var left []string
+	filepath.WalkDir(cfg.Inbox, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			left = append(left, p)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Fatalf("left in the inbox: %v", left)
+	}
+	f, err := excelize.OpenFile(chase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("催报清单")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[3][2] != "LZ-FH-0001" || rows[3][1] != "七里河区" || rows[3][6] != "七里河孵化管理有限公司" || rows[3][9] != "1" {
+		t.Fatalf("chase rows %q", rows)
+	}
+
+	// The same day again: nothing new, no note; the ledger has both.
+	e2 := NewRunner(env).Execute(context.Background(), catalogJob(t, env, JobQuarterlySweep), TriggerManual, time.Time{}, time.Time{})
+	if e2.Status != StatusOK || e2.Error != "" || *e2.RowsIngested != 0 {
+		t.Fatalf("second sweep: %s %q %v", e2.Status, e2.Error, *e2.RowsIngested)
+	}
+	st, err := store.Open(context.Background(), cfg.Database, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	es, err := History(context.Background(), st.DB, JobQuarterlySweep, 0)
+	if err != nil || len(es) != 2 || es[1].RunID != e.RunID || es[1].Status != StatusOK {
+		t.Fatalf("history %+v %v", es, err)
+	}
+}
+
+// A job that fails leaves the database as it was, apart from its ledger
+// row, which holds the error.
+func TestFailedJobLeavesTheDatabaseAsItWas(t *testing.T) {
+	env, _ := oneOff(t, at(2025, 11, 3, 3, 0))
+	ctx := context.Background()
+	st, err := store.Open(ctx, env.Config.Database, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.TableCounts(ctx)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No reports at all: the assessment fails.
+	e := NewRunner(env).Execute(ctx, catalogJob(t, env, JobYearlyAssessment), TriggerManual, time.Time{}, time.Time{})
+	if e.Status != StatusFailed || !strings.Contains(e.Error, "assess 2025") || !strings.Contains(e.Error, "ingest reports first") {
+		t.Fatalf("%s %q", e.Status, e.Error)
+	}
+	st, err = store.Open(ctx, env.Config.Database, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	after, err := st.TableCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range after {
+		want := before[k]
+		if k == "store.runs" {
+			want++
+		}
+		if n != want && k != "store.meta" {
+			t.Errorf("%s: %d rows, was %d", k, n, before[k])
+		}
+	}
+}
+
+// Rows written beside a busy database go in once, whoever flushes them,
+// and a row left running by a killed process is marked failed.
+func TestPendingRowsAndInterruptedRuns(t *testing.T) {
+	env, _ := oneOff(t, at(2025, 3, 1, 0, 0))
+	ctx := context.Background()
+	db := env.Config.Database
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A run killed mid-way (SIGKILL): its row says running.
+	killed := &Entry{Job: "publish", Started: at(2025, 2, 1, 18, 0), Status: StatusRunning}
+	if err := insertEntry(ctx, st.DB, killed); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	skipped := &Entry{Job: "quarterly-sweep", Scheduled: at(2025, 1, 16, 2, 0), Started: at(2025, 1, 16, 2, 0),
+		Finished: at(2025, 1, 16, 2, 10), Status: StatusSkipped, Error: "held", Args: map[string]any{"trigger": "schedule"}}
+	for i := 0; i < 2; i++ { // the same row twice (a crash between commit and truncation)
+		if err := AppendPending(db, skipped); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := TryFlush(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	// A job run by anyone afterwards marks the killed run failed.
+	NewRunner(env).Execute(ctx, catalogJob(t, env, JobDeadlineReminder), TriggerManual, time.Time{}, time.Time{})
+	if p, _ := ReadPending(db); len(p) != 0 {
+		t.Fatalf("still pending: %v", p)
+	}
+	st, err = store.Open(ctx, db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	es, err := History(ctx, st.DB, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Entry{}
+	for _, e := range es {
+		got[e.Job] = e
+	}
+	if len(es) != 3 || got["quarterly-sweep"].Status != StatusSkipped || got["quarterly-sweep"].Error != "held" ||
+		!got["quarterly-sweep"].Scheduled.Equal(at(2025, 1, 16, 2, 0)) {
+		t.Fatalf("ledger %+v", es)
+	}
+	if k := got["publish"]; k.Status != StatusFailed || k.Error != interruptedMessage {
+		t.Fatalf("killed run %+v", k)
+	}
+	if r := got["deadline-reminder"]; r.Status != StatusOK || r.Args["missing"] != float64(0) {
+		t.Fatalf("reminder %+v", r)
+	}
+}
+
+// The chase list's quarter is the latest one whose due date (SPEC §3.2,
+// the views' due_on) has passed.
+func TestDueQuarter(t *testing.T) {
+	env, _ := oneOff(t, at(2025, 3, 1, 0, 0))
+	st, err := store.Open(context.Background(), env.Config.Database, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, tc := range []struct {
+		day  time.Time
+		want string
+	}{
+		{time.Date(2025, 10, 16, 0, 0, 0, 0, time.UTC), "2025Q3"},
+		{time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC), "2025Q2"},
+		{time.Date(2026, 1, 16, 0, 0, 0, 0, time.UTC), "2025Q4"},
+		{time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), "2025Q3"},
+		{time.Date(2026, 4, 16, 0, 0, 0, 0, time.UTC), "2026Q1"},
+		{time.Date(2026, 7, 16, 0, 0, 0, 0, time.UTC), "2026Q2"},
+	} {
+		y, q, err := dueQuarter(context.Background(), st.DB, tc.day)
+		if got := fmt.Sprintf("%dQ%d", y, q); err != nil || got != tc.want {
+			t.Errorf("%s: %s %v, want %s", tc.day.Format("2006-01-02"), got, err, tc.want)
+		}
+	}
+}

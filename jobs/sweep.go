@@ -1,0 +1,193 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/incubeval/incubeval/pipeline/ingest"
+	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/reports"
+)
+
+// sweep is the quarterly sweep: ingest the inbox, move what was read to the
+// processed folder, and write the chase list (催报清单) of the quarter whose
+// due date has just passed.
+func sweep(ctx context.Context, env *Env, st *store.Store, r *Run) error {
+	asOf := day(r.AsOf, env.Config.Location)
+	y, q, err := dueQuarter(ctx, st.DB, asOf)
+	if err != nil {
+		return err
+	}
+	r.Set("quarter", fmt.Sprintf("%dQ%d", y, q))
+	dir := filepath.Join(env.Config.Outbox, strconv.Itoa(y))
+	if err := ingestInbox(ctx, env, st, r, dir); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("chase-%dQ%d.xlsx", y, q))
+	info, err := reports.WriteChase(ctx, st.DB, y, q, asOf, path)
+	if err != nil {
+		return fmt.Errorf("the inbox was ingested, but writing the chase list %s failed: %w", path, err)
+	}
+	r.Wrote(info.Path)
+	r.Set("carriers_due", info.Due)
+	r.Set("missing", info.Missing)
+	r.Log.Info(fmt.Sprintf("催报清单 chase list %dQ%d: %d of %d carriers have not reported", y, q, info.Missing, info.Due),
+		"path", info.Path, "missing", info.Missing, "due", info.Due)
+	return nil
+}
+
+// dueQuarter is the latest quarter whose report was due before asOf (the
+// due date is the views' due_on macro, SPEC §3.2: one place for the rule).
+func dueQuarter(ctx context.Context, db *sql.DB, asOf time.Time) (year, quarter int, err error) {
+	err = db.QueryRowContext(ctx, `
+		SELECT y, q FROM range(?::INT - 2, ?::INT + 1) t(y), range(1, 5) s(q)
+		WHERE due_on(y::INT, q::INT) < ?::DATE
+		ORDER BY y DESC, q DESC LIMIT 1`, asOf.Year(), asOf.Year(), asOf).Scan(&year, &quarter)
+	if err != nil {
+		return 0, 0, fmt.Errorf("quarter due before %s: %w", asOf.Format("2006-01-02"), err)
+	}
+	return year, quarter, nil
+}
+
+// ingestInbox ingests every file in the inbox (as `incubeval ingest INBOX`
+// does), writes the batch's rejects workbook into outDir when rows were
+// rejected, and moves the files read to processed/<date>/.
+func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir string) error {
+	inbox := env.Config.Inbox
+	if err := os.MkdirAll(inbox, 0o755); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	res, err := ingest.Ingest(ctx, st, []string{inbox}, ingest.Options{})
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", inbox, err)
+	}
+	read, acc, rej, warned := res.Totals()
+	r.AddRows(int64(acc))
+	var whole []string
+	for _, fr := range res.Files {
+		name := relTo(inbox, fr.Path)
+		switch fr.Status {
+		case ingest.StatusRejected:
+			whole = append(whole, fmt.Sprintf("%s: %s / %s", name, fr.Err.ZH, fr.Err.EN))
+			r.Log.Warn("文件整体退回 file rejected whole", "file", name, "reason", fr.Err.EN)
+		case ingest.StatusDuplicate:
+			r.Log.Info("已导入过 already ingested", "file", name, "as", fr.DuplicateOf)
+		default:
+			r.Log.Info("导入 ingested", "file", name, "kind", fr.Kind, "status", fr.Status,
+				"read", fr.RowsRead, "accepted", fr.Accepted, "rejected", fr.Rejected, "warned", fr.Warned)
+		}
+	}
+	loaded := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
+	if len(res.Files) > 0 {
+		r.Set("batch", res.BatchID)
+	}
+	r.Log.Info(fmt.Sprintf("收件箱 inbox: %d files: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected",
+		len(res.Files), loaded, res.Count(ingest.StatusDuplicate), len(whole), read, acc, rej),
+		"batch", res.BatchID, "warned", warned)
+	if len(whole) > 0 {
+		r.Note("%d file(s) rejected whole, moved to processed/…/rejected: %s", len(whole), strings.Join(whole, "; "))
+	}
+	if rej > 0 {
+		path := filepath.Join(outDir, fmt.Sprintf("rejects-batch-%d.xlsx", res.BatchID))
+		if _, err := reports.WriteRejects(ctx, st.DB, res.BatchID, path); err != nil {
+			return fmt.Errorf("the inbox was ingested, but writing the rejects workbook %s failed: %w", path, err)
+		}
+		r.Wrote(path)
+	}
+	moveProcessed(env, r, res)
+	return nil
+}
+
+func relTo(base, path string) string {
+	if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return filepath.Base(path)
+}
+
+// moveProcessed moves every file the batch read out of the inbox into
+// processed/<date>/ (keeping its folders; files rejected whole under
+// rejected/), so that the inbox holds only what has not been read. The
+// database keeps its own copy of each file by SHA-256 (archive/ beside it).
+func moveProcessed(env *Env, r *Run, res *ingest.Result) {
+	base := filepath.Join(env.Config.Processed, r.Started.In(env.Config.Location).Format("2006-01-02"))
+	moved := 0
+	for _, fr := range res.Files {
+		rel := relTo(env.Config.Inbox, fr.Path)
+		dst := filepath.Join(base, rel)
+		if fr.Status == ingest.StatusRejected {
+			dst = filepath.Join(base, "rejected", rel)
+		}
+		to, err := moveFile(fr.Path, dst)
+		if err != nil {
+			r.Log.Warn("could not move a processed file out of the inbox", "file", fr.Path, "err", err)
+			r.Note("could not move %s to %s: %v", fr.Path, dst, err)
+			continue
+		}
+		r.Log.Debug("moved", "from", fr.Path, "to", to)
+		moved++
+	}
+	if moved > 0 {
+		r.Set("moved", moved)
+		r.Log.Info(fmt.Sprintf("已归档 moved %d files to %s", moved, base))
+	}
+}
+
+// moveFile renames src to dst (dst.1, dst.2 … if taken), copying across
+// file systems.
+func moveFile(src, dst string) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", err
+	}
+	ext := filepath.Ext(dst)
+	stem := strings.TrimSuffix(dst, ext)
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(dst); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		dst = fmt.Sprintf("%s.%d%s", stem, i, ext)
+	}
+	err := os.Rename(src, dst)
+	if err == nil {
+		return dst, nil
+	}
+	var le *os.LinkError
+	if !errors.As(err, &le) || !errors.Is(le.Err, syscall.EXDEV) {
+		return "", err
+	}
+	if err := copyFile(src, dst); err != nil {
+		os.Remove(dst)
+		return "", err
+	}
+	return dst, os.Remove(src)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
