@@ -38,6 +38,12 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 2x -benchmem -timeout 30m ./pipeline/assess/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -benchmem -timeout 30m ./reports/
 
+# 5 million rows for the sql benchmark: a generated series joined to the registry.
+SQL5M := SELECT r.range AS i, c.carrier_id, c.name, c.district, r.range * 0.5 AS x, \
+	DATE '2017-01-01' + (r.range % 3000)::INT AS day FROM range(5000000) r \
+	JOIN (SELECT row_number() OVER (ORDER BY carrier_id) - 1 AS k, carrier_id, name, district FROM carriers) c \
+	ON c.k = r.range % 13000
+
 bench-cli: build
 	@test -d $(BENCH)/by-quarter || ./$(BIN) bench-data --out $(BENCH)
 	@echo "== national history: 13,000 carriers, 2016Q4–2025Q3, 468,000 rows in one CSV"
@@ -50,6 +56,11 @@ bench-cli: build
 	@rm -rf $(BENCH)/out
 	./$(BIN) --stats --db $(BENCH)/history.duckdb report --year 2025 --out $(BENCH)/out
 	./$(BIN) --stats --db $(BENCH)/history.duckdb report --year 2025 --out $(BENCH)/out --feedback
+	@echo "== the readers' snapshot of the national history (every writer publishes one as it closes)"
+	INCUBEVAL_TRACE=1 ./$(BIN) --db $(BENCH)/history.duckdb assess --year 2025 --force 2>&1 >/dev/null | grep 'publish snapshot'
+	@echo "== sql: 5 million rows joined to the 13,000 carriers, to Parquet and to an Arrow stream"
+	./$(BIN) --stats --db $(BENCH)/history.duckdb sql -o $(BENCH)/out/rows.parquet "$(SQL5M)"
+	./$(BIN) --stats --db $(BENCH)/history.duckdb sql -o $(BENCH)/out/rows.arrows "$(SQL5M)"
 	@echo "== end to end: a new database, ingest the history, assess 2025, write the workbook"
 	@rm -f $(BENCH)/e2e.duckdb* && rm -rf $(BENCH)/e2e-out
 	./$(BIN) --stats --db $(BENCH)/e2e.duckdb run --year 2025 --inbox $(BENCH)/history --out $(BENCH)/e2e-out | tail -2

@@ -33,6 +33,10 @@ type sqlOptions struct {
 	timeout     time.Duration
 	maxRows     int
 	memoryLimit string
+	live        bool
+	interactive bool // the REPL: Ctrl-C must be able to interrupt any format
+	// stdinTerminal: standard input is a terminal, so no query means the REPL.
+	stdinTerminal bool
 }
 
 func (a *app) sqlCommand() *cobra.Command {
@@ -40,10 +44,15 @@ func (a *app) sqlCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sql [QUERY | VIEW]",
 		Short: "Run a read-only SQL query over the views (table, CSV, JSON, Parquet, Arrow, XLSX)",
-		Long: `Run a SQL query against the database, opened read-only: only queries
-(SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, SHOW …) are accepted; a statement
-that would write (CREATE, INSERT, COPY, ATTACH, SET …) is refused and nothing
-changes. The query is the argument, or the file given with -f (several
+		Long: `Run a SQL query against the last published snapshot of the database
+(every writer publishes one when it closes the database), so a query never
+waits for the scheduler nor blocks it; the snapshot's time goes to standard
+error. --live reads the database itself (read-only; refused while a writer
+holds it). Without a query on a terminal, an interactive prompt opens.
+
+Only queries (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, SHOW …) are
+accepted; a statement that would write (CREATE, INSERT, COPY, ATTACH, SET …)
+is refused and nothing changes. The query is the argument, or the file given with -f (several
 statements: the last one's result is printed). $name in the query is bound
 with --param name=value.
 
@@ -75,6 +84,7 @@ extension chooses the format.`,
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the query after this long (e.g. 30s, 5m; 0 = no limit)")
 	f.IntVar(&o.maxRows, "max-rows", 1000, "table format: show at most N rows (0 = all)")
 	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit for the query (e.g. 2GB)")
+	f.BoolVar(&o.live, "live", false, "read the database itself, not the last published snapshot (fails while a writer holds it)")
 	return cmd
 }
 
@@ -83,6 +93,7 @@ var errWrite = errors.New("sql only runs queries (SELECT, WITH, FROM, DESCRIBE, 
 	"this statement would write or change settings, so it was refused and nothing was changed / 只允许查询语句，数据库未被修改")
 
 func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
+	o.stdinTerminal = isTerminalReader(a.stdin)
 	query, err := o.query(args)
 	if err != nil {
 		return err
@@ -118,37 +129,66 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 		}
 	}
 
-	st, err := store.Open(ctx, a.dbPath, store.Options{ReadOnly: true})
+	if query == "" && !o.schema {
+		return a.runREPL(ctx, o, named)
+	}
+	st, conn, err := a.openSQLConn(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	defer conn.Close()
+	if o.schema {
+		return a.runSchema(ctx, conn, o, query)
+	}
+	return a.runQuery(ctx, conn, o, query, named)
+}
+
+// openSQLConn opens what sql reads (openSQLSource), says which on standard
+// error, and pins one connection with the session's settings.
+func (a *app) openSQLConn(ctx context.Context, o sqlOptions) (*store.Store, *sql.Conn, error) {
+	st, note, err := a.openSQLSource(ctx, o.live)
+	if err != nil {
+		return nil, nil, err
+	}
+	if note != "" {
+		fmt.Fprintln(a.stderr, note)
+	}
 	conn, err := st.DB.Conn(ctx)
 	if err != nil {
-		return err
+		st.Close()
+		return nil, nil, err
 	}
-	defer conn.Close()
 	if o.memoryLimit != "" {
 		if _, err := conn.ExecContext(ctx, "SET memory_limit = "+quoteLiteral(o.memoryLimit)); err != nil {
-			return usageError{fmt.Errorf("--memory-limit %s: %w", o.memoryLimit, err)}
+			conn.Close()
+			st.Close()
+			return nil, nil, usageError{fmt.Errorf("--memory-limit %s: %w", o.memoryLimit, err)}
 		}
 	}
-	if o.schema {
-		if o.format == "parquet" || o.format == "arrow" {
-			return usageError{fmt.Errorf("--schema prints table, csv, json, ndjson or xlsx")}
-		}
-		return a.withOutput(o.output, func(w io.Writer) error {
-			res, title, err := schemaResult(ctx, conn, query)
-			if err != nil {
-				return err
-			}
-			if title != "" && o.format == "table" {
-				fmt.Fprintln(w, title)
-			}
-			return writeResult(res, o, w)
-		})
-	}
+	return st, conn, nil
+}
 
+// runSchema lists the views, or one view's columns.
+func (a *app) runSchema(ctx context.Context, conn *sql.Conn, o sqlOptions, view string) error {
+	if o.format == "parquet" || o.format == "arrow" {
+		return usageError{fmt.Errorf("--schema prints table, csv, json, ndjson or xlsx")}
+	}
+	return a.withOutput(o.output, func(w io.Writer) error {
+		res, title, err := schemaResult(ctx, conn, view)
+		if err != nil {
+			return err
+		}
+		if title != "" && o.format == "table" {
+			fmt.Fprintln(w, title)
+		}
+		return writeResult(res, o, w)
+	})
+}
+
+// runQuery checks that query only reads, runs it and writes its result in
+// o.format to o.output or standard output.
+func (a *app) runQuery(ctx context.Context, conn *sql.Conn, o sqlOptions, query string, named []any) error {
 	statements, err := checkQueryOnly(ctx, conn, query)
 	if err != nil {
 		return err
@@ -166,7 +206,7 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 		case "parquet":
 			return writeParquet(ctx, conn, query, named, o.output)
 		case "arrow":
-			return writeArrow(ctx, conn, query, named, statements, w)
+			return writeArrow(ctx, conn, query, named, statements, o.interactive, w)
 		}
 		rows, err := conn.QueryContext(ctx, query, named...)
 		if err != nil {
@@ -210,6 +250,8 @@ func (o sqlOptions) query(args []string) (string, error) {
 		return string(b), nil
 	case len(args) == 1 && strings.TrimSpace(args[0]) != "":
 		return args[0], nil
+	case len(args) == 0 && o.stdinTerminal:
+		return "", nil // the REPL
 	default:
 		return "", usageError{errors.New("give a QUERY, -f FILE.sql or --schema")}
 	}
@@ -247,7 +289,8 @@ func notTheDatabase(output, db string) error {
 	if err1 != nil || err2 != nil {
 		return nil
 	}
-	for _, p := range []string{dbAbs, dbAbs + ".wal", dbAbs + ".lock", dbAbs + ".snapshot"} {
+	snap := store.SnapshotPath(dbAbs)
+	for _, p := range []string{dbAbs, dbAbs + ".wal", dbAbs + ".lock", snap, snap + ".tmp", store.SnapshotInfoPath(dbAbs)} {
 		if out == p || out+".tmp" == p {
 			return usageError{fmt.Errorf("--output %s would overwrite the database; choose another file", output)}
 		}

@@ -38,15 +38,15 @@ const arrowResultTable = "incubeval_arrow_result"
 
 // writeArrow writes the result as an Arrow IPC stream, one record batch at
 // a time, through go-duckdb's Arrow interface on the pinned connection.
-func writeArrow(ctx context.Context, conn *sql.Conn, query string, params []any, statements int, w io.Writer) error {
+func writeArrow(ctx context.Context, conn *sql.Conn, query string, params []any, statements int, interruptible bool, w io.Writer) error {
 	_, deadline := ctx.Deadline()
-	if len(params) > 0 || deadline {
+	if len(params) > 0 || deadline || interruptible {
 		// go-duckdb v1.8.2's Arrow interface binds by position, not by
 		// name, and does not interrupt DuckDB when the context ends. So a
-		// query with $name parameters or a --timeout runs through
-		// database/sql (which does both) into a temporary table (in
-		// memory, spilling to DuckDB's temp directory), and Arrow reads
-		// that table.
+		// query with $name parameters, a --timeout or in the REPL (Ctrl-C)
+		// runs through database/sql (which does both) into a temporary
+		// table (in memory, spilling to DuckDB's temp directory), and
+		// Arrow reads that table.
 		if statements > 1 {
 			return usageError{fmt.Errorf("--format arrow with --param or --timeout takes one statement; the query has %d", statements)}
 		}

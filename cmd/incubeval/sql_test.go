@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
@@ -479,5 +480,32 @@ func TestSQLMemoryLimit(t *testing.T) {
 	code, out, stderr := runCLI(t, "--db", db, "sql", "--format", "csv", "--memory-limit", "500MB", "SELECT current_setting('memory_limit') AS m")
 	if code != exitOK || !strings.Contains(out, "MiB") && !strings.Contains(out, "MB") {
 		t.Fatalf("exit %d %q %s", code, out, stderr)
+	}
+}
+
+func TestSQLReadsTheSnapshotUnlessStaleOrLive(t *testing.T) {
+	db := mustSQLDB(t)
+	code, _, stderr := runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT 1")
+	if code != exitOK || !strings.HasPrefix(stderr, "-- snapshot of ") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "--db", db, "sql", "--live", "--format", "csv", "SELECT 1")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("--live: exit %d, stderr %q", code, stderr)
+	}
+	// Written without publishing (another tool, a crash): no writer is at
+	// work, so the database itself is read.
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(db, later, later); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT 1")
+	if code != exitOK || !strings.Contains(stderr, "is older than the database; reading the database itself") {
+		t.Fatalf("stale: exit %d, stderr %q", code, stderr)
+	}
+	os.Remove(store.SnapshotPath(db))
+	code, _, stderr = runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT 1")
+	if code != exitOK || !strings.Contains(stderr, "no snapshot published yet") {
+		t.Fatalf("no snapshot: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -197,19 +197,26 @@ func (s *Store) explainOpenError(err error) error {
 	return fmt.Errorf("open %s: %w", s.Path, err)
 }
 
-// Close checkpoints (read-write only), closes the database and releases the lock.
+// Close checkpoints (read-write only), closes the database, publishes the
+// readers' snapshot (read-write only) and releases the lock.
 func (s *Store) Close() error {
 	var err error
+	checkpointed := false
 	if s.DB != nil {
 		if !s.ReadOnly {
 			t0 := time.Now()
-			_, _ = s.DB.Exec("CHECKPOINT")
+			_, cperr := s.DB.Exec("CHECKPOINT")
 			if os.Getenv("INCUBEVAL_TRACE") != "" {
 				fmt.Fprintf(os.Stderr, "close checkpoint %.0f ms\n", time.Since(t0).Seconds()*1000)
 			}
+			checkpointed = cperr == nil
 		}
 		err = s.DB.Close()
 		s.DB = nil
+		// Readers' copy (snapshot.go), made while the lock is still held.
+		if checkpointed && err == nil {
+			err = s.publishSnapshot()
+		}
 	}
 	s.unlock()
 	return err

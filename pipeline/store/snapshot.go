@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// DuckDB lets one process write a file or many read it, never both. So that
+// analysts can query while the scheduler writes, every writer that closes
+// the database publishes a copy of it, <db>.snapshot, which readers open
+// read-only instead. The copy is made after the closing CHECKPOINT, with the
+// database closed (no write-ahead log left) and the writer's lock still
+// held, written to a temporary name and renamed into place: a reader sees
+// the previous snapshot or the new one, never half of one.
+//
+// Beside it, <db>.snapshot.json (Snapshot) says when it was made and what
+// it holds, and records the database file as it was copied, so a reader
+// can tell whether the snapshot is still the latest state.
+
+// SnapshotPath is the published read-only copy of the database at db.
+func SnapshotPath(db string) string { return db + ".snapshot" }
+
+// SnapshotInfoPath is the sidecar describing SnapshotPath(db).
+func SnapshotInfoPath(db string) string { return db + ".snapshot.json" }
+
+// Snapshot describes a published snapshot.
+type Snapshot struct {
+	Published time.Time `json:"published"`    // when it was made, in Asia/Shanghai
+	By        string    `json:"by,omitempty"` // the writer's lock-file line: "pid what"
+	// The latest rows it holds: the run ledger (store.runs), the
+	// assessment runs and the ingest batches; 0 when there are none.
+	Run           int64  `json:"run,omitempty"`
+	RunJob        string `json:"run_job,omitempty"`
+	AssessmentRun int64  `json:"assessment_run,omitempty"`
+	IngestBatch   int64  `json:"ingest_batch,omitempty"`
+	Size          int64  `json:"size"` // bytes of the snapshot file
+	// Database is the database file as it was copied.
+	Database FileStamp `json:"database"`
+	// Took is how long publishing took, for the benchmark.
+	Took time.Duration `json:"took_ns"`
+}
+
+// FileStamp identifies a version of a file well enough to notice a write.
+type FileStamp struct {
+	Size     int64     `json:"size"`
+	Modified time.Time `json:"modified"`
+}
+
+func stampOf(fi os.FileInfo) FileStamp {
+	return FileStamp{Size: fi.Size(), Modified: fi.ModTime()}
+}
+
+// Equal reports whether two stamps are of the same file version.
+func (f FileStamp) Equal(g FileStamp) bool {
+	return f.Size == g.Size && f.Modified.Equal(g.Modified)
+}
+
+// Label is the line `incubeval sql` prints: when, and the latest run.
+func (sn *Snapshot) Label() string {
+	s := "snapshot of " + sn.Published.In(Location).Format("2006-01-02 15:04")
+	switch {
+	case sn.Run > 0 && sn.RunJob != "":
+		s += fmt.Sprintf(", run %d (%s)", sn.Run, sn.RunJob)
+	case sn.Run > 0:
+		s += fmt.Sprintf(", run %d", sn.Run)
+	}
+	if sn.AssessmentRun > 0 {
+		s += fmt.Sprintf(", assessment run %d", sn.AssessmentRun)
+	}
+	return s
+}
+
+// publishSnapshot copies the closed, checkpointed database to its snapshot.
+// The caller holds the writer's lock. Nothing is copied when the database
+// file is the one the current snapshot was made from.
+func (s *Store) publishSnapshot() error {
+	t0 := time.Now()
+	if fi, err := os.Stat(s.Path + ".wal"); err == nil && fi.Size() > 0 {
+		return fmt.Errorf("publish snapshot: %s.wal is left after the checkpoint; the snapshot was not updated", s.Path)
+	}
+	src, err := os.Open(s.Path)
+	if err != nil {
+		return fmt.Errorf("publish snapshot: %w", err)
+	}
+	defer src.Close()
+	fi, err := src.Stat()
+	if err != nil {
+		return fmt.Errorf("publish snapshot: %w", err)
+	}
+	stamp := stampOf(fi)
+	snapPath := SnapshotPath(s.Path)
+	if old, err := ReadSnapshot(s.Path); err == nil && old.Database.Equal(stamp) {
+		if sfi, err := os.Stat(snapPath); err == nil && sfi.Size() == old.Size {
+			return nil
+		}
+	}
+
+	// Only writers publish, behind the lock, so one temporary name suffices.
+	tmp := snapPath + ".tmp"
+	defer os.Remove(tmp)
+	dst, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("publish snapshot: %w", err)
+	}
+	// File to file: copy_file_range, so the kernel copies (or shares) extents.
+	n, err := io.Copy(dst, src)
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("publish snapshot: copy %s: %w", s.Path, err)
+	}
+	sn := &Snapshot{Published: time.Now().In(Location).Truncate(time.Second), Size: n, Database: stamp}
+	if s.lock != nil {
+		if b, err := os.ReadFile(s.lock.Path()); err == nil {
+			pid, holder := ParseLockHolder(b)
+			if pid > 0 {
+				sn.By = fmt.Sprintf("%d %s", pid, holder)
+			}
+		}
+	}
+	// Opening the copy both reads what it holds and proves it is a
+	// database DuckDB can open, before anyone is pointed at it.
+	if err := sn.readLatest(tmp); err != nil {
+		return fmt.Errorf("publish snapshot: the copy does not open: %w", err)
+	}
+	if err := os.Rename(tmp, snapPath); err != nil {
+		return fmt.Errorf("publish snapshot: %w", err)
+	}
+	sn.Took = time.Since(t0)
+	b, err := json.MarshalIndent(sn, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(SnapshotInfoPath(s.Path), append(b, '\n')); err != nil {
+		return fmt.Errorf("publish snapshot: %w", err)
+	}
+	syncDir(filepath.Dir(s.Path))
+	if os.Getenv("INCUBEVAL_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "publish snapshot %.0f ms (%d bytes)\n", sn.Took.Seconds()*1000, n)
+	}
+	return nil
+}
+
+// readLatest fills in the latest ledger run, assessment run and ingest
+// batch held by the database file at path. A table that is missing (an
+// old schema) leaves its field zero.
+func (sn *Snapshot) readLatest(path string) error {
+	ctx := context.Background()
+	st, err := Open(ctx, path, Options{ReadOnly: true, Threads: 1})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var job sql.NullString
+	queries := []struct {
+		q    string
+		dest []any
+	}{
+		{"SELECT run_id, job FROM store.runs ORDER BY run_id DESC LIMIT 1", []any{&sn.Run, &job}},
+		{"SELECT coalesce(max(run_id), 0) FROM store.assessment_runs", []any{&sn.AssessmentRun}},
+		{"SELECT coalesce(max(batch_id), 0) FROM store.ingests", []any{&sn.IngestBatch}},
+	}
+	for _, q := range queries {
+		err := st.DB.QueryRowContext(ctx, q.q).Scan(q.dest...)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) && !isMissingTable(err) {
+			return err
+		}
+	}
+	sn.RunJob = job.String
+	return nil
+}
+
+func isMissingTable(err error) bool {
+	return strings.Contains(err.Error(), "Catalog Error") && strings.Contains(err.Error(), "does not exist")
+}
+
+// ReadSnapshot reads the sidecar of db's snapshot. It fails with an error
+// wrapping os.ErrNotExist when no snapshot has been published.
+func ReadSnapshot(db string) (*Snapshot, error) {
+	b, err := os.ReadFile(SnapshotInfoPath(db))
+	if err != nil {
+		return nil, err
+	}
+	var sn Snapshot
+	if err := json.Unmarshal(b, &sn); err != nil {
+		return nil, fmt.Errorf("%s: %w", SnapshotInfoPath(db), err)
+	}
+	if _, err := os.Stat(SnapshotPath(db)); err != nil {
+		return nil, err
+	}
+	return &sn, nil
+}
+
+// Current reports whether the snapshot is of the database file as it is
+// now: the same size and modification time, and no write-ahead log.
+func (sn *Snapshot) Current(db string) bool {
+	fi, err := os.Stat(db)
+	if err != nil || !stampOf(fi).Equal(sn.Database) {
+		return false
+	}
+	if wal, err := os.Stat(db + ".wal"); err == nil && wal.Size() > 0 {
+		return false
+	}
+	return true
+}
+
+// Writer says which process holds db for writing, from the lock file's
+// content (a writer writes its pid there and empties it when done) and
+// whether that process is alive. It never takes the lock, so a reader
+// asking cannot get in a writer's way.
+func Writer(db string) (pid int, holder string, ok bool) {
+	b, err := os.ReadFile(db + ".lock")
+	if err != nil {
+		return 0, "", false
+	}
+	pid, holder = ParseLockHolder(b)
+	if pid <= 0 || !processAlive(pid) {
+		return 0, "", false
+	}
+	return pid, holder, true
+}
+
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM)
+}
+
+// writeFileAtomic writes b to path through path.tmp and a rename.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// syncDir makes the renames in dir durable; best effort.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
