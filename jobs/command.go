@@ -11,11 +11,12 @@ import (
 // Command records a manual command that writes (ingest, assess, publish,
 // run, demo) in the run ledger, with job = the command's name.
 //
-// The row is written after the command has closed the database, when its
-// outcome is known: to the pending file, which Finish then moves into
-// store.runs by opening the database once more if it is free (if not, the
-// process holding it does, as every writer flushes the file when it opens
-// the database). OpenCommand itself flushes rows left there by others.
+// The row is written when the command's outcome is known: through the
+// database the command still holds (FinishOpen), or else to the pending
+// file, which Finish then moves into store.runs by opening the database
+// once more if it is free (if not, the process holding it does, as every
+// writer flushes the file when it opens the database). OpenCommand itself
+// flushes rows left there by others.
 type Command struct {
 	db    string
 	entry Entry
@@ -40,6 +41,27 @@ func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.St
 // after a file was rejected whole).
 func (c *Command) Finish(ctx context.Context, err error, note string) error {
 	ctx = context.WithoutCancel(ctx)
+	e := c.outcome(err, note)
+	if err := AppendPending(c.db, &e); err != nil {
+		return err
+	}
+	return TryFlush(ctx, c.db)
+}
+
+// FinishOpen is Finish for a command that still holds the database: the
+// row goes in through st before the caller closes it (so the snapshot
+// published at close has it, and the database is not opened again).
+func (c *Command) FinishOpen(ctx context.Context, st *store.Store, err error, note string) error {
+	e := c.outcome(err, note)
+	if err := AppendPending(c.db, &e); err != nil {
+		return err
+	}
+	_, ferr := FlushPending(context.WithoutCancel(ctx), st)
+	return ferr
+}
+
+// outcome is the command's ledger row once it has ended.
+func (c *Command) outcome(err error, note string) Entry {
 	e := c.entry
 	e.Finished = time.Now()
 	switch {
@@ -51,10 +73,7 @@ func (c *Command) Finish(ctx context.Context, err error, note string) error {
 	default:
 		e.Status, e.Error = StatusOK, note
 	}
-	if err := AppendPending(c.db, &e); err != nil {
-		return err
-	}
-	return TryFlush(ctx, c.db)
+	return e
 }
 
 // TryFlush moves the pending ledger rows into the database if no one holds

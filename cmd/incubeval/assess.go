@@ -82,7 +82,7 @@ the rubric (--rubric FILE, or the embedded default).`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			// closed by run, after the ledger row (openWrite)
 			return a.assess(cmd.Context(), st, opts)
 		},
 	}
@@ -200,7 +200,7 @@ func (a *app) publishCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			// closed by run, after the ledger row (openWrite)
 			already, err := assess.Publish(cmd.Context(), st, year)
 			if err != nil {
 				return err
@@ -237,7 +237,7 @@ func (a *app) runCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			// closed by run, after the ledger row (openWrite)
 			res, err := a.ingest(cmd.Context(), st, []string{inbox}, ingest.Options{})
 			if err != nil {
 				return err

@@ -46,7 +46,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetErr(stderr)
 	start := time.Now()
 	err := root.ExecuteContext(ctx)
-	a.ledger.finish(ctx, err, a.failed, stderr)
+	if cerr := a.ledger.finish(ctx, err, a.failed, stderr); cerr != nil && err == nil {
+		err = fmt.Errorf("close %s: %w", a.dbPath, cerr)
+	}
 	if a.stats {
 		printStats(a, start)
 	}
@@ -121,8 +123,9 @@ func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-// openWrite opens the database for writing (and records the command in
-// the run ledger when it ends).
+// openWrite opens the database for writing and records the command in the
+// run ledger when it ends. The store stays open until then: run closes it
+// (commands do not), after writing the ledger row.
 func (a *app) openWrite(ctx context.Context) (*store.Store, error) {
 	return a.ledger.open(ctx, a.dbPath)
 }

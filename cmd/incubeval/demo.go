@@ -45,7 +45,7 @@ when given), and assess 2025 (with every year before it).`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			// closed by run, after the ledger row (openWrite)
 			res, err := a.ingest(cmd.Context(), st, []string{inbox}, ingest.Options{})
 			if err != nil {
 				return err

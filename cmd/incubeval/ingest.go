@@ -41,7 +41,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			// closed by run, after the ledger row (openWrite)
 			res, err := a.ingest(cmd.Context(), st, args, ingest.Options{Kind: k})
 			if err != nil {
 				return err

@@ -16,6 +16,7 @@ type commandLedger struct {
 	argv []string // the command line, for the row's args
 	name string   // the command, set before it runs
 	rec  *jobs.Command
+	st   *store.Store // the database the command opened; closed by finish
 }
 
 // open opens the database for writing, as the command's name in the lock
@@ -32,20 +33,37 @@ func (l *commandLedger) open(ctx context.Context, db string) (*store.Store, erro
 	if l.rec == nil {
 		l.rec = rec
 	}
+	if l.st == nil {
+		l.st = st
+	}
 	return st, nil
 }
 
 // finish records the outcome; a command that never opened the database
 // for writing has no row.
-func (l *commandLedger) finish(ctx context.Context, err error, failed bool, stderr io.Writer) {
+// The command's database is closed here, after its row is in, so that the
+// snapshot published at close has the row and nothing opens it again.
+func (l *commandLedger) finish(ctx context.Context, err error, failed bool, stderr io.Writer) error {
 	if l.rec == nil {
-		return
+		return nil
 	}
 	note := ""
 	if err == nil && failed {
 		note = "exit status 1: a file was rejected whole (the others were loaded) / 有文件被整体退回"
 	}
-	if ferr := l.rec.Finish(ctx, err, note); ferr != nil {
+	var ferr error
+	if l.st != nil {
+		ferr = l.rec.FinishOpen(ctx, l.st, err, note)
+	} else {
+		ferr = l.rec.Finish(ctx, err, note)
+	}
+	if ferr != nil {
 		fmt.Fprintln(stderr, "incubeval: run ledger:", ferr)
 	}
+	if l.st != nil {
+		cerr := l.st.Close()
+		l.st = nil
+		return cerr
+	}
+	return nil
 }
