@@ -10,14 +10,13 @@ DELETE FROM store.funding         WHERE year IN (SELECT year FROM assess_years W
 INSERT INTO store.assessments
 SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
        l.outcome, g.score, g.grade, g.reasons, r.rank_overall, r.rank_district, r.rank_group,
-       d.score_delta, d.rank_delta, g.quarters, y.window_start, y.window_end,
+       r.score_delta, r.rank_delta, g.quarters, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run), l.decision_on
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
 LEFT JOIN a_graded g USING (year, cid)
-LEFT JOIN a_ranks r USING (year, cid)
-LEFT JOIN a_deltas d USING (year, cid);
+LEFT JOIN a_ranks r USING (year, cid);
 
 -- name: indicators
 INSERT INTO store.run_indicators
