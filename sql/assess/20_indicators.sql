@@ -8,7 +8,7 @@
 -- without a report get zeros. Money is summed as DOUBLE and rounded back to
 -- the 6 decimals it was given in, which is exact at these magnitudes and
 -- far cheaper than summing DECIMALs.
-CREATE OR REPLACE TEMP TABLE a_sums AS
+CREATE OR REPLACE TEMP VIEW a_sums AS
 WITH s AS (
     SELECT w.year, q.carrier_id,
            count(*)                                    AS quarters,
