@@ -206,7 +206,7 @@ func (a *app) runQuery(ctx context.Context, conn *sql.Conn, o sqlOptions, query 
 		case "parquet":
 			return writeParquet(ctx, conn, query, named, o.output)
 		case "arrow":
-			return writeArrow(ctx, conn, query, named, statements, o.interactive, w)
+			return writeArrow(ctx, conn, query, named, statements, o.interactive, o.memoryLimit == "", w)
 		}
 		rows, err := conn.QueryContext(ctx, query, named...)
 		if err != nil {

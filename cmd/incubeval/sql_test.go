@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -507,5 +509,53 @@ func TestSQLReadsTheSnapshotUnlessStaleOrLive(t *testing.T) {
 	code, _, stderr = runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT 1")
 	if code != exitOK || !strings.Contains(stderr, "no snapshot published yet") {
 		t.Fatalf("no snapshot: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// A result of several pages (arrowPageRows each) comes out whole and in the
+// query's order, also when the order is not the table's.
+func TestSQLArrowPagesKeepEveryRowInOrder(t *testing.T) {
+	db := mustSQLDB(t)
+	const rows = 2*arrowPageRows + 4321
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"plain", []string{fmt.Sprintf("SELECT range AS i, 'row ' || range AS s FROM range(%d) ORDER BY i DESC", rows)}},
+		{"param", []string{"--param", fmt.Sprintf("n=%d", rows), "SELECT range AS i, 'row ' || range AS s FROM range($n) ORDER BY i DESC"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--db", db, "sql", "--format", "arrow"}, tc.args...)
+			code, out, stderr := runCLI(t, args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			r, err := ipc.NewReader(strings.NewReader(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			if got := r.Schema().String(); !strings.Contains(got, "i: type=int64") || !strings.Contains(got, "s: type=utf8") || len(r.Schema().Fields()) != 2 {
+				t.Fatalf("schema %s", got)
+			}
+			want := int64(rows - 1)
+			for r.Next() {
+				rec := r.Record()
+				is := rec.Column(0).(*array.Int64)
+				ss := rec.Column(1).(*array.String)
+				for k := 0; k < is.Len(); k++ {
+					if is.Value(k) != want || ss.Value(k) != fmt.Sprintf("row %d", want) {
+						t.Fatalf("row %d: %d %q, want %d", rows-1-want, is.Value(k), ss.Value(k), want)
+					}
+					want--
+				}
+			}
+			if err := r.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if want != -1 {
+				t.Fatalf("%d rows, want %d", rows-1-want, rows)
+			}
+		})
 	}
 }
