@@ -17,7 +17,7 @@ FROM store.row_issues i JOIN store.ingests g USING (ingest_id)
 WHERE i.severity = 'error';
 
 -- name: warnings :view
--- Rows accepted but flagged for a second look (e.g. a value > 5× last quarter).
+-- Rows accepted but flagged for a second look, such as a value over 5× last quarter (spike_5x).
 CREATE OR REPLACE VIEW warnings AS
 SELECT i.ingest_id, g.file_name, i.sheet, i.row_no, i.column_name, i.raw_value,
        i.rule, i.message_zh, i.message_en, g.kind, g.batch_id
