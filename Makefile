@@ -51,7 +51,7 @@ bench-cli: build
 	./$(BIN) --db $(BENCH)/history.duckdb ingest $(BENCH)/history/registry.csv > /dev/null
 	./$(BIN) --stats --db $(BENCH)/history.duckdb ingest $(BENCH)/history/quarterly.csv | tail -1
 	@echo "== assess 2025 (nine years, 2017–2025) on the national history"
-	./$(BIN) --stats --db $(BENCH)/history.duckdb assess --year 2025 | head -3
+	./$(BIN) --stats --db $(BENCH)/history.duckdb assess --year 2025 | grep -E "^(评价|stats)"
 	@echo "== the assessment workbook of 2025, then with the 13,000 feedback workbooks"
 	@rm -rf $(BENCH)/out
 	./$(BIN) --stats --db $(BENCH)/history.duckdb report --year 2025 --out $(BENCH)/out
