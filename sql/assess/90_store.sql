@@ -8,15 +8,24 @@ DELETE FROM store.funding         WHERE year IN (SELECT year FROM assess_years W
 
 -- name: assessments
 INSERT INTO store.assessments
-SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
-       l.outcome, g.score, g.grade, g.reasons, r.rank_overall, r.rank_district, r.rank_group,
+-- graded rows (a_graded holds all of a_live's columns for them) …
+SELECT g.year, c.carrier_id, c.registry_ingest_id, c.level,
+       g.outcome, g.score, g.grade, g.reasons, r.rank_overall, r.rank_district, r.rank_group,
        r.score_delta, r.rank_delta, g.quarters, y.window_start, y.window_end,
+       (SELECT run_id FROM assess_run), g.decision_on
+FROM a_graded g
+JOIN assess_years y USING (year)
+JOIN a_carriers c USING (cid)
+JOIN a_ranks r USING (year, cid)
+UNION ALL
+-- … and the not_assessed and deferred ones, without score or grade
+SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
+       l.outcome, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run), l.decision_on
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
-LEFT JOIN a_graded g USING (year, cid)
-LEFT JOIN a_ranks r USING (year, cid);
+WHERE l.outcome <> 'graded';
 
 -- name: indicators
 INSERT INTO store.run_indicators
