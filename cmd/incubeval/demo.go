@@ -21,12 +21,13 @@ func (a *app) demoCommand() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "demo --out DIR",
-		Short: "Write the embedded sample (Lanzhou, ~150 carriers, 2018Q4–2025Q3) and ingest it",
+		Short: "Write the embedded sample (Lanzhou, ~150 carriers, 2018Q4–2025Q3), ingest it, assess 2025 and write the workbook",
 		Long: `Write a deterministic, realistic sample inbox into DIR/inbox — a registry
 workbook, quarterly reports per district (XLSX with Chinese headers, one
 district as a GBK CSV), revisions, incidents, deferrals and a handful of
 rows that must be rejected — ingest it into DIR/incubeval.duckdb (or --db
-when given), and assess 2025 (with every year before it).`,
+when given), assess 2025 (with every year before it) and write
+DIR/assessment-2025.xlsx and DIR/rejects.xlsx.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
