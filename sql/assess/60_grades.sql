@@ -10,32 +10,49 @@
 -- quota. Ties are judged on the exact 2-decimal score.
 
 -- name: quota
+-- Per year: the quota and the cut, the score of the quota-th candidate (or
+-- of the last one, when there are fewer candidates than the quota). A
+-- candidate is admitted exactly when its score is at least the cut: then
+-- fewer than `quota` candidates score higher, so its competition rank is
+-- within the quota; below it, the `quota` candidates down to the cut all
+-- score higher. A quota of 0 admits no one (the cut is NULL).
 CREATE OR REPLACE TEMP TABLE a_quota AS
-SELECT year, count(*) AS graded,
-       CAST(floor(count(*) * (SELECT quota_share FROM rubric_param)) AS INTEGER) AS quota
-FROM a_live WHERE outcome = 'graded'
-GROUP BY year;
-
--- name: candidates
--- Excellent candidates ranked by score within the year.
-CREATE OR REPLACE TEMP TABLE a_candidates AS
-SELECT l.year, l.cid,
-       rank() OVER (PARTITION BY l.year ORDER BY l.score DESC) AS candidate_rank
-FROM a_live l CROSS JOIN rubric_param p
-WHERE l.outcome = 'graded' AND NOT l.failed AND NOT l.cap_pass AND l.score >= p.excellent;
+WITH g AS (
+    SELECT year, count(*) AS graded,
+           CAST(floor(count(*) * (SELECT quota_share FROM rubric_param)) AS INTEGER) AS quota
+    FROM a_live WHERE outcome = 'graded'
+    GROUP BY year
+),
+c AS (
+    SELECT l.year, list(l.score ORDER BY l.score DESC) AS scores
+    FROM a_live l CROSS JOIN rubric_param p
+    WHERE l.outcome = 'graded' AND NOT l.failed AND NOT l.cap_pass AND l.score >= p.excellent
+    GROUP BY l.year
+)
+SELECT g.year, g.graded, g.quota,
+       CASE WHEN g.quota > 0 THEN c.scores[least(g.quota, len(c.scores))] END AS cut
+FROM g LEFT JOIN c USING (year);
 
 -- name: grades
-CREATE OR REPLACE TEMP TABLE a_graded AS
-SELECT l.*,
-       CASE WHEN l.failed THEN 'fail'
-            WHEN l.cap_pass THEN 'pass'
-            WHEN c.candidate_rank <= q.quota THEN 'excellent'
-            WHEN l.score >= p.good THEN 'good'
+-- The graded rows of a_live with their grade and reasons: a view, computed
+-- where it is read (a projection over a_live and the nine-row a_quota).
+CREATE OR REPLACE TEMP VIEW a_graded AS
+WITH g AS (
+    SELECT l.*,
+           NOT l.failed AND NOT l.cap_pass AND l.score >= p.excellent AS candidate,
+           coalesce(l.score >= q.cut, false) AS within_quota,
+           p.good
+    FROM a_live l
+    JOIN a_quota q USING (year)
+    CROSS JOIN rubric_param p
+    WHERE l.outcome = 'graded'
+)
+SELECT * EXCLUDE (candidate, within_quota, good),
+       CASE WHEN failed THEN 'fail'
+            WHEN cap_pass THEN 'pass'
+            WHEN candidate AND within_quota THEN 'excellent'
+            WHEN score >= good THEN 'good'
             ELSE 'pass' END AS grade,
-       list_concat(l.forced_reasons,
-                   CASE WHEN c.candidate_rank > q.quota THEN ['quota'] ELSE []::VARCHAR[] END) AS reasons
-FROM a_live l
-CROSS JOIN rubric_param p
-JOIN a_quota q USING (year)
-LEFT JOIN a_candidates c USING (year, cid)
-WHERE l.outcome = 'graded';
+       list_concat(forced_reasons,
+                   CASE WHEN candidate AND NOT within_quota THEN ['quota'] ELSE []::VARCHAR[] END) AS reasons
+FROM g;
