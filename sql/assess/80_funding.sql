@@ -4,45 +4,62 @@
 -- amount is scaled by budget / total and rounded down to 100 yuan (exact
 -- integer arithmetic). Delisted and revoked carriers get nothing; a revoked
 -- carrier's amounts granted for Y-1 and Y are listed for recovery (追回).
+-- An amount depends only on the year, the tier, the grade and whether it is
+-- withheld, so the amounts are computed once per such combination
+-- (a_funding_rates) and looked up for each carrier (a_funding).
 
--- name: funding
-CREATE OR REPLACE TEMP TABLE a_funding AS
-WITH base AS (
-    SELECT g.year, g.cid, g.grade, g.action,
-           CASE WHEN c.level = 'national' THEN 'national'
-                WHEN c.track = 'specialized' THEN 'specialized'
-                ELSE 'standard' END AS tier
+-- name: rates
+CREATE OR REPLACE TEMP MACRO funding_tier(level, track) AS
+    CASE WHEN level = 'national' THEN 'national'
+         WHEN track = 'specialized' THEN 'specialized'
+         ELSE 'standard' END;
+CREATE OR REPLACE TEMP TABLE a_funding_rates AS
+WITH n AS (
+    SELECT g.year, funding_tier(c.level, c.track) AS tier, g.grade,
+           g.action IN ('delist', 'revoke') AS withheld, count(*) AS carriers
     FROM a_graded g JOIN a_carriers c USING (cid)
+    GROUP BY ALL
 ),
-amounts AS MATERIALIZED (
-    SELECT b.*, t.cap_yuan, f.factor,
-           CASE WHEN b.action IN ('delist', 'revoke') THEN 0
+u AS (
+    SELECT n.*, t.cap_yuan, f.factor,
+           CASE WHEN n.withheld THEN 0
                 ELSE CAST(round(t.cap_yuan * f.factor) AS BIGINT) END AS unscaled_yuan
-    FROM base b
-    JOIN rubric_tier t ON t.code = b.tier
-    JOIN rubric_factor f ON f.grade = b.grade
+    FROM n
+    JOIN rubric_tier t ON t.code = n.tier
+    JOIN rubric_factor f ON f.grade = n.grade
 ),
-totals AS (SELECT year, sum(unscaled_yuan) AS total FROM amounts GROUP BY year)
-SELECT a.*,
+totals AS (SELECT year, sum(unscaled_yuan * carriers) AS total FROM u GROUP BY year)
+SELECT u.year, u.tier, u.grade, u.withheld, u.cap_yuan, u.factor, u.unscaled_yuan,
        CASE WHEN p.budget_yuan IS NOT NULL AND t.total > p.budget_yuan
-            THEN CAST((CAST(a.unscaled_yuan AS HUGEINT) * p.budget_yuan)
+            THEN CAST((CAST(u.unscaled_yuan AS HUGEINT) * p.budget_yuan)
                       // (CAST(t.total AS HUGEINT) * p.round_down_to) * p.round_down_to AS BIGINT)
-            ELSE a.unscaled_yuan END AS amount_yuan
-FROM amounts a
+            ELSE u.unscaled_yuan END AS amount_yuan
+FROM u
 JOIN totals t USING (year)
 CROSS JOIN rubric_param p;
 
+-- name: funding
+-- Each graded carrier's tier, cap, factor and amounts.
+CREATE OR REPLACE TEMP VIEW a_funding AS
+SELECT g.year, g.cid, g.action, r.tier, r.cap_yuan, r.factor, r.unscaled_yuan, r.amount_yuan
+FROM a_graded g
+JOIN a_carriers c USING (cid)
+JOIN a_funding_rates r
+  ON r.year = g.year AND r.tier = funding_tier(c.level, c.track) AND r.grade = g.grade
+ AND r.withheld = (g.action IN ('delist', 'revoke'));
+
 -- name: recovery
 CREATE OR REPLACE TEMP TABLE a_recovery AS
-WITH granted AS (
-    SELECT year, cid, amount_yuan FROM a_funding
+WITH revoked AS (SELECT year, cid FROM a_live WHERE action = 'revoke'),
+granted AS (
+    SELECT f.year, f.cid, f.amount_yuan FROM a_funding f
+    WHERE f.cid IN (SELECT cid FROM revoked)
     UNION ALL
     SELECT f.year, c.cid, f.amount_yuan
     FROM store.funding f JOIN a_carriers c ON c.carrier_id = f.carrier_id
     WHERE f.year NOT IN (SELECT year FROM assess_years WHERE NOT frozen)
 )
-SELECT f.year, f.cid, coalesce(sum(g.amount_yuan), 0) AS recovery_yuan
-FROM a_funding f
-LEFT JOIN granted g ON g.cid = f.cid AND g.year IN (f.year - 1, f.year)
-WHERE f.action = 'revoke'
-GROUP BY f.year, f.cid;
+SELECT r.year, r.cid, coalesce(sum(g.amount_yuan), 0) AS recovery_yuan
+FROM revoked r
+LEFT JOIN granted g ON g.cid = r.cid AND g.year IN (r.year - 1, r.year)
+GROUP BY r.year, r.cid;
