@@ -22,7 +22,7 @@ WITH f AS (
            r.decision_on, f.score, f.quarters, f.cap_pass, f.forced_reasons
     FROM a_roster r LEFT JOIN a_facts f USING (year, cid)
     UNION ALL
-    SELECT a.year, c.cid, a.outcome,
+    SELECT a.year, c.cid, CAST(a.outcome AS VARCHAR),
            CASE WHEN a.outcome = 'graded' THEN a.grade = 'fail' END,
            CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END,
            coalesce(d.action, '-'),

@@ -39,9 +39,10 @@ JOIN totals t USING (year)
 CROSS JOIN rubric_param p;
 
 -- name: funding
--- Each graded carrier's tier, cap, factor and amounts.
+-- Each graded carrier with its registry row, tier, cap, factor and amounts.
 CREATE OR REPLACE TEMP VIEW a_funding AS
-SELECT g.year, g.cid, g.action, r.tier, r.cap_yuan, r.factor, r.unscaled_yuan, r.amount_yuan
+SELECT g.*, c.carrier_id, c.registry_ingest_id, c.level,
+       r.tier, r.cap_yuan, r.factor, r.unscaled_yuan, r.amount_yuan
 FROM a_graded g
 JOIN a_carriers c USING (cid)
 JOIN a_funding_rates r
@@ -55,9 +56,10 @@ granted AS (
     SELECT f.year, f.cid, f.amount_yuan FROM a_funding f
     WHERE f.cid IN (SELECT cid FROM revoked)
     UNION ALL
-    SELECT f.year, c.cid, f.amount_yuan
-    FROM store.funding f JOIN a_carriers c ON c.carrier_id = f.carrier_id
-    WHERE f.year NOT IN (SELECT year FROM assess_years WHERE NOT frozen)
+    SELECT a.year, c.cid, a.amount_yuan
+    FROM store.assessments a JOIN a_carriers c ON c.carrier_id = a.carrier_id
+    WHERE a.outcome = 'graded'
+      AND a.year NOT IN (SELECT year FROM assess_years WHERE NOT frozen)
 )
 SELECT r.year, r.cid, coalesce(sum(g.amount_yuan), 0) AS recovery_yuan
 FROM revoked r

@@ -4,24 +4,26 @@
 DELETE FROM store.assessments     WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
 DELETE FROM store.indicator_lists WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
 DELETE FROM store.decisions       WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
-DELETE FROM store.funding         WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
 
 -- name: assessments
+-- One row per carrier-year: the assessment and, for graded rows, funding.
 INSERT INTO store.assessments
--- graded rows (a_graded holds all of a_live's columns for them) …
-SELECT g.year, c.carrier_id, c.registry_ingest_id, c.level,
-       g.outcome, g.score, g.grade, g.reasons, r.rank_overall, r.rank_district, r.rank_group,
-       r.score_delta, r.rank_delta, g.quarters, y.window_start, y.window_end,
-       (SELECT run_id FROM assess_run), g.decision_on
-FROM a_graded g
+-- graded rows (a_funding: a_graded's columns, registry row and funding) …
+SELECT f.year, f.carrier_id, f.registry_ingest_id, f.level,
+       f.outcome, f.score, f.grade, f.reasons, r.rank_overall, r.rank_district, r.rank_group,
+       r.score_delta, r.rank_delta, f.quarters, y.window_start, y.window_end,
+       (SELECT run_id FROM assess_run), f.decision_on,
+       f.tier, f.cap_yuan, f.factor, f.amount_yuan, coalesce(v.recovery_yuan, 0), f.unscaled_yuan
+FROM a_funding f
 JOIN assess_years y USING (year)
-JOIN a_carriers c USING (cid)
 JOIN a_ranks r USING (year, cid)
+LEFT JOIN a_recovery v USING (year, cid)
 UNION ALL
--- … and the not_assessed and deferred ones, without score or grade
+-- … and the not_assessed and deferred ones, without score, grade or funding
 SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
        l.outcome, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.window_start, y.window_end,
-       (SELECT run_id FROM assess_run), l.decision_on
+       (SELECT run_id FROM assess_run), l.decision_on,
+       NULL, NULL, NULL, NULL, NULL, NULL
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
@@ -64,11 +66,3 @@ FROM a_graded g
 JOIN a_carriers c USING (cid)
 CROSS JOIN rubric_param p
 WHERE g.action <> 'keep';   -- a keep is what the decisions view says of the rest
-
--- name: funding
-INSERT INTO store.funding
-SELECT f.year, c.carrier_id, f.tier, f.cap_yuan, f.factor, f.amount_yuan,
-       coalesce(v.recovery_yuan, 0), f.unscaled_yuan, (SELECT run_id FROM assess_run)
-FROM a_funding f
-JOIN a_carriers c USING (cid)
-LEFT JOIN a_recovery v USING (year, cid);

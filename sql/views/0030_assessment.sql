@@ -6,8 +6,8 @@
 -- Names, districts, kinds and tracks are those of the registry row in
 -- effect when the year was assessed.
 CREATE OR REPLACE VIEW assessments AS
-SELECT a.year, a.carrier_id, r.name, r.district, r.kind, a.level, r.track, a.outcome, a.score,
-       a.grade, a.reasons, a.rank_overall, a.rank_district, a.rank_group, a.score_delta,
+SELECT a.year, a.carrier_id, r.name, r.district, r.kind, CAST(a.level AS VARCHAR) AS level, r.track,
+       CAST(a.outcome AS VARCHAR) AS outcome, a.score, CAST(a.grade AS VARCHAR) AS grade, a.reasons, a.rank_overall, a.rank_district, a.rank_group, a.score_delta,
        a.rank_delta, a.quarters_reported, a.window_start, a.window_end, a.run_id,
        a.year IN (SELECT year FROM store.published_years) AS published
 FROM store.assessments a
@@ -21,7 +21,7 @@ SELECT s.year, s.carrier_id, i.code AS indicator, s."values"[i.pos] AS value,
 FROM store.indicator_lists s
 JOIN store.assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
 JOIN store.run_indicators i ON i.run_id = s.run_id
-LEFT JOIN store.run_targets t ON t.run_id = s.run_id AND t.level = a.level AND t.pos = i.pos;
+LEFT JOIN store.run_targets t ON t.run_id = s.run_id AND t.level = CAST(a.level AS VARCHAR) AND t.pos = i.pos;
 
 -- name: decisions :view
 -- One row per graded carrier: keep, rectify (with deadline), delist or
@@ -30,7 +30,7 @@ LEFT JOIN store.run_targets t ON t.run_id = s.run_id AND t.level = a.level AND t
 CREATE OR REPLACE VIEW decisions AS
 SELECT a.year, a.carrier_id, coalesce(d.action, 'keep') AS action,
        coalesce(d.effective_on, a.decided_on) AS effective_on, d.deadline, d.banned_until,
-       coalesce(d.reason, a.grade) AS reason, d.previous_graded_year,
+       coalesce(d.reason, CAST(a.grade AS VARCHAR)) AS reason, d.previous_graded_year,
        coalesce(d.operator_uscc, r.operator_uscc) AS operator_uscc, a.run_id
 FROM store.assessments a
 LEFT JOIN store.decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
@@ -41,9 +41,10 @@ WHERE a.outcome = 'graded';
 -- One row per graded carrier: tier, cap, grade factor, amount (after any
 -- budget scaling) and, for revoked carriers, the amount to recover.
 CREATE OR REPLACE VIEW funding AS
-SELECT year, carrier_id, tier, cap_yuan, factor, amount_yuan, recovery_yuan,
+SELECT year, carrier_id, CAST(tier AS VARCHAR) AS tier, cap_yuan, factor, amount_yuan, recovery_yuan,
        unscaled_yuan, run_id
-FROM store.funding;
+FROM store.assessments
+WHERE outcome = 'graded';
 
 -- name: assessment_runs :view
 -- How each run was made: window, rubric (hash and text), budget, data cut-off.
