@@ -5,18 +5,19 @@
 -- name: sums
 -- Summed per carrier and window first (the winning revision of each window
 -- quarter, quarterly_winners), then joined to the roster: graded carriers
--- without a report get zeros. Money is summed as DOUBLE and rounded back to
--- the 6 decimals it was given in, which is exact at these magnitudes and
--- far cheaper than summing DECIMALs.
+-- without a report get zeros. Counts are summed as DOUBLE, which is exact
+-- for whole numbers below 2^53 and cheaper than DuckDB's 128-bit integer
+-- sums; money is summed as DOUBLE and rounded back to the 6 decimals it was
+-- given in, which is exact at these magnitudes.
 CREATE OR REPLACE TEMP VIEW a_sums AS
 WITH s AS (
     SELECT w.year, q.carrier_id,
            count(*)                                    AS quarters,
            count(*) FILTER (WHERE q.submitted_on <= w.due_on) AS on_time,
-           sum(q.incubating) AS incubating, sum(q.filed)     AS filed,
-           sum(q.graduated)  AS graduated,  sum(q.exited)    AS exited,
-           sum(q.trainings)  AS trainings,  sum(q.trainees)  AS trainees,
-           sum(q.events)     AS events,     sum(q.jobs)      AS jobs,
+           sum(CAST(q.incubating AS DOUBLE)) AS incubating, sum(CAST(q.filed AS DOUBLE))     AS filed,
+           sum(CAST(q.graduated AS DOUBLE))  AS graduated,  sum(CAST(q.exited AS DOUBLE))    AS exited,
+           sum(CAST(q.trainings AS DOUBLE))  AS trainings,  sum(CAST(q.trainees AS DOUBLE))  AS trainees,
+           sum(CAST(q.events AS DOUBLE))     AS events,     sum(CAST(q.jobs AS DOUBLE))      AS jobs,
            round(sum(q.revenue), 6)   AS revenue,
            round(sum(q.financing), 6) AS financing
     FROM assess_window_quarters w
