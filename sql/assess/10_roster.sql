@@ -17,7 +17,7 @@ FROM carriers;
 
 -- name: roster
 CREATE OR REPLACE TEMP TABLE a_roster AS
-SELECT y.year, c.cid, c.level, y.window_start, y.window_end, y.decision_on,
+SELECT y.year, c.cid, c.level, y.window_start, y.window_end,
        CASE
            WHEN c.recognized_on > CAST(y.window_end - INTERVAL 1 YEAR AS DATE) THEN 'not_assessed'
            WHEN d.carrier_id IS NOT NULL THEN 'deferred'

@@ -21,6 +21,8 @@ LEFT JOIN rubric_veto v ON v.type = i.type
 WHERE r.outcome = 'graded' AND (v.action IS NOT NULL OR i.type = 'false_data');
 
 -- name: facts
+-- One row per roster row: the graded ones with their score and forced
+-- fails, the not_assessed and deferred ones with their outcome alone.
 CREATE OR REPLACE TEMP TABLE a_facts AS
 WITH v AS (
     SELECT year, cid,
@@ -30,7 +32,7 @@ WITH v AS (
            bool_or(action = 'revoke')   AS false_data
     FROM a_vetoes GROUP BY year, cid
 )
-SELECT s.year, s.cid, s.score, s.quarters,
+SELECT s.year, s.cid, 'graded' AS outcome, s.score, s.quarters,
        coalesce(v.cap_pass, false)   AS cap_pass,
        coalesce(v.false_data, false) AS false_data,
        list_concat(list_concat(
@@ -44,4 +46,8 @@ SELECT s.year, s.cid, s.score, s.quarters,
            OR coalesce(v.false_data, false) AS failed
 FROM a_points s
 CROSS JOIN rubric_param p
-LEFT JOIN v USING (year, cid);
+LEFT JOIN v USING (year, cid)
+UNION ALL
+SELECT year, cid, outcome, NULL, NULL, NULL, NULL, NULL, NULL
+FROM a_roster
+WHERE outcome <> 'graded';

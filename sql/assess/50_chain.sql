@@ -14,19 +14,20 @@
 
 -- name: chain
 -- One pass per carrier in year order: the previous graded year, the action,
--- and the year of removal; the rows computed by this run that stay (every
--- year up to and including the removal) are the result, a_live.
-CREATE OR REPLACE TEMP TABLE a_live AS
+-- and the year of removal. a_chain holds the rows computed by this run,
+-- those after the removal marked `removed`; a_live is the rest (every year
+-- up to and including the removal).
+CREATE OR REPLACE TEMP TABLE a_chain AS
 WITH f AS (
-    SELECT r.year, r.cid, r.outcome, f.failed, f.false_data, NULL::VARCHAR AS published_action,
-           r.decision_on, f.score, f.quarters, f.cap_pass, f.forced_reasons
-    FROM a_roster r LEFT JOIN a_facts f USING (year, cid)
+    SELECT year, cid, outcome, failed, false_data, NULL::VARCHAR AS published_action,
+           score, quarters, cap_pass, forced_reasons
+    FROM a_facts
     UNION ALL
     SELECT a.year, c.cid, CAST(a.outcome AS VARCHAR),
            CASE WHEN a.outcome = 'graded' THEN a.grade = 'fail' END,
            CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END,
            coalesce(d.action, '-'),
-           NULL, NULL, NULL, NULL, NULL
+           NULL, NULL, NULL, NULL
     FROM store.assessments a
     JOIN assess_years y ON y.year = a.year AND y.frozen
     JOIN a_carriers c ON c.carrier_id = a.carrier_id
@@ -50,10 +51,13 @@ a AS (
                 ELSE 'keep' END AS action
     FROM p
 )
-SELECT year, cid, outcome, decision_on, action,
+SELECT year, cid, outcome, action,
        CASE WHEN action = 'delist' THEN prev.year END AS previous_graded_year,
-       score, quarters, failed, cap_pass, false_data, forced_reasons
+       score, quarters, failed, cap_pass, false_data, forced_reasons,
+       NOT coalesce(year <= min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
+                                OVER (PARTITION BY cid), true) AS removed
 FROM a
-QUALIFY published_action IS NULL
-    AND coalesce(year <= min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
-                             OVER (PARTITION BY cid), true);
+QUALIFY published_action IS NULL;
+
+CREATE OR REPLACE TEMP VIEW a_live AS
+SELECT * EXCLUDE (removed) FROM a_chain WHERE NOT removed;

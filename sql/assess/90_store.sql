@@ -12,7 +12,7 @@ INSERT INTO store.assessments
 SELECT f.year, f.carrier_id, f.registry_ingest_id, f.level,
        f.outcome, f.score, f.grade, f.reasons, r.rank_overall, r.rank_district, r.rank_group,
        r.score_delta, r.rank_delta, f.quarters, y.window_start, y.window_end,
-       (SELECT run_id FROM assess_run), f.decision_on,
+       (SELECT run_id FROM assess_run), y.decision_on,
        f.tier, f.cap_yuan, f.factor, f.amount_yuan, coalesce(v.recovery_yuan, 0), f.unscaled_yuan
 FROM a_funding f
 JOIN assess_years y USING (year)
@@ -22,7 +22,7 @@ UNION ALL
 -- … and the not_assessed and deferred ones, without score, grade or funding
 SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
        l.outcome, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.window_start, y.window_end,
-       (SELECT run_id FROM assess_run), l.decision_on,
+       (SELECT run_id FROM assess_run), y.decision_on,
        NULL, NULL, NULL, NULL, NULL, NULL
 FROM a_live l
 JOIN assess_years y USING (year)
@@ -47,13 +47,13 @@ INSERT INTO store.indicator_lists
 SELECT p.year, c.carrier_id, p."values", p.points, (SELECT run_id FROM assess_run)
 FROM a_points p
 JOIN a_carriers c USING (cid)
-SEMI JOIN a_graded g USING (year, cid);
+ANTI JOIN (SELECT year, cid FROM a_chain WHERE removed) x USING (year, cid);
 
 -- name: decisions
 -- Only decisions that act; see the decisions view.
 INSERT INTO store.decisions
-SELECT g.year, c.carrier_id, g.action, g.decision_on,
-       CASE WHEN g.action = 'rectify' THEN CAST(g.decision_on + to_days(p.rectify_days) AS DATE) END,
+SELECT g.year, c.carrier_id, g.action, y.decision_on,
+       CASE WHEN g.action = 'rectify' THEN CAST(y.decision_on + to_days(p.rectify_days) AS DATE) END,
        CASE WHEN g.action IN ('delist', 'revoke') THEN make_date(g.year + p.ban_years, 12, 31) END,
        CASE g.action
            WHEN 'revoke'  THEN 'false_data'
@@ -63,6 +63,7 @@ SELECT g.year, c.carrier_id, g.action, g.decision_on,
        g.previous_graded_year, c.operator_uscc,
        (SELECT run_id FROM assess_run)
 FROM a_graded g
+JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
 CROSS JOIN rubric_param p
 WHERE g.action <> 'keep';   -- a keep is what the decisions view says of the rest
