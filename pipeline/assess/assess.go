@@ -211,13 +211,15 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// loadRubric fills the rubric_* input tables of 00_inputs.sql.
+// loadRubric fills the rubric_* input tables of 00_inputs.sql, one
+// statement per table.
 func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *int64, runID int64) error {
 	codes := rubric.IndicatorCodes() // SPEC §4.2's order: the lists' order
 	pos := map[string]int{}
 	for i, c := range codes {
 		pos[c] = i + 1
 	}
+	var indicators [][]any
 	for i, ind := range r.Indicators {
 		var mun, prov, nat, full, zero any
 		if ind.Direction == rubric.BandLower {
@@ -225,54 +227,71 @@ func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *i
 		} else {
 			mun, prov, nat = ind.Target("municipal"), ind.Target("provincial"), ind.Target("national")
 		}
-		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			ind.Code, pos[ind.Code], i+1, ind.Weight, ind.Direction, mun, prov, nat, full, zero); err != nil {
-			return err
-		}
+		indicators = append(indicators, []any{ind.Code, pos[ind.Code], i + 1, ind.Weight, ind.Direction, mun, prov, nat, full, zero})
 	}
 	// rubric_level: per level, weight and target (exit rate: band) of each
 	// indicator, in the column order 00_inputs.sql declares.
+	var levels [][]any
 	for _, level := range []string{"municipal", "provincial", "national"} {
-		args := []any{level}
+		row := []any{level}
 		for _, code := range codes {
 			ind, _ := r.Indicator(code)
 			if ind.Direction == rubric.BandLower {
 				full, zero := ind.Band()
-				args = append(args, ind.Weight, full, zero)
+				row = append(row, ind.Weight, full, zero)
 			} else {
-				args = append(args, ind.Weight, ind.Target(level))
+				row = append(row, ind.Weight, ind.Target(level))
 			}
 		}
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
-		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_level VALUES ("+marks+")", args...); err != nil {
-			return err
-		}
+		levels = append(levels, row)
 	}
 	var b any
 	if budget != nil {
 		b = *budget
 	}
-	if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_param VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		r.Grades.Excellent, r.Grades.Good, r.Grades.Pass, r.Quota.Share,
-		r.Reporting.OnTime, r.Reporting.Late, r.Reporting.Missing, r.Decisions.RectifyDays, r.Decisions.BanYears, b, r.Funding.RoundDownTo); err != nil {
-		return err
-	}
+	params := [][]any{{r.Grades.Excellent, r.Grades.Good, r.Grades.Pass, r.Quota.Share,
+		r.Reporting.OnTime, r.Reporting.Late, r.Reporting.Missing, r.Decisions.RectifyDays, r.Decisions.BanYears, b, r.Funding.RoundDownTo}}
+	var vetoes, tiers, factors [][]any
 	for t, action := range r.Vetoes {
-		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_veto VALUES (?, ?)", t, action); err != nil {
-			return err
-		}
+		vetoes = append(vetoes, []any{t, action})
 	}
 	for _, t := range r.Funding.Tiers {
-		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_tier VALUES (?, ?)", t.Code, t.CapYuan); err != nil {
-			return err
-		}
+		tiers = append(tiers, []any{t.Code, t.CapYuan})
 	}
 	for g, f := range r.Funding.Factors {
-		if _, err := conn.ExecContext(ctx, "INSERT INTO rubric_factor VALUES (?, ?)", g, f); err != nil {
-			return err
+		factors = append(factors, []any{g, f})
+	}
+	for _, t := range []struct {
+		table string
+		rows  [][]any
+	}{
+		{"rubric_indicator", indicators}, {"rubric_level", levels}, {"rubric_param", params},
+		{"rubric_veto", vetoes}, {"rubric_tier", tiers}, {"rubric_factor", factors},
+		{"assess_run", [][]any{{runID}}},
+	} {
+		if err := insertRows(ctx, conn, t.table, t.rows); err != nil {
+			return fmt.Errorf("%s: %w", t.table, err)
 		}
 	}
-	_, err := conn.ExecContext(ctx, "INSERT INTO assess_run VALUES (?)", runID)
+	return nil
+}
+
+// insertRows inserts rows into table in one statement.
+func insertRows(ctx context.Context, conn *sql.Conn, table string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var tuples []string
+	var args []any
+	for _, row := range rows {
+		marks := make([]string, len(row))
+		for i := range row {
+			marks[i] = fmt.Sprintf("$%d", len(args)+i+1)
+		}
+		tuples = append(tuples, "("+strings.Join(marks, ", ")+")")
+		args = append(args, row...)
+	}
+	_, err := conn.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+strings.Join(tuples, ", "), args...)
 	return err
 }
 
