@@ -8,7 +8,7 @@
 -- withheld, so the amounts are computed once per such combination
 -- (a_funding_rates) and looked up for each carrier (a_funding).
 
--- name: rates
+-- name: rates (parallel)
 CREATE OR REPLACE TEMP MACRO funding_tier(level, track) AS
     CASE WHEN level = 'national' THEN 'national'
          WHEN track = 'specialized' THEN 'specialized'
