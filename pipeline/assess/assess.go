@@ -34,6 +34,9 @@ type Options struct {
 	Rubric     *rubric.Rubric // nil: the embedded default
 	BudgetYuan *int64         // overrides the rubric's annual budget
 	Force      bool           // recompute published years too
+	// Threads, if above 0, fixes DuckDB's threads for every statement
+	// (as INCUBEVAL_ASSESS_THREADS does); 0 leaves the choice to threadPlan.
+	Threads int
 }
 
 // Result of a run.
@@ -140,7 +143,10 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	}
 	defer conn.Close()
 	defer dropTemps(context.Background(), conn)
-	plan := &threadPlan{fixed: threads}
+	plan := &threadPlan{fixed: opts.Threads}
+	if plan.fixed <= 0 {
+		plan.fixed = threads
+	}
 	defer plan.reset(conn)
 	steps := sqlfiles.Assessment()
 	if err := execFile(ctx, conn, steps[0], plan); err != nil {

@@ -420,3 +420,63 @@ func checkProperties(t *testing.T, st *store.Store) {
 	}
 	t.Logf("%d carriers removed", len(removed))
 }
+
+// The results do not depend on how many threads DuckDB runs each statement
+// with (threadPlan runs most on one thread at this size).
+func TestSameResultsWhateverTheThreads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("national data set in -short mode")
+	}
+	st := openStore(t)
+	dir := t.TempDir()
+	if _, _, err := sample.National(dir, 1500, 2016, 4, 2025, 3); err != nil {
+		t.Fatal(err)
+	}
+	ingestDir(t, st, dir, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	dump := func(threads int) map[string][]string {
+		t.Helper()
+		if _, err := assess.Run(context.Background(), st, assess.Options{Year: 2025, Threads: threads}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]string{}
+		for _, v := range []string{"assessments", "indicator_scores", "decisions", "funding"} {
+			rows, err := st.DB.Query("SELECT CAST(columns(* EXCLUDE (run_id)) AS VARCHAR) FROM " + v + " ORDER BY ALL")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]sql.NullString, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				out[v] = append(out[v], fmt.Sprint(vals))
+			}
+			rows.Close()
+		}
+		return out
+	}
+	base := dump(0)
+	if len(base["assessments"]) < 10000 || len(base["decisions"]) == 0 {
+		t.Fatalf("too few rows to compare: %d assessments, %d decisions", len(base["assessments"]), len(base["decisions"]))
+	}
+	for _, threads := range []int{1, 2} {
+		got := dump(threads)
+		for v, want := range base {
+			if len(got[v]) != len(want) {
+				t.Errorf("%d threads: %s has %d rows, the plan's run %d", threads, v, len(got[v]), len(want))
+				continue
+			}
+			for i := range want {
+				if got[v][i] != want[i] {
+					t.Errorf("%d threads: %s row %d\n got %s\nwant %s", threads, v, i, got[v][i], want[i])
+					break
+				}
+			}
+		}
+	}
+}
