@@ -1,11 +1,15 @@
 -- The yearly assessment (SPEC §4), one step per file, run in name order on
--- one connection inside one transaction by `incubeval assess`.
+-- one connection by `incubeval assess`; the last step writes the results in
+-- one transaction.
 --
 -- This file declares the inputs; incubeval fills them from the rubric
 -- (`incubeval assess --rubric FILE`, or the embedded default) and the years
 -- to compute, then runs 10_roster.sql … 90_store.sql. Every intermediate
--- result is a TEMP table named a_*, so the steps can be read — and re-run by
--- an analyst — one at a time.
+-- result is a TEMP table (or view) named a_*, so the steps can be read — and
+-- re-run by an analyst — one at a time. A statement whose `-- name:` header
+-- says (parallel) runs on all of DuckDB's threads; while the carrier-years
+-- fit in one 122,880-row group the others run on one (see threadPlan in
+-- pipeline/assess/assess.go): a speed choice, never a rule.
 
 -- name: inputs
 -- The years computed: window dates, decision date, and whether the year is
