@@ -319,7 +319,7 @@ const rowGroupRows = 122880
 // partitions on every thread — keep all of DuckDB's threads, as does every
 // statement of a run with more carrier-years.
 type threadPlan struct {
-	fixed   int  // INCUBEVAL_ASSESS_THREADS, if set
+	fixed   int  // Options.Threads or INCUBEVAL_ASSESS_THREADS, if set
 	serial  bool // the carrier-years fit in one row group
 	current int  // the setting in force: 0 for DuckDB's default
 }
