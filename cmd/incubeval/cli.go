@@ -52,6 +52,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if a.stats {
 		printStats(a, start)
 	}
+	// A block DuckDB finds damaged while a command runs (after the open,
+	// which says so itself) gets the same plain message. `sql` reads the
+	// snapshot too and says which file it was reading.
+	if ce := store.AsCorrupt(err, a.dbPath); ce != nil && a.ledger.name != "sql" {
+		err = ce
+	}
 	if err == nil {
 		if a.failed {
 			return exitFail

@@ -67,16 +67,25 @@ func (f FileStamp) Equal(g FileStamp) bool {
 // Label is the line `incubeval sql` prints: when, and the latest run.
 func (sn *Snapshot) Label() string {
 	s := "snapshot of " + sn.Published.In(Location).Format("2006-01-02 15:04")
-	switch {
-	case sn.Run > 0 && sn.RunJob != "":
-		s += fmt.Sprintf(", run %d (%s)", sn.Run, sn.RunJob)
-	case sn.Run > 0:
-		s += fmt.Sprintf(", run %d", sn.Run)
-	}
-	if sn.AssessmentRun > 0 {
-		s += fmt.Sprintf(", assessment run %d", sn.AssessmentRun)
+	if h := sn.holds(); h != "" {
+		s += ", " + h
 	}
 	return s
+}
+
+// holds names the latest run and assessment run in the snapshot.
+func (sn *Snapshot) holds() string {
+	var parts []string
+	switch {
+	case sn.Run > 0 && sn.RunJob != "":
+		parts = append(parts, fmt.Sprintf("run %d (%s)", sn.Run, sn.RunJob))
+	case sn.Run > 0:
+		parts = append(parts, fmt.Sprintf("run %d", sn.Run))
+	}
+	if sn.AssessmentRun > 0 {
+		parts = append(parts, fmt.Sprintf("assessment run %d", sn.AssessmentRun))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // publishSnapshot copies the closed, checkpointed database to its snapshot.

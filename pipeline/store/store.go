@@ -133,6 +133,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if !opts.ReadOnly {
 		if err := s.migrate(ctx); err != nil {
 			s.Close()
+			if isCorrupt(err) {
+				return nil, newCorruptError(s.Path, err)
+			}
 			return nil, err
 		}
 	}
@@ -184,8 +187,16 @@ func (s *Store) unlock() {
 
 var lockPID = regexp.MustCompile(`PID (\d+)`)
 
-// explainOpenError turns DuckDB's lock conflict into a BusyError.
+// explainOpenError turns DuckDB's lock conflict into a BusyError and a
+// file it cannot read into a CorruptError.
 func (s *Store) explainOpenError(err error) error {
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return err
+	}
+	if isCorrupt(err) {
+		return newCorruptError(s.Path, err)
+	}
 	msg := err.Error()
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
 		pid := 0
