@@ -19,6 +19,11 @@ func main() {
 		// together with DuckDB's own memory.
 		debug.SetMemoryLimit(256 << 20)
 	}
+	// Past a file-size limit (ulimit -f, systemd's LimitFSIZE) a write
+	// must fail with an error the command reports and rolls back, not kill
+	// the process with SIGXFSZ on one of DuckDB's threads (Go ignores it
+	// only on its own).
+	signal.Ignore(syscall.SIGXFSZ)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -194,7 +194,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	err = store.ConnTx(ctx, conn, func(conn *sql.Conn) error {
+	err = st.ConnTx(ctx, conn, func(conn *sql.Conn) error {
 		if err := execFile(ctx, conn, steps[last], plan); err != nil {
 			return err
 		}
@@ -425,6 +425,5 @@ func Publish(ctx context.Context, st *store.Store, year int) (already bool, err 
 	if n > 0 {
 		return true, nil
 	}
-	_, err = st.DB.ExecContext(ctx, "INSERT INTO store.published_years VALUES (?, ?, ?)", year, store.Now(), runID.Int64)
-	return false, err
+	return false, st.Exec(ctx, "INSERT INTO store.published_years VALUES (?, ?, ?)", year, store.Now(), runID.Int64)
 }

@@ -63,6 +63,11 @@ type Store struct {
 	Path     string
 	ReadOnly bool
 	lock     *flock.Flock
+	opts     Options // for reopen
+	// failed is the commit that failed (a full disk, an I/O error). The
+	// DuckDB instance that saw it writes nothing more: no transaction
+	// begins, Close neither checkpoints it nor publishes it (Reopen).
+	failed error
 }
 
 // Options for Open.
@@ -83,14 +88,26 @@ var settings = []string{
 	"SET autoload_known_extensions = false",
 }
 
+// writerSettings are added for a read-write open. DuckDB 1.1.2 checkpoints
+// a database when it is closed, even one it has invalidated after a failed
+// checkpoint (a full disk): that second checkpoint writes a new header over
+// the half-written first one, and the file no longer opens ("Failed to
+// load metadata pointer") or holds tables that disagree with their indexes.
+// So the only checkpoint is Close's own, which is skipped after a failure;
+// what was committed stays in the write-ahead log, which the next open
+// replays.
+var writerSettings = []string{
+	"PRAGMA disable_checkpoint_on_shutdown",
+}
+
 // Open opens (creating if needed) the database at path. A read-write open
 // takes the lock file <path>.lock first, applies pending migrations and
-// refreshes the views.
+// refreshes the views. A file DuckDB cannot read gives a *CorruptError.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if path == "" {
 		path = DefaultPath
 	}
-	s := &Store{Path: path, ReadOnly: opts.ReadOnly}
+	s := &Store{Path: path, ReadOnly: opts.ReadOnly, opts: opts}
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("no database at %s (run `incubeval ingest` or `incubeval demo` first): %w", path, err)
@@ -105,13 +122,36 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	dsn := path
-	if opts.ReadOnly {
+	if err := s.connect(ctx); err != nil {
+		s.unlock()
+		return nil, err
+	}
+	if !opts.ReadOnly {
+		if err := s.migrate(ctx); err != nil {
+			s.closeDB()
+			s.unlock()
+			if isCorrupt(err) {
+				return nil, newCorruptError(s.Path, err)
+			}
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// connect opens a DuckDB instance on the file (the lock, for a writer, is
+// already held).
+func (s *Store) connect(ctx context.Context) error {
+	dsn := s.Path
+	if s.ReadOnly {
 		dsn += "?access_mode=READ_ONLY"
 	}
-	extra := settings
-	if opts.Threads > 0 {
-		extra = append(append([]string{}, settings...), fmt.Sprintf("SET threads = %d", opts.Threads))
+	extra := append([]string{}, settings...)
+	if !s.ReadOnly {
+		extra = append(extra, writerSettings...)
+	}
+	if s.opts.Threads > 0 {
+		extra = append(extra, fmt.Sprintf("SET threads = %d", s.opts.Threads))
 	}
 	connector, err := duckdb.NewConnector(dsn, func(ex driver.ExecerContext) error {
 		for _, q := range extra {
@@ -122,24 +162,54 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil
 	})
 	if err != nil {
-		s.unlock()
-		return nil, s.explainOpenError(err)
+		return s.explainOpenError(err)
 	}
 	s.DB = sql.OpenDB(connector)
 	if err := s.DB.PingContext(ctx); err != nil {
-		s.Close()
-		return nil, s.explainOpenError(err)
+		s.closeDB()
+		return s.explainOpenError(err)
 	}
-	if !opts.ReadOnly {
-		if err := s.migrate(ctx); err != nil {
-			s.Close()
-			if isCorrupt(err) {
-				return nil, newCorruptError(s.Path, err)
-			}
-			return nil, err
-		}
+	return nil
+}
+
+// closeDB closes the DuckDB instance without a checkpoint (see
+// writerSettings): what was committed since the last checkpoint stays in
+// the write-ahead log.
+func (s *Store) closeDB() error {
+	if s.DB == nil {
+		return nil
 	}
-	return s, nil
+	err := s.DB.Close()
+	s.DB = nil
+	return err
+}
+
+// Failed is the commit that failed in this Store (a *CommitError), or nil.
+func (s *Store) Failed() error { return s.failed }
+
+// fail marks the Store as failed by err.
+func (s *Store) fail(err error) {
+	if s.failed == nil {
+		s.failed = err
+	}
+}
+
+// Reopen replaces a DuckDB instance that saw a failed commit (or any
+// instance) by a new one on the same file, under the lock still held:
+// DuckDB replays the write-ahead log, so the new instance holds exactly
+// what was committed before the failure, and nothing of the failed
+// transaction. The run ledger uses it to record a failed run.
+func (s *Store) Reopen(ctx context.Context) error {
+	if s.ReadOnly {
+		return errors.New("reopen: the database is open read-only")
+	}
+	_ = s.closeDB()
+	s.failed = nil
+	if err := s.connect(ctx); err != nil {
+		s.fail(err)
+		return fmt.Errorf("reopen %s: %w", s.Path, err)
+	}
+	return nil
 }
 
 // takeLock takes the writer's lock file and records our pid (and what we
@@ -209,28 +279,75 @@ func (s *Store) explainOpenError(err error) error {
 }
 
 // Close checkpoints (read-write only), closes the database, publishes the
-// readers' snapshot (read-write only) and releases the lock.
-func (s *Store) Close() error {
-	var err error
-	checkpointed := false
-	if s.DB != nil {
-		if !s.ReadOnly {
-			t0 := time.Now()
-			_, cperr := s.DB.Exec("CHECKPOINT")
-			if os.Getenv("INCUBEVAL_TRACE") != "" {
-				fmt.Fprintf(os.Stderr, "close checkpoint %.0f ms\n", time.Since(t0).Seconds()*1000)
-			}
-			checkpointed = cperr == nil
-		}
-		err = s.DB.Close()
-		s.DB = nil
+// readers' snapshot (read-write only) and releases the lock. After a
+// failed commit it does neither: see CloseNoting.
+func (s *Store) Close() error { return s.CloseNoting(context.Background(), nil) }
+
+// NoteFunc records, through st (the database reopened, the writer's lock
+// still held), that the readers' snapshot was not published.
+type NoteFunc func(ctx context.Context, st *Store, why *UnpublishedError) error
+
+// CloseNoting is Close for a writer that keeps a record of its run. When
+// the work is committed but the snapshot could not be published (the
+// checkpoint or the copy failed: a full disk), it reopens the database,
+// calls note, and closes it again without publishing, all before the lock
+// is released, so the record says so before anyone else can write; then
+// it returns the *UnpublishedError. A Store whose commit failed is closed
+// without a checkpoint and without publishing, and Close returns nil (the
+// failure was the command's error).
+func (s *Store) CloseNoting(ctx context.Context, note NoteFunc) error {
+	defer s.unlock()
+	if s.DB == nil {
+		return nil
+	}
+	if s.ReadOnly {
+		return s.closeDB()
+	}
+	if s.failed != nil {
+		_ = s.closeDB()
+		return nil
+	}
+	testPause("close")
+	t0 := time.Now()
+	_, cperr := s.DB.Exec("CHECKPOINT")
+	if os.Getenv("INCUBEVAL_TRACE") != "" {
+		fmt.Fprintf(os.Stderr, "close checkpoint %.0f ms\n", time.Since(t0).Seconds()*1000)
+	}
+	err := s.closeDB()
+	var why *UnpublishedError
+	switch {
+	case cperr != nil:
+		why = &UnpublishedError{Database: s.Path, Err: cperr}
+	case err != nil:
+		return err
+	default:
 		// Readers' copy (snapshot.go), made while the lock is still held.
-		if checkpointed && err == nil {
-			err = s.publishSnapshot()
+		if perr := s.publishSnapshot(); perr != nil {
+			why = &UnpublishedError{Database: s.Path, Checkpointed: true, Err: perr}
 		}
 	}
-	s.unlock()
-	return err
+	if why == nil {
+		return nil
+	}
+	if note != nil {
+		why.NoteErr = s.noteUnpublished(ctx, note, why)
+	}
+	return why
+}
+
+// noteUnpublished reopens the database to let note record why, then closes
+// it, checkpointing only if the first checkpoint had worked (another
+// attempt on a full disk would only fail again; the note is committed in
+// the write-ahead log either way).
+func (s *Store) noteUnpublished(ctx context.Context, note NoteFunc, why *UnpublishedError) error {
+	if err := s.Reopen(ctx); err != nil {
+		return err
+	}
+	nerr := note(ctx, s, why)
+	if why.Checkpointed && s.failed == nil {
+		_, _ = s.DB.Exec("CHECKPOINT")
+	}
+	return errors.Join(nerr, s.closeDB())
 }
 
 // Dir is the folder holding the database; the archive lives beside it.
@@ -308,18 +425,28 @@ func (s *Store) refreshViews(ctx context.Context) error {
 // InTx runs fn on one pinned connection inside a transaction, committing if
 // fn returns nil and rolling back otherwise.
 func (s *Store) InTx(ctx context.Context, fn func(conn *sql.Conn) error) (err error) {
+	if s.failed != nil {
+		return s.refuse()
+	}
 	conn, err := s.DB.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return ConnTx(ctx, conn, fn)
+	return s.ConnTx(ctx, conn, fn)
 }
 
 // ConnTx runs fn inside a transaction on a connection the caller pinned
-// (temporary tables and settings belong to a connection).
-func ConnTx(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Conn) error) (err error) {
+// (temporary tables and settings belong to a connection). A COMMIT that
+// fails is rolled back, the connection is discarded (the pool never hands
+// it out again) and the Store is marked failed: it begins no other
+// transaction, and Close does not checkpoint what DuckDB holds in memory.
+func (s *Store) ConnTx(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Conn) error) (err error) {
+	if s.failed != nil {
+		return s.refuse()
+	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		s.noteFatal(err)
 		return err
 	}
 	defer func() {
@@ -329,14 +456,43 @@ func ConnTx(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Conn) error) 
 		}
 		if err != nil {
 			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+			s.noteFatal(err)
 			return
 		}
-		if _, cerr := conn.ExecContext(ctx, "COMMIT"); cerr != nil {
+		// Work that is done is committed even if ctx was cancelled
+		// meanwhile: a COMMIT is not to be interrupted half-way.
+		if _, cerr := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); cerr != nil {
 			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-			err = fmt.Errorf("commit: %w", cerr)
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			err = &CommitError{Err: cerr}
+			s.fail(err)
+			return
 		}
+		afterCommit()
 	}()
 	return fn(conn)
+}
+
+// Exec runs one statement that writes, in its own transaction (so that a
+// failed commit marks the Store as InTx does).
+func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
+	return s.InTx(ctx, func(conn *sql.Conn) error {
+		_, err := conn.ExecContext(ctx, query, args...)
+		return err
+	})
+}
+
+// noteFatal marks the Store failed when DuckDB has invalidated the
+// database (a FATAL error, e.g. a checkpoint at commit that failed): every
+// later statement would fail, and its memory must not be checkpointed.
+func (s *Store) noteFatal(err error) {
+	if isFatal(err) {
+		s.fail(&CommitError{Err: err})
+	}
+}
+
+func (s *Store) refuse() error {
+	return fmt.Errorf("not written: an earlier commit failed in this run (%w)", s.failed)
 }
 
 // Now is the current wall time in Asia/Shanghai, without a zone, to the
