@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -11,34 +12,47 @@ import (
 // Command records a manual command that writes (ingest, assess, publish,
 // run, demo) in the run ledger, with job = the command's name.
 //
-// The row is written when the command's outcome is known: through the
-// database the command still holds (FinishOpen), or else to the pending
-// file, which Finish then moves into store.runs by opening the database
-// once more if it is free (if not, the process holding it does, as every
-// writer flushes the file when it opens the database). OpenCommand itself
-// flushes rows left there by others.
+// Its row is inserted as running as soon as the command holds the
+// database, committed at once, and updated with the outcome through the
+// database the command still holds (FinishOpen), before it is closed, so
+// that the snapshot published at close has it. A command killed meanwhile
+// leaves the row running, and the next writer marks it failed with what it
+// had committed. OpenCommand also moves in the rows others left in the
+// pending file.
 type Command struct {
 	db    string
 	entry Entry
 }
 
 // OpenCommand opens the database for a manual command; holder goes into
-// the lock file (e.g. "incubeval ingest").
+// the lock file (e.g. "incubeval ingest"). A command whose start cannot be
+// recorded is not run.
 func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.Store, *Command, error) {
 	st, err := store.Open(ctx, db, store.Options{Holder: "incubeval " + name})
 	if err != nil {
 		return nil, nil, err
 	}
 	_, _ = FlushPending(ctx, st)
-	_, _ = markInterrupted(ctx, st.DB, time.Now())
+	_, _ = markInterrupted(ctx, st, time.Now())
 	c := &Command{db: st.Path, entry: Entry{Job: name, Started: time.Now(), CountRows: true,
 		Args: map[string]any{"trigger": string(TriggerCommand), "argv": argv}}}
+	if err := recordStart(ctx, st, &c.entry); err != nil {
+		_ = st.Close() // after a failed commit: no checkpoint, no snapshot
+		e := c.outcome(fmt.Errorf("not run: its start could not be recorded in the run ledger: %w", err), "")
+		_ = AppendPending(c.db, &e)
+		return nil, nil, fmt.Errorf("%s was not run: its start could not be recorded in the run ledger: %w", name, err)
+	}
 	return st, c, nil
 }
 
-// Finish records the command's outcome: err from the command (nil on
-// success), and note for a success a person should read (exit status 1
-// after a file was rejected whole).
+// RunID is the command's row in store.runs.
+func (c *Command) RunID() int64 { return c.entry.RunID }
+
+// Finish records the command's outcome when it no longer holds the
+// database: to the pending file, which Finish then moves into store.runs
+// by opening the database once more if it is free (if not, the process
+// holding it does, as every writer flushes the file when it opens the
+// database).
 func (c *Command) Finish(ctx context.Context, err error, note string) error {
 	ctx = context.WithoutCancel(ctx)
 	e := c.outcome(err, note)
@@ -48,16 +62,52 @@ func (c *Command) Finish(ctx context.Context, err error, note string) error {
 	return TryFlush(ctx, c.db)
 }
 
-// FinishOpen is Finish for a command that still holds the database: the
-// row goes in through st before the caller closes it (so the snapshot
-// published at close has it, and the database is not opened again).
+// FinishOpen records the command's outcome through st, which it still
+// holds: err from the command (nil on success), and note for a success a
+// person should read (exit status 1 after a file was rejected whole). After
+// a failed commit st is reopened first (store.Store.Reopen). A failed
+// command that had committed something says what.
 func (c *Command) FinishOpen(ctx context.Context, st *store.Store, err error, note string) error {
-	e := c.outcome(err, note)
-	if err := AppendPending(c.db, &e); err != nil {
-		return err
+	ctx = context.WithoutCancel(ctx)
+	c.entry = c.outcome(err, note)
+	if st.Failed() != nil {
+		if rerr := st.Reopen(ctx); rerr != nil {
+			return errors.Join(rerr, AppendPending(c.db, &c.entry))
+		}
 	}
-	_, ferr := FlushPending(context.WithoutCancel(ctx), st)
-	return ferr
+	if c.entry.Status == StatusFailed || c.entry.CountRows {
+		c.countCommitted(ctx, st)
+	}
+	werr := recordOutcome(ctx, st, &c.entry)
+	_, ferr := FlushPending(ctx, st)
+	return errors.Join(werr, ferr)
+}
+
+// countCommitted fills rows_ingested from the files the command ingested
+// and, for a failed command, says in error what it had committed anyway.
+func (c *Command) countCommitted(ctx context.Context, st *store.Store) {
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	cm, err := committedSince(ctx, conn, staleRun{id: c.entry.RunID, started: wall(c.entry.Started)})
+	if err != nil {
+		return
+	}
+	if c.entry.CountRows && c.entry.RowsIngested == nil {
+		v := cm.rows
+		c.entry.RowsIngested = &v
+	}
+	if c.entry.Status == StatusFailed && (cm.files > 0 || cm.assessments != "" || cm.published != "") {
+		c.entry.Error += "\n" + cm.text()
+	}
+}
+
+// Amend adds note to the command's recorded outcome, through st (reopened
+// by store.Store.CloseNoting when the snapshot could not be published).
+func (c *Command) Amend(ctx context.Context, st *store.Store, note string) error {
+	return amendEntry(ctx, st, &c.entry, note)
 }
 
 // outcome is the command's ledger row once it has ended.

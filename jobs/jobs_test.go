@@ -218,7 +218,7 @@ func TestPendingRowsAndInterruptedRuns(t *testing.T) {
 		!got["quarterly-sweep"].Scheduled.Equal(at(2025, 1, 16, 2, 0)) {
 		t.Fatalf("ledger %+v", es)
 	}
-	if k := got["publish"]; k.Status != StatusFailed || k.Error != interruptedMessage {
+	if k := got["publish"]; k.Status != StatusFailed || k.Error != interruptedMessage+"; it had committed nothing before / 此前未提交任何内容" {
 		t.Fatalf("killed run %+v", k)
 	}
 	if r := got["deadline-reminder"]; r.Status != StatusOK || r.Args["missing"] != float64(0) {

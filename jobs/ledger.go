@@ -38,7 +38,9 @@ const (
 
 // Entry is one row of the run ledger.
 type Entry struct {
-	RunID        int64          `json:"-"`
+	// RunID is the row's run_id; in the pending file, an entry with one is
+	// the outcome of a row already inserted as running.
+	RunID        int64          `json:"run_id,omitempty"`
 	Job          string         `json:"job"`
 	Scheduled    time.Time      `json:"scheduled_at,omitzero"`
 	Started      time.Time      `json:"started_at"`
@@ -52,7 +54,12 @@ type Entry struct {
 	// from the files ingested between Started and Finished (a manual
 	// command, whose counts the ledger does not see).
 	CountRows bool `json:"count_rows,omitempty"`
-	Pending   bool `json:"-"` // read from the pending file, not yet in the database
+	// ChildPID, in the pending file, says the entry is about the run of
+	// the daemon's child process with that pid (one it had to kill): it
+	// becomes the outcome of that run's row (args.pid), or a row of its
+	// own if the child never recorded its start.
+	ChildPID int  `json:"child_pid,omitempty"`
+	Pending  bool `json:"-"` // read from the pending file, not yet in the database
 }
 
 // wall is t as the Asia/Shanghai wall time the database stores (TIMESTAMP
@@ -125,6 +132,47 @@ func updateEntry(ctx context.Context, db execer, e *Entry) error {
 	return err
 }
 
+// recordStart inserts e (status running) in its own transaction, committed
+// at once: a run killed from now on still has its row.
+func recordStart(ctx context.Context, st *store.Store, e *Entry) error {
+	if e.Args == nil {
+		e.Args = map[string]any{}
+	}
+	e.Args["pid"] = os.Getpid()
+	e.Status = StatusRunning
+	err := st.InTx(ctx, func(conn *sql.Conn) error { return insertEntry(ctx, conn, e) })
+	if err != nil {
+		e.RunID = 0 // the id RETURNING gave was not committed
+	}
+	return err
+}
+
+// recordOutcome writes the outcome of e, inserted by recordStart. If the
+// database will not take it, the outcome waits in the pending file (with
+// the row's run_id) for the next writer; if that fails too, the row stays
+// running and the next writer says the run was interrupted.
+func recordOutcome(ctx context.Context, st *store.Store, e *Entry) error {
+	ctx = context.WithoutCancel(ctx)
+	if st.Failed() != nil {
+		// The instance that saw a failed commit writes nothing more; a new
+		// one holds exactly what was committed.
+		if err := st.Reopen(ctx); err != nil {
+			return errors.Join(err, AppendPending(st.Path, e))
+		}
+	}
+	err := st.InTx(ctx, func(conn *sql.Conn) error { return updateEntry(ctx, conn, e) })
+	if err != nil {
+		return errors.Join(fmt.Errorf("record the outcome of run %d: %w", e.RunID, err), AppendPending(st.Path, e))
+	}
+	return nil
+}
+
+// amendEntry adds note to the error of e, already recorded, through st.
+func amendEntry(ctx context.Context, st *store.Store, e *Entry, note string) error {
+	e.Error = strings.TrimSpace(strings.Join([]string{e.Error, note}, "\n"))
+	return recordOutcome(ctx, st, e)
+}
+
 func nullString(s string) any {
 	if s == "" {
 		return nil
@@ -132,18 +180,136 @@ func nullString(s string) any {
 	return s
 }
 
-// interruptedMessage is the error of a run whose process ended mid-run.
-const interruptedMessage = "interrupted: the process ended during the run (killed, crashed or the machine stopped); the job's unfinished transaction was rolled back / 运行中断（进程终止），未完成的事务已回滚"
+// interruptedMessage is the error of a run whose process ended mid-run; the
+// next writer adds what the run had committed (committedText).
+const interruptedMessage = "interrupted: the run ended without recording its outcome (its process was killed or crashed, the machine stopped, or the disk was full); its unfinished transaction was rolled back / 运行中断（进程终止或无法记录结果），未完成的事务已回滚"
 
-// markInterrupted turns leftover running rows into failed ones. It is called
-// by whoever holds the writer's lock, so no run of them can still be going.
-func markInterrupted(ctx context.Context, db execer, now time.Time) (int64, error) {
-	res, err := db.ExecContext(ctx, `UPDATE store.runs SET status = 'failed', finished_at = coalesce(finished_at, ?), error = ?
-		WHERE status = 'running'`, wall(now), interruptedMessage)
+// markInterrupted turns leftover running rows into failed ones, saying what
+// each had committed before it ended. It is called by whoever holds the
+// writer's lock, so no run of them can still be going.
+func markInterrupted(ctx context.Context, st *store.Store, now time.Time) (int64, error) {
+	var n int64
+	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.runs WHERE status = 'running'").Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	n = 0
+	err := st.InTx(ctx, func(conn *sql.Conn) error {
+		stale, err := runningRows(ctx, conn, "")
+		if err != nil {
+			return err
+		}
+		for _, r := range stale {
+			c, err := committedSince(ctx, conn, r)
+			if err != nil {
+				return err
+			}
+			if err := finishRow(ctx, conn, r.id, now, interruptedMessage+"; "+c.text(), c); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("mark interrupted runs: %w", err)
 	}
-	return res.RowsAffected()
+	return n, nil
+}
+
+// staleRun is a row left running.
+type staleRun struct {
+	id      int64
+	started time.Time // stored wall time
+	until   sql.NullTime
+	pid     int64
+}
+
+// runningRows lists the rows left running (of job, if not ""), each with
+// the start of the next run recorded after it, which bounds what it can
+// have committed.
+func runningRows(ctx context.Context, conn *sql.Conn, job string) ([]staleRun, error) {
+	rows, err := conn.QueryContext(ctx, `
+		SELECT r.run_id, r.started_at,
+		       (SELECT min(n.started_at) FROM store.runs n WHERE n.run_id > r.run_id AND n.started_at > r.started_at),
+		       coalesce(TRY_CAST(json_extract_string(r.args, '$.pid') AS BIGINT), 0)
+		FROM store.runs r
+		WHERE r.status = 'running' AND (? = '' OR r.job = ?)
+		ORDER BY r.run_id`, job, job)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []staleRun
+	for rows.Next() {
+		var r staleRun
+		if err := rows.Scan(&r.id, &r.started, &r.until, &r.pid); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// finishRow ends a row left running as failed with msg, counting the rows
+// it had ingested.
+func finishRow(ctx context.Context, conn *sql.Conn, id int64, at time.Time, msg string, c committed) error {
+	var rows any
+	if c.files > 0 {
+		rows = c.rows
+	}
+	_, err := conn.ExecContext(ctx, `UPDATE store.runs SET status = 'failed', finished_at = coalesce(finished_at, ?), error = ?,
+		rows_ingested = coalesce(rows_ingested, ?) WHERE run_id = ?`, wall(at), msg, rows, id)
+	return err
+}
+
+// committed is what a run had committed: files ingested, assessment runs,
+// years published.
+type committed struct {
+	files, rows int64
+	batches     string // "7" or "7, 8"
+	assessments string // assessment run ids
+	published   string // years
+}
+
+// committedSince reads what was committed from r's start until the next
+// run began: the writer's lock kept everyone else out meanwhile.
+func committedSince(ctx context.Context, conn *sql.Conn, r staleRun) (committed, error) {
+	var c committed
+	var batches, assessments, published sql.NullString
+	until := any(nil)
+	if r.until.Valid {
+		until = r.until.Time
+	}
+	err := conn.QueryRowContext(ctx, `
+		SELECT (SELECT count(*) FROM store.ingests WHERE ingested_at >= $1 AND ($2 IS NULL OR ingested_at < $2)),
+		       (SELECT coalesce(sum(rows_accepted), 0) FROM store.ingests WHERE ingested_at >= $1 AND ($2 IS NULL OR ingested_at < $2)),
+		       (SELECT string_agg(DISTINCT batch_id::VARCHAR, ', ' ORDER BY batch_id::VARCHAR) FROM store.ingests WHERE ingested_at >= $1 AND ($2 IS NULL OR ingested_at < $2)),
+		       (SELECT string_agg(run_id::VARCHAR, ', ' ORDER BY run_id) FROM store.assessment_runs WHERE computed_at >= $1 AND ($2 IS NULL OR computed_at < $2)),
+		       (SELECT string_agg(year::VARCHAR, ', ' ORDER BY year) FROM store.published_years WHERE published_at >= $1 AND ($2 IS NULL OR published_at < $2))`,
+		r.started, until).Scan(&c.files, &c.rows, &batches, &assessments, &published)
+	c.batches, c.assessments, c.published = batches.String, assessments.String, published.String
+	return c, err
+}
+
+// text says what was committed, in English and Chinese.
+func (c committed) text() string {
+	var en, zh []string
+	if c.files > 0 {
+		en = append(en, fmt.Sprintf("%d files (%d rows, ingest batch %s)", c.files, c.rows, c.batches))
+		zh = append(zh, fmt.Sprintf("%d 个文件（%d 行，导入批次 %s）", c.files, c.rows, c.batches))
+	}
+	if c.assessments != "" {
+		en = append(en, "assessment run "+c.assessments)
+		zh = append(zh, "评价运行 "+c.assessments)
+	}
+	if c.published != "" {
+		en = append(en, "the publication of "+c.published)
+		zh = append(zh, "发布 "+c.published+" 年结果")
+	}
+	if len(en) == 0 {
+		return "it had committed nothing before / 此前未提交任何内容"
+	}
+	return "before that it had committed " + strings.Join(en, " and ") + " / 此前已提交：" + strings.Join(zh, "，")
 }
 
 // PendingPath is the append-only file beside the database that holds ledger
@@ -236,6 +402,14 @@ func FlushPending(ctx context.Context, st *store.Store) (int, error) {
 	err = st.InTx(ctx, func(conn *sql.Conn) error {
 		for i := range entries {
 			e := &entries[i]
+			done, err := applyPending(ctx, conn, e)
+			if err != nil {
+				return err
+			}
+			if done {
+				n++
+				continue
+			}
 			var have int
 			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM store.runs WHERE job = ? AND started_at = ?", e.Job, wall(e.Started)).Scan(&have); err != nil {
 				return err
@@ -270,15 +444,58 @@ func FlushPending(ctx context.Context, st *store.Store) (int, error) {
 	return n, nil
 }
 
+// applyPending applies a pending entry that is the outcome of a row
+// already in store.runs: one with its run_id (its process could not write
+// it), or the daemon's word on a child it killed (ChildPID). It reports
+// false for an entry that is a row of its own.
+func applyPending(ctx context.Context, conn *sql.Conn, e *Entry) (bool, error) {
+	switch {
+	case e.RunID > 0:
+		var status string
+		err := conn.QueryRowContext(ctx, "SELECT status FROM store.runs WHERE run_id = ? AND job = ?", e.RunID, e.Job).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			e.RunID = 0 // not there: a row of its own
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return true, updateEntry(ctx, conn, e)
+	case e.ChildPID > 0:
+		stale, err := runningRows(ctx, conn, e.Job)
+		if err != nil {
+			return false, err
+		}
+		for _, r := range stale {
+			if r.pid != int64(e.ChildPID) || r.started.Before(wall(e.Started)) {
+				continue
+			}
+			c, err := committedSince(ctx, conn, r)
+			if err != nil {
+				return false, err
+			}
+			return true, finishRow(ctx, conn, r.id, e.Finished, e.Error+"; "+c.text(), c)
+		}
+		// The child had not recorded its start, or had recorded its end.
+		var ended int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM store.runs WHERE job = ? AND started_at >= ?
+			AND TRY_CAST(json_extract_string(args, '$.pid') AS BIGINT) = ?`, e.Job, wall(e.Started), e.ChildPID).Scan(&ended); err != nil {
+			return false, err
+		}
+		return ended > 0, nil
+	}
+	return false, nil
+}
+
 // sinceKey is the store.meta key holding when the daemon first ran a job
 // on this database; catch-up never looks back before it.
 func sinceKey(job string) string { return "schedule.since:" + job }
 
 // jobSince returns when the daemon first watched job, recording start if
 // it never did.
-func jobSince(ctx context.Context, db execer, job string, start time.Time) (time.Time, error) {
+func jobSince(ctx context.Context, st *store.Store, job string, start time.Time) (time.Time, error) {
 	var v string
-	err := db.QueryRowContext(ctx, "SELECT value FROM store.meta WHERE key = ?", sinceKey(job)).Scan(&v)
+	err := st.DB.QueryRowContext(ctx, "SELECT value FROM store.meta WHERE key = ?", sinceKey(job)).Scan(&v)
 	if err == nil {
 		t, perr := time.Parse(time.RFC3339Nano, v)
 		if perr == nil {
@@ -287,7 +504,7 @@ func jobSince(ctx context.Context, db execer, job string, start time.Time) (time
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, err
 	}
-	if _, err := db.ExecContext(ctx, "INSERT OR REPLACE INTO store.meta VALUES (?, ?)", sinceKey(job), start.UTC().Format(time.RFC3339Nano)); err != nil {
+	if err := st.Exec(ctx, "INSERT OR REPLACE INTO store.meta VALUES (?, ?)", sinceKey(job), start.UTC().Format(time.RFC3339Nano)); err != nil {
 		return time.Time{}, err
 	}
 	return start, nil

@@ -88,13 +88,13 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 		}
 		return e
 	}
-	defer r.close(st, log)
+	defer r.close(ctx, st, e, log)
 	if n, err := FlushPending(ctx, st); err != nil {
 		log.Error("pending ledger rows not flushed", "err", err)
 	} else if n > 0 {
 		log.Info("ledger rows written while the database was busy are now in runs", "rows", n)
 	}
-	if n, err := markInterrupted(ctx, st.DB, clock.Now()); err != nil {
+	if n, err := markInterrupted(ctx, st, clock.Now()); err != nil {
 		log.Error("could not mark interrupted runs", "err", err)
 	} else if n > 0 {
 		log.Warn("runs interrupted by an earlier stop marked failed", "rows", n)
@@ -110,10 +110,10 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 		}
 		log.Info("补跑 catching up a missed run")
 	}
-	e.Started, e.Status = clock.Now(), StatusRunning // after any wait for the lock
-	if err := insertEntry(ctx, st.DB, e); err != nil {
+	e.Started = clock.Now() // after any wait for the lock
+	if err := recordStart(ctx, st, e); err != nil {
 		log.Error("could not record the run's start; not run", "err", err)
-		e.Status, e.Error, e.Finished = StatusFailed, "record start: "+err.Error(), clock.Now()
+		e.Status, e.Error, e.Finished = StatusFailed, "not run: its start could not be recorded: "+err.Error(), clock.Now()
 		_ = AppendPending(r.Env.Config.Database, e)
 		return e
 	}
@@ -153,10 +153,10 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 	}
 	msgs = append(msgs, run.notes...)
 	e.Error = strings.Join(msgs, "\n")
-	// The outcome is written even when the run was cancelled.
-	if err := updateEntry(context.WithoutCancel(ctx), st.DB, e); err != nil {
+	// The outcome is written even when the run was cancelled, and after a
+	// failed commit through the database reopened.
+	if err := recordOutcome(ctx, st, e); err != nil {
 		log.Error("could not record the run's outcome", "err", err)
-		_ = AppendPending(r.Env.Config.Database, e)
 	}
 	attrs := []any{"status", e.Status, "took", e.Finished.Sub(e.Started).Round(time.Millisecond).String()}
 	if e.RowsIngested != nil {
@@ -198,7 +198,7 @@ func orUnknown(s string) string {
 // time, so a new database or a newly enabled job catches nothing up) and
 // no run of the job has done it or anything later.
 func (r *Runner) missed(ctx context.Context, st *store.Store, job *Job, p, since time.Time) (bool, error) {
-	first, err := jobSince(ctx, st.DB, job.Name, since)
+	first, err := jobSince(ctx, st, job.Name, since)
 	if err != nil {
 		return false, err
 	}
@@ -256,9 +256,17 @@ func (r *Runner) open(ctx context.Context, job string, log *slog.Logger) (*store
 	}
 }
 
-// close checkpoints and releases the database.
-func (r *Runner) close(st *store.Store, log *slog.Logger) {
-	if err := st.Close(); err != nil {
+// close checkpoints and releases the database. If the readers' snapshot
+// could not be published, the run's row (e, once recorded) says so before
+// the lock is released.
+func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, log *slog.Logger) {
+	var note store.NoteFunc
+	if e.RunID > 0 && e.Status != StatusRunning {
+		note = func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
+			return amendEntry(ctx, st, e, why.Note())
+		}
+	}
+	if err := st.CloseNoting(context.WithoutCancel(ctx), note); err != nil {
 		log.Error("close database", "err", err)
 	}
 }

@@ -42,7 +42,10 @@ func (l *commandLedger) open(ctx context.Context, db string) (*store.Store, erro
 // finish records the outcome; a command that never opened the database
 // for writing has no row.
 // The command's database is closed here, after its row is in, so that the
-// snapshot published at close has the row and nothing opens it again.
+// snapshot published at close has it and nothing opens it again. When the
+// snapshot cannot be published (a full disk), the work is committed but
+// the command exits 1: the row, still ok, says why, written before the
+// writer's lock is released (store.Store.CloseNoting).
 func (l *commandLedger) finish(ctx context.Context, err error, failed bool, stderr io.Writer) error {
 	if l.rec == nil {
 		return nil
@@ -60,10 +63,12 @@ func (l *commandLedger) finish(ctx context.Context, err error, failed bool, stde
 	if ferr != nil {
 		fmt.Fprintln(stderr, "incubeval: run ledger:", ferr)
 	}
-	if l.st != nil {
-		cerr := l.st.Close()
-		l.st = nil
-		return cerr
+	if l.st == nil {
+		return nil
 	}
-	return nil
+	st := l.st
+	l.st = nil
+	return st.CloseNoting(ctx, func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
+		return l.rec.Amend(ctx, st, why.Note())
+	})
 }
