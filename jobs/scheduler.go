@@ -278,6 +278,15 @@ func Next(sched cron.Schedule, t time.Time, n int) []time.Time {
 	return out
 }
 
+// KillGrace is the second grace period: a job's process still running this
+// long after it was sent SIGTERM (stop_grace having run out) is killed. As
+// long as stop_grace, at least a second and at most 15 seconds: a run that
+// obeys the signal rolls back within a second or two, and one that does
+// not is stuck where no signal reaches it.
+func KillGrace(stopGrace time.Duration) time.Duration {
+	return min(max(stopGrace, time.Second), 15*time.Second)
+}
+
 // DaemonBusyError says another scheduler runs on the database.
 type DaemonBusyError struct {
 	Database string

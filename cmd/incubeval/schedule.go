@@ -84,7 +84,9 @@ The database is opened (and locked) only while a job runs. A job that finds
 it held by another process waits up to lock_wait, then is recorded as
 skipped. At start, each job whose latest occurrence was missed runs once
 (caught_up). On SIGTERM no new run starts; the running one has stop_grace to
-finish, then is cancelled and rolled back; the daemon exits 0.
+finish, then is sent SIGTERM (cancelled and rolled back), and killed if it
+has not ended after as long again (at least 1s, at most 15s); the daemon
+exits 0.
 
 Exit status: 0 after a clean stop; 1 on a bad configuration; 75 when another
 scheduler already runs on the same database.`,
@@ -111,9 +113,16 @@ scheduler already runs on the same database.`,
 // pauseUntilFile holds every run, once it is recorded as running, until
 // the file exists (INCUBEVAL_TEST_PAUSE_FILE: the subprocess tests use it to
 // act while a job holds the database).
+// With INCUBEVAL_TEST_PAUSE_DEAF=1 the pause does not end when the run is
+// cancelled: a run stuck where no signal reaches it (a blocking open of a
+// FIFO), which the daemon has to kill.
 func pauseUntilFile(path string, log *slog.Logger) func(context.Context, string) error {
+	deaf := os.Getenv("INCUBEVAL_TEST_PAUSE_DEAF") == "1"
 	return func(ctx context.Context, job string) error {
-		log.Info("test hook: paused until the file exists", "file", path)
+		log.Info("test hook: paused until the file exists", "file", path, "deaf", deaf)
+		if deaf {
+			ctx = context.WithoutCancel(ctx)
+		}
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -194,6 +203,7 @@ type processExecutor struct {
 	db     string
 	args   []string // --db, --config, --log-format
 	wait   time.Duration
+	grace  time.Duration // stop_grace, after which the child is sent SIGTERM
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger
@@ -217,7 +227,8 @@ func newProcessExecutor(a *app, env *jobs.Env) (*processExecutor, error) {
 		args = append(args, "--config", os.DevNull)
 	}
 	args = append(args, "--log-format", cfg.LogFormat)
-	return &processExecutor{bin: bin, db: cfg.Database, args: args, wait: cfg.LockWait.D(), stdout: a.stdout, stderr: a.stderr, log: env.Log}, nil
+	return &processExecutor{bin: bin, db: cfg.Database, args: args, wait: cfg.LockWait.D(), grace: cfg.StopGrace.D(),
+		stdout: a.stdout, stderr: a.stderr, log: env.Log}, nil
 }
 
 func (p *processExecutor) Execute(ctx context.Context, job *jobs.Job, trig jobs.Trigger, scheduled, since time.Time) *jobs.Entry {
@@ -236,6 +247,10 @@ func (p *processExecutor) Execute(ctx context.Context, job *jobs.Job, trig jobs.
 	cmd := exec.Command(p.bin, args...)
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	cmd.SysProcAttr = childProcAttr()
+	// Once the child has ended, its output is not waited for long (a
+	// process it left behind may hold the pipe).
+	cmd.WaitDelay = 5 * time.Second
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		log.Error("could not start the job's process", "err", err)
 		if trig != jobs.TriggerSchedule {
@@ -253,9 +268,30 @@ func (p *processExecutor) Execute(ctx context.Context, job *jobs.Job, trig jobs.
 	select {
 	case err = <-done:
 	case <-ctx.Done():
-		log.Warn("stopping the job's process", "pid", cmd.Process.Pid)
+		// stop_grace is over: SIGTERM, and a process that does not end
+		// within the second grace period (stuck where no signal reaches
+		// it, like a blocking open of a FIFO) is killed.
+		pid := cmd.Process.Pid
+		kill := jobs.KillGrace(p.grace)
+		log.Warn("stopping the job's process (SIGTERM)", "pid", pid, "kill_after", kill.String())
 		_ = cmd.Process.Signal(syscall.SIGTERM)
-		err = <-done
+		select {
+		case err = <-done:
+		case <-time.After(kill):
+			log.Error("强制终止 the job's process did not end after SIGTERM: killing it (SIGKILL)", "pid", pid, "waited", kill.String())
+			_ = cmd.Process.Kill()
+			err = <-done
+			// The child's row is left running: the next writer makes it
+			// failed with this message and what the run had committed.
+			e := &jobs.Entry{Job: job.Name, Scheduled: scheduled, Started: started, Finished: time.Now(), Status: jobs.StatusFailed,
+				Error: fmt.Sprintf("killed: the run did not finish within the scheduler's stop_grace %s, and its process (pid %d) did not end within %s of SIGTERM, so it was killed (SIGKILL); its unfinished transaction was rolled back / 超出宽限期且未响应停止信号，已强制终止（SIGKILL），未完成的事务已回滚",
+					p.grace, pid, kill),
+				Args: map[string]any{"trigger": string(trig)}, ChildPID: pid}
+			if aerr := jobs.AppendPending(p.db, e); aerr != nil {
+				log.Error("could not record the kill in the run ledger", "err", aerr)
+			}
+			return e
+		}
 	}
 	if err != nil {
 		log.Error("the job's process ended abnormally; a run it left running is marked failed by the next run", "pid", cmd.Process.Pid, "err", err)

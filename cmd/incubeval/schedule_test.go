@@ -341,3 +341,45 @@ deadline-reminder,ok,,true,`
 		t.Fatalf("processed %v, left in the inbox %v", moved, left)
 	}
 }
+
+// A job's process that ignores SIGTERM (stuck where no signal reaches it,
+// like a blocking open of a FIFO; here the test hook, made deaf) is killed
+// after the second grace period; the daemon exits 0, and the run's row —
+// once the next writer has moved in the daemon's word — says it was killed.
+func TestDaemonKillsAJobThatIgnoresSIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "incubeval.duckdb")
+	cfg := writeConfig(t, dir, `database: incubeval.duckdb
+stop_grace: 300ms
+jobs:
+  quarterly-sweep:
+    schedule: "* * * * * *"   # every second
+  yearly-assessment: {enabled: false}
+  publish: {enabled: false}
+  deadline-reminder: {enabled: false}
+`)
+	d := startDaemon(t, cfg, "INCUBEVAL_TEST_PAUSE_FILE="+filepath.Join(dir, "never"), "INCUBEVAL_TEST_PAUSE_DEAF=1")
+	d.waitLog("test hook: paused")
+	start := time.Now()
+	d.stop() // exit 0, "scheduler stopped"
+	if took := time.Since(start); took > 20*time.Second {
+		t.Fatalf("the daemon took %s to stop", took)
+	}
+	logs := d.logs.String()
+	if !strings.Contains(logs, "killing it (SIGKILL)") {
+		t.Fatalf("no kill in the log:\n%s", logs)
+	}
+	// Any writer moves the daemon's word into the ledger.
+	if code, out := incubeval(t, "jobs", "run", "deadline-reminder", "--config", cfg); code != exitOK {
+		t.Fatalf("jobs run: exit %d\n%s", code, out)
+	}
+	code, out := query(t, db, "SELECT status, error FROM runs WHERE job = 'quarterly-sweep' AND status <> 'skipped'")
+	want := "killed: the run did not finish within the scheduler's stop_grace 300ms, and its process (pid "
+	if code != exitOK || strings.Count(out, "\n") != 2 || !strings.Contains(out, "failed,") || !strings.Contains(out, want) ||
+		!strings.Contains(out, "did not end within 1s of SIGTERM, so it was killed (SIGKILL)") || !strings.Contains(out, "it had committed nothing before") {
+		t.Fatalf("ledger: exit %d\n%s", code, out)
+	}
+	if code, out := query(t, db, "SELECT count(*) FROM runs WHERE status = 'running'"); code != exitOK || lastLine(out) != "0" {
+		t.Fatalf("rows left running: %s", out)
+	}
+}
