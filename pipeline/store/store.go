@@ -122,7 +122,20 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := s.connect(ctx); err != nil {
+	err := s.connect(ctx)
+	// A reader that found no writer at work may have the file itself open
+	// for a query (`incubeval sql` when the snapshot is stale): DuckDB then
+	// refuses us although we hold the writer's lock. Such a query is short;
+	// wait for it a little before calling the database busy.
+	var busy *BusyError
+	for try := 0; !opts.ReadOnly && errors.As(err, &busy) && try < readerWaits; try++ {
+		select {
+		case <-ctx.Done():
+		case <-time.After(readerWait):
+		}
+		err = s.connect(ctx)
+	}
+	if err != nil {
 		s.unlock()
 		return nil, err
 	}
@@ -138,6 +151,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// readerWaits × readerWait is how long a writer waits for a reader that
+// has the database file itself open.
+const (
+	readerWaits = 20
+	readerWait  = 50 * time.Millisecond
+)
 
 // connect opens a DuckDB instance on the file (the lock, for a writer, is
 // already held).
