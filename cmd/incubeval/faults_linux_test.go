@@ -293,6 +293,7 @@ func demoDatabase(t *testing.T) string {
 			demoErr = err
 			return
 		}
+		sharedDirs = append(sharedDirs, dir)
 		if out, err := exec.Command(bin, "demo", "--out", dir).CombinedOutput(); err != nil {
 			demoErr = fmt.Errorf("demo: %v\n%s", err, out)
 		}

@@ -48,11 +48,19 @@ func daemonBinary(t *testing.T) string {
 	return binPath
 }
 
-// TestMain removes the binary built for the scheduler tests.
+// sharedDirs are folders made once for several tests (the demo database),
+// removed by TestMain.
+var sharedDirs []string
+
+// TestMain removes the binary built for the scheduler tests, and the
+// folders the tests shared.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
+	}
+	for _, d := range sharedDirs {
+		os.RemoveAll(d)
 	}
 	os.Exit(code)
 }
