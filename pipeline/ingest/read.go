@@ -162,7 +162,7 @@ func sheetEN(sheet string) string {
 // ReadAll opens a file's bytes and returns its rows; used by tests, fuzzing
 // and the template round-trip. Rows keep their issues.
 func ReadAll(ctx context.Context, db *sql.DB, path string, data []byte, only Kind, today time.Time) (*fileInfo, []*Row, error) {
-	t, format, enc, fe := open(ctx, db, path, data)
+	t, format, enc, fe := open(ctx, db, path, path, data)
 	if fe != nil {
 		return nil, nil, fe
 	}

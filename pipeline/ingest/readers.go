@@ -45,7 +45,7 @@ func sniff(path string, data []byte) (string, *FileError) {
 		return "", fileErr(path, "empty", "文件为空", "the file is empty")
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
 		return "xlsx", nil
-	case bytes.HasPrefix(data, []byte("PAR1")):
+	case isParquet(data):
 		return "parquet", nil
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return "", fileErr(path, "not_spreadsheet", "这是旧版 .xls 或加密的工作簿，请在 Excel 中另存为 .xlsx（不设密码）后重新报送",
@@ -355,12 +355,12 @@ func (t *xlsxTable) Rows(sheet string, fn func(int, []string) error) error {
 type parquetTable struct {
 	ctx  context.Context
 	db   *sql.DB
-	path string
+	src  string // the file DuckDB reads
 	cols []string
 }
 
-func openParquet(ctx context.Context, db *sql.DB, path string) (table, *FileError) {
-	rows, err := db.QueryContext(ctx, "SELECT * FROM read_parquet(?) LIMIT 0", path)
+func openParquet(ctx context.Context, db *sql.DB, path, src string) (table, *FileError) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM read_parquet(?) LIMIT 0", src)
 	if err != nil {
 		return nil, fileErr(path, "damaged", "Parquet 文件已损坏或无法读取", "cannot read the Parquet file: %v", trimDuck(err))
 	}
@@ -369,7 +369,7 @@ func openParquet(ctx context.Context, db *sql.DB, path string) (table, *FileErro
 	if err != nil {
 		return nil, fileErr(path, "damaged", "Parquet 文件已损坏或无法读取", "cannot read the Parquet file: %v", trimDuck(err))
 	}
-	return &parquetTable{ctx: ctx, db: db, path: path, cols: cols}, nil
+	return &parquetTable{ctx: ctx, db: db, src: src, cols: cols}, nil
 }
 
 func trimDuck(err error) string {
@@ -387,7 +387,7 @@ func (t *parquetTable) Rows(_ string, fn func(int, []string) error) error {
 	if err := fn(0, t.cols); err != nil {
 		return err
 	}
-	rows, err := t.db.QueryContext(t.ctx, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", t.path)
+	rows, err := t.db.QueryContext(t.ctx, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", t.src)
 	if err != nil {
 		return fmt.Errorf("read parquet: %s", trimDuck(err))
 	}
@@ -412,8 +412,13 @@ func (t *parquetTable) Rows(_ string, fn func(int, []string) error) error {
 	return rows.Err()
 }
 
-// open turns bytes into a table, or a whole-file rejection.
-func open(ctx context.Context, db *sql.DB, path string, data []byte) (table, string, string, *FileError) {
+const parquetMagic = "PAR1"
+
+func isParquet(data []byte) bool { return bytes.HasPrefix(data, []byte(parquetMagic)) }
+
+// open turns bytes into a table, or a whole-file rejection. path names the
+// file in messages; DuckDB reads a Parquet file from src.
+func open(ctx context.Context, db *sql.DB, path, src string, data []byte) (table, string, string, *FileError) {
 	format, fe := sniff(path, data)
 	if fe != nil {
 		return nil, "", "", fe
@@ -423,7 +428,7 @@ func open(ctx context.Context, db *sql.DB, path string, data []byte) (table, str
 		t, fe := openXLSX(path, data)
 		return t, format, "", fe
 	case "parquet":
-		t, fe := openParquet(ctx, db, path)
+		t, fe := openParquet(ctx, db, path, src)
 		return t, format, "", fe
 	}
 	text, enc, fe := decodeText(path, data)
