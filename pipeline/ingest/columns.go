@@ -292,6 +292,14 @@ type Layout struct {
 	Factors []float64 // unit factor per column
 	Extra   []string  // header cells that matched no column (ignored)
 	Missing []string  // columns whose cells are required but absent
+	// Width is the number of cells up to the last non-blank header cell: a
+	// value beyond it has no column (rule extra_fields).
+	Width int
+	// Fields is, in a CSV file, the number of fields of the header line,
+	// blank ones included (0 otherwise), and Sep its separator: a row with
+	// more fields than the header line has been shifted (rule extra_fields).
+	Fields int
+	Sep    string
 }
 
 // layoutFor resolves a header row for one kind and reports how many columns
@@ -307,6 +315,7 @@ func layoutFor(kind Kind, header []string) (*Layout, int, bool) {
 		if strings.TrimSpace(cell) == "" {
 			continue
 		}
+		l.Width = ci + 1
 		m, ok := resolveHeader(kind, cell)
 		if !ok || l.Cells[m.col] >= 0 {
 			l.Extra = append(l.Extra, strings.TrimSpace(cell))

@@ -85,6 +85,9 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 					info.Notes = append(info.Notes, fmt.Sprintf("%s以下列不属于%s，已忽略：%s / %signored column(s): %s",
 						sheetZH(sheet), info.Kind.ZH(), strings.Join(l.Extra, "、"), sheetEN(sheet), strings.Join(l.Extra, ", ")))
 				}
+				if ct, ok := t.(*csvTable); ok {
+					l.Fields, l.Sep = len(cells), string(ct.comma)
+				}
 				info.Sheets = append(info.Sheets, sheet)
 				val = newValidator(l, today)
 				if headerOnly {

@@ -76,6 +76,7 @@ func decodeText(path string, data []byte) ([]byte, string, *FileError) {
 		if !utf8.Valid(data) {
 			return nil, "", badEncoding(path)
 		}
+		data = loneCRToLF(data, false)
 		return data, "utf-8-bom", checkControl(path, data)
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		// Excel's "Unicode text" export.
@@ -87,6 +88,7 @@ func decodeText(path string, data []byte) ([]byte, string, *FileError) {
 		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
 			return nil, "", badEncoding(path)
 		}
+		out = loneCRToLF(out, true)
 		return out, name, checkControl(path, out)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
@@ -94,13 +96,52 @@ func decodeText(path string, data []byte) ([]byte, string, *FileError) {
 	}
 	if utf8.Valid(data) {
 		// Read in place: a copy would double a large file's footprint.
+		data = loneCRToLF(data, false)
 		return data, "utf-8", checkControl(path, data)
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
 		return nil, "", badEncoding(path)
 	}
+	out = loneCRToLF(out, true)
 	return out, "gb18030", checkControl(path, out)
+}
+
+// loneCRToLF turns a carriage return not followed by a line feed into a line
+// feed. Old Mac files end lines with CR alone, and a spreadsheet breaks a
+// row at one wherever it is; encoding/csv does not, and would read two
+// records as one. In a quoted cell the CR becomes a line break in the cell,
+// as a spreadsheet shows it. Text that is not owned (the file's own bytes,
+// which are also archived and hashed) is copied before it is changed.
+func loneCRToLF(text []byte, owned bool) []byte {
+	i := loneCR(text, 0)
+	if i < 0 {
+		return text
+	}
+	if !owned {
+		text = bytes.Clone(text)
+	}
+	for ; i >= 0; i = loneCR(text, i+1) {
+		text[i] = '\n'
+	}
+	return text
+}
+
+// loneCR returns the index of the first CR at or after from that is not
+// followed by LF, or -1.
+func loneCR(text []byte, from int) int {
+	for from < len(text) {
+		j := bytes.IndexByte(text[from:], '\r')
+		if j < 0 {
+			return -1
+		}
+		i := from + j
+		if i+1 >= len(text) || text[i+1] != '\n' {
+			return i
+		}
+		from = i + 2
+	}
+	return -1
 }
 
 func badEncoding(path string) *FileError {

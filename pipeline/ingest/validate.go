@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/incubeval/incubeval/pipeline/uscc"
 )
 
@@ -66,6 +68,9 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 			"a totals row is not a carrier's data; not loaded (you may delete it)")
 		return r
 	}
+	if v.extraFields(r, cells) {
+		return r // the values may have moved: checking them would mislead
+	}
 	for i := range spec.Columns {
 		c := &spec.Columns[i]
 		raw := ""
@@ -87,6 +92,63 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 	}
 	v.crossChecks(r)
 	return r
+}
+
+// extraFields rejects a row that holds more than its header: in a CSV file,
+// more fields than the header line — an unquoted thousands separator
+// (1,000) or comma in a name shifts every value after it one column right
+// and pushes the last one out, blank or not, so even a blank field too many
+// is refused; in any file, a value beyond the header's last named column,
+// which has no column to go to. The row is never truncated to fit.
+func (v *validator) extraFields(r *Row, cells []string) bool {
+	l := v.layout
+	last := len(cells) - 1 // the last non-blank cell beyond the header
+	for last >= l.Width && strings.TrimSpace(cells[last]) == "" {
+		last--
+	}
+	longer := l.Fields > 0 && len(cells) > l.Fields
+	if last < l.Width && !longer {
+		return false
+	}
+	sep := l.Sep
+	if sep == "" {
+		sep = ","
+	}
+	extra := ""
+	if last >= l.Width {
+		extra = strings.Join(cells[l.Width:last+1], sep)
+	}
+	if longer {
+		zhWhat, enWhat := "（多出的字段都是空的）", " (the extra fields are blank)"
+		if extra != "" {
+			zhWhat, enWhat = "，多出的内容是「"+clipq(extra)+"」", fmt.Sprintf(" (the extra part: %q)", clipq(extra))
+		}
+		zhWhy, enWhy := "数字写了千位分隔符（如 1,000）或名称中有逗号而未加引号", "a thousands separator (1,000) or a comma in a name without quotes"
+		zhFix, enFix := "请去掉千位分隔符，或把含逗号的值用英文双引号括起来（如 \"1,000\"）", "remove the separator, or put the value in double quotes (\"1,000\")"
+		if sep != "," {
+			name := map[string][2]string{";": {"分号", "semicolon"}, "\t": {"制表符", "tab"}}[sep]
+			zhWhy, enWhy = "某个值中含有"+name[0]+"而未加引号", "a value holding a "+name[1]+" without quotes"
+			zhFix, enFix = "请把该值用英文双引号括起来", "put that value in double quotes"
+		}
+		v.add(r, nil, extra, "extra_fields",
+			fmt.Sprintf("本行有 %d 个字段，比表头的 %d 个多 %d 个%s，本行未导入。常见原因是%s，使其后的值依次错位；%s；若只是行尾多余的分隔符，删除即可，然后重新报送",
+				len(cells), l.Fields, len(cells)-l.Fields, zhWhat, zhWhy, zhFix),
+			fmt.Sprintf("this row has %d fields, %d more than the header's %d%s; the row was not loaded. Usually %s has shifted every value after it: %s; if it is only a separator too many at the end of the line, delete it; then resend",
+				len(cells), len(cells)-l.Fields, l.Fields, enWhat, enWhy, enFix))
+		return true
+	}
+	first := l.Width
+	for strings.TrimSpace(cells[first]) == "" {
+		first++
+	}
+	col, _ := excelize.ColumnNumberToName(first + 1)
+	end, _ := excelize.ColumnNumberToName(l.Width)
+	v.add(r, nil, extra, "extra_fields",
+		fmt.Sprintf("第 %s 列有内容「%s」，但表头只到 %s 列，本行未导入：表头以外的值无处导入，也可能说明本行的值错了位（如插入单元格使整行右移）；请删除表头以外的内容或把值移回对应的列，然后重新报送",
+			col, clipq(strings.TrimSpace(cells[first])), end),
+		fmt.Sprintf("column %s holds %q but the header ends at column %s; the row was not loaded: a value outside the header has no column to go to, and may mean the row's values moved (a cell inserted, shifting the row right); delete it or move the values back under their headers, then resend",
+			col, clipq(strings.TrimSpace(cells[first])), end))
+	return true
 }
 
 const maxInt32 = math.MaxInt32
