@@ -15,12 +15,13 @@ const MaxCellChars = 32767
 // quoteChars of a value. Both keep a marker saying how long it was.
 const (
 	MaxRawChars = 1000
-	quoteChars  = 100
+	quoteChars  = 120
 )
 
-// Clip returns s if it has at most n characters, or else its first n
-// characters and a marker with the length of the whole:
-// "…[共 17000000 字符 / 17000000 characters in all]".
+// Clip returns s if it has at most n characters, or else as many of its
+// first characters as fit in n with a marker giving the length of the
+// whole: "…[共 17000000 字符 / 17000000 characters in all]". The result has
+// at most n characters, so clipping twice changes nothing.
 func Clip(s string, n int) string {
 	if len(s) <= n { // bytes ≥ characters
 		return s
@@ -29,12 +30,14 @@ func Clip(s string, n int) string {
 	if total <= n {
 		return s
 	}
+	marker := fmt.Sprintf("…[共 %d 字符 / %d characters in all]", total, total)
+	keep := max(0, n-utf8.RuneCountInString(marker))
 	cut := 0
-	for range n {
+	for range keep {
 		_, size := utf8.DecodeRuneInString(s[cut:])
 		cut += size
 	}
-	return fmt.Sprintf("%s…[共 %d 字符 / %d characters in all]", s[:cut], total, total)
+	return s[:cut] + marker
 }
 
 // clipq clips a value quoted in a message.

@@ -300,6 +300,8 @@ type Layout struct {
 	// more fields than the header line has been shifted (rule extra_fields).
 	Fields int
 	Sep    string
+	// Header holds the header cells up to Width, clipped, for messages.
+	Header []string
 }
 
 // layoutFor resolves a header row for one kind and reports how many columns
@@ -318,11 +320,15 @@ func layoutFor(kind Kind, header []string) (*Layout, int, bool) {
 		l.Width = ci + 1
 		m, ok := resolveHeader(kind, cell)
 		if !ok || l.Cells[m.col] >= 0 {
-			l.Extra = append(l.Extra, strings.TrimSpace(cell))
+			l.Extra = append(l.Extra, clipq(strings.TrimSpace(cell)))
 			continue
 		}
 		l.Cells[m.col], l.Factors[m.col] = ci, m.factor
 		matched++
+	}
+	l.Header = make([]string, l.Width)
+	for ci := range l.Width {
+		l.Header[ci] = clipq(strings.TrimSpace(header[ci]))
 	}
 	sig := true
 	for _, s := range spec.Signature {

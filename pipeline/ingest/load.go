@@ -888,8 +888,8 @@ func (w *rowWriter) add(r *Row) error {
 		if !known {
 			col := &w.spec.Columns[0]
 			r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: col.Name, Raw: id, Rule: "unknown_carrier", Severity: "error",
-				ZH: col.Label() + "：载体编号「" + id + "」不在载体名录中，请核对编号或先报送载体名录",
-				EN: col.Name + ": " + id + " is not in the registry; check the id or submit the registry first"})
+				ZH: col.Label() + "：载体编号「" + clipq(id) + "」不在载体名录中，请核对编号或先报送载体名录",
+				EN: col.Name + ": " + clipq(id) + " is not in the registry; check the id or submit the registry first"})
 		}
 	}
 	if w.spec.Kind == Registry {
@@ -949,9 +949,9 @@ func (w *rowWriter) addIssues(issues []Issue) error {
 			col = is.Column
 		}
 		if is.Raw != "" {
-			raw = is.Raw
+			raw = Clip(is.Raw, MaxRawChars) // every issue, whoever made it
 		}
-		if err := w.issues.AppendRow(w.ingestID, sheet, int32(is.Row), col, raw, is.Rule, is.Severity, is.ZH, is.EN); err != nil {
+		if err := w.issues.AppendRow(w.ingestID, sheet, int32(is.Row), col, raw, is.Rule, is.Severity, Clip(is.ZH, 2*MaxRawChars), Clip(is.EN, 2*MaxRawChars)); err != nil {
 			return fmt.Errorf("append issue: %w", err)
 		}
 	}

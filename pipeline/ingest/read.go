@@ -41,6 +41,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 	info := &fileInfo{Kind: only}
 	var unmatched []string
 	for _, sheet := range t.Sheets() {
+		name := clipq(sheet) // for messages: a hand-made workbook's sheet name can be of any length
 		var (
 			val     *validator
 			titles  int
@@ -60,14 +61,14 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 					if info.Kind != "" {
 						if other, _ := detectHeader([][]string{cells}, ""); other != nil {
 							info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」是%s，与本文件的%s不同，已跳过，请单独报送 / sheet %q holds %s rows, not %s; skipped, send it as its own file",
-								sheet, other.Spec.Kind.ZH(), info.Kind.ZH(), sheet, other.Spec.Kind, info.Kind))
+								name, other.Spec.Kind.ZH(), info.Kind.ZH(), name, other.Spec.Kind, info.Kind))
 							skipped = true
 							return errStop
 						}
 					}
 					titles++
 					if titles > maxTitleRows {
-						unmatched = append(unmatched, sheet)
+						unmatched = append(unmatched, name)
 						skipped = true
 						return errStop
 					}
@@ -75,15 +76,15 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				}
 				if len(l.Missing) > 0 {
 					return fileErr(path, "missing_columns",
-						fmt.Sprintf("%s缺少必需的列：%s", sheetZH(sheet), strings.Join(l.Missing, "、")),
-						"%smissing required column(s): %s", sheetEN(sheet), strings.Join(l.Missing, ", "))
+						fmt.Sprintf("%s缺少必需的列：%s", sheetZH(name), strings.Join(l.Missing, "、")),
+						"%smissing required column(s): %s", sheetEN(name), strings.Join(l.Missing, ", "))
 				}
 				if info.Kind == "" {
 					info.Kind = l.Spec.Kind
 				}
 				if len(l.Extra) > 0 {
 					info.Notes = append(info.Notes, fmt.Sprintf("%s以下列不属于%s，已忽略：%s / %signored column(s): %s",
-						sheetZH(sheet), info.Kind.ZH(), strings.Join(l.Extra, "、"), sheetEN(sheet), strings.Join(l.Extra, ", ")))
+						sheetZH(name), info.Kind.ZH(), strings.Join(l.Extra, "、"), sheetEN(name), strings.Join(l.Extra, ", ")))
 				}
 				if ct, ok := t.(*csvTable); ok {
 					l.Fields, l.Sep = len(cells), string(ct.comma)
