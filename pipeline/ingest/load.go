@@ -381,7 +381,7 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 		// whose bytes are the ones just read and hashed, not the submitted
 		// path, which may have been replaced since (by a FIFO, say) and may
 		// hold glob characters. (So a rejected Parquet file stays archived.)
-		if p.archive, p.err = e.archive(p, data); p.err != nil {
+		if p.archive, p.err = e.archive(p, data, true); p.err != nil {
 			return p
 		}
 		src = filepath.Join(e.st.Dir(), p.archive)
@@ -392,7 +392,7 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 	}
 	if p.fe == nil && p.err == nil && p.archive == "" {
 		// Archived before loading, here where the reading is parallel.
-		p.archive, p.err = e.archive(p, data)
+		p.archive, p.err = e.archive(p, data, false)
 	}
 	return p
 }
@@ -496,11 +496,13 @@ func (e *engine) settle(fr FileResult) {
 // archive copies a file's bytes to archive/<sha[:2]>/<sha><ext> beside the
 // database, written under a unique temporary name and renamed (two files
 // with the same bytes may be archived at once; either rename leaves the
-// same copy).
-func (e *engine) archive(p *prepared, data []byte) (string, error) {
+// same copy). A copy already there is kept if it is a regular file of the
+// right size, unless fresh: a copy that DuckDB is to read is written anew,
+// so that it holds the bytes just hashed whatever was there.
+func (e *engine) archive(p *prepared, data []byte, fresh bool) (string, error) {
 	rel := filepath.Join("archive", p.sha[:2], p.sha+p.ext)
 	dst := filepath.Join(e.st.Dir(), rel)
-	if _, err := os.Stat(dst); err == nil {
+	if fi, err := os.Lstat(dst); err == nil && !fresh && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
 		return rel, nil
 	}
 	dir := filepath.Dir(dst)
