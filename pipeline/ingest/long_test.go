@@ -198,6 +198,7 @@ func TestRejectsCannotBloat(t *testing.T) {
 		{"a long unknown carrier id", "q.csv", quarterlyHeader + qrow(map[int]string{0: long}), "unknown_carrier"},
 		{"a long kind", "r.csv", registryHeader + registryRow(5, long), "enum"},
 		{"a long header cell", "q.csv", strings.TrimSuffix(quarterlyHeader, "\n") + "," + long + "\n" + qrow(map[int]string{0: "NOPE"}), "unknown_carrier"},
+		{"5,000 ignored columns", "q.csv", strings.TrimSuffix(quarterlyHeader, "\n") + strings.Repeat(",备注", 5000) + "\n" + qrow(map[int]string{0: "NOPE"}), "unknown_carrier"},
 		{"3,000 copies of one row", "q.csv", quarterlyHeader + strings.Repeat(qrow(nil), 3000), "duplicate_key"},
 	}
 	for _, tt := range tests {

@@ -84,7 +84,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				}
 				if len(l.Extra) > 0 {
 					info.Notes = append(info.Notes, fmt.Sprintf("%s以下列不属于%s，已忽略：%s / %signored column(s): %s",
-						sheetZH(name), info.Kind.ZH(), strings.Join(l.Extra, "、"), sheetEN(name), strings.Join(l.Extra, ", ")))
+						sheetZH(name), info.Kind.ZH(), someOf(l.Extra, "、", "列"), sheetEN(name), someOf(l.Extra, ", ", "")))
 				}
 				if ct, ok := t.(*csvTable); ok {
 					l.Fields, l.Sep = len(cells), string(ct.comma)
@@ -128,7 +128,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 	}
 	if len(unmatched) > 0 {
 		info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」没有可识别的表头，已跳过 / sheet(s) %s have no recognised header; skipped",
-			strings.Join(unmatched, "」「"), strings.Join(unmatched, ", ")))
+			someOf(unmatched, "」「", "个工作表"), someOf(unmatched, ", ", "")))
 	}
 	if info.RowsRead == 0 && !headerOnly {
 		return info, fileErr(path, "no_rows", "文件只有表头，没有数据行", "the file has a header but no data rows"), nil
@@ -147,6 +147,23 @@ func blank(cells []string) bool {
 		}
 	}
 	return true
+}
+
+// maxListed is how many names (of ignored columns, skipped sheets) a note
+// lists: a hand-made file can hold thousands.
+const maxListed = 20
+
+// someOf joins the first maxListed items with sep, and says how many there
+// are when there are more: in Chinese when unit (列) is given.
+func someOf(items []string, sep, unit string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, sep)
+	}
+	more := fmt.Sprintf(" … (%d in all)", len(items))
+	if unit != "" {
+		more = fmt.Sprintf(" …（共 %d %s）", len(items), unit)
+	}
+	return strings.Join(items[:maxListed], sep) + more
 }
 
 func sheetZH(sheet string) string {
