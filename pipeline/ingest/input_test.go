@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -66,4 +67,26 @@ func TestReadLimited(t *testing.T) {
 			t.Fatalf("err %v after %d reads; want context.Canceled after 3", err, z.reads)
 		}
 	})
+}
+
+// TestSheetCheckStopsWhenCancelled: reading a large sheet's XML to its end
+// (up to a gigabyte inflated) stops when the context is cancelled.
+func TestSheetCheckStopsWhenCancelled(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w.Write([]byte("<worksheet><sheetData>" + strings.Repeat(`<row r="1"><c><v>1</v></c></row>`, 1000) + "</sheetData></worksheet>"))
+	zw.Close()
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkSheetXML(context.Background(), zr.File[0]); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := checkSheetXML(ctx, zr.File[0]); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v; want context.Canceled", err)
+	}
 }

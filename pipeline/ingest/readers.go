@@ -277,7 +277,9 @@ func dataPart(name string) bool {
 // checkSheetXML reads a worksheet part to its end and checks that every
 // element closes. excelize's row iterator stops quietly at malformed XML, so
 // a sheet cut off in the middle would otherwise lose its last rows unseen.
-func checkSheetXML(f *zip.File) error {
+// A sheet may inflate to a gigabyte: ctx is looked at as it goes (the
+// caller reports the context's error, not the damaged file, when it ends).
+func checkSheetXML(ctx context.Context, f *zip.File) error {
 	r, err := f.Open()
 	if err != nil {
 		return err
@@ -285,7 +287,10 @@ func checkSheetXML(f *zip.File) error {
 	defer r.Close()
 	d := xml.NewDecoder(r)
 	depth := 0
-	for {
+	for n := 0; ; n++ {
+		if n%(1<<16) == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			if depth != 0 {
@@ -307,7 +312,7 @@ func checkSheetXML(f *zip.File) error {
 
 // dataOnly copies the parts needed for values into a new archive, still
 // compressed, so that opening a workbook costs what its data costs.
-func dataOnly(zr *zip.Reader, size int) ([]byte, error) {
+func dataOnly(ctx context.Context, zr *zip.Reader, size int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(size)
 	w := zip.NewWriter(&buf)
@@ -316,7 +321,7 @@ func dataOnly(zr *zip.Reader, size int) ([]byte, error) {
 			continue
 		}
 		if strings.HasPrefix(strings.ToLower(f.Name), "xl/worksheets/") {
-			if err := checkSheetXML(f); err != nil {
+			if err := checkSheetXML(ctx, f); err != nil {
 				return nil, err
 			}
 		}
@@ -345,12 +350,12 @@ type xlsxTable struct {
 
 var rawCells = excelize.Options{RawCellValue: true}
 
-func openXLSX(path string, data []byte) (table, *FileError) {
+func openXLSX(ctx context.Context, path string, data []byte) (table, *FileError) {
 	zr, fe := checkZip(path, data)
 	if fe != nil {
 		return nil, fe
 	}
-	slim, err := dataOnly(zr, len(data))
+	slim, err := dataOnly(ctx, zr, len(data))
 	if err != nil {
 		return nil, fileErr(path, "damaged", "工作簿已损坏或不完整（可能未传完），请重新保存后报送",
 			"the workbook is damaged or truncated (%v); save it again and resend", err)
@@ -466,7 +471,7 @@ func open(ctx context.Context, db *sql.DB, path, src string, data []byte) (table
 	}
 	switch format {
 	case "xlsx":
-		t, fe := openXLSX(path, data)
+		t, fe := openXLSX(ctx, path, data)
 		return t, format, "", fe
 	case "parquet":
 		t, fe := openParquet(ctx, db, path, src)
