@@ -267,7 +267,7 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 			lines = max(lines, asmLines(c.zh, widths[i])+asmLines(c.en, widths[i]))
 		}
 	}
-	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: float64(lines)*13 + 6}); err != nil {
+	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 6)}); err != nil {
 		return nil, err
 	}
 	return &asmStream{ls: ls, st: st, sw: sw, widths: widths, lastCol: lastCol}, nil
@@ -326,7 +326,7 @@ func (s *asmStream) body() error {
 			ref, _ := excelize.CoordinatesToCellName(1, row)
 			var opts []excelize.RowOpts
 			if lines > 1 {
-				opts = append(opts, excelize.RowOpts{Height: float64(lines)*13 + 3})
+				opts = append(opts, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 3)})
 			}
 			if err := sw.SetRow(ref, ptrs, opts...); err != nil {
 				return err
@@ -463,7 +463,7 @@ func asmNoteHeight(note string, width float64) float64 {
 	if note == "" {
 		return 6
 	}
-	return float64(asmLines(note, width*1.05))*13.5 + 6
+	return fitHeight(float64(asmLines(note, width*1.05))*13.5 + 6)
 }
 
 // asmFitWidths sizes each column to its header's Chinese line and its widest

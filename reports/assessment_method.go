@@ -48,7 +48,7 @@ func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmSt
 	}
 	height := func(row int, h float64) {
 		if w.err == nil {
-			w.err = f.SetRowHeight(sheet, row, h)
+			w.err = f.SetRowHeight(sheet, row, fitHeight(h))
 		}
 	}
 	merge("A1", lastCol+"1")

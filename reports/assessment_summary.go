@@ -27,7 +27,7 @@ func (w *asmGrid) fit(row int, texts ...string) {
 		}
 	}
 	if w.err == nil {
-		w.err = w.f.SetRowHeight(w.sheet, row, max(16, float64(lines)*13+4))
+		w.err = w.f.SetRowHeight(w.sheet, row, fitHeight(max(16, float64(lines)*13+4)))
 	}
 }
 

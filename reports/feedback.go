@@ -487,7 +487,7 @@ func (b *feedbackBook) write(f *excelize.File) error {
 		}
 		var opts []excelize.RowOpts
 		if b.heights[r] > 0 {
-			opts = append(opts, excelize.RowOpts{Height: b.heights[r]})
+			opts = append(opts, excelize.RowOpts{Height: fitHeight(b.heights[r])})
 		}
 		if err := sw.SetRow("A"+strconv.Itoa(r), cells, opts...); err != nil {
 			return err

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/pipeline/ingest"
 )
 
 // rejectColumns of the rejects workbook: Chinese first, English beneath.
@@ -27,9 +29,32 @@ var rejectColumns = []struct {
 	{"Problem and how to fix it", "(English)", 55},
 }
 
+// rejectsSheetRows is how many rows one sheet of the rejects workbook
+// holds, its three heading rows included: Excel's limit. More rejects go
+// on to further sheets (退回清单 (2), …). A variable so that a test can
+// make it small.
+var rejectsSheetRows = excelize.TotalRows
+
+// rejectsHeadRows are the title, note and header rows of every sheet.
+const rejectsHeadRows = 3
+
+// rejectsSheetName is the name of sheet k (0-based) of the rejects workbook.
+func rejectsSheetName(k int) string {
+	if k == 0 {
+		return "退回清单"
+	}
+	return fmt.Sprintf("退回清单 (%d)", k+1)
+}
+
 // WriteRejects writes the rejected rows of one ingest batch to path as a
-// workbook to send back to the submitter, and returns how many issues it holds.
+// workbook to send back to the submitter, and returns how many issues it
+// holds. The rows are streamed from the database into as many sheets as
+// they need.
 func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (int, error) {
+	var total int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM rejects WHERE batch_id = ?`, batchID).Scan(&total); err != nil {
+		return 0, err
+	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT file_name, coalesce(sheet, ''), row_no, coalesce(column_name, ''), coalesce(raw_value, ''),
 		       rule, message_zh, message_en
@@ -38,95 +63,119 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 	if err != nil {
 		return 0, err
 	}
-	// Read first: sheet setup (filter range, print setup) must precede the
-	// stream writer, and a batch's rejects fit in memory.
-	var data [][]any
-	for rows.Next() {
-		var file, sh, col, raw, rule, zh, en string
-		var rowNo int
-		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		data = append(data, []any{file, sh, rowNo, col, raw, rule, zh, en})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
+	defer rows.Close()
 
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "退回清单"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return 0, err
-	}
 	st, err := newStyles(f)
 	if err != nil {
 		return 0, err
 	}
-	last := len(data) + 3
-	if len(data) == 0 {
-		last = 4
+	per := rejectsSheetRows - rejectsHeadRows
+	sheets := max(1, (total+per-1)/per)
+	written := 0
+	for k := range sheets {
+		n := min(per, total-written)
+		if err := writeRejectsSheet(f, st, rows, k, sheets, n, batchID); err != nil {
+			return 0, err
+		}
+		written += n
+	}
+	if rows.Next() {
+		return 0, fmt.Errorf("the rejects of batch %d changed while they were written", batchID)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	setProps(f, "数据退回清单 Rejected rows")
+	return written, saveAtomic(f, path)
+}
+
+// writeRejectsSheet writes sheet k of sheets with the next n rejects.
+func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, n int, batchID int64) error {
+	sheet := rejectsSheetName(k)
+	if k == 0 {
+		if err := f.SetSheetName("Sheet1", sheet); err != nil {
+			return err
+		}
+	} else if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	// Sheet setup (filter range, print setup) must precede the stream writer.
+	last := n + rejectsHeadRows
+	if n == 0 {
+		last = rejectsHeadRows + 1
 	}
 	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:H%d", last), nil); err != nil {
-		return 0, err
+		return err
 	}
 	if err := printSetup(f, sheet, "$3:$3"); err != nil {
-		return 0, err
+		return err
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
-		return 0, err
+		return err
 	}
 	for i, c := range rejectColumns {
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	title := fmt.Sprintf("数据退回清单 Rejected rows — 批次 batch %d", batchID)
+	if sheets > 1 {
+		title += fmt.Sprintf("（第 %d/%d 表 sheet %d of %d）", k+1, sheets, k+1, sheets)
+	}
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
-		return 0, err
+		return err
 	}
 	note := "以下行未被接收，请按“问题及修改方法”更正后重新报送整份文件。 These rows were not accepted: correct them as described and resend the whole file."
 	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: note}}, excelize.RowOpts{Height: 20}); err != nil {
-		return 0, err
+		return err
 	}
 	hdr := make([]any, len(rejectColumns))
 	for i, c := range rejectColumns {
 		hdr[i] = excelize.Cell{StyleID: st.header, Value: c.zh + "\n" + c.en}
 	}
 	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: 32}); err != nil {
-		return 0, err
+		return err
 	}
-	for i, vals := range data {
-		cells := make([]any, len(vals))
+	cells := make([]any, len(rejectColumns))
+	for i := range n {
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			return fmt.Errorf("the rejects of batch %d changed while they were written", batchID)
+		}
+		var file, sh, col, raw, rule, zh, en string
+		var rowNo int
+		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en); err != nil {
+			return err
+		}
+		// Rejects stored before values were clipped may be of any length.
+		vals := []any{file, sh, rowNo, col, ingest.Clip(raw, ingest.MaxRawChars), rule, ingest.Clip(zh, 2*ingest.MaxRawChars), ingest.Clip(en, 2*ingest.MaxRawChars)}
 		for j, v := range vals {
 			cells[j] = excelize.Cell{StyleID: st.body, Value: v}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+4)
+		cell, _ := excelize.CoordinatesToCellName(1, i+rejectsHeadRows+1)
 		// Long messages wrap onto a second line.
 		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: 30}); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	if len(data) == 0 {
+	if n == 0 {
 		cell := excelize.Cell{StyleID: st.body, Value: "本批次没有被退回的行 No rows were rejected in this batch"}
 		if err := sw.SetRow("A4", []any{cell}); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	if err := sw.MergeCell("A2", "H2"); err != nil {
-		return 0, err
+		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return 0, err
-	}
-	setProps(f, "数据退回清单 Rejected rows")
-	return len(data), saveAtomic(f, path)
+	return sw.Flush()
 }
 
 type styles struct{ title, note, header, body int }
@@ -175,6 +224,12 @@ func printSetup(f *excelize.File, sheet, repeatRows string) error {
 	}
 	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页 / 共 &N 页  Page &P of &N"})
 }
+
+// fitHeight caps a row height estimated from its text at the most a row
+// can be (409 points): one long but accepted value (a name of 32,767
+// characters) must not stop a workbook being written. The cell still holds
+// the whole text; the reader scrolls it.
+func fitHeight(h float64) float64 { return min(h, excelize.MaxRowHeight) }
 
 // setProps fixes the document properties so that the same data gives the
 // same workbook (excelize would otherwise stamp the wall clock).

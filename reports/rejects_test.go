@@ -2,12 +2,17 @@ package reports_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/ingest"
@@ -85,5 +90,84 @@ func TestRejectsWorkbookMatchesView(t *testing.T) {
 				t.Fatalf("cell %d,%d differs between runs: %q vs %q", i, j, rows[i][j], rows2[i][j])
 			}
 		}
+	}
+}
+
+// TestRejectsWorkbookSpillsOverSheets: more rejects than a sheet holds go
+// on to further sheets, each with its headings, in order, none lost and no
+// empty sheet; a value stored long ago unclipped is clipped in the cell.
+func TestRejectsWorkbookSpillsOverSheets(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "t.duckdb"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var csv strings.Builder
+	csv.WriteString("载体编号,发生日期,类型,说明\n")
+	for i := range 8 {
+		fmt.Fprintf(&csv, "LZ-X-%d,2025-01-01,major_accident,\n", i) // unknown carrier: one issue each
+	}
+	p := filepath.Join(dir, "incidents.csv")
+	os.WriteFile(p, []byte(csv.String()), 0o644)
+	res, err := ingest.Ingest(ctx, st, []string{p}, ingest.Options{Today: time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB.Exec(`UPDATE store.row_issues SET raw_value = repeat('兰', 100000) WHERE row_no = 9`); err != nil {
+		t.Fatal(err)
+	}
+	read := func(path string) (names []string, rows [][]string) {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		names = f.GetSheetList()
+		for _, name := range names {
+			got, err := f.GetRows(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) < 4 || got[2][0] != "文件\nFile" {
+				t.Fatalf("sheet %s has no headings: %q", name, got)
+			}
+			rows = append(rows, got[3:]...)
+		}
+		return names, rows
+	}
+	one := filepath.Join(dir, "one.xlsx")
+	if n, err := reports.WriteRejects(ctx, st.DB, res.BatchID, one); err != nil || n != 8 {
+		t.Fatalf("%d issues, %v", n, err)
+	}
+	_, all := read(one)
+	for _, tt := range []struct {
+		perSheet int
+		sheets   []string
+	}{
+		{4, []string{"退回清单", "退回清单 (2)"}},
+		{3, []string{"退回清单", "退回清单 (2)", "退回清单 (3)"}},
+		{8, []string{"退回清单"}},
+	} {
+		t.Run(fmt.Sprint(tt.perSheet, " per sheet"), func(t *testing.T) {
+			defer reports.SetRejectsSheetRows(tt.perSheet + 3)()
+			path := filepath.Join(t.TempDir(), "rejects.xlsx")
+			n, err := reports.WriteRejects(ctx, st.DB, res.BatchID, path)
+			if err != nil || n != 8 {
+				t.Fatalf("%d issues, %v", n, err)
+			}
+			names, rows := read(path)
+			if !slices.Equal(names, tt.sheets) {
+				t.Fatalf("sheets %q, want %q", names, tt.sheets)
+			}
+			if diff := cmp.Diff(all, rows); diff != "" {
+				t.Fatalf("rows over several sheets differ from one sheet (-one +several):\n%s", diff)
+			}
+		})
+	}
+	last := all[len(all)-1]
+	if last[2] != "9" || utf8.RuneCountInString(last[4]) > ingest.MaxRawChars || !strings.HasSuffix(last[4], "…[共 100000 字符 / 100000 characters in all]") {
+		t.Fatalf("the long value was not clipped: row %s, %d characters", last[2], utf8.RuneCountInString(last[4]))
 	}
 }

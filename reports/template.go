@@ -414,7 +414,7 @@ func templateBanner(f *excelize.File, st *styles, sheet, lastCol, title, note st
 	if err := f.SetCellStyle(sheet, "A2", lastCol+"2", st.note); err != nil {
 		return err
 	}
-	return f.SetRowHeight(sheet, 2, noteHeight)
+	return f.SetRowHeight(sheet, 2, fitHeight(noteHeight))
 }
 
 func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carriers []templateCarrier) error {
@@ -564,7 +564,7 @@ func writeTemplateHelp(f *excelize.File, st *styles, p templatePeriod) error {
 		}
 		// excelize does not fit row heights to wrapped text: estimate them.
 		lines := max(templateTextLines(r.item, widths[0]), templateTextLines(r.zh, widths[1]), templateTextLines(r.en, widths[2]))
-		if err := f.SetRowHeight(sheet, n, float64(lines)*13.5+4); err != nil {
+		if err := f.SetRowHeight(sheet, n, fitHeight(float64(lines)*13.5+4)); err != nil {
 			return err
 		}
 	}

@@ -168,7 +168,7 @@ func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error 
 		if err := rows.Scan(&rank, &id, &name, &district, &score, &grade); err != nil {
 			return err
 		}
-		tw.AppendRow(table.Row{rank, id, name, district, store.Fixed(score), gradeZH[grade] + " " + grade})
+		tw.AppendRow(table.Row{rank, termText(id, termWord), termText(name, termName), termText(district, termWord), store.Fixed(score), gradeZH[grade] + " " + grade})
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -242,14 +242,15 @@ func (a *app) runCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			const nextZH, nextEN = "，未进行评价：请再次运行（已导入的文件将跳过）", " Nothing was assessed: run again (the files already loaded are skipped)."
 			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
+				return loadedButFailed(res, "创建 "+out, "creating "+out, nextZH, nextEN, err)
 			}
 			rejects := filepath.Join(out, fmt.Sprintf("rejects-batch-%d.xlsx", res.BatchID))
 			if n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects); err != nil {
-				return fmt.Errorf("write rejects workbook: %w", err)
+				return loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
 			} else if n > 0 {
-				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", rejects, n)
+				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)
 			} else {
 				os.Remove(rejects)
 			}

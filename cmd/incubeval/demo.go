@@ -38,7 +38,7 @@ DIR/assessment-2025.xlsx and DIR/rejects.xlsx.`,
 			if err != nil {
 				return fmt.Errorf("write sample: %w", err)
 			}
-			fmt.Fprintf(a.stdout, "示例数据 Sample inbox: %s (%d files)\n", inbox, len(files))
+			fmt.Fprintf(a.stdout, "示例数据 Sample inbox: %s (%d files)\n", termSafe(inbox), len(files))
 			if !cmd.Flags().Changed("db") && os.Getenv("INCUBEVAL_DB") == "" {
 				a.dbPath = filepath.Join(out, store.DefaultPath)
 			}
@@ -54,18 +54,20 @@ DIR/assessment-2025.xlsx and DIR/rejects.xlsx.`,
 			rejects := filepath.Join(out, "rejects.xlsx")
 			n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects)
 			if err != nil {
-				return fmt.Errorf("write rejects workbook: %w", err)
+				return loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects,
+					"，未进行评价", " Nothing was assessed.", err)
 			}
-			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", rejects, n)
+			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)
 			if err := a.assess(cmd.Context(), st, assess.Options{Year: demoYear}); err != nil {
 				return err
 			}
 			if err := a.report(cmd.Context(), st, demoYear, out, reportFlags{}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", a.dbPath)
-			fmt.Fprintf(a.stdout, "Explain a grade:  %s explain --db %s --carrier LZ-ZC-0007 --year %d\n", self(), a.dbPath, demoYear)
-			fmt.Fprintf(a.stdout, "Look at it:  %s sql --db %s \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", self(), a.dbPath)
+			db := termSafe(a.dbPath)
+			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", db)
+			fmt.Fprintf(a.stdout, "Explain a grade:  %s explain --db %s --carrier LZ-ZC-0007 --year %d\n", termSafe(self()), db, demoYear)
+			fmt.Fprintf(a.stdout, "Look at it:  %s sql --db %s \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", termSafe(self()), db)
 			return nil
 		},
 	}

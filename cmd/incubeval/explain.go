@@ -58,16 +58,18 @@ func (a *app) explainCommand() *cobra.Command {
 			if err := db.QueryRowContext(cmd.Context(), "SELECT CAST(window_start AS VARCHAR), CAST(window_end AS VARCHAR) FROM assessments WHERE year = ? LIMIT 1", year).Scan(&ws, &we); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "%s %s — %d (window %s to %s), %s, %s\n", carrier, name, year, ws, we, district.String, level.String)
+			// Names and sources come from submitted files: cut and escaped for the terminal.
+			fmt.Fprintf(w, "%s %s — %d (window %s to %s), %s, %s\n", termText(carrier, termWord), termText(name, termName), year, ws, we,
+				termText(district.String, termWord), termText(level.String, termWord))
 			if outcome != "graded" {
 				fmt.Fprintf(w, "  outcome: %s (%s)\n", outcome, map[string]string{"not_assessed": "新认定不参评", "deferred": "暂缓评价"}[outcome])
 				return nil
 			}
 			fmt.Fprintf(w, "  score %s, grade %s %s, rank %d", store.Fixed(score), gradeZH[grade.String], grade.String, rank.Int64)
 			if reasons.String != "" {
-				fmt.Fprintf(w, ", reasons: %s", reasons.String)
+				fmt.Fprintf(w, ", reasons: %s", termText(reasons.String, termNote))
 			}
-			fmt.Fprintf(w, "\n  decision: %s (%s)", action.String, reason.String)
+			fmt.Fprintf(w, "\n  decision: %s (%s)", termSafe(action.String), termText(reason.String, termNote))
 			if deadline.Valid {
 				fmt.Fprintf(w, ", rectify by %s", deadline.String)
 			}
@@ -102,7 +104,7 @@ func (a *app) explainCommand() *cobra.Command {
 				if target.Valid {
 					t = trimFloat(target.Float64)
 				}
-				tw.AppendRow(table.Row{ind, trimFloat(value), t, trimFloat(weight), store.Fixed(points)})
+				tw.AppendRow(table.Row{termText(ind, termName), trimFloat(value), t, trimFloat(weight), store.Fixed(points)})
 			}
 			rows.Close()
 			tw.Style().Format.Footer = text.FormatDefault
@@ -136,7 +138,7 @@ func (a *app) explainCommand() *cobra.Command {
 				if !onTime {
 					ot = "late"
 				}
-				tw.AppendRow(table.Row{fmt.Sprintf("%dQ%d", y, q), sub, due, ot, revs, file, sheet, row})
+				tw.AppendRow(table.Row{fmt.Sprintf("%dQ%d", y, q), sub, due, ot, revs, termText(file, termName), termText(sheet, termWord), row})
 				n++
 			}
 			fmt.Fprintf(w, "Quarters used (winning revisions), %d of 4:\n", n)

@@ -49,9 +49,9 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 			if rejectsOut != "" {
 				n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejectsOut)
 				if err != nil {
-					return fmt.Errorf("write rejects workbook: %w", err)
+					return loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", "", err)
 				}
-				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", rejectsOut, n)
+				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejectsOut), n)
 			}
 			return nil
 		},
@@ -97,6 +97,7 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		lines = append(lines, fr)
 	}
 	res, err := ingest.Ingest(ctx, st, paths, opts)
+	err = termSafeErr(err)
 	if progress != nil {
 		if err != nil {
 			readBar.Abort(false)
@@ -111,7 +112,7 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		return res, err
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(a.stdout, "  skip      %s (not .csv/.xlsx/.parquet)\n", s)
+		fmt.Fprintf(a.stdout, "  skip      %s (not .csv/.xlsx/.parquet)\n", termSafe(s))
 	}
 	read, acc, rej, warn := res.Totals()
 	fmt.Fprintf(a.stdout, "合计 Total: %d files: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
@@ -131,14 +132,18 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 	return res, nil
 }
 
+// printFile prints one file's fate. The file name, notes and messages come
+// from the submitter (a name may hold a line break or an escape sequence
+// faking a line of this output): they go through termSafe.
 func printFile(w io.Writer, fr ingest.FileResult) {
 	name := fr.Path
 	if rel, err := filepath.Rel(".", fr.Path); err == nil && !strings.HasPrefix(rel, "..") {
 		name = rel
 	}
+	name = termSafe(name)
 	switch fr.Status {
 	case ingest.StatusRejected:
-		fmt.Fprintf(w, "  REJECTED  %s\n            %s\n            %s\n", name, fr.Err.ZH, fr.Err.EN)
+		fmt.Fprintf(w, "  REJECTED  %s\n            %s\n            %s\n", name, termText(fr.Err.ZH, termNote), termText(fr.Err.EN, termNote))
 	case ingest.StatusDuplicate:
 		when := ""
 		if !fr.DuplicateAt.IsZero() {
@@ -157,7 +162,21 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 		fmt.Fprintf(w, "  %-9s %s [%s #%d]: %d read = %d accepted + %d rejected%s\n",
 			fr.Status, name, fr.Kind, fr.IngestID, fr.RowsRead, fr.Accepted, fr.Rejected, warn)
 		for _, n := range fr.Notes {
-			fmt.Fprintf(w, "            note: %s\n", n)
+			fmt.Fprintf(w, "            note: %s\n", termText(n, termNote))
 		}
 	}
+}
+
+// loadedButFailed is the error of a command whose batch was loaded and
+// committed before a later step failed: the message says first that the
+// rows are in, so that nobody loads the files again or thinks them lost,
+// then what failed (whatZH, whatEN), what was not done (nextZH, nextEN; may
+// be empty) and how to get the rejects another way.
+func loadedButFailed(res *ingest.Result, whatZH, whatEN, nextZH, nextEN string, err error) error {
+	read, acc, rej, _ := res.Totals()
+	files := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
+	return termSafeErr(fmt.Errorf("批次 %d 已导入并提交（%d 个文件，%d 行 = %d 行接收 + %d 行退回），数据已保存；只是%s 时失败%s / "+
+		"batch %d was loaded and committed (%d files; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s "+
+		"The rejects are in the view rejects: %s sql -o rejects.xlsx \"SELECT * FROM rejects WHERE batch_id = %d\"",
+		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, files, read, acc, rej, whatEN, err, nextEN, self(), res.BatchID))
 }

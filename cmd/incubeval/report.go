@@ -78,7 +78,7 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	fmt.Fprintf(a.stdout, "评价结果工作簿 Assessment workbook: %s (%d ranked carriers, %d indicator rows, %.1f s)\n",
-		info.Path, info.RankedRows, info.IndicatorRows, time.Since(t0).Seconds())
+		termSafe(info.Path), info.RankedRows, info.IndicatorRows, time.Since(t0).Seconds())
 	if f.feedback {
 		t0 = time.Now()
 		dir := filepath.Join(out, fmt.Sprintf("feedback-%d", year))
@@ -86,7 +86,7 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 		if err != nil {
 			return fmt.Errorf("write feedback workbooks: %w", err)
 		}
-		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%d carriers, %.1f s)\n", dir, k, time.Since(t0).Seconds())
+		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%d carriers, %.1f s)\n", termSafe(dir), k, time.Since(t0).Seconds())
 	}
 	return nil
 }

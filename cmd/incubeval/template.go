@@ -41,7 +41,8 @@ carriers list.`,
 			}
 			var db *sql.DB
 			if _, err := os.Stat(a.dbPath); errors.Is(err, fs.ErrNotExist) {
-				fmt.Fprintf(a.stderr, "没有数据库 %s：在册载体名单为空 / no database at %s: the carriers list is empty\n", a.dbPath, a.dbPath)
+				db := termSafe(a.dbPath)
+				fmt.Fprintf(a.stderr, "没有数据库 %s：在册载体名单为空 / no database at %s: the carriers list is empty\n", db, db)
 			} else {
 				st, err := store.Open(cmd.Context(), a.dbPath, store.Options{ReadOnly: true})
 				if err != nil {
@@ -53,7 +54,7 @@ carriers list.`,
 			if err := reports.WriteTemplate(cmd.Context(), db, year, quarter, out); err != nil {
 				return fmt.Errorf("write template: %w", err)
 			}
-			fmt.Fprintf(a.stdout, "填报模板 Template for %dQ%d: %s\n", year, quarter, out)
+			fmt.Fprintf(a.stdout, "填报模板 Template for %dQ%d: %s\n", year, quarter, termSafe(out))
 			return nil
 		},
 	}

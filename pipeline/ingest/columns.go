@@ -292,6 +292,16 @@ type Layout struct {
 	Factors []float64 // unit factor per column
 	Extra   []string  // header cells that matched no column (ignored)
 	Missing []string  // columns whose cells are required but absent
+	// Width is the number of cells up to the last non-blank header cell: a
+	// value beyond it has no column (rule extra_fields).
+	Width int
+	// Fields is, in a CSV file, the number of fields of the header line,
+	// blank ones included (0 otherwise), and Sep its separator: a row with
+	// more fields than the header line has been shifted (rule extra_fields).
+	Fields int
+	Sep    string
+	// Header holds the header cells up to Width, clipped, for messages.
+	Header []string
 }
 
 // layoutFor resolves a header row for one kind and reports how many columns
@@ -307,13 +317,18 @@ func layoutFor(kind Kind, header []string) (*Layout, int, bool) {
 		if strings.TrimSpace(cell) == "" {
 			continue
 		}
+		l.Width = ci + 1
 		m, ok := resolveHeader(kind, cell)
 		if !ok || l.Cells[m.col] >= 0 {
-			l.Extra = append(l.Extra, strings.TrimSpace(cell))
+			l.Extra = append(l.Extra, clipq(strings.TrimSpace(cell)))
 			continue
 		}
 		l.Cells[m.col], l.Factors[m.col] = ci, m.factor
 		matched++
+	}
+	l.Header = make([]string, l.Width)
+	for ci := range l.Width {
+		l.Header[ci] = clipq(strings.TrimSpace(header[ci]))
 	}
 	sig := true
 	for _, s := range spec.Signature {

@@ -6,3 +6,10 @@ func SetHeldRows(n int64) (restore func()) {
 	heldRows = n
 	return func() { heldRows = old }
 }
+
+// SetMaxFileBytes lowers the size limit of an input file, for a test.
+func SetMaxFileBytes(n int64) (restore func()) {
+	old := maxFileBytes
+	maxFileBytes = n
+	return func() { maxFileBytes = old }
+}

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"html"
 	"io"
 	"maps"
 	"math"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/incubeval/incubeval/pipeline/uscc"
 	"github.com/xuri/excelize/v2"
@@ -90,6 +93,51 @@ func seedRegistryWorkbook(tb testing.TB) []byte {
 	return buf.Bytes()
 }
 
+// seedWorkbookShapes is a quarterly workbook written by another program:
+// a valid row, a row with a value beyond the header's last column, and a
+// row whose carrier id is longer than Excel allows in a cell (excelize
+// would not write one, so the sheet's XML is written here).
+func seedWorkbookShapes(tb testing.TB) []byte {
+	tb.Helper()
+	parts, order := unzipParts(tb, seedWorkbook(tb))
+	var x strings.Builder
+	x.WriteString(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	row := func(n int, cells ...string) {
+		fmt.Fprintf(&x, `<row r="%d">`, n)
+		for i, c := range cells {
+			col, _ := excelize.ColumnNumberToName(i + 1)
+			if c != "" {
+				fmt.Fprintf(&x, `<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>`, col, n, html.EscapeString(c))
+			}
+		}
+		x.WriteString(`</row>`)
+	}
+	var header []string
+	for _, c := range Specs[Quarterly].Columns {
+		header = append(header, c.ZH)
+	}
+	good := strings.Split("LZ-001,2025,3,2025-10-10,20,18,3,1,1,4,90,3,110,600,2,100,2,0.85", ",")
+	row(1, header...)
+	row(2, good...)
+	row(3, append(slices.Clone(good[:17]), "0.85", "", "0.9")...)
+	row(4, append([]string{strings.Repeat("L", 40000)}, good[1:]...)...)
+	x.WriteString(`</sheetData></worksheet>`)
+	parts["xl/worksheets/sheet1.xml"] = []byte(x.String())
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range order {
+		w, err := zw.Create(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		w.Write(parts[name])
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // knownFileRules are the FileError rules ReadAll may give (issues.go).
 var knownFileRules = []string{"not_spreadsheet", "damaged", "zip_bomb", "encoding", "unknown_header", "missing_columns", "empty", "no_rows"}
 
@@ -113,6 +161,11 @@ func checkRead(t *testing.T, info *fileInfo, rows []*Row, err error) {
 	if spec == nil {
 		t.Fatalf("accepted file of unknown kind %q", info.Kind)
 	}
+	for _, n := range info.Notes {
+		if len(n) > 4096 {
+			t.Fatalf("a note of %d bytes: %.200s", len(n), n)
+		}
+	}
 	if len(rows) != info.RowsRead || len(rows) == 0 {
 		t.Fatalf("%d rows returned, %d read; want equal and > 0", len(rows), info.RowsRead)
 	}
@@ -132,6 +185,17 @@ func checkRead(t *testing.T, info *fileInfo, rows []*Row, err error) {
 			if is.Rule == "" || is.ZH == "" || is.EN == "" || is.Severity != "error" || is.Row != r.RowNo || is.Sheet != r.Sheet {
 				t.Fatalf("row %d: issue without rule, message or place: %+v", r.RowNo, is)
 			}
+			// However long the cell, what an issue keeps is small.
+			if n := utf8.RuneCountInString(is.Raw); n > MaxRawChars {
+				t.Fatalf("row %d: an issue keeps a raw value of %d characters", r.RowNo, n)
+			}
+			if n := utf8.RuneCountInString(is.ZH) + utf8.RuneCountInString(is.EN); n > 4*MaxRawChars {
+				t.Fatalf("row %d: messages of %d characters: %.200s", r.RowNo, n, is.EN)
+			}
+			// A lone CR is a line break: no CSV cell holds one.
+			if info.Format == "csv" && strings.Contains(is.Raw, "\r") {
+				t.Fatalf("row %d: a CR in the value %q", r.RowNo, is.Raw)
+			}
 		}
 		if r.Rejected() {
 			continue
@@ -145,6 +209,14 @@ func checkRead(t *testing.T, info *fileInfo, rows []*Row, err error) {
 			}
 			if msg := misfit(&c, info.Kind, r.Vals[i]); msg != "" {
 				t.Fatalf("accepted row %d column %s = %#v: %s", r.RowNo, c.Name, r.Vals[i], msg)
+			}
+			if s, ok := r.Vals[i].(string); ok {
+				if cellChars(s) > MaxCellChars {
+					t.Fatalf("accepted row %d column %s holds %d characters, more than a cell", r.RowNo, c.Name, cellChars(s))
+				}
+				if info.Format == "csv" && strings.Contains(s, "\r") {
+					t.Fatalf("accepted row %d column %s holds a CR: %q", r.RowNo, c.Name, s)
+				}
 			}
 		}
 	}
@@ -223,6 +295,7 @@ func FuzzXLSXReader(f *testing.F) {
 	// More seeds (damaged and foreign files): testdata/fuzz/FuzzXLSXReader.
 	f.Add(seedWorkbook(f))
 	f.Add(seedRegistryWorkbook(f))
+	f.Add(seedWorkbookShapes(f))
 	f.Fuzz(func(t *testing.T, data []byte) { readAllNoDB(t, "f.xlsx", data) })
 }
 
@@ -233,6 +306,8 @@ func FuzzXLSXSheetXML(f *testing.F) {
 	parts, order := unzipParts(f, seedWorkbook(f))
 	const sheetPart = "xl/worksheets/sheet1.xml"
 	f.Add(parts[sheetPart])
+	shapes, _ := unzipParts(f, seedWorkbookShapes(f))
+	f.Add(shapes[sheetPart])
 	f.Add([]byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
 		`<row r="2"><c r="A2" t="inlineStr"><is><t>载体编号</t></is></c><c r="B2" t="inlineStr"><is><t>年度</t></is></c><c r="C2" t="inlineStr"><is><t>原因</t></is></c></row>` +
 		`<row r="9"><c r="A9" t="inlineStr"><is><t>LZ-9</t></is></c><c r="B9"><v>2026</v></c><c r="C9" t="s"><v>0</v></c></row>` +
@@ -321,6 +396,14 @@ func TestFuzzSeedsReachRowValidation(t *testing.T) {
 		"FuzzCSVReader/quarterly_gbk":       {Quarterly, 2, 1, "gb18030"},
 		"FuzzCSVReader/registry":            {Registry, 2, 2, "utf-8"},
 		"FuzzCSVReader/incidents_tsv":       {Incidents, 2, 1, "utf-8"},
+		// A row with more than its header is rejected (extra_fields).
+		"FuzzCSVReader/extra_field_thousands":     {Quarterly, 2, 1, "utf-8"},
+		"FuzzCSVReader/extra_field_blank_tail":    {Quarterly, 1, 1, "utf-8"},
+		"FuzzCSVReader/extra_field_padded_header": {Quarterly, 1, 1, "utf-8"},
+		// A lone CR ends a row: four rows, not fewer.
+		"FuzzCSVReader/lone_cr": {Quarterly, 4, 0, "utf-8"},
+		// A cell over 32,767 characters is rejected (too_long).
+		"FuzzCSVReader/long_cell": {Registry, 1, 1, "utf-8"},
 	}
 	check := func(t *testing.T, path string, data []byte, w want) {
 		info, rows, err := ReadAll(context.Background(), nil, path, data, "", seedToday)
@@ -352,6 +435,7 @@ func TestFuzzSeedsReachRowValidation(t *testing.T) {
 	}
 	t.Run("workbook", func(t *testing.T) { check(t, "f.xlsx", seedWorkbook(t), want{Quarterly, 2, 1, ""}) })
 	t.Run("registry workbook", func(t *testing.T) { check(t, "f.xlsx", seedRegistryWorkbook(t), want{Registry, 2, 1, ""}) })
+	t.Run("workbook with an extra and a long cell", func(t *testing.T) { check(t, "f.xlsx", seedWorkbookShapes(t), want{Quarterly, 1, 2, ""}) })
 }
 
 // readCorpusBytes reads a one-value []byte file of Go's fuzz corpus format.

@@ -28,7 +28,7 @@ func (i Issue) String() string {
 // FileError rejects a whole file; nothing of it is loaded.
 type FileError struct {
 	Path   string
-	Rule   string // not_spreadsheet, damaged, zip_bomb, encoding, unknown_header, missing_columns, empty, no_rows, too_large, read_error
+	Rule   string // not_spreadsheet, damaged, zip_bomb, encoding, unknown_header, missing_columns, empty, no_rows, too_large, read_error, not_regular
 	ZH, EN string
 }
 
@@ -36,6 +36,8 @@ func (e *FileError) Error() string {
 	return fmt.Sprintf("%s: %s / %s", e.Path, e.ZH, e.EN)
 }
 
+// fileErr builds a FileError; its messages are clipped, as they may quote
+// a sheet name or a reader's error holding a cell.
 func fileErr(path, rule, zh, en string, args ...any) *FileError {
-	return &FileError{Path: path, Rule: rule, ZH: zh, EN: fmt.Sprintf(en, args...)}
+	return &FileError{Path: path, Rule: rule, ZH: Clip(zh, MaxRawChars), EN: Clip(fmt.Sprintf(en, args...), MaxRawChars)}
 }

@@ -6,10 +6,8 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -367,42 +365,43 @@ func (e *engine) prepareAll(ctx context.Context, files []string) []*prepared {
 
 func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 	p := &prepared{idx: idx, path: path, ext: strings.ToLower(filepath.Ext(path))}
-	fi, err := os.Stat(path)
-	if err != nil {
-		p.fe = fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err)
+	data, sha, fe, err := readInput(ctx, path)
+	if fe != nil || err != nil {
+		p.fe, p.err = fe, err
 		return p
 	}
-	p.size = fi.Size()
-	if p.size > MaxFileBytes {
-		p.fe = fileErr(path, "too_large", "文件超过 1 GiB，请拆分后报送", "the file is larger than 1 GiB; split it")
-		return p
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		p.fe = fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err)
-		return p
-	}
-	sum := sha256.Sum256(data)
-	p.sha = hex.EncodeToString(sum[:])
+	p.size, p.sha = int64(len(data)), sha
 	if _, dup := e.seen[p.sha]; dup {
 		return p // settled by the writer
 	}
 	p.streamed = len(data) > smallFile
-	p.info, p.rows, p.fe, p.err = e.read(ctx, path, data, p.streamed, nil)
+	src := path
+	if isParquet(data) {
+		// DuckDB reads Parquet from a path: it is given the archived copy,
+		// whose bytes are the ones just read and hashed, not the submitted
+		// path, which may have been replaced since (by a FIFO, say) and may
+		// hold glob characters. (So a rejected Parquet file stays archived.)
+		if p.archive, p.err = e.archive(p, data, true); p.err != nil {
+			return p
+		}
+		src = filepath.Join(e.st.Dir(), p.archive)
+	}
+	p.info, p.rows, p.fe, p.err = e.read(ctx, path, src, data, p.streamed, nil)
 	if !p.streamed && p.fe == nil && e.held.Add(int64(len(p.rows))) > heldRows {
 		p.rows, p.streamed = nil, true // over budget: read again on its turn
 	}
-	if p.fe == nil && p.err == nil {
+	if p.fe == nil && p.err == nil && p.archive == "" {
 		// Archived before loading, here where the reading is parallel.
-		p.archive, p.err = e.archive(p, data)
+		p.archive, p.err = e.archive(p, data, false)
 	}
 	return p
 }
 
 // read opens data and reads it. With headerOnly it only learns the kind;
 // with out set, rows go to out instead of being validated and collected.
-func (e *engine) read(ctx context.Context, path string, data []byte, headerOnly bool, out sink) (*fileInfo, []*Row, *FileError, error) {
-	t, format, enc, fe := open(ctx, e.st.DB, path, data)
+// path names the file in messages; src is where DuckDB reads a Parquet file.
+func (e *engine) read(ctx context.Context, path, src string, data []byte, headerOnly bool, out sink) (*fileInfo, []*Row, *FileError, error) {
+	t, format, enc, fe := open(ctx, e.st.DB, path, src, data)
 	if fe != nil {
 		return nil, nil, fe, nil
 	}
@@ -497,11 +496,13 @@ func (e *engine) settle(fr FileResult) {
 // archive copies a file's bytes to archive/<sha[:2]>/<sha><ext> beside the
 // database, written under a unique temporary name and renamed (two files
 // with the same bytes may be archived at once; either rename leaves the
-// same copy).
-func (e *engine) archive(p *prepared, data []byte) (string, error) {
+// same copy). A copy already there is kept if it is a regular file of the
+// right size, unless fresh: a copy that DuckDB is to read is written anew,
+// so that it holds the bytes just hashed whatever was there.
+func (e *engine) archive(p *prepared, data []byte, fresh bool) (string, error) {
 	rel := filepath.Join("archive", p.sha[:2], p.sha+p.ext)
 	dst := filepath.Join(e.st.Dir(), rel)
-	if _, err := os.Stat(dst); err == nil {
+	if fi, err := os.Lstat(dst); err == nil && !fresh && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
 		return rel, nil
 	}
 	dir := filepath.Dir(dst)
@@ -580,15 +581,19 @@ func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
 	return nil
 }
 
-// reread reads a streamed file again and checks it is the same file.
-func (e *engine) reread(p *prepared) ([]byte, error) {
-	data, err := os.ReadFile(p.path)
+// reread reads a streamed file again, from its archived copy (written
+// when it was first read: the same bytes, whatever became of the submitted
+// path since), and checks it is the same file.
+func (e *engine) reread(ctx context.Context, p *prepared) ([]byte, error) {
+	data, sha, fe, err := readInput(ctx, filepath.Join(e.st.Dir(), p.archive))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p.path, err)
+		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	if hex.EncodeToString(sum[:]) != p.sha {
-		return nil, fmt.Errorf("%s changed while it was being ingested; run again", p.path)
+	if fe != nil {
+		return nil, fmt.Errorf("read the archived copy of %s: %s", p.path, fe.EN)
+	}
+	if sha != p.sha {
+		return nil, fmt.Errorf("the archived copy %s of %s does not hold the bytes it is named after; remove it and ingest the file again", p.archive, p.path)
 	}
 	return data, nil
 }
@@ -767,9 +772,17 @@ const chunkRows = 2048
 // worker per core validates chunks of them, and this goroutine appends the
 // validated chunks in file order.
 func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
-	data, err := e.reread(p)
-	if err != nil {
-		return err
+	src := filepath.Join(e.st.Dir(), p.archive)
+	var data []byte
+	if p.info.Format == "parquet" {
+		// DuckDB reads the archived copy itself; only its first bytes are
+		// needed to know the format.
+		data = []byte(parquetMagic)
+	} else {
+		var err error
+		if data, err = e.reread(ctx, p); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -809,7 +822,7 @@ func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 			}
 			return nil
 		}
-		_, _, fe, readErr = e.read(ctx, p.path, data, false, func(v *validator, sheet string, rowNo int, cells []string) error {
+		_, _, fe, readErr = e.read(ctx, p.path, src, data, false, func(v *validator, sheet string, rowNo int, cells []string) error {
 			// Readers may reuse the cells slice; the strings themselves are fresh.
 			cur.raw = append(cur.raw, rawRow{v, sheet, rowNo, append([]string(nil), cells...)})
 			if len(cur.raw) == chunkRows {
@@ -877,8 +890,8 @@ func (w *rowWriter) add(r *Row) error {
 		if !known {
 			col := &w.spec.Columns[0]
 			r.Errors = append(r.Errors, Issue{Sheet: r.Sheet, Row: r.RowNo, Column: col.Name, Raw: id, Rule: "unknown_carrier", Severity: "error",
-				ZH: col.Label() + "：载体编号「" + id + "」不在载体名录中，请核对编号或先报送载体名录",
-				EN: col.Name + ": " + id + " is not in the registry; check the id or submit the registry first"})
+				ZH: col.Label() + "：载体编号「" + clipq(id) + "」不在载体名录中，请核对编号或先报送载体名录",
+				EN: col.Name + ": " + clipq(id) + " is not in the registry; check the id or submit the registry first"})
 		}
 	}
 	if w.spec.Kind == Registry {
@@ -938,9 +951,9 @@ func (w *rowWriter) addIssues(issues []Issue) error {
 			col = is.Column
 		}
 		if is.Raw != "" {
-			raw = is.Raw
+			raw = Clip(is.Raw, MaxRawChars) // every issue, whoever made it
 		}
-		if err := w.issues.AppendRow(w.ingestID, sheet, int32(is.Row), col, raw, is.Rule, is.Severity, is.ZH, is.EN); err != nil {
+		if err := w.issues.AppendRow(w.ingestID, sheet, int32(is.Row), col, raw, is.Rule, is.Severity, Clip(is.ZH, 2*MaxRawChars), Clip(is.EN, 2*MaxRawChars)); err != nil {
 			return fmt.Errorf("append issue: %w", err)
 		}
 	}

@@ -41,6 +41,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 	info := &fileInfo{Kind: only}
 	var unmatched []string
 	for _, sheet := range t.Sheets() {
+		name := clipq(sheet) // for messages: a hand-made workbook's sheet name can be of any length
 		var (
 			val     *validator
 			titles  int
@@ -60,14 +61,14 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 					if info.Kind != "" {
 						if other, _ := detectHeader([][]string{cells}, ""); other != nil {
 							info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」是%s，与本文件的%s不同，已跳过，请单独报送 / sheet %q holds %s rows, not %s; skipped, send it as its own file",
-								sheet, other.Spec.Kind.ZH(), info.Kind.ZH(), sheet, other.Spec.Kind, info.Kind))
+								name, other.Spec.Kind.ZH(), info.Kind.ZH(), name, other.Spec.Kind, info.Kind))
 							skipped = true
 							return errStop
 						}
 					}
 					titles++
 					if titles > maxTitleRows {
-						unmatched = append(unmatched, sheet)
+						unmatched = append(unmatched, name)
 						skipped = true
 						return errStop
 					}
@@ -75,15 +76,18 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				}
 				if len(l.Missing) > 0 {
 					return fileErr(path, "missing_columns",
-						fmt.Sprintf("%s缺少必需的列：%s", sheetZH(sheet), strings.Join(l.Missing, "、")),
-						"%smissing required column(s): %s", sheetEN(sheet), strings.Join(l.Missing, ", "))
+						fmt.Sprintf("%s缺少必需的列：%s", sheetZH(name), strings.Join(l.Missing, "、")),
+						"%smissing required column(s): %s", sheetEN(name), strings.Join(l.Missing, ", "))
 				}
 				if info.Kind == "" {
 					info.Kind = l.Spec.Kind
 				}
 				if len(l.Extra) > 0 {
 					info.Notes = append(info.Notes, fmt.Sprintf("%s以下列不属于%s，已忽略：%s / %signored column(s): %s",
-						sheetZH(sheet), info.Kind.ZH(), strings.Join(l.Extra, "、"), sheetEN(sheet), strings.Join(l.Extra, ", ")))
+						sheetZH(name), info.Kind.ZH(), someOf(l.Extra, "、", "列"), sheetEN(name), someOf(l.Extra, ", ", "")))
+				}
+				if ct, ok := t.(*csvTable); ok {
+					l.Fields, l.Sep = len(cells), string(ct.comma)
 				}
 				info.Sheets = append(info.Sheets, sheet)
 				val = newValidator(l, today)
@@ -124,7 +128,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 	}
 	if len(unmatched) > 0 {
 		info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」没有可识别的表头，已跳过 / sheet(s) %s have no recognised header; skipped",
-			strings.Join(unmatched, "」「"), strings.Join(unmatched, ", ")))
+			someOf(unmatched, "」「", "个工作表"), someOf(unmatched, ", ", "")))
 	}
 	if info.RowsRead == 0 && !headerOnly {
 		return info, fileErr(path, "no_rows", "文件只有表头，没有数据行", "the file has a header but no data rows"), nil
@@ -145,6 +149,23 @@ func blank(cells []string) bool {
 	return true
 }
 
+// maxListed is how many names (of ignored columns, skipped sheets) a note
+// lists: a hand-made file can hold thousands.
+const maxListed = 20
+
+// someOf joins the first maxListed items with sep, and says how many there
+// are when there are more: in Chinese when unit (列) is given.
+func someOf(items []string, sep, unit string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, sep)
+	}
+	more := fmt.Sprintf(" … (%d in all)", len(items))
+	if unit != "" {
+		more = fmt.Sprintf(" …（共 %d %s）", len(items), unit)
+	}
+	return strings.Join(items[:maxListed], sep) + more
+}
+
 func sheetZH(sheet string) string {
 	if sheet == "" {
 		return ""
@@ -162,7 +183,7 @@ func sheetEN(sheet string) string {
 // ReadAll opens a file's bytes and returns its rows; used by tests, fuzzing
 // and the template round-trip. Rows keep their issues.
 func ReadAll(ctx context.Context, db *sql.DB, path string, data []byte, only Kind, today time.Time) (*fileInfo, []*Row, error) {
-	t, format, enc, fe := open(ctx, db, path, data)
+	t, format, enc, fe := open(ctx, db, path, path, data)
 	if fe != nil {
 		return nil, nil, fe
 	}

@@ -45,7 +45,7 @@ func sniff(path string, data []byte) (string, *FileError) {
 		return "", fileErr(path, "empty", "文件为空", "the file is empty")
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
 		return "xlsx", nil
-	case bytes.HasPrefix(data, []byte("PAR1")):
+	case isParquet(data):
 		return "parquet", nil
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return "", fileErr(path, "not_spreadsheet", "这是旧版 .xls 或加密的工作簿，请在 Excel 中另存为 .xlsx（不设密码）后重新报送",
@@ -76,6 +76,7 @@ func decodeText(path string, data []byte) ([]byte, string, *FileError) {
 		if !utf8.Valid(data) {
 			return nil, "", badEncoding(path)
 		}
+		data = loneCRToLF(data, false)
 		return data, "utf-8-bom", checkControl(path, data)
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		// Excel's "Unicode text" export.
@@ -87,6 +88,7 @@ func decodeText(path string, data []byte) ([]byte, string, *FileError) {
 		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
 			return nil, "", badEncoding(path)
 		}
+		out = loneCRToLF(out, true)
 		return out, name, checkControl(path, out)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
@@ -94,13 +96,52 @@ func decodeText(path string, data []byte) ([]byte, string, *FileError) {
 	}
 	if utf8.Valid(data) {
 		// Read in place: a copy would double a large file's footprint.
+		data = loneCRToLF(data, false)
 		return data, "utf-8", checkControl(path, data)
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
 		return nil, "", badEncoding(path)
 	}
+	out = loneCRToLF(out, true)
 	return out, "gb18030", checkControl(path, out)
+}
+
+// loneCRToLF turns a carriage return not followed by a line feed into a line
+// feed. Old Mac files end lines with CR alone, and a spreadsheet breaks a
+// row at one wherever it is; encoding/csv does not, and would read two
+// records as one. In a quoted cell the CR becomes a line break in the cell,
+// as a spreadsheet shows it. Text that is not owned (the file's own bytes,
+// which are also archived and hashed) is copied before it is changed.
+func loneCRToLF(text []byte, owned bool) []byte {
+	i := loneCR(text, 0)
+	if i < 0 {
+		return text
+	}
+	if !owned {
+		text = bytes.Clone(text)
+	}
+	for ; i >= 0; i = loneCR(text, i+1) {
+		text[i] = '\n'
+	}
+	return text
+}
+
+// loneCR returns the index of the first CR at or after from that is not
+// followed by LF, or -1.
+func loneCR(text []byte, from int) int {
+	for from < len(text) {
+		j := bytes.IndexByte(text[from:], '\r')
+		if j < 0 {
+			return -1
+		}
+		i := from + j
+		if i+1 >= len(text) || text[i+1] != '\n' {
+			return i
+		}
+		from = i + 2
+	}
+	return -1
 }
 
 func badEncoding(path string) *FileError {
@@ -236,7 +277,9 @@ func dataPart(name string) bool {
 // checkSheetXML reads a worksheet part to its end and checks that every
 // element closes. excelize's row iterator stops quietly at malformed XML, so
 // a sheet cut off in the middle would otherwise lose its last rows unseen.
-func checkSheetXML(f *zip.File) error {
+// A sheet may inflate to a gigabyte: ctx is looked at as it goes (the
+// caller reports the context's error, not the damaged file, when it ends).
+func checkSheetXML(ctx context.Context, f *zip.File) error {
 	r, err := f.Open()
 	if err != nil {
 		return err
@@ -244,7 +287,10 @@ func checkSheetXML(f *zip.File) error {
 	defer r.Close()
 	d := xml.NewDecoder(r)
 	depth := 0
-	for {
+	for n := 0; ; n++ {
+		if n%(1<<16) == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			if depth != 0 {
@@ -266,7 +312,7 @@ func checkSheetXML(f *zip.File) error {
 
 // dataOnly copies the parts needed for values into a new archive, still
 // compressed, so that opening a workbook costs what its data costs.
-func dataOnly(zr *zip.Reader, size int) ([]byte, error) {
+func dataOnly(ctx context.Context, zr *zip.Reader, size int) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(size)
 	w := zip.NewWriter(&buf)
@@ -275,7 +321,7 @@ func dataOnly(zr *zip.Reader, size int) ([]byte, error) {
 			continue
 		}
 		if strings.HasPrefix(strings.ToLower(f.Name), "xl/worksheets/") {
-			if err := checkSheetXML(f); err != nil {
+			if err := checkSheetXML(ctx, f); err != nil {
 				return nil, err
 			}
 		}
@@ -304,12 +350,12 @@ type xlsxTable struct {
 
 var rawCells = excelize.Options{RawCellValue: true}
 
-func openXLSX(path string, data []byte) (table, *FileError) {
+func openXLSX(ctx context.Context, path string, data []byte) (table, *FileError) {
 	zr, fe := checkZip(path, data)
 	if fe != nil {
 		return nil, fe
 	}
-	slim, err := dataOnly(zr, len(data))
+	slim, err := dataOnly(ctx, zr, len(data))
 	if err != nil {
 		return nil, fileErr(path, "damaged", "工作簿已损坏或不完整（可能未传完），请重新保存后报送",
 			"the workbook is damaged or truncated (%v); save it again and resend", err)
@@ -355,12 +401,12 @@ func (t *xlsxTable) Rows(sheet string, fn func(int, []string) error) error {
 type parquetTable struct {
 	ctx  context.Context
 	db   *sql.DB
-	path string
+	src  string // the file DuckDB reads
 	cols []string
 }
 
-func openParquet(ctx context.Context, db *sql.DB, path string) (table, *FileError) {
-	rows, err := db.QueryContext(ctx, "SELECT * FROM read_parquet(?) LIMIT 0", path)
+func openParquet(ctx context.Context, db *sql.DB, path, src string) (table, *FileError) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM read_parquet(?) LIMIT 0", src)
 	if err != nil {
 		return nil, fileErr(path, "damaged", "Parquet 文件已损坏或无法读取", "cannot read the Parquet file: %v", trimDuck(err))
 	}
@@ -369,7 +415,7 @@ func openParquet(ctx context.Context, db *sql.DB, path string) (table, *FileErro
 	if err != nil {
 		return nil, fileErr(path, "damaged", "Parquet 文件已损坏或无法读取", "cannot read the Parquet file: %v", trimDuck(err))
 	}
-	return &parquetTable{ctx: ctx, db: db, path: path, cols: cols}, nil
+	return &parquetTable{ctx: ctx, db: db, src: src, cols: cols}, nil
 }
 
 func trimDuck(err error) string {
@@ -387,7 +433,7 @@ func (t *parquetTable) Rows(_ string, fn func(int, []string) error) error {
 	if err := fn(0, t.cols); err != nil {
 		return err
 	}
-	rows, err := t.db.QueryContext(t.ctx, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", t.path)
+	rows, err := t.db.QueryContext(t.ctx, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", t.src)
 	if err != nil {
 		return fmt.Errorf("read parquet: %s", trimDuck(err))
 	}
@@ -412,18 +458,23 @@ func (t *parquetTable) Rows(_ string, fn func(int, []string) error) error {
 	return rows.Err()
 }
 
-// open turns bytes into a table, or a whole-file rejection.
-func open(ctx context.Context, db *sql.DB, path string, data []byte) (table, string, string, *FileError) {
+const parquetMagic = "PAR1"
+
+func isParquet(data []byte) bool { return bytes.HasPrefix(data, []byte(parquetMagic)) }
+
+// open turns bytes into a table, or a whole-file rejection. path names the
+// file in messages; DuckDB reads a Parquet file from src.
+func open(ctx context.Context, db *sql.DB, path, src string, data []byte) (table, string, string, *FileError) {
 	format, fe := sniff(path, data)
 	if fe != nil {
 		return nil, "", "", fe
 	}
 	switch format {
 	case "xlsx":
-		t, fe := openXLSX(path, data)
+		t, fe := openXLSX(ctx, path, data)
 		return t, format, "", fe
 	case "parquet":
-		t, fe := openParquet(ctx, db, path)
+		t, fe := openParquet(ctx, db, path, src)
 		return t, format, "", fe
 	}
 	text, enc, fe := decodeText(path, data)

@@ -80,6 +80,9 @@ func (a *qrec) before(b *qrec) bool {
 	return a.row < b.row
 }
 
+// maxListedRows is how many rows a duplicate_key message names.
+const maxListedRows = 10
+
 type keyEntry struct {
 	first rowRef
 	more  []rowRef // later occurrences: the key is duplicated
@@ -217,19 +220,27 @@ func (t *tracker) duplicateIssues(raw string, refs []rowRef) []Issue {
 		zh = append(zh, t.spec.Columns[ix].ZH)
 		en = append(en, t.spec.Columns[ix].Name)
 	}
-	at := make([]string, len(refs))
-	for i, ref := range refs {
-		at[i] = strconv.Itoa(ref.row)
+	// At most maxListedRows rows are named: every occurrence carries the
+	// message, so a list of them all grows with the square of their number
+	// (20,000 copies of one row made a 5 GB database).
+	at := make([]string, 0, min(len(refs), maxListedRows))
+	for _, ref := range refs[:min(len(refs), maxListedRows)] {
+		a := strconv.Itoa(ref.row)
 		if ref.sheet != "" {
-			at[i] = ref.sheet + "!" + at[i]
+			a = clipq(ref.sheet) + "!" + a
 		}
+		at = append(at, a)
 	}
-	where := strings.Join(at, ", ")
+	where, whereZH := strings.Join(at, ", "), strings.Join(at, ", ")
+	if len(refs) > maxListedRows {
+		where += fmt.Sprintf(", … (%d in all)", len(refs))
+		whereZH += fmt.Sprintf(" …，共 %d 行", len(refs))
+	}
 	issues := make([]Issue, len(refs))
 	for i, ref := range refs {
 		issues[i] = Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: raw,
 			Rule: "duplicate_key", Severity: "error",
-			ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), where),
+			ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), whereZH),
 			EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)}
 	}
 	return issues

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/incubeval/incubeval/pipeline/uscc"
 )
 
@@ -46,6 +48,7 @@ func newValidator(l *Layout, today time.Time) *validator {
 }
 
 func (v *validator) add(r *Row, c *Column, raw, rule, zh, en string) {
+	raw = Clip(raw, MaxRawChars) // and the cell itself is not kept alive by the issue
 	name := ""
 	if c != nil {
 		name = c.Name
@@ -66,10 +69,17 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 			"a totals row is not a carrier's data; not loaded (you may delete it)")
 		return r
 	}
+	if v.extraFields(r, cells) {
+		return r // the values may have moved: checking them would mislead
+	}
+	long := v.tooLong(r, cells)
 	for i := range spec.Columns {
 		c := &spec.Columns[i]
 		raw := ""
 		if ci := v.layout.Cells[i]; ci >= 0 && ci < len(cells) {
+			if long[ci] {
+				continue
+			}
 			raw = strings.TrimSpace(cells[ci])
 		}
 		if raw == "" {
@@ -89,6 +99,116 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 	return r
 }
 
+// extraFields rejects a row that holds more than its header: in a CSV file,
+// more fields than the header line — an unquoted thousands separator
+// (1,000) or comma in a name shifts every value after it one column right
+// and pushes the last one out, blank or not, so even a blank field too many
+// is refused; in any file, a value beyond the header's last named column,
+// which has no column to go to. The row is never truncated to fit.
+func (v *validator) extraFields(r *Row, cells []string) bool {
+	l := v.layout
+	last := len(cells) - 1 // the last non-blank cell beyond the header
+	for last >= l.Width && strings.TrimSpace(cells[last]) == "" {
+		last--
+	}
+	longer := l.Fields > 0 && len(cells) > l.Fields
+	if last < l.Width && !longer {
+		return false
+	}
+	sep := l.Sep
+	if sep == "" {
+		sep = ","
+	}
+	extra := ""
+	if last >= l.Width {
+		extra = strings.Join(cells[l.Width:last+1], sep)
+	}
+	if longer {
+		zhWhat, enWhat := "（多出的字段都是空的）", " (the extra fields are blank)"
+		if extra != "" {
+			zhWhat, enWhat = "，多出的内容是「"+clipq(extra)+"」", fmt.Sprintf(" (the extra part: %q)", clipq(extra))
+		}
+		zhWhy, enWhy := "数字写了千位分隔符（如 1,000）或名称中有逗号而未加引号", "a thousands separator (1,000) or a comma in a name without quotes"
+		zhFix, enFix := "请去掉千位分隔符，或把含逗号的值用英文双引号括起来（如 \"1,000\"）", "remove the separator, or put the value in double quotes (\"1,000\")"
+		if sep != "," {
+			name := map[string][2]string{";": {"分号", "semicolon"}, "\t": {"制表符", "tab"}}[sep]
+			zhWhy, enWhy = "某个值中含有"+name[0]+"而未加引号", "a value holding a "+name[1]+" without quotes"
+			zhFix, enFix = "请把该值用英文双引号括起来", "put that value in double quotes"
+		}
+		v.add(r, nil, extra, "extra_fields",
+			fmt.Sprintf("本行有 %d 个字段，比表头的 %d 个多 %d 个%s，本行未导入。常见原因是%s，使其后的值依次错位；%s；若只是行尾多余的分隔符，删除即可，然后重新报送",
+				len(cells), l.Fields, len(cells)-l.Fields, zhWhat, zhWhy, zhFix),
+			fmt.Sprintf("this row has %d fields, %d more than the header's %d%s; the row was not loaded. Usually %s has shifted every value after it: %s; if it is only a separator too many at the end of the line, delete it; then resend",
+				len(cells), len(cells)-l.Fields, l.Fields, enWhat, enWhy, enFix))
+		return true
+	}
+	first := l.Width
+	for strings.TrimSpace(cells[first]) == "" {
+		first++
+	}
+	col, _ := excelize.ColumnNumberToName(first + 1)
+	end, _ := excelize.ColumnNumberToName(l.Width)
+	v.add(r, nil, extra, "extra_fields",
+		fmt.Sprintf("第 %s 列有内容「%s」，但表头只到 %s 列，本行未导入：表头以外的值无处导入，也可能说明本行的值错了位（如插入单元格使整行右移）；请删除表头以外的内容或把值移回对应的列，然后重新报送",
+			col, clipq(strings.TrimSpace(cells[first])), end),
+		fmt.Sprintf("column %s holds %q but the header ends at column %s; the row was not loaded: a value outside the header has no column to go to, and may mean the row's values moved (a cell inserted, shifting the row right); delete it or move the values back under their headers, then resend",
+			col, clipq(strings.TrimSpace(cells[first])), end))
+	return true
+}
+
+// tooLong rejects every cell of the row longer than Excel's limit (rule
+// too_long), under a column or not, and returns their indexes.
+func (v *validator) tooLong(r *Row, cells []string) map[int]bool {
+	var long map[int]bool
+	for ci, cell := range cells {
+		if len(cell) <= MaxCellChars { // bytes ≥ characters
+			continue
+		}
+		n := cellChars(cell)
+		if n <= MaxCellChars {
+			continue
+		}
+		if long == nil {
+			long = map[int]bool{}
+		}
+		long[ci] = true
+		var col *Column
+		for i, at := range v.layout.Cells {
+			if at == ci {
+				col = &v.layout.Spec.Columns[i]
+			}
+		}
+		zh := fmt.Sprintf("有 %d 个字符，超过 Excel 单元格的上限 %d 个字符，本行未导入；请检查该单元格（是否误粘贴了大段内容），缩短后重新报送", n, MaxCellChars)
+		en := fmt.Sprintf("holds %d characters, more than Excel's limit of %d in a cell; the row was not loaded: check the cell (a large text pasted by mistake?), shorten it and resend", n, MaxCellChars)
+		if col == nil { // an ignored column, or none
+			name, _ := excelize.ColumnNumberToName(ci + 1)
+			where, whereEN := "第 "+name+" 列", "column "+name
+			if ci < len(v.layout.Header) && v.layout.Header[ci] != "" {
+				where, whereEN = where+"（表头「"+v.layout.Header[ci]+"」）", fmt.Sprintf("%s (header %q)", whereEN, v.layout.Header[ci])
+			}
+			zh, en = where+"的单元格"+zh, "the cell in "+whereEN+" "+en
+		}
+		v.add(r, col, cell, "too_long", zh, en)
+	}
+	return long
+}
+
+// textTooLong rejects text that normalising (NFKC: ㍿ is 株式会社) made
+// longer than a cell holds, so that every text loaded fits a workbook.
+func (v *validator) textTooLong(r *Row, c *Column, raw, text string) bool {
+	if len(text) <= MaxCellChars {
+		return false
+	}
+	n := cellChars(text)
+	if n <= MaxCellChars {
+		return false
+	}
+	v.add(r, c, raw, "too_long",
+		fmt.Sprintf("规范化全角字符后有 %d 个字符，超过 Excel 单元格的上限 %d 个字符，本行未导入；请缩短后重新报送", n, MaxCellChars),
+		fmt.Sprintf("holds %d characters once full-width forms are normalised, more than Excel's limit of %d in a cell; the row was not loaded: shorten it and resend", n, MaxCellChars))
+	return true
+}
+
 const maxInt32 = math.MaxInt32
 
 // summaryLabels mark a totals row in the carrier_id column.
@@ -99,14 +219,17 @@ var summaryLabels = map[string]bool{"合计": true, "总计": true, "小计": tr
 func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 	switch c.Type {
 	case tText:
+		text := normText(raw)
 		if c.Name == "carrier_id" {
-			id := fold(raw)
-			if strings.ContainsAny(id, " \t\r\n") {
-				id = strings.Join(strings.Fields(id), "")
+			text = fold(raw)
+			if strings.ContainsAny(text, " \t\r\n") {
+				text = strings.Join(strings.Fields(text), "")
 			}
-			return id
 		}
-		return normText(raw)
+		if v.textTooLong(r, c, raw, text) {
+			return nil
+		}
+		return text
 	case tUSCC:
 		code := uscc.Normalize(fold(raw))
 		if err := uscc.Validate(code); err != nil {
@@ -120,7 +243,7 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 		code, ok := v.enums[i][headerKey(raw)]
 		if !ok {
 			zh, en := enumChoices(c.Enum)
-			v.add(r, c, raw, "enum", fmt.Sprintf("「%s」不是可选值，应为：%s", raw, zh), fmt.Sprintf("%q is not one of %s", raw, en))
+			v.add(r, c, raw, "enum", fmt.Sprintf("「%s」不是可选值，应为：%s", clipq(raw), zh), fmt.Sprintf("%q is not one of %s", clipq(raw), en))
 			return nil
 		}
 		return code
@@ -128,11 +251,11 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 		n, ok := parseInt(raw)
 		switch {
 		case !ok:
-			v.add(r, c, raw, "integer", fmt.Sprintf("「%s」不是整数", raw), fmt.Sprintf("%q is not a whole number", raw))
+			v.add(r, c, raw, "integer", fmt.Sprintf("「%s」不是整数", clipq(raw)), fmt.Sprintf("%q is not a whole number", clipq(raw)))
 		case n < 0:
-			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", raw))
+			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", clipq(raw)))
 		case n > maxInt32:
-			v.add(r, c, raw, "too_large", "数值过大，请核对", fmt.Sprintf("%s is implausibly large", raw))
+			v.add(r, c, raw, "too_large", "数值过大，请核对", fmt.Sprintf("%s is implausibly large", clipq(raw)))
 		default:
 			return int32(n)
 		}
@@ -141,9 +264,9 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 		f, ok := parseNumber(raw)
 		switch {
 		case !ok:
-			v.add(r, c, raw, "number", fmt.Sprintf("「%s」不是数字", raw), fmt.Sprintf("%q is not a number", raw))
+			v.add(r, c, raw, "number", fmt.Sprintf("「%s」不是数字", clipq(raw)), fmt.Sprintf("%q is not a number", clipq(raw)))
 		case f < 0:
-			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", raw))
+			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", clipq(raw)))
 		default:
 			if c.Type == tMoney {
 				// Round to 0.01 yuan so that unit conversion leaves no float dust.
@@ -155,21 +278,21 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 	case tDate:
 		d, ok := parseDate(raw)
 		if !ok {
-			v.add(r, c, raw, "date", fmt.Sprintf("「%s」不是有效日期，请写成 2025-03-31", raw), fmt.Sprintf("%q is not a valid date; write it as 2025-03-31", raw))
+			v.add(r, c, raw, "date", fmt.Sprintf("「%s」不是有效日期，请写成 2025-03-31", clipq(raw)), fmt.Sprintf("%q is not a valid date; write it as 2025-03-31", clipq(raw)))
 			return nil
 		}
 		return d
 	case tBool:
 		b, ok := parseBool(raw)
 		if !ok {
-			v.add(r, c, raw, "bool", fmt.Sprintf("「%s」应填“是”或“否”", raw), fmt.Sprintf("%q should be yes/no (是/否)", raw))
+			v.add(r, c, raw, "bool", fmt.Sprintf("「%s」应填“是”或“否”", clipq(raw)), fmt.Sprintf("%q should be yes/no (是/否)", clipq(raw)))
 			return nil
 		}
 		return b
 	case tYear:
 		y, ok := parseYear(raw)
 		if !ok {
-			v.add(r, c, raw, "year", fmt.Sprintf("「%s」不是年份", raw), fmt.Sprintf("%q is not a year", raw))
+			v.add(r, c, raw, "year", fmt.Sprintf("「%s」不是年份", clipq(raw)), fmt.Sprintf("%q is not a year", clipq(raw)))
 			return nil
 		}
 		maxYear := v.today.Year()
@@ -184,7 +307,7 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 	case tQuarter:
 		q, ok := parseQuarter(raw)
 		if !ok || q < 1 || q > 4 {
-			v.add(r, c, raw, "quarter", fmt.Sprintf("「%s」不是季度，应为 1–4、Q1–Q4 或 第一季度–第四季度", raw), fmt.Sprintf("%q is not a quarter (1–4, Q1–Q4)", raw))
+			v.add(r, c, raw, "quarter", fmt.Sprintf("「%s」不是季度，应为 1–4、Q1–Q4 或 第一季度–第四季度", clipq(raw)), fmt.Sprintf("%q is not a quarter (1–4, Q1–Q4)", clipq(raw)))
 			return nil
 		}
 		return int32(q)
@@ -192,9 +315,9 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 		f, ok := parseRatio(raw)
 		switch {
 		case !ok:
-			v.add(r, c, raw, "ratio", fmt.Sprintf("「%s」不是比例，请写 0.85 或 85%%", raw), fmt.Sprintf("%q is not a ratio; write 0.85 or 85%%", raw))
+			v.add(r, c, raw, "ratio", fmt.Sprintf("「%s」不是比例，请写 0.85 或 85%%", clipq(raw)), fmt.Sprintf("%q is not a ratio; write 0.85 or 85%%", clipq(raw)))
 		case f < 0 || f > 1:
-			v.add(r, c, raw, "ratio_range", "比例应在 0 至 1（0%–100%）之间", fmt.Sprintf("%s is outside 0–1 (0%%–100%%)", raw))
+			v.add(r, c, raw, "ratio_range", "比例应在 0 至 1（0%–100%）之间", fmt.Sprintf("%s is outside 0–1 (0%%–100%%)", clipq(raw)))
 		default:
 			return math.Round(f*1e6) / 1e6 // 85% is 0.85, not 0.8500000000000001
 		}

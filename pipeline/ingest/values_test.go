@@ -552,7 +552,7 @@ func TestMalformedFileIsRejectedBeforeParsing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tab, _, _, fe := open(context.Background(), nil, tt.path, tt.data)
+			tab, _, _, fe := open(context.Background(), nil, tt.path, tt.path, tt.data)
 			if tab != nil {
 				tab.Close()
 			}
