@@ -171,12 +171,33 @@ func moveFile(src, dst string) (string, error) {
 	return dst, os.Remove(src)
 }
 
+// copyFile copies a regular file, or re-creates a symbolic link, at dst.
+// Anything else found in the inbox (a FIFO, a device, a socket) is left
+// where it is: opening a FIFO would block and reading a device such as
+// /dev/zero would never end.
 func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+	fi, err := os.Lstat(src)
+	if err != nil {
+		return err
+	}
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		target, err := os.Readlink(src)
+		if err != nil {
+			return err
+		}
+		return os.Symlink(target, dst)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file (%s); left in the inbox / 不是普通文件，未移动", src, fi.Mode().Type())
+	}
+	in, err := os.OpenFile(src, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	if ifi, err := in.Stat(); err != nil || !ifi.Mode().IsRegular() {
+		return fmt.Errorf("%s changed into something other than a regular file; left in the inbox / 文件已被替换，未移动", src)
+	}
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
