@@ -75,14 +75,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "incubeval:", daemon)
 		return exitBusy
 	case errors.As(err, &usage):
-		fmt.Fprintln(stderr, "incubeval:", err)
+		fmt.Fprintln(stderr, "incubeval:", termSafeLines(err.Error()))
 		fmt.Fprintln(stderr, "Run 'incubeval --help' for usage.")
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "incubeval: interrupted; nothing half-written was kept / 已中断")
 		return exitFail
 	default:
-		fmt.Fprintln(stderr, "incubeval:", err)
+		fmt.Fprintln(stderr, "incubeval:", termSafeLines(err.Error()))
 		return exitFail
 	}
 }

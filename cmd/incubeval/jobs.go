@@ -184,7 +184,7 @@ the next writer moves them in; they are listed too, marked pending.`,
 				}
 				trig, _ := e.Args["trigger"].(string)
 				tw.AppendRow(table.Row{id, e.Job, e.Status, trig, when(e.Scheduled, cfg), when(e.Started, cfg), took(e),
-					rowsText(e.RowsIngested), filesText(e.Files), detailsText(e.Args), firstLine(e.Error, 70)})
+					rowsText(e.RowsIngested), filesText(e.Files), termSafe(detailsText(e.Args)), termSafe(firstLine(e.Error, 70))})
 			}
 			tw.Render()
 			fmt.Fprintf(a.stdout, "(%d runs)\n", len(rows))
@@ -311,7 +311,7 @@ Exit status: 0 when it ran; 1 when it failed, or succeeded with a note to read
 				fmt.Fprintf(a.stdout, "  导入 rows ingested: %s\n", thousands(*e.RowsIngested))
 			}
 			for _, p := range e.Files {
-				fmt.Fprintf(a.stdout, "  写出 wrote: %s\n", p)
+				fmt.Fprintf(a.stdout, "  写出 wrote: %s\n", termSafe(p))
 			}
 			switch e.Status {
 			case jobs.StatusSkipped:
@@ -324,7 +324,7 @@ Exit status: 0 when it ran; 1 when it failed, or succeeded with a note to read
 				return fmt.Errorf("%s failed: %s", j.Name, e.Error)
 			}
 			if e.Error != "" {
-				fmt.Fprintf(a.stdout, "  注意 note: %s\n", e.Error)
+				fmt.Fprintf(a.stdout, "  注意 note: %s\n", termSafeLines(e.Error))
 				a.failed = true
 			}
 			return nil

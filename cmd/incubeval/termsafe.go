@@ -57,3 +57,14 @@ func unsafeRune(r rune) bool {
 	return (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
 		r == 0x200e || r == 0x200f || r == 0x061c
 }
+
+// termSafeLines is termSafe for a message of several lines (an error with
+// DuckDB's caret display, a ledger note): line breaks stay, everything
+// else a terminal would act on is escaped.
+func termSafeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = termSafe(l)
+	}
+	return strings.Join(lines, "\n")
+}
