@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -17,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/marcboeker/go-duckdb"
 )
@@ -90,25 +94,25 @@ func writeColumnar(ctx context.Context, conn *sql.Conn, pq *parsedQuery, params 
 	}()
 
 	// DuckDB reads the next page while the previous one is written: one
-	// goroutine writes the pages in order, and releases each.
+	// goroutine writes the pages in order. At most two pages are held.
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var sink recordSink
-	pages := make(chan array.RecordReader, 1)
+	pages := make(chan array.RecordReader)
 	written := make(chan error, 1)
 	startWriter := func() {
 		go func() {
 			var err error
 			for rdr := range pages {
-				if err == nil {
-					t := time.Now()
-					err = writePage(wctx, sink, rdr)
-					tWrite += time.Since(t)
-					if err != nil {
-						cancel() // stop reading pages
-					}
+				if err != nil {
+					rdr.Release()
+					continue
 				}
-				rdr.Release()
+				t := time.Now()
+				if err = sink.writePage(wctx, rdr); err != nil {
+					cancel() // stop reading pages
+				}
+				tWrite += time.Since(t)
 			}
 			written <- err
 		}()
@@ -173,11 +177,11 @@ func fillStatement(ctx context.Context, conn *sql.Conn, stmt json.RawMessage) (s
 	return "CREATE OR REPLACE TEMP TABLE " + arrowResultTable + " AS " + numbered, nil
 }
 
-// recordSink is where writeColumnar's record batches go, a page at a
-// time: the records of a page stay valid until endPage returns.
+// recordSink is where writeColumnar's pages go, in order.
 type recordSink interface {
-	write(rec arrow.Record) error
-	endPage() error
+	// writePage writes one page's record batches, stopping between
+	// batches when ctx ends, and releases rdr (also on failure).
+	writePage(ctx context.Context, rdr array.RecordReader) error
 	close() error // finish the file
 	abort()       // give up (the file is removed by withOutput)
 }
@@ -202,45 +206,173 @@ func newRecordSink(format string, schema *arrow.Schema, w io.Writer) (recordSink
 		}
 	}
 	props := parquet.NewWriterProperties(opts...)
-	// struct{ io.Writer }: the Parquet writer closes what it is given when
-	// it is an io.Closer, and the file belongs to withOutput.
-	fw, err := pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	arrowProps := pqarrow.DefaultWriterProps()
+	// struct{ io.Writer }: the Parquet writers close what they are given
+	// when it is an io.Closer, and the file belongs to withOutput.
+	w = struct{ io.Writer }{w}
+	if !flat(schema) {
+		fw, err := pqarrow.NewFileWriter(schema, w, props, arrowProps)
+		if err != nil {
+			return nil, fmt.Errorf("parquet: %w (cast the column, e.g. to VARCHAR)", err)
+		}
+		return &parquetSink{schema: schema, fw: fw}, nil
+	}
+	psc, err := pqarrow.ToParquet(schema, props, arrowProps)
 	if err != nil {
 		return nil, fmt.Errorf("parquet: %w (cast the column, e.g. to VARCHAR)", err)
 	}
-	return &parquetSink{fw: fw, schema: schema}, nil
+	pw := file.NewParquetWriter(w, psc.Root(), file.WithWriterProps(props))
+	return &parquetSink{schema: schema, pw: pw, arrowProps: arrowProps}, nil
+}
+
+// flat reports whether no column of schema is nested (a list, struct or
+// map): one Parquet column a field, each value at definition level 0 or 1.
+func flat(schema *arrow.Schema) bool {
+	for _, f := range schema.Fields() {
+		switch f.Type.ID() {
+		case arrow.LIST, arrow.LARGE_LIST, arrow.FIXED_SIZE_LIST, arrow.LIST_VIEW, arrow.LARGE_LIST_VIEW,
+			arrow.STRUCT, arrow.MAP, arrow.DENSE_UNION, arrow.SPARSE_UNION, arrow.EXTENSION, arrow.RUN_END_ENCODED:
+			return false
+		}
+	}
+	return true
 }
 
 // ipcSink writes each record batch to the stream as it comes.
 type ipcSink struct{ w *ipc.Writer }
 
-func (s *ipcSink) write(rec arrow.Record) error { return s.w.Write(rec) }
-func (s *ipcSink) endPage() error               { return nil }
-func (s *ipcSink) close() error                 { return s.w.Close() }
-func (s *ipcSink) abort()                       { s.w.Close() }
+func (s *ipcSink) writePage(ctx context.Context, rdr array.RecordReader) error {
+	defer rdr.Release()
+	for rdr.Next() {
+		if err := s.w.Write(rdr.Record()); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return rdr.Err()
+}
+
+func (s *ipcSink) close() error { return s.w.Close() }
+func (s *ipcSink) abort()       { s.w.Close() }
 
 // parquetSink writes one row group a page. The Parquet writer keeps
 // pointers into the values it was given (a column's min and max) until
-// the row group is closed, after DuckDB's memory behind a page is freed;
-// so a page is first copied into Go memory, whole.
+// the row group is closed, so DuckDB's memory behind a page is released
+// only after that.
+//
+// With only flat columns (the views' results), the columns of a row group
+// are encoded in parallel (pw: a buffered row group, one column writer a
+// column, each writing to its own buffer). Nested columns need arrow/go's
+// level builder, which only its FileWriter drives, one column after the
+// other (fw); the page is then copied into Go memory first, because fw
+// closes a row group only when the next one starts.
 type parquetSink struct {
-	fw     *pqarrow.FileWriter
-	schema *arrow.Schema
-	page   []arrow.Record
+	schema     *arrow.Schema
+	pw         *file.Writer
+	arrowProps pqarrow.ArrowWriterProperties
+	fw         *pqarrow.FileWriter
 }
 
-func (s *parquetSink) write(rec arrow.Record) error {
-	rec.Retain()
-	s.page = append(s.page, rec)
+func (s *parquetSink) writePage(ctx context.Context, rdr array.RecordReader) error {
+	var page []arrow.Record
+	defer func() {
+		for _, r := range page {
+			r.Release()
+		}
+		rdr.Release()
+	}()
+	for rdr.Next() {
+		rec := rdr.Record()
+		rec.Retain()
+		page = append(page, rec)
+	}
+	if err := rdr.Err(); err != nil || len(page) == 0 {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.pw != nil {
+		return s.writeColumns(ctx, page)
+	}
+	rec, err := concatenate(s.schema, page)
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
+	if err := s.fw.Write(rec); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
 	return nil
 }
 
-func (s *parquetSink) endPage() error {
-	defer s.release()
-	if len(s.page) == 0 {
-		return nil
+// writeColumns writes page as one row group, its columns encoded in
+// parallel, and closes the row group.
+func (s *parquetSink) writeColumns(ctx context.Context, page []arrow.Record) error {
+	rgw := s.pw.AppendBufferedRowGroup()
+	n := s.schema.NumFields()
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				errs[c] = s.writeColumn(ctx, rgw, c, page)
+			}
+		}()
 	}
-	cols := make([]arrow.Array, s.schema.NumFields())
+	for c := 0; c < n; c++ {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		rgw.Close()
+		return fmt.Errorf("parquet: %w", err)
+	}
+	if err := rgw.Close(); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
+}
+
+// writeColumn writes column c of every record of page to its column
+// writer; a flat value is defined (1) or null (0).
+func (s *parquetSink) writeColumn(ctx context.Context, rgw file.BufferedRowGroupWriter, c int, page []arrow.Record) error {
+	cw, err := rgw.Column(c)
+	if err != nil {
+		return err
+	}
+	actx := pqarrow.NewArrowWriteContext(ctx, &s.arrowProps)
+	var def []int16
+	for _, rec := range page {
+		arr := rec.Column(c)
+		levels := []int16(nil)
+		if cw.LevelInfo().DefLevel > 0 {
+			def = slices.Grow(def[:0], arr.Len())[:arr.Len()]
+			for k := range def {
+				def[k] = 0
+				if arr.IsValid(k) {
+					def[k] = 1
+				}
+			}
+			levels = def
+		}
+		if err := pqarrow.WriteArrowToColumn(actx, cw, arr, levels, nil, s.schema.Field(c).Nullable); err != nil {
+			return fmt.Errorf("column %s: %w", s.schema.Field(c).Name, err)
+		}
+	}
+	return nil
+}
+
+// concatenate copies the record batches of page into one record in Go
+// memory.
+func concatenate(schema *arrow.Schema, page []arrow.Record) (arrow.Record, error) {
+	cols := make([]arrow.Array, schema.NumFields())
 	defer func() {
 		for _, c := range cols {
 			if c != nil {
@@ -249,50 +381,27 @@ func (s *parquetSink) endPage() error {
 		}
 	}()
 	for i := range cols {
-		parts := make([]arrow.Array, len(s.page))
-		for k, rec := range s.page {
+		parts := make([]arrow.Array, len(page))
+		for k, rec := range page {
 			parts[k] = rec.Column(i)
 		}
 		col, err := array.Concatenate(parts, memory.DefaultAllocator)
 		if err != nil {
-			return fmt.Errorf("parquet: column %s: %w", s.schema.Field(i).Name, err)
+			return nil, fmt.Errorf("parquet: column %s: %w", schema.Field(i).Name, err)
 		}
 		cols[i] = col
 	}
-	rec := array.NewRecord(s.schema, cols, int64(cols[0].Len()))
-	defer rec.Release()
-	if err := s.fw.Write(rec); err != nil {
-		return fmt.Errorf("parquet: %w", err)
-	}
-	return nil
+	return array.NewRecord(schema, cols, int64(cols[0].Len())), nil
 }
 
-func (s *parquetSink) release() {
-	for _, r := range s.page {
-		r.Release()
+func (s *parquetSink) close() error {
+	if s.pw != nil {
+		return s.pw.Close()
 	}
-	s.page = s.page[:0]
+	return s.fw.Close()
 }
 
-func (s *parquetSink) close() error { return s.fw.Close() }
-func (s *parquetSink) abort()       { s.release(); s.fw.Close() }
-
-// writePage writes one page's record batches to sink; it stops between
-// batches when ctx ends.
-func writePage(ctx context.Context, sink recordSink, rdr array.RecordReader) error {
-	for rdr.Next() {
-		if err := sink.write(rdr.Record()); err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	if err := rdr.Err(); err != nil {
-		return err
-	}
-	return sink.endPage()
-}
+func (s *parquetSink) abort() { s.close() }
 
 // arrowQuery runs fn with go-duckdb's Arrow interface on the pinned
 // connection (inside conn.Raw the connection is the driver's alone).
