@@ -132,8 +132,9 @@ func regenerate(ctx context.Context, conn *sql.Conn, stmt json.RawMessage) (stri
 	return out, nil
 }
 
-var errNotRegenerated = errors.New("DuckDB does not print this query back exactly as it reads it, so it cannot be run page by page " +
-	"for --format arrow or parquet; write it another way (e.g. INTERVAL '3 days' for INTERVAL 3 DAY) or use --format csv, json or xlsx; " + notRun)
+var errNotRegenerated = errors.New("DuckDB does not print this query back exactly as it reads it (a number written like 1e10 is one case: " +
+	"write '1e10'::DOUBLE), so it cannot be run page by page for --format arrow or parquet; write it another way, " +
+	"or use --format csv, json, ndjson or xlsx; " + notRun)
 
 // sameTree reports whether two syntax trees are equal but for where in
 // the text each part was found (query_location).

@@ -228,8 +228,8 @@ func TestSQLParseErrorIsShownNotRun(t *testing.T) {
 
 // Queries that DuckDB's printer writes back differently still run in
 // arrow and parquet when the syntax tree is the same (named parameters,
-// ORDER BY, ORDER BY ALL, GROUP BY ALL, FROM-first, DESCRIBE, a CTE);
-// one whose tree would change is refused, not run differently.
+// ORDER BY, ORDER BY ALL, GROUP BY ALL, FROM-first, DESCRIBE, SUMMARIZE,
+// a CTE); one whose tree would change is refused, not run differently.
 func TestSQLArrowAndParquetRunTheParsedQuery(t *testing.T) {
 	db := mustSQLDB(t)
 	dir := t.TempDir()
@@ -243,6 +243,7 @@ func TestSQLArrowAndParquetRunTheParsedQuery(t *testing.T) {
 		{[]string{"DESCRIBE samples"}, 8},
 		{[]string{"WITH a AS (SELECT * FROM samples) SELECT count(*) FROM a"}, 1},
 		{[]string{"SUMMARIZE samples"}, 8},
+		{[]string{"SELECT '1e10'::DOUBLE AS x"}, 1},
 	} {
 		for _, ext := range []string{"parquet", "arrows"} {
 			out := filepath.Join(dir, fmt.Sprintf("q%d.%s", i, ext))
@@ -261,6 +262,21 @@ func TestSQLArrowAndParquetRunTheParsedQuery(t *testing.T) {
 		if err != nil || n != q.rows {
 			t.Errorf("%v: %d rows, want %d (%v)", q.args, n, q.rows, err)
 		}
+	}
+	// 1e10 is a DOUBLE to the parser but prints back as a DECIMAL: the
+	// tree would change, so arrow and parquet refuse it; csv runs it.
+	for _, ext := range []string{"parquet", "arrows"} {
+		out := filepath.Join(dir, "e."+ext)
+		code, _, stderr := runCLI(t, "--db", db, "sql", "-o", out, "SELECT 1e10 AS x")
+		if code != exitFail || !strings.Contains(stderr, "does not print this query back exactly") {
+			t.Errorf("1e10 %s: exit %d %s", ext, code, stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("1e10 %s: %s written", ext, out)
+		}
+	}
+	if code, out, _ := runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT 1e10 AS x"); code != exitOK || out != "x\n10000000000\n" {
+		t.Errorf("1e10 csv: exit %d %q", code, out)
 	}
 }
 
