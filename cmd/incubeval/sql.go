@@ -88,7 +88,7 @@ chooses the format. --output may not name the database or any of its files
 	f.BoolVar(&o.schema, "schema", false, "list the views (or one VIEW's columns) with their descriptions")
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the query after this long (e.g. 30s, 5m; 0 = no limit)")
 	f.IntVar(&o.maxRows, "max-rows", 1000, "table format: show at most N rows (0 = all)")
-	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit for the query (e.g. 2GB)")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit for the query (e.g. 2GB; arrow and parquet: "+arrowMemoryLimit+" unless given)")
 	f.BoolVar(&o.live, "live", false, "read the database itself, not the last published snapshot (fails while a writer holds it)")
 	return cmd
 }
