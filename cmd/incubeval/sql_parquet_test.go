@@ -32,6 +32,7 @@ func TestSQLParquetMatchesDuckDBsOwnWriter(t *testing.T) {
 		CREATE TABLE typed AS
 		SELECT range::INTEGER AS id,
 			'名称 ' || range AS name,
+			['城关区', '七里河区', NULL, 'x'][range % 4 + 1] AS district,
 			(range % 400 * 0.25)::DECIMAL(5,2) AS score,
 			(range * 7.5)::DECIMAL(12,3) AS amount,
 			(range * 1000000000000.5)::DECIMAL(20,1) AS big,
