@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,22 +47,28 @@ func (a *app) sqlCommand() *cobra.Command {
 (every writer publishes one when it closes the database), so a query never
 waits for the scheduler nor blocks it; the snapshot's time goes to standard
 error. --live reads the database itself (read-only; refused while a writer
-holds it). Without a query on a terminal, an interactive prompt opens.
+holds it). When the database cannot be opened, the last snapshot that opens
+is read and standard error says so. Without a query on a terminal, an
+interactive prompt opens.
 
 Only queries (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, SHOW …) are
-accepted; a statement that would write (CREATE, INSERT, COPY, ATTACH, SET …)
-is refused and nothing changes. The query is the argument, or the file given with -f (several
-statements: the last one's result is printed). $name in the query is bound
-with --param name=value.
+accepted: DuckDB's parser must read the whole text as queries, or it is
+refused without being run (CREATE, INSERT, COPY, ATTACH, SET, PRAGMA, a
+syntax error …), and nothing changes. DuckDB runs it read-only with its
+external access off: no file but the database can be read or written. The
+query is the argument, or the file given with -f (several statements: the
+last one's result is printed). $name in the query is bound with --param
+name=value.
 
 --schema lists the views with a one-line description each; --schema VIEW
 lists that view's columns. The descriptions are the comments in
 sql/views/*.sql.
 
 Formats: table (default on a terminal), csv (default when piped), json (one
-array), ndjson (one object a line), parquet (DuckDB's writer; needs --output),
-arrow (an Arrow IPC stream), xlsx. Without --format, an --output file's
-extension chooses the format.`,
+array), ndjson (one object a line), parquet (needs --output), arrow (an
+Arrow IPC stream), xlsx. Without --format, an --output file's extension
+chooses the format. --output may not name the database or any of its files
+(write-ahead log, snapshot, locks, ledger, archive), through any link.`,
 		Example: `  incubeval sql "SELECT district, count(*) FROM carriers GROUP BY 1 ORDER BY 2 DESC"
   incubeval sql --format csv "SELECT * FROM rejects" > rejects.csv
   incubeval sql --param year=2025 -o grades.parquet "SELECT * FROM assessments WHERE year = \$year"
@@ -83,14 +88,10 @@ extension chooses the format.`,
 	f.BoolVar(&o.schema, "schema", false, "list the views (or one VIEW's columns) with their descriptions")
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the query after this long (e.g. 30s, 5m; 0 = no limit)")
 	f.IntVar(&o.maxRows, "max-rows", 1000, "table format: show at most N rows (0 = all)")
-	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit for the query (e.g. 2GB)")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit for the query (e.g. 2GB; arrow and parquet: "+arrowMemoryLimit+" unless given)")
 	f.BoolVar(&o.live, "live", false, "read the database itself, not the last published snapshot (fails while a writer holds it)")
 	return cmd
 }
-
-// errWrite is returned for a statement that is not a query.
-var errWrite = errors.New("sql only runs queries (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, SHOW); " +
-	"this statement would write or change settings, so it was refused and nothing was changed / 只允许查询语句，数据库未被修改")
 
 func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 	o.stdinTerminal = isTerminalReader(a.stdin)
@@ -124,7 +125,7 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 		return usageError{fmt.Errorf("--format %s is binary: give --output FILE or redirect standard output", o.format)}
 	}
 	if o.output != "" {
-		if err := notTheDatabase(o.output, a.dbPath); err != nil {
+		if _, err := outputPath(o.output, a.dbPath); err != nil {
 			return err
 		}
 	}
@@ -132,41 +133,56 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 	if query == "" && !o.schema {
 		return a.runREPL(ctx, o, named)
 	}
-	st, conn, err := a.openSQLConn(ctx, o)
+	// Arrow and Parquet hold the result in a temporary table, which spills
+	// to disk beyond arrowMemoryLimit unless --memory-limit says otherwise;
+	// a query that needs more memory than that runs again without it.
+	limit := o.memoryLimit
+	if limit == "" && (o.format == "arrow" || o.format == "parquet") && !o.schema {
+		limit = arrowMemoryLimit
+	}
+	err = a.runSQLOnce(ctx, o, query, named, limit, true)
+	if err != nil && limit != o.memoryLimit && strings.Contains(err.Error(), "Out of Memory") {
+		err = a.runSQLOnce(ctx, o, query, named, o.memoryLimit, false)
+	}
+	return safeError(err)
+}
+
+// runSQLOnce opens what sql reads with the memory limit given and runs the
+// query (or the schema listing) on it.
+func (a *app) runSQLOnce(ctx context.Context, o sqlOptions, query string, named []any, memoryLimit string, sayWhat bool) error {
+	st, conn, note, err := a.openSQLConn(ctx, o, memoryLimit)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	defer conn.Close()
+	if sayWhat && note != "" {
+		fmt.Fprintln(a.stderr, termSafeLines(note))
+	}
 	if o.schema {
 		return a.runSchema(ctx, conn, o, query)
 	}
 	return a.runQuery(ctx, conn, o, query, named)
 }
 
-// openSQLConn opens what sql reads (openSQLSource), says which on standard
-// error, and pins one connection with the session's settings.
-func (a *app) openSQLConn(ctx context.Context, o sqlOptions) (*store.Store, *sql.Conn, error) {
-	st, note, err := a.openSQLSource(ctx, o.live)
-	if err != nil {
-		return nil, nil, err
+// openSQLConn opens what sql reads (openSQLSource) with DuckDB's memory
+// limit set (it cannot be changed once open) and pins one connection;
+// note says what is read.
+func (a *app) openSQLConn(ctx context.Context, o sqlOptions, memoryLimit string) (*store.Reader, *sql.Conn, string, error) {
+	st, note, err := a.openSQLSource(ctx, o.live, store.ReaderOptions{MemoryLimit: memoryLimit})
+	var cfg *store.ConfigError
+	if errors.As(err, &cfg) {
+		return nil, nil, "", usageError{fmt.Errorf("--memory-limit %s: %w", o.memoryLimit, err)}
 	}
-	if note != "" {
-		fmt.Fprintln(a.stderr, note)
+	if err != nil {
+		return nil, nil, "", err
 	}
 	conn, err := st.DB.Conn(ctx)
 	if err != nil {
 		st.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	if o.memoryLimit != "" {
-		if _, err := conn.ExecContext(ctx, "SET memory_limit = "+quoteLiteral(o.memoryLimit)); err != nil {
-			conn.Close()
-			st.Close()
-			return nil, nil, usageError{fmt.Errorf("--memory-limit %s: %w", o.memoryLimit, err)}
-		}
-	}
-	return st, conn, nil
+	return st, conn, note, nil
 }
 
 // runSchema lists the views, or one view's columns.
@@ -180,16 +196,18 @@ func (a *app) runSchema(ctx context.Context, conn *sql.Conn, o sqlOptions, view 
 			return err
 		}
 		if title != "" && o.format == "table" {
-			fmt.Fprintln(w, title)
+			fmt.Fprintln(w, termSafe(title))
 		}
 		return writeResult(res, o, w)
 	})
 }
 
-// runQuery checks that query only reads, runs it and writes its result in
-// o.format to o.output or standard output.
+// runQuery checks that query only reads (parseQuery), runs it and writes
+// its result in o.format to o.output or standard output. The row formats
+// run the text as typed; arrow and parquet run it page by page
+// (writeColumnar).
 func (a *app) runQuery(ctx context.Context, conn *sql.Conn, o sqlOptions, query string, named []any) error {
-	statements, err := checkQueryOnly(ctx, conn, query)
+	pq, err := parseQuery(ctx, conn, query)
 	if err != nil {
 		return err
 	}
@@ -198,17 +216,12 @@ func (a *app) runQuery(ctx context.Context, conn *sql.Conn, o sqlOptions, query 
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 	}
-	if o.format == "parquet" && statements > 1 {
-		return usageError{fmt.Errorf("--format parquet takes one statement; the query has %d", statements)}
-	}
 	err = a.withOutput(o.output, func(w io.Writer) error {
 		switch o.format {
-		case "parquet":
-			return writeParquet(ctx, conn, query, named, o.output)
-		case "arrow":
-			return writeArrow(ctx, conn, query, named, statements, o.interactive, o.memoryLimit == "", w)
+		case "parquet", "arrow":
+			return writeColumnar(ctx, conn, pq, named, o.format, w)
 		}
-		rows, err := conn.QueryContext(ctx, query, named...)
+		rows, err := conn.QueryContext(ctx, pq.text, named...)
 		if err != nil {
 			return err
 		}
@@ -240,7 +253,7 @@ func (o sqlOptions) query(args []string) (string, error) {
 	case o.file != "" && len(args) == 1:
 		return "", usageError{errors.New("give a QUERY or -f FILE, not both")}
 	case o.file != "":
-		b, err := os.ReadFile(o.file)
+		b, err := readQueryFile(o.file)
 		if err != nil {
 			return "", err
 		}
@@ -257,72 +270,32 @@ func (o sqlOptions) query(args []string) (string, error) {
 	}
 }
 
-// withOutput runs fn on the --output file or standard output. A file is
-// written beside its final name and renamed into place on success, so a
-// failed query never leaves half a file.
-func (a *app) withOutput(output string, fn func(w io.Writer) error) error {
-	if output == "" {
-		return fn(a.stdout)
-	}
-	// DuckDB writes Parquet itself, to the same temporary name.
-	tmp := output + ".tmp"
-	f, err := os.Create(tmp)
+// maxQueryFile bounds a -f file: a query, not a data file.
+const maxQueryFile = 16 << 20
+
+// readQueryFile reads a -f file: a regular file (not a FIFO or a device,
+// which could block or never end) of at most maxQueryFile bytes.
+func readQueryFile(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until someone writes.
+	fi, err := os.Stat(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer os.Remove(tmp)
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
+	if !fi.Mode().IsRegular() {
+		return nil, usageError{fmt.Errorf("-f %s is not a regular file", path)}
 	}
-	if err := f.Close(); err != nil {
-		return err
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
-	return os.Rename(tmp, output)
-}
-
-// notTheDatabase refuses an --output that would overwrite the database or
-// its lock file.
-func notTheDatabase(output, db string) error {
-	out, err1 := filepath.Abs(output)
-	dbAbs, err2 := filepath.Abs(db)
-	if err1 != nil || err2 != nil {
-		return nil
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
 	}
-	snap := store.SnapshotPath(dbAbs)
-	for _, p := range []string{dbAbs, dbAbs + ".wal", dbAbs + ".lock", snap, snap + ".tmp", store.SnapshotInfoPath(dbAbs)} {
-		if out == p || out+".tmp" == p {
-			return usageError{fmt.Errorf("--output %s would overwrite the database; choose another file", output)}
-		}
+	if fi.Size() > maxQueryFile {
+		return nil, usageError{fmt.Errorf("-f %s is %d bytes; a query file holds at most %d", path, fi.Size(), maxQueryFile)}
 	}
-	return nil
-}
-
-// checkQueryOnly refuses anything but queries, using DuckDB's own parser:
-// json_serialize_sql serialises SELECT statements only. It returns the
-// number of statements. A statement DuckDB cannot parse passes here and
-// fails when run, with DuckDB's message and position.
-func checkQueryOnly(ctx context.Context, conn *sql.Conn, query string) (int, error) {
-	var js string
-	if err := conn.QueryRowContext(ctx, "SELECT json_serialize_sql(CAST(? AS VARCHAR))", query).Scan(&js); err != nil {
-		return 0, fmt.Errorf("check query: %w", err)
-	}
-	var parsed struct {
-		Error        bool   `json:"error"`
-		ErrorType    string `json:"error_type"`
-		ErrorMessage string `json:"error_message"`
-		Statements   []json.RawMessage
-	}
-	if err := json.Unmarshal([]byte(js), &parsed); err != nil {
-		return 0, fmt.Errorf("check query: %w", err)
-	}
-	if parsed.Error {
-		if strings.Contains(parsed.ErrorMessage, "Only SELECT statements") {
-			return 0, errWrite
-		}
-		return 1, nil
-	}
-	return len(parsed.Statements), nil
+	return io.ReadAll(io.LimitReader(f, maxQueryFile+1))
 }
 
 // parseParams turns name=value pairs into named arguments for $name.
@@ -345,9 +318,9 @@ func parseParams(params []string) ([]any, error) {
 }
 
 // paramValue types a --param value: DuckDB infers a parameter's type from
-// the query in a SELECT, but inside COPY (parquet) and CREATE … AS (arrow
-// with parameters) it takes the value's own type, so a number must be
-// bound as a number. Anything else is text; $x::DATE casts explicitly.
+// the query in a SELECT, but inside CREATE … AS (arrow and parquet) it
+// takes the value's own type, so a number must be bound as a number.
+// Anything else is text; $x::DATE casts explicitly.
 func paramValue(s string) any {
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i
@@ -385,8 +358,6 @@ func formatFromExt(path string) string {
 	return ""
 }
 
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -394,4 +365,32 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// safeError makes an error's message safe to print on a terminal (the
+// message may quote a cell or the query), keeping what it wraps.
+func safeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		return usageError{termSafeErr{usage.error}}
+	}
+	return termSafeErr{err}
+}
+
+type termSafeErr struct{ err error }
+
+func (e termSafeErr) Error() string { return termSafeLines(e.err.Error()) }
+func (e termSafeErr) Unwrap() error { return e.err }
+
+// termSafeLines is termSafe for text of several lines (an error with a
+// caret under the query): each line is escaped, the line breaks kept.
+func termSafeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = termSafe(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -4,194 +4,476 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/file"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/marcboeker/go-duckdb"
 )
 
-// subquery makes a single statement usable inside COPY (…) or CREATE … AS:
-// no trailing semicolon, and a line break so a trailing -- comment cannot
-// swallow the closing parenthesis.
-func subquery(query string) string {
-	q := strings.TrimSpace(query)
-	for strings.HasSuffix(q, ";") {
-		q = strings.TrimSpace(strings.TrimSuffix(q, ";"))
-	}
-	return q + "\n"
-}
-
-// writeParquet has DuckDB write the result itself. The caller has checked
-// that the query is one read-only statement and that path is not the
-// database.
-func writeParquet(ctx context.Context, conn *sql.Conn, query string, params []any, path string) error {
-	copyStmt := "COPY (" + subquery(query) + ") TO " + quoteLiteral(path+".tmp") + " (FORMAT parquet)"
-	_, err := conn.ExecContext(ctx, copyStmt, params...)
-	return err
-}
-
 const (
-	// arrowResultTable holds a query's result while writeArrow pages
+	// arrowResultTable holds a query's result while writeColumnar pages
 	// through it; arrowRowColumn numbers its rows from 0 in result order.
 	arrowResultTable = "incubeval_arrow_result"
 	arrowRowColumn   = "incubeval_arrow_row"
 	// arrowPageRows is one page of the result: DuckDB's row group size, so
 	// a page's range on arrowRowColumn skips every other row group by its
-	// min/max instead of scanning the table.
+	// min/max instead of scanning the table. A Parquet file gets one row
+	// group a page.
 	arrowPageRows = 122880
-	// arrowMemoryLimit bounds DuckDB while it holds the result, unless
+	// arrowMemoryLimit bounds DuckDB for arrow and parquet unless
 	// --memory-limit says otherwise: the temporary table spills to DuckDB's
 	// temp directory beyond it.
-	arrowMemoryLimit = "256MB"
+	arrowMemoryLimit = "192MB"
 )
 
-// writeArrow writes the result as an Arrow IPC stream, one record batch at
-// a time. go-duckdb v1.8.2 has no streaming result: its Arrow interface
-// (like database/sql) gathers the whole result, in DuckDB and again in Go,
+// writeColumnar writes the result of pq as an Arrow IPC stream (format
+// "arrow") or a Parquet file ("parquet"), one record batch at a time.
+//
+// go-duckdb v1.8.2 has no streaming result: its Arrow interface (like
+// database/sql) gathers the whole result, in DuckDB and again in Go,
 // before the first batch (1.5 GiB for 5 million rows), binds parameters by
 // position only and cannot interrupt DuckDB. So the query runs through
 // database/sql (named parameters, interruptible) into a temporary table
 // numbered in result order, and the Arrow interface reads that table one
-// page at a time into the same stream: memory is bounded by a page and by
-// DuckDB's memory limit (limitMemory: none was given, so arrowMemoryLimit
-// applies while the table is held).
-func writeArrow(ctx context.Context, conn *sql.Conn, query string, params []any, statements int, interruptible, limitMemory bool, w io.Writer) error {
-	if statements > 1 {
-		// Only a single statement can be wrapped in CREATE … AS; a script
-		// runs whole through the Arrow interface, which runs every
-		// statement and returns the last one's result, gathered at once.
-		if _, deadline := ctx.Deadline(); len(params) > 0 || deadline || interruptible {
-			return usageError{fmt.Errorf("--format arrow with --param or --timeout takes one statement; the query has %d", statements)}
+// page at a time: memory is bounded by a page and by DuckDB's memory limit.
+//
+// The statement that fills the table is built from the parsed form of the
+// query, never from the text typed: DuckDB prints the syntax tree back
+// (regenerate), the text is wrapped, and the wrapped statement is parsed
+// again to check that it is one SELECT whose FROM holds exactly the
+// query's tree. A script's earlier statements run first, the same way.
+// The writers are DuckDB's Arrow export and arrow/go's: DuckDB's own
+// COPY … TO cannot write with external access off.
+func writeColumnar(ctx context.Context, conn *sql.Conn, pq *parsedQuery, params []any, format string, w io.Writer) error {
+	last := len(pq.statements) - 1
+	for _, stmt := range pq.statements[:last] {
+		text, err := regenerate(ctx, conn, stmt)
+		if err != nil {
+			return err
 		}
-		return arrowQuery(conn, func(_ driver.ExecerContext, ar *duckdb.Arrow) error {
-			rdr, err := ar.QueryContext(ctx, query)
-			if err != nil {
-				return err
-			}
-			defer rdr.Release()
-			iw := ipc.NewWriter(w, ipc.WithSchema(rdr.Schema()))
-			if _, err := writeRecords(ctx, iw, rdr); err != nil {
-				iw.Close()
-				return err
-			}
-			return iw.Close()
-		})
-	}
-
-	// DuckDB 1.1's RESET memory_limit leaves the buffer manager's limit
-	// as it was, so the previous value is set back explicitly.
-	restoreLimit := ""
-	if limitMemory {
-		var previous string
-		if err := conn.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&previous); err != nil {
-			return fmt.Errorf("arrow: %w", err)
+		if _, err := conn.ExecContext(ctx, text, params...); err != nil {
+			return err
 		}
-		if _, err := conn.ExecContext(ctx, "SET memory_limit = "+quoteLiteral(arrowMemoryLimit)); err != nil {
-			return fmt.Errorf("arrow: %w", err)
-		}
-		restoreLimit = "SET memory_limit = " + quoteLiteral(previous)
-		defer func() {
-			if limitMemory {
-				conn.ExecContext(context.Background(), restoreLimit)
-			}
-		}()
 	}
-	// unbound lifts arrowMemoryLimit when DuckDB ran out of memory under
-	// it and says whether to run the statement again: the query needs
-	// more, so it runs with DuckDB's default limit rather than fail.
-	unbound := func(err error, exec func(string) error) bool {
-		if err == nil || !limitMemory || !strings.Contains(err.Error(), "Out of Memory") {
-			return false
-		}
-		limitMemory = false
-		return exec(restoreLimit) == nil
+	fill, err := fillStatement(ctx, conn, pq.statements[last])
+	if err != nil {
+		return err
 	}
-
-	ctas := "CREATE OR REPLACE TEMP TABLE " + arrowResultTable + " AS SELECT row_number() OVER () - 1 AS " +
-		arrowRowColumn + ", * FROM (" + subquery(query) + ")"
-	execConn := func(q string) error { _, err := conn.ExecContext(ctx, q); return err }
-	_, err := conn.ExecContext(ctx, ctas, params...)
-	if unbound(err, execConn) {
-		_, err = conn.ExecContext(ctx, ctas, params...)
-	}
+	t0 := time.Now()
+	_, err = conn.ExecContext(ctx, fill, params...)
 	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp."+arrowResultTable)
 	if err != nil {
 		return err
 	}
-	return arrowQuery(conn, func(dc driver.ExecerContext, ar *duckdb.Arrow) error {
-		// Inside conn.Raw the connection is the driver's alone.
-		execDriver := func(q string) error { _, err := dc.ExecContext(ctx, q, nil); return err }
-		var iw *ipc.Writer
-		for first := 0; ; first += arrowPageRows {
-			if err := ctx.Err(); err != nil {
-				if iw != nil {
-					iw.Close()
+	var rows int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM temp."+arrowResultTable).Scan(&rows); err != nil {
+		return err
+	}
+	tFill := time.Since(t0)
+	var tRead, tWrite time.Duration
+	defer func() {
+		if os.Getenv("INCUBEVAL_TRACE") != "" {
+			fmt.Fprintf(os.Stderr, "sql %s: %d rows; fill the table %.0f ms, read pages %.0f ms, write %.0f ms (alongside)\n",
+				format, rows, tFill.Seconds()*1000, tRead.Seconds()*1000, tWrite.Seconds()*1000)
+		}
+	}()
+
+	// DuckDB reads the next page while the previous one is written: one
+	// goroutine writes the pages in order. At most two pages are held.
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var sink recordSink
+	pages := make(chan array.RecordReader)
+	written := make(chan error, 1)
+	startWriter := func() {
+		go func() {
+			var err error
+			for rdr := range pages {
+				if err != nil {
+					rdr.Release()
+					continue
 				}
+				t := time.Now()
+				if err = sink.writePage(wctx, rdr); err != nil {
+					cancel() // stop reading pages
+				}
+				tWrite += time.Since(t)
+			}
+			written <- err
+		}()
+	}
+	readErr := arrowQuery(conn, func(ar *duckdb.Arrow) error {
+		for first := int64(0); first == 0 || first < rows; first += arrowPageRows {
+			if err := wctx.Err(); err != nil {
 				return err
 			}
 			page := fmt.Sprintf("SELECT * EXCLUDE (%s) FROM temp.%s WHERE %[1]s >= %[3]d AND %[1]s < %[4]d",
 				arrowRowColumn, arrowResultTable, first, first+arrowPageRows)
-			// A page is gathered whole before its first batch, so a
-			// failed page has written nothing and can run again.
-			rdr, err := ar.QueryContext(ctx, page)
-			if unbound(err, execDriver) {
-				rdr, err = ar.QueryContext(ctx, page)
-			}
+			t := time.Now()
+			rdr, err := ar.QueryContext(wctx, page)
+			tRead += time.Since(t)
 			if err != nil {
-				if iw != nil {
-					iw.Close()
+				return err
+			}
+			if sink == nil {
+				if sink, err = newRecordSink(format, rdr.Schema(), w); err != nil {
+					rdr.Release()
+					return err
 				}
-				return err
+				startWriter()
 			}
-			if iw == nil {
-				iw = ipc.NewWriter(w, ipc.WithSchema(rdr.Schema()))
-			}
-			n, err := writeRecords(ctx, iw, rdr)
-			rdr.Release()
-			if err != nil {
-				iw.Close()
-				return err
-			}
-			if n < arrowPageRows {
-				return iw.Close()
-			}
+			pages <- rdr
 		}
+		return nil
 	})
+	if sink == nil {
+		return readErr
+	}
+	close(pages)
+	writeErr := <-written
+	if err := errors.Join(readErr, writeErr); err != nil {
+		sink.abort()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if writeErr != nil {
+			return writeErr // the reading stopped because of it
+		}
+		return readErr
+	}
+	return sink.close()
 }
 
-// arrowQuery runs fn with the pinned connection's driver and go-duckdb's
-// Arrow interface on it.
-func arrowQuery(conn *sql.Conn, fn func(dc driver.ExecerContext, ar *duckdb.Arrow) error) error {
+// fillStatement builds, from the syntax tree of one query, the statement
+// that stores its result in arrowResultTable, each row numbered in result
+// order.
+func fillStatement(ctx context.Context, conn *sql.Conn, stmt json.RawMessage) (string, error) {
+	text, err := regenerate(ctx, conn, stmt)
+	if err != nil {
+		return "", err
+	}
+	// A line break before ")": a -- comment cannot swallow it (the printer
+	// writes none, but the check below would catch it anyway).
+	numbered := "SELECT row_number() OVER () - 1 AS " + arrowRowColumn + ", * FROM (\n" + text + "\n)"
+	check, err := parseQuery(ctx, conn, numbered)
+	if err != nil || len(check.statements) != 1 || !sameTree(subqueryOf(check.statements[0]), stmt) {
+		return "", errNotRegenerated
+	}
+	return "CREATE OR REPLACE TEMP TABLE " + arrowResultTable + " AS " + numbered, nil
+}
+
+// recordSink is where writeColumnar's pages go, in order.
+type recordSink interface {
+	// writePage writes one page's record batches, stopping between
+	// batches when ctx ends, and releases rdr (also on failure).
+	writePage(ctx context.Context, rdr array.RecordReader) error
+	close() error // finish the file
+	abort()       // give up (the file is removed by withOutput)
+}
+
+func newRecordSink(format string, schema *arrow.Schema, w io.Writer) (recordSink, error) {
+	if format == "arrow" {
+		return &ipcSink{w: ipc.NewWriter(w, ipc.WithSchema(schema))}, nil
+	}
+	opts := []parquet.WriterProperty{
+		parquet.WithCompression(compress.Codecs.Snappy), // as DuckDB's own writer
+		parquet.WithStoreDecimalAsInteger(true),         // DECIMAL(≤18) as INT32/INT64, as DuckDB does
+		parquet.WithCreatedBy("incubeval"),
+	}
+	// A dictionary pays for text, dates and small integers, which repeat;
+	// wide numbers (ids, amounts, times) seldom do, and hashing every
+	// value of them would cost more than the writing.
+	for _, f := range schema.Fields() {
+		switch f.Type.ID() {
+		case arrow.INT64, arrow.UINT64, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128, arrow.DECIMAL256,
+			arrow.TIMESTAMP, arrow.TIME64, arrow.DURATION:
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
+	arrowProps := pqarrow.DefaultWriterProps()
+	// struct{ io.Writer }: the Parquet writers close what they are given
+	// when it is an io.Closer, and the file belongs to withOutput.
+	w = struct{ io.Writer }{w}
+	if !flat(schema) {
+		fw, err := pqarrow.NewFileWriter(schema, w, props, arrowProps)
+		if err != nil {
+			return nil, fmt.Errorf("parquet: %w (cast the column, e.g. to VARCHAR)", err)
+		}
+		return &parquetSink{schema: schema, fw: fw}, nil
+	}
+	psc, err := pqarrow.ToParquet(schema, props, arrowProps)
+	if err != nil {
+		return nil, fmt.Errorf("parquet: %w (cast the column, e.g. to VARCHAR)", err)
+	}
+	pw := file.NewParquetWriter(w, psc.Root(), file.WithWriterProps(props))
+	return &parquetSink{schema: schema, pw: pw, arrowProps: arrowProps}, nil
+}
+
+// flat reports whether no column of schema is nested (a list, struct or
+// map): one Parquet column a field, each value at definition level 0 or 1.
+func flat(schema *arrow.Schema) bool {
+	for _, f := range schema.Fields() {
+		switch f.Type.ID() {
+		case arrow.LIST, arrow.LARGE_LIST, arrow.FIXED_SIZE_LIST, arrow.LIST_VIEW, arrow.LARGE_LIST_VIEW,
+			arrow.STRUCT, arrow.MAP, arrow.DENSE_UNION, arrow.SPARSE_UNION, arrow.EXTENSION, arrow.RUN_END_ENCODED:
+			return false
+		}
+	}
+	return true
+}
+
+// ipcSink writes each record batch to the stream as it comes.
+type ipcSink struct{ w *ipc.Writer }
+
+func (s *ipcSink) writePage(ctx context.Context, rdr array.RecordReader) error {
+	defer rdr.Release()
+	for rdr.Next() {
+		if err := s.w.Write(rdr.Record()); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return rdr.Err()
+}
+
+func (s *ipcSink) close() error { return s.w.Close() }
+func (s *ipcSink) abort()       { s.w.Close() }
+
+// parquetSink writes one row group a page. The Parquet writer keeps
+// pointers into the values it was given (a column's min and max) until
+// the row group is closed, so DuckDB's memory behind a page is released
+// only after that.
+//
+// With only flat columns (the views' results), the columns of a row group
+// are encoded in parallel (pw: a buffered row group, one column writer a
+// column, each writing to its own buffer). Nested columns need arrow/go's
+// level builder, which only its FileWriter drives, one column after the
+// other (fw); the page is then copied into Go memory first, because fw
+// closes a row group only when the next one starts.
+type parquetSink struct {
+	schema     *arrow.Schema
+	pw         *file.Writer
+	arrowProps pqarrow.ArrowWriterProperties
+	fw         *pqarrow.FileWriter
+}
+
+func (s *parquetSink) writePage(ctx context.Context, rdr array.RecordReader) error {
+	var page []arrow.Record
+	defer func() {
+		for _, r := range page {
+			r.Release()
+		}
+		rdr.Release()
+	}()
+	for rdr.Next() {
+		rec := rdr.Record()
+		rec.Retain()
+		page = append(page, rec)
+	}
+	if err := rdr.Err(); err != nil || len(page) == 0 {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.pw != nil {
+		return s.writeColumns(ctx, page)
+	}
+	rec, err := concatenate(s.schema, page)
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
+	if err := s.fw.Write(rec); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
+}
+
+// writeColumns writes page as one row group, its columns encoded in
+// parallel, and closes the row group.
+func (s *parquetSink) writeColumns(ctx context.Context, page []arrow.Record) error {
+	rgw := s.pw.AppendBufferedRowGroup()
+	n := s.schema.NumFields()
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				errs[c] = s.writeColumn(ctx, rgw, c, page)
+			}
+		}()
+	}
+	for c := 0; c < n; c++ {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		rgw.Close()
+		return fmt.Errorf("parquet: %w", err)
+	}
+	if err := rgw.Close(); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
+}
+
+// writeColumn writes column c of every record of page to its column
+// writer; a flat value is defined (1) or null (0). A text column that
+// repeats is handed over dictionary-encoded (textDictionary).
+func (s *parquetSink) writeColumn(ctx context.Context, rgw file.BufferedRowGroupWriter, c int, page []arrow.Record) error {
+	cw, err := rgw.Column(c)
+	if err != nil {
+		return err
+	}
+	actx := pqarrow.NewArrowWriteContext(ctx, &s.arrowProps)
+	nullable := s.schema.Field(c).Nullable
+	var def []int16
+	write := func(arr arrow.Array) error {
+		levels := []int16(nil)
+		if cw.LevelInfo().DefLevel > 0 {
+			def = slices.Grow(def[:0], arr.Len())[:arr.Len()]
+			for k := range def {
+				def[k] = 0
+				if arr.IsValid(k) {
+					def[k] = 1
+				}
+			}
+			levels = def
+		}
+		if err := pqarrow.WriteArrowToColumn(actx, cw, arr, levels, nil, nullable); err != nil {
+			return fmt.Errorf("column %s: %w", s.schema.Field(c).Name, err)
+		}
+		return nil
+	}
+	if s.schema.Field(c).Type.ID() == arrow.STRING && s.pw.Properties().DictionaryEnabledFor(cw.Descr().Path()) {
+		if dict := textDictionary(page, c); dict != nil {
+			defer dict.Release()
+			return write(dict)
+		}
+	}
+	for _, rec := range page {
+		if err := write(rec.Column(c)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// textDictionary dictionary-encodes text column c of page, or returns nil
+// when its values mostly differ (then a dictionary would not be kept).
+// arrow/go hashes each text value it is given through an interface, which
+// was half the cost of writing Parquet; given a dictionary array, it
+// writes the indices and hashes only the dictionary.
+func textDictionary(page []arrow.Record, c int) arrow.Array {
+	rows := 0
+	for _, rec := range page {
+		rows += int(rec.NumRows())
+	}
+	mem := memory.DefaultAllocator
+	indices := array.NewInt32Builder(mem)
+	defer indices.Release()
+	values := array.NewStringBuilder(mem)
+	defer values.Release()
+	indices.Reserve(rows)
+	seen := make(map[string]int32, 1024)
+	for _, rec := range page {
+		col, ok := rec.Column(c).(*array.String)
+		if !ok {
+			return nil
+		}
+		for k := 0; k < col.Len(); k++ {
+			if col.IsNull(k) {
+				indices.AppendNull()
+				continue
+			}
+			v := col.Value(k) // points into DuckDB's memory: the map goes before it does
+			id, ok := seen[v]
+			if !ok {
+				if len(seen) > rows/2 {
+					return nil
+				}
+				id = int32(len(seen))
+				seen[v] = id
+				values.Append(v)
+			}
+			indices.UnsafeAppend(id)
+		}
+	}
+	idx, dict := indices.NewArray(), values.NewArray()
+	defer idx.Release()
+	defer dict.Release()
+	return array.NewDictionaryArray(&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}, idx, dict)
+}
+
+// concatenate copies the record batches of page into one record in Go
+// memory.
+func concatenate(schema *arrow.Schema, page []arrow.Record) (arrow.Record, error) {
+	cols := make([]arrow.Array, schema.NumFields())
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i := range cols {
+		parts := make([]arrow.Array, len(page))
+		for k, rec := range page {
+			parts[k] = rec.Column(i)
+		}
+		col, err := array.Concatenate(parts, memory.DefaultAllocator)
+		if err != nil {
+			return nil, fmt.Errorf("parquet: column %s: %w", schema.Field(i).Name, err)
+		}
+		cols[i] = col
+	}
+	return array.NewRecord(schema, cols, int64(cols[0].Len())), nil
+}
+
+func (s *parquetSink) close() error {
+	if s.pw != nil {
+		return s.pw.Close()
+	}
+	return s.fw.Close()
+}
+
+func (s *parquetSink) abort() { s.close() }
+
+// arrowQuery runs fn with go-duckdb's Arrow interface on the pinned
+// connection (inside conn.Raw the connection is the driver's alone).
+func arrowQuery(conn *sql.Conn, fn func(ar *duckdb.Arrow) error) error {
 	return conn.Raw(func(dc any) error {
 		driverConn, ok := dc.(driver.Conn)
-		execer, ok2 := dc.(driver.ExecerContext)
-		if !ok || !ok2 {
-			return fmt.Errorf("arrow: not a driver connection")
+		if !ok {
+			return errors.New("arrow: not a driver connection")
 		}
 		ar, err := duckdb.NewArrowFromConn(driverConn)
 		if err != nil {
 			return fmt.Errorf("arrow: %w", err)
 		}
-		return fn(execer, ar)
+		return fn(ar)
 	})
-}
-
-// writeRecords writes rdr's record batches to iw and returns how many rows
-// they held; it stops between batches when ctx ends.
-func writeRecords(ctx context.Context, iw *ipc.Writer, rdr array.RecordReader) (int, error) {
-	n := 0
-	for rdr.Next() {
-		rec := rdr.Record()
-		if err := iw.Write(rec); err != nil {
-			return n, fmt.Errorf("arrow: %w", err)
-		}
-		n += int(rec.NumRows())
-		if err := ctx.Err(); err != nil {
-			return n, err
-		}
-	}
-	return n, rdr.Err()
 }

@@ -112,9 +112,11 @@ func writeTable(res result, maxRows int, w io.Writer) error {
 	cols := res.Columns()
 	tw := table.NewWriter()
 	tw.SetOutputMirror(w)
+	// Cells and column names are escaped (termSafe): a value holding a
+	// line break or an escape sequence must not fake a line of output.
 	hdr := make(table.Row, len(cols))
 	for i, c := range cols {
-		hdr[i] = c
+		hdr[i] = termSafe(c)
 	}
 	tw.AppendHeader(hdr)
 	tw.SetStyle(table.StyleLight)
@@ -137,7 +139,7 @@ func writeTable(res result, maxRows int, w io.Writer) error {
 		vals := res.Values()
 		r := make(table.Row, len(vals))
 		for i, v := range vals {
-			r[i] = store.Text(v)
+			r[i] = termSafe(store.Text(v))
 		}
 		tw.AppendRow(r)
 	}

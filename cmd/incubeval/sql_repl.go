@@ -54,7 +54,7 @@ type replSession struct {
 	a       *app
 	o       sqlOptions
 	named   []any
-	st      *store.Store
+	st      *store.Reader
 	conn    *sql.Conn
 	opened  string // the snapshot that is open (snapshotID), to notice a newer one
 	timer   bool
@@ -214,14 +214,14 @@ func (r *replSession) statement(ctx context.Context, query string) bool {
 		fmt.Fprintln(r.a.stderr, "query stopped (Ctrl-C) / 查询已取消")
 		return false
 	case err != nil:
-		fmt.Fprintln(r.a.stderr, err)
+		fmt.Fprintln(r.a.stderr, termSafeLines(err.Error()))
 		return false
 	}
 	if r.timer {
 		fmt.Fprintf(r.a.stderr, "Run Time: %.3f s\n", time.Since(t0).Seconds())
 	}
 	if o.output != "" {
-		fmt.Fprintf(r.a.stderr, "written to %s\n", o.output)
+		fmt.Fprintf(r.a.stderr, "written to %s\n", termSafe(o.output))
 	}
 	return true
 }
@@ -254,15 +254,15 @@ func (r *replSession) dot(ctx context.Context, cmd string) (quit bool) {
 			}
 			return false
 		}
-		if err := notTheDatabase(arg, r.a.dbPath); err != nil {
-			fmt.Fprintln(out, err)
+		if _, err := outputPath(arg, r.a.dbPath); err != nil {
+			fmt.Fprintln(out, termSafeLines(err.Error()))
 			return false
 		}
 		r.o.output = arg
 		if f := formatFromExt(arg); f != "" {
 			r.o.format = f
 		}
-		fmt.Fprintf(out, "results go to %s as %s\n", arg, r.o.format)
+		fmt.Fprintf(out, "results go to %s as %s\n", termSafe(arg), r.o.format)
 	case ".timer":
 		switch arg {
 		case "on":
@@ -290,16 +290,19 @@ func (r *replSession) schema(ctx context.Context, view string) {
 		o.format, o.output = "table", ""
 	}
 	if err := r.a.runSchema(ctx, r.conn, o, view); err != nil {
-		fmt.Fprintln(r.a.stderr, err)
+		fmt.Fprintln(r.a.stderr, termSafeLines(err.Error()))
 	}
 }
 
 // open opens what sql reads (the latest snapshot, or the database).
 func (r *replSession) open(ctx context.Context) error {
 	r.opened = snapshotID(r.a.dbPath)
-	st, conn, err := r.a.openSQLConn(ctx, r.o)
+	st, conn, note, err := r.a.openSQLConn(ctx, r.o, r.o.memoryLimit)
 	if err != nil {
-		return err
+		return safeError(err)
+	}
+	if note != "" {
+		fmt.Fprintln(r.a.stderr, termSafeLines(note))
 	}
 	r.st, r.conn = st, conn
 	return nil

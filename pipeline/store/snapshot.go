@@ -10,8 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // DuckDB lets one process write a file or many read it, never both. So that
@@ -226,29 +227,29 @@ func (sn *Snapshot) Current(db string) bool {
 	return true
 }
 
-// Writer says which process holds db for writing, from the lock file's
-// content (a writer writes its pid there and empties it when done) and
-// whether that process is alive. It never takes the lock, so a reader
-// asking cannot get in a writer's way.
+// Writer says whether a writer holds db's lock, by trying the lock: a
+// shared lock on <db>.lock, taken without waiting and released at once,
+// is refused while a writer holds it. pid and holder are what the writer
+// wrote in the file (a pid alone says nothing: a stale file may name a
+// process that has since ended, or a new process that reused the number).
+// The lock file is opened read-only and never created. A writer that tries
+// its lock in the same instant retries (takeLock), so asking never turns
+// a writer away.
 func Writer(db string) (pid int, holder string, ok bool) {
-	b, err := os.ReadFile(db + ".lock")
+	path := db + ".lock"
+	lk := flock.New(path, flock.SetFlag(os.O_RDONLY))
+	free, err := lk.TryRLock()
 	if err != nil {
+		return 0, "", false // no lock file: no writer has ever opened db
+	}
+	if free {
+		_ = lk.Unlock()
 		return 0, "", false
 	}
-	pid, holder = ParseLockHolder(b)
-	if pid <= 0 || !processAlive(pid) {
-		return 0, "", false
+	if b, err := os.ReadFile(path); err == nil {
+		pid, holder = ParseLockHolder(b)
 	}
 	return pid, holder, true
-}
-
-func processAlive(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM)
 }
 
 // writeFileAtomic writes b to path through path.tmp and a rename.

@@ -232,12 +232,25 @@ func (s *Store) Reopen(ctx context.Context) error {
 	return nil
 }
 
+// lockRetries × lockRetryDelay is how long takeLock waits out a reader's
+// momentary shared lock.
+const (
+	lockRetries    = 5
+	lockRetryDelay = 20 * time.Millisecond
+)
+
 // takeLock takes the writer's lock file and records our pid (and what we
 // are doing) in it, so that the next writer can say who holds it.
 func (s *Store) takeLock(holder string) error {
 	lockPath := s.Path + ".lock"
 	s.lock = flock.New(lockPath)
 	ok, err := s.lock.TryLock()
+	// A reader asking whether a writer is at work (Writer) holds a shared
+	// lock for an instant; try again for a while before calling it busy.
+	for try := 0; err == nil && !ok && try < lockRetries; try++ {
+		time.Sleep(lockRetryDelay)
+		ok, err = s.lock.TryLock()
+	}
 	if err != nil {
 		return fmt.Errorf("lock %s: %w", lockPath, err)
 	}

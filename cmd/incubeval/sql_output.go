@@ -1,0 +1,174 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// withOutput runs fn on the --output file or standard output. A file is
+// written to a new temporary file in the same folder (created exclusively,
+// so never through a link planted under its name), synced and renamed into
+// place when fn succeeds: a failed query never leaves half a file.
+// outputPath decides where, and refuses the database's own files.
+func (a *app) withOutput(output string, fn func(w io.Writer) error) error {
+	if output == "" {
+		return fn(a.stdout)
+	}
+	path, err := outputPath(output, a.dbPath)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	renamed := false
+	defer func() {
+		if !renamed {
+			os.Remove(tmp)
+		}
+	}()
+	err = fn(f)
+	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes it private; a result is meant to be shared
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	renamed = true
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// outputPath resolves --output as the kernel would (every link of the
+// file and of each folder above it, ".." after the link before it) and
+// refuses it when it is, or would replace, the database or a file that
+// belongs to it: a file beside the database whose name starts with the
+// database's name and a dot (its write-ahead log, snapshot and its
+// sidecar, lock, the scheduler's lock, the run ledger's pending file, …)
+// or anything under the archive folder beside it. Folders are compared
+// with os.SameFile too, so a bind mount or a second name of the same
+// folder does not get past. It returns the resolved path, which is where
+// the file is then written.
+func outputPath(output, db string) (string, error) {
+	out, err := resolvePath(output, true)
+	if err != nil {
+		return "", usageError{fmt.Errorf("--output %s: %w", output, err)}
+	}
+	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+		return "", usageError{fmt.Errorf("--output %s is a folder; give a file name", output)}
+	}
+	dbPath, err := resolvePath(db, false)
+	if err != nil {
+		dbPath, _ = filepath.Abs(db)
+	}
+	refuse := func(what string) error {
+		return usageError{fmt.Errorf("--output %s would overwrite the database or one of its files (%s); choose another file / 输出文件不能覆盖数据库及其相关文件", output, what)}
+	}
+	dbDir, dbName := filepath.Split(dbPath)
+	outDir, outName := filepath.Split(out)
+	if sameFolder(outDir, dbDir) {
+		switch {
+		case outName == dbName:
+			return "", refuse("the database")
+		case strings.HasPrefix(outName, dbName+"."):
+			return "", refuse(outName + " beside it")
+		}
+	}
+	archive := filepath.Join(dbDir, "archive")
+	if a, err := filepath.EvalSymlinks(archive); err == nil {
+		archive = a
+	}
+	for d := filepath.Clean(outDir); ; d = filepath.Dir(d) {
+		if sameFolder(d, archive) {
+			return "", refuse("its archive of ingested files, " + archive)
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	// The same file under another name (a hard link): replacing it would
+	// not change the database, but writing a result over it is no one's
+	// intent.
+	if fi, err := os.Stat(out); err == nil {
+		for _, p := range []string{dbPath, dbPath + ".wal"} {
+			if pi, err := os.Stat(p); err == nil && os.SameFile(fi, pi) {
+				return "", refuse(filepath.Base(p))
+			}
+		}
+	}
+	return out, nil
+}
+
+// sameFolder reports whether a and b name the same folder.
+func sameFolder(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ai, err1 := os.Stat(a)
+	bi, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(ai, bi)
+}
+
+// resolvePath makes p absolute and resolves its links the way the kernel
+// would open it: the folder must exist; the last element is resolved too
+// when it is a link (a link to nothing is refused with resolveLast, since
+// writing through it would create its target).
+func resolvePath(p string, resolveLast bool) (string, error) {
+	if p == "" {
+		return "", errors.New("empty path")
+	}
+	if !filepath.IsAbs(p) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		// Not filepath.Join, which would take "link/.." away before the
+		// link is resolved.
+		p = wd + string(filepath.Separator) + p
+	}
+	dir, name := filepath.Split(p)
+	if name == "" || name == "." || name == ".." {
+		return "", errors.New("not a file name")
+	}
+	rdir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", fmt.Errorf("the folder %s: %w", dir, err)
+	}
+	full := filepath.Join(rdir, name)
+	fi, err := os.Lstat(full)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return full, nil
+	case err != nil:
+		return "", err
+	case fi.Mode()&fs.ModeSymlink == 0:
+		return full, nil
+	}
+	target, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		if resolveLast {
+			return "", fmt.Errorf("a link to nothing (%w)", err)
+		}
+		return full, nil
+	}
+	return target, nil
+}
