@@ -144,7 +144,7 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 	if err != nil && limit != o.memoryLimit && strings.Contains(err.Error(), "Out of Memory") {
 		err = a.runSQLOnce(ctx, o, query, named, o.memoryLimit, false)
 	}
-	return safeError(err)
+	return termSafeErr(err)
 }
 
 // runSQLOnce opens what sql reads with the memory limit given and runs the
@@ -365,32 +365,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// safeError makes an error's message safe to print on a terminal (the
-// message may quote a cell or the query), keeping what it wraps.
-func safeError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var usage usageError
-	if errors.As(err, &usage) {
-		return usageError{termSafeErr{usage.error}}
-	}
-	return termSafeErr{err}
-}
-
-type termSafeErr struct{ err error }
-
-func (e termSafeErr) Error() string { return termSafeLines(e.err.Error()) }
-func (e termSafeErr) Unwrap() error { return e.err }
-
-// termSafeLines is termSafe for text of several lines (an error with a
-// caret under the query): each line is escaped, the line breaks kept.
-func termSafeLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = termSafe(l)
-	}
-	return strings.Join(lines, "\n")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"unicode/utf8"
 )
@@ -30,17 +31,23 @@ const (
 	termNote = 600 // notes and messages, already clipped where stored
 )
 
-// safeError prints an error through termSafe: the errors of ingest name
-// files, whose names come from submitters. It unwraps to the error itself.
+// safeError prints an error through termSafeLines: the errors of ingest
+// name files, whose names come from submitters, and those of sql quote
+// cells and the query. It unwraps to the error itself.
 type safeError struct{ err error }
 
-func (e safeError) Error() string { return termSafe(e.err.Error()) }
+func (e safeError) Error() string { return termSafeLines(e.err.Error()) }
 func (e safeError) Unwrap() error { return e.err }
 
-// termSafeErr wraps err, when there is one, in a safeError.
+// termSafeErr wraps err, when there is one, in a safeError; a usage error
+// stays one (exit 2).
 func termSafeErr(err error) error {
 	if err == nil {
 		return nil
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		return usageError{safeError{usage.error}}
 	}
 	return safeError{err}
 }
