@@ -144,7 +144,7 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 	if err != nil && limit != o.memoryLimit && strings.Contains(err.Error(), "Out of Memory") {
 		err = a.runSQLOnce(ctx, o, query, named, o.memoryLimit, false)
 	}
-	return termSafeErr(err)
+	return termSafeErrLines(err)
 }
 
 // runSQLOnce opens what sql reads with the memory limit given and runs the

@@ -299,7 +299,7 @@ func (r *replSession) open(ctx context.Context) error {
 	r.opened = snapshotID(r.a.dbPath)
 	st, conn, note, err := r.a.openSQLConn(ctx, r.o, r.o.memoryLimit)
 	if err != nil {
-		return termSafeErr(err)
+		return termSafeErrLines(err)
 	}
 	if note != "" {
 		fmt.Fprintln(r.a.stderr, termSafeLines(note))

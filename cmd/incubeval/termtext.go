@@ -31,23 +31,38 @@ const (
 	termNote = 600 // notes and messages, already clipped where stored
 )
 
-// safeError prints an error through termSafeLines: the errors of ingest
-// name files, whose names come from submitters, and those of sql quote
-// cells and the query. It unwraps to the error itself.
-type safeError struct{ err error }
+// safeError prints an error through termSafe: the errors of ingest name
+// files, whose names come from submitters, and those of sql quote cells
+// and the query. lines keeps line breaks (sql's caret under the query);
+// otherwise the message prints on one line, so that a file name holding a
+// line break cannot fake a line of output. It unwraps to the error itself.
+type safeError struct {
+	err   error
+	lines bool
+}
 
-func (e safeError) Error() string { return termSafeLines(e.err.Error()) }
+func (e safeError) Error() string {
+	if e.lines {
+		return termSafeLines(e.err.Error())
+	}
+	return termSafe(e.err.Error())
+}
 func (e safeError) Unwrap() error { return e.err }
 
-// termSafeErr wraps err, when there is one, in a safeError; a usage error
-// stays one (exit 2).
-func termSafeErr(err error) error {
+// termSafeErr wraps err, when there is one, in a one-line safeError; a
+// usage error stays one (exit 2).
+func termSafeErr(err error) error { return wrapSafe(err, false) }
+
+// termSafeErrLines is termSafeErr keeping line breaks.
+func termSafeErrLines(err error) error { return wrapSafe(err, true) }
+
+func wrapSafe(err error, lines bool) error {
 	if err == nil {
 		return nil
 	}
 	var usage usageError
 	if errors.As(err, &usage) {
-		return usageError{safeError{usage.error}}
+		return usageError{safeError{usage.error, lines}}
 	}
-	return safeError{err}
+	return safeError{err, lines}
 }
