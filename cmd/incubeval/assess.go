@@ -244,11 +244,11 @@ func (a *app) runCommand() *cobra.Command {
 			}
 			const nextZH, nextEN = "，未进行评价：请再次运行（已导入的文件将跳过）", " Nothing was assessed: run again (the files already loaded are skipped)."
 			if err := os.MkdirAll(out, 0o755); err != nil {
-				return loadedButFailed(res, "创建 "+out, "creating "+out, nextZH, nextEN, err)
+				return a.loadedButFailed(res, "创建 "+out, "creating "+out, nextZH, nextEN, err)
 			}
 			rejects := filepath.Join(out, fmt.Sprintf("rejects-batch-%d.xlsx", res.BatchID))
 			if n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects); err != nil {
-				return loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
+				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
 			} else if n > 0 {
 				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)
 			} else {

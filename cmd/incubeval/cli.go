@@ -144,6 +144,33 @@ func self() string {
 	return "incubeval"
 }
 
+// selfDB is self() followed by the --db of this run, unless it is the
+// default, for a command line a person can paste and reach the same
+// database; quoted for a POSIX shell and escaped for the terminal.
+func (a *app) selfDB() string {
+	s := self()
+	if a.dbPath != "" && a.dbPath != store.DefaultPath {
+		s += " --db " + shellQuote(a.dbPath)
+	}
+	return termSafe(s)
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and . _ - / + : , @ %.
+func shellQuote(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if !(r > 0x7f || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-/+:,@%", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // isTerminal reports whether w is a character device (a terminal).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -54,7 +54,7 @@ DIR/assessment-2025.xlsx and DIR/rejects.xlsx.`,
 			rejects := filepath.Join(out, "rejects.xlsx")
 			n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects)
 			if err != nil {
-				return loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects,
+				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects,
 					"，未进行评价", " Nothing was assessed.", err)
 			}
 			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)

@@ -49,7 +49,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 			if rejectsOut != "" {
 				n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejectsOut)
 				if err != nil {
-					return loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", "", err)
+					return a.loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", "", err)
 				}
 				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejectsOut), n)
 			}
@@ -119,7 +119,7 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		len(res.Files), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected),
 		res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
 	if rej > 0 {
-		fmt.Fprintf(a.stdout, "Rejected rows: %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", self(), res.BatchID)
+		fmt.Fprintf(a.stdout, "Rejected rows: %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", a.selfDB(), res.BatchID)
 	}
 	if res.Count(ingest.StatusRejected) > 0 {
 		a.failed = true
@@ -172,11 +172,11 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 // rows are in, so that nobody loads the files again or thinks them lost,
 // then what failed (whatZH, whatEN), what was not done (nextZH, nextEN; may
 // be empty) and how to get the rejects another way.
-func loadedButFailed(res *ingest.Result, whatZH, whatEN, nextZH, nextEN string, err error) error {
+func (a *app) loadedButFailed(res *ingest.Result, whatZH, whatEN, nextZH, nextEN string, err error) error {
 	read, acc, rej, _ := res.Totals()
 	files := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
 	return termSafeErr(fmt.Errorf("批次 %d 已导入并提交（%d 个文件，%d 行 = %d 行接收 + %d 行退回），数据已保存；只是%s 时失败%s / "+
 		"batch %d was loaded and committed (%d files; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s "+
 		"The rejects are in the view rejects: %s sql -o rejects.xlsx \"SELECT * FROM rejects WHERE batch_id = %d\"",
-		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, files, read, acc, rej, whatEN, err, nextEN, self(), res.BatchID))
+		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, files, read, acc, rej, whatEN, err, nextEN, a.selfDB(), res.BatchID))
 }

@@ -191,3 +191,29 @@ func TestLoadedBatchSurvivesRejectsWorkbookFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestRejectsHintNamesTheDatabase: the command line printed for the
+// rejected rows reaches the database this run used, quoted for the shell
+// (run from the same folder, it must not open ./incubeval.duckdb).
+func TestRejectsHintNamesTheDatabase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "区 县's folder")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	q := filepath.Join(dir, "q.csv")
+	if err := os.WriteFile(q, []byte(quarterlyCSV), 0o644); err != nil { // no registry: rejected rows
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "t.duckdb")
+	code, out, stderr := runCLI(t, "--db", db, "ingest", q)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	want := " --db '" + strings.ReplaceAll(db, "'", `'\''`) + "' sql \"SELECT"
+	if !strings.Contains(out, want) {
+		t.Errorf("rejects hint does not name the database; want %q in\n%s", want, out)
+	}
+	if got := shellQuote("demo/incubeval.duckdb"); got != "demo/incubeval.duckdb" {
+		t.Errorf("shellQuote of a plain path = %q", got)
+	}
+}
