@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -13,6 +15,32 @@ import (
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
+
+// demoMetaKey marks, in store.meta, a database that demo made.
+const demoMetaKey = "demo"
+
+// claimForDemo refuses a database that holds files ingested by anything
+// but demo, and marks a new one as demo's.
+func claimForDemo(ctx context.Context, st *store.Store) error {
+	var mark string
+	err := st.DB.QueryRowContext(ctx, "SELECT value FROM store.meta WHERE key = ?", demoMetaKey).Scan(&mark)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	var files int64
+	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.ingests").Scan(&files); err != nil {
+		return err
+	}
+	if files > 0 {
+		return fmt.Errorf("数据库 %s 已有 %d 个导入文件，不是示例数据库；示例数据只写入新的数据库，请换一个 --out 文件夹（或 --db） / "+
+			"%s already holds %d ingested files and is not a demo database; demo writes the sample only into a new database: "+
+			"choose another --out folder (or --db); nothing was loaded", st.Path, files, st.Path, files)
+	}
+	return st.Exec(ctx, "INSERT INTO store.meta VALUES (?, 'true')", demoMetaKey)
+}
 
 // demoYear is the year the sample's data runs up to (2025Q3).
 const demoYear = 2025
@@ -25,9 +53,11 @@ func (a *app) demoCommand() *cobra.Command {
 		Long: `Write a deterministic, realistic sample inbox into DIR/inbox — a registry
 workbook, quarterly reports per district (XLSX with Chinese headers, one
 district as a GBK CSV), revisions, incidents, deferrals and a handful of
-rows that must be rejected — ingest it into DIR/incubeval.duckdb (or --db
-when given), assess 2025 (with every year before it) and write
-DIR/assessment-2025.xlsx and DIR/rejects.xlsx.`,
+rows that must be rejected — ingest it into DIR/incubeval.duckdb (or the
+--db given on the command line; $INCUBEVAL_DB is not used), assess 2025
+(with every year before it) and write DIR/assessment-2025.xlsx and
+DIR/rejects.xlsx. The sample goes only into a new database or one demo made:
+a database that holds other data is refused, untouched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
@@ -39,11 +69,16 @@ DIR/assessment-2025.xlsx and DIR/rejects.xlsx.`,
 				return fmt.Errorf("write sample: %w", err)
 			}
 			fmt.Fprintf(a.stdout, "示例数据 Sample inbox: %s (%d files)\n", termSafe(inbox), len(files))
-			if !cmd.Flags().Changed("db") && os.Getenv("INCUBEVAL_DB") == "" {
+			// The sample must never land in the bureau's database: only
+			// --db typed on this command line counts, not $INCUBEVAL_DB.
+			if !cmd.Flags().Changed("db") {
 				a.dbPath = filepath.Join(out, store.DefaultPath)
 			}
 			st, err := a.openWrite(cmd.Context())
 			if err != nil {
+				return err
+			}
+			if err := claimForDemo(cmd.Context(), st); err != nil {
 				return err
 			}
 			// closed by run, after the ledger row (openWrite)

@@ -149,3 +149,42 @@ func TestBinary(t *testing.T) {
 		t.Fatalf("want exit 1 with REJECTED, got %v\n%s", err, out)
 	}
 }
+
+// TestDemoNeverWritesIntoTheBureausDatabase: with INCUBEVAL_DB exported (as
+// the README suggests for analysts), demo still makes its own database in
+// --out; a --db naming a database that holds other data is refused and
+// left as it was.
+func TestDemoNeverWritesIntoTheBureausDatabase(t *testing.T) {
+	dir := t.TempDir()
+	prod := filepath.Join(dir, "prod", "incubeval.duckdb")
+	os.MkdirAll(filepath.Dir(prod), 0o755)
+	reg := filepath.Join(dir, "registry.csv")
+	if err := os.WriteFile(reg, []byte(registryCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", prod, "ingest", reg); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, stderr)
+	}
+	carriers := func() string {
+		_, out, _ := runCLI(t, "--db", prod, "sql", "--live", "--format", "csv", "SELECT count(*), min(name) FROM carriers")
+		return out
+	}
+	before := carriers()
+
+	t.Setenv("INCUBEVAL_DB", prod)
+	code, out, stderr := runCLI(t, "demo", "--out", filepath.Join(dir, "try"))
+	if code != exitOK || !strings.Contains(out, filepath.Join(dir, "try", "incubeval.duckdb")) {
+		t.Fatalf("demo with INCUBEVAL_DB set: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got := carriers(); got != before {
+		t.Fatalf("demo wrote into $INCUBEVAL_DB: carriers %q, were %q", got, before)
+	}
+
+	code, out, stderr = runCLI(t, "--db", prod, "demo", "--out", filepath.Join(dir, "try2"))
+	if code != exitFail || !strings.Contains(stderr, "not a demo database") {
+		t.Fatalf("demo --db <the bureau's database>: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if got := carriers(); got != before {
+		t.Fatalf("demo --db wrote into the bureau's database: carriers %q, were %q", got, before)
+	}
+}
