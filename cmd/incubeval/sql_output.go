@@ -16,6 +16,11 @@ import (
 // place when fn succeeds: a failed query never leaves half a file.
 // outputPath decides where, and refuses the database's own files.
 func (a *app) withOutput(output string, fn func(w io.Writer) error) error {
+	return a.withOutputMode(output, 0o644, fn) // a result is meant to be shared
+}
+
+// withOutputMode is withOutput giving the file mode.
+func (a *app) withOutputMode(output string, mode os.FileMode, fn func(w io.Writer) error) error {
 	if output == "" {
 		return fn(a.stdout)
 	}
@@ -36,7 +41,7 @@ func (a *app) withOutput(output string, fn func(w io.Writer) error) error {
 	}()
 	err = fn(f)
 	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes it private; a result is meant to be shared
+		err = f.Chmod(mode) // CreateTemp makes it private
 	}
 	if err == nil {
 		err = f.Sync()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +32,47 @@ func TestSQLProcesses(t *testing.T) {
 	t.Run("SnapshotWhileAssessWrites", func(t *testing.T) { testSQLSnapshotWhileAssessWrites(t, bin) })
 	t.Run("LiveWhileWriterHoldsTheDatabase", func(t *testing.T) { testSQLLiveWhileWriterHolds(t, bin) })
 	t.Run("REPLOverPseudoTerminal", func(t *testing.T) { testREPLOverPTY(t, bin) })
+	t.Run("REPLHistoryLinkedToTheDatabase", func(t *testing.T) { testREPLHistoryLinkedToTheDatabase(t, bin) })
+}
+
+// testREPLHistoryLinkedToTheDatabase: a history file that is a link to the
+// database (or its snapshot) is not written through; a FIFO as the history
+// file does not block the prompt.
+func testREPLHistoryLinkedToTheDatabase(t *testing.T, bin string) {
+	db := mustSQLDB(t)
+	sum := func(p string) string {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%x", sha256.Sum256(b))
+	}
+	dir := t.TempDir()
+	for _, target := range []string{db, store.SnapshotPath(db)} {
+		before := sum(target)
+		hist := filepath.Join(dir, "hist-"+filepath.Base(target))
+		if err := os.Symlink(target, hist); err != nil {
+			t.Fatal(err)
+		}
+		p := startPTY(t, bin, []string{"INCUBEVAL_HISTORY=" + hist}, "--db", db, "sql")
+		p.expect(replPrompt)
+		p.send("SELECT 'x' AS y;\r")
+		p.expect(replPrompt)
+		p.send(".quit\r")
+		p.expect("history not saved")
+		p.exit()
+		if after := sum(target); after != before {
+			t.Fatalf("the REPL's history was written over %s", target)
+		}
+	}
+	fifo := filepath.Join(dir, "fifo-history")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startPTY(t, bin, []string{"INCUBEVAL_HISTORY=" + fifo}, "--db", db, "sql")
+	p.expect(replPrompt) // not blocked opening the FIFO
+	p.send(".quit\r")
+	p.exit()
 }
 
 // exe runs the binary and returns its exit status, stdout and stderr.

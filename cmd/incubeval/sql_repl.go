@@ -86,16 +86,11 @@ func (a *app) runREPL(ctx context.Context, o sqlOptions, named []any) error {
 		ln.SetCtrlCAborts(true)
 		ln.SetMultiLineMode(true)
 		hist := historyPath()
-		if f, err := os.Open(hist); err == nil {
-			_, _ = ln.ReadHistory(f)
-			f.Close()
-		}
+		readHistory(hist, ln)
 		defer func() {
 			if hist != "" {
-				_ = os.MkdirAll(filepath.Dir(hist), 0o700)
-				if f, err := os.OpenFile(hist, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err == nil {
-					_, _ = ln.WriteHistory(f)
-					f.Close()
+				if err := a.saveHistory(hist, ln); err != nil {
+					fmt.Fprintln(a.stderr, termSafeLines("incubeval: history not saved / 未保存历史记录: "+err.Error()))
 				}
 			}
 			ln.Close()
@@ -493,4 +488,34 @@ func isTerminalReader(r io.Reader) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// readHistory loads the history file if it is a regular file (a FIFO put
+// there would block the prompt; a device would never end).
+func readHistory(path string, ln *liner.State) {
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > 16<<20 {
+		return
+	}
+	_, _ = ln.ReadHistory(f)
+}
+
+// saveHistory writes the history as --output writes a result: checked
+// against the database and its files (a link planted as the history file
+// must not truncate the database), through a new file renamed into place.
+func (a *app) saveHistory(path string, ln *liner.State) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return a.withOutputMode(path, 0o600, func(w io.Writer) error {
+		_, err := ln.WriteHistory(w)
+		return err
+	})
 }
