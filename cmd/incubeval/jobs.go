@@ -184,7 +184,7 @@ the next writer moves them in; they are listed too, marked pending.`,
 				}
 				trig, _ := e.Args["trigger"].(string)
 				tw.AppendRow(table.Row{id, e.Job, e.Status, trig, when(e.Scheduled, cfg), when(e.Started, cfg), took(e),
-					rowsText(e.RowsIngested), filesText(e.Files), termSafe(detailsText(e.Args)), termSafe(firstLine(e.Error, 70))})
+					rowsText(e.RowsIngested), filesText(e.Files), detailsText(e.Args), termSafe(firstLine(e.Error, 70))})
 			}
 			tw.Render()
 			fmt.Fprintf(a.stdout, "(%d runs)\n", len(rows))
@@ -252,7 +252,7 @@ func detailsText(args map[string]any) string {
 			}
 			v = strings.Join(ws, " ")
 		}
-		parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+		parts = append(parts, termSafe(fmt.Sprintf("%s=%v", k, v))) // argv holds what was typed
 	}
 	return wrap(strings.Join(parts, ", "), 40)
 }

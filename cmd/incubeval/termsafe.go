@@ -52,10 +52,14 @@ func needsEscape(s string) bool {
 	return false
 }
 
-// unsafeRune: C1 controls and the Unicode bidirectional controls.
+// unsafeRune: C1 controls, the Unicode bidirectional controls, the line
+// and paragraph separators, and the invisible characters (zero-width
+// space, joiners, word joiner, byte-order mark) that make two names look
+// alike.
 func unsafeRune(r rune) bool {
 	return (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
-		r == 0x200e || r == 0x200f || r == 0x061c
+		r == 0x200e || r == 0x200f || r == 0x061c ||
+		(r >= 0x200b && r <= 0x200d) || r == 0x2028 || r == 0x2029 || (r >= 0x2060 && r <= 0x2064) || r == 0xfeff
 }
 
 // termSafeLines is termSafe for a message of several lines (an error with

@@ -15,6 +15,7 @@ func TestTermSafeEscapesWhatATerminalActsOn(t *testing.T) {
 		{"c1\u009b31m", `c1\u009b31m`},
 		{"evil\u202egpj.csv", `evil\u202egpj.csv`},
 		{"bad\xffbyte", `bad\xffbyte`},
+		{"a\u200bb\u2028c\ufeff", `a\u200bb\u2028c\ufeff`},
 		{"", ""},
 	}
 	for _, c := range cases {
