@@ -139,7 +139,7 @@ func seedWorkbookShapes(tb testing.TB) []byte {
 }
 
 // knownFileRules are the FileError rules ReadAll may give (issues.go).
-var knownFileRules = []string{"not_spreadsheet", "damaged", "zip_bomb", "encoding", "unclosed_quote", "unknown_header", "missing_columns", "empty", "no_rows"}
+var knownFileRules = []string{"not_spreadsheet", "damaged", "zip_bomb", "encoding", "unclosed_quote", "unknown_header", "missing_columns", "duplicate_column", "empty", "no_rows"}
 
 // checkRead asserts what ReadAll promises for any input.
 func checkRead(t *testing.T, info *fileInfo, rows []*Row, err error) {
