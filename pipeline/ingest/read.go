@@ -42,6 +42,9 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 	var unmatched []string
 	for _, sheet := range t.Sheets() {
 		name := clipq(sheet) // for messages: a hand-made workbook's sheet name can be of any length
+		// As stored: excelize gives UTF-8 (its XML parser refuses other
+		// bytes), but nothing is stored on that promise alone.
+		stored := validText(sheet)
 		var (
 			val     *validator
 			titles  int
@@ -95,7 +98,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				if ct, ok := t.(*csvTable); ok {
 					l.Fields, l.Sep = len(cells), string(ct.comma)
 				}
-				info.Sheets = append(info.Sheets, sheet)
+				info.Sheets = append(info.Sheets, stored)
 				val = newValidator(l, today)
 				if headerOnly {
 					return errStop
@@ -103,7 +106,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				return nil
 			}
 			info.RowsRead++
-			return out(val, sheet, rowNo, cells)
+			return out(val, stored, rowNo, cells)
 		})
 		if fe, ok := err.(*FileError); ok {
 			return info, fe, nil
