@@ -13,11 +13,11 @@ import (
 
 // TestRuleUnclosedQuote: a quoted cell that takes in line breaks must be
 // well formed (RFC 4180: inner quotes doubled, closed before the separator
-// or the line's end); otherwise the rows it swallowed would vanish into
-// one cell, so the file is rejected whole (unclosed_quote), naming the line
-// where the quote opened and how many lines it took in. A well-formed cell
-// spanning lines (Excel's Alt+Enter) and quotes that take in no line are
-// read as before.
+// or the line's end) and hold no line that looks like a row; otherwise the
+// rows it swallowed would vanish into one cell, so the file is rejected
+// whole (unclosed_quote), naming the line where the quote opened and how
+// many lines it took in. A well-formed cell spanning lines (Excel's
+// Alt+Enter) and quotes that take in no line are read as before.
 func TestRuleUnclosedQuote(t *testing.T) {
 	head := strings.TrimSuffix(quarterlyHeader, "\n")
 	// row is a valid quarterly row of carrier LZ-ZC-0001 for a quarter of
@@ -61,7 +61,21 @@ func TestRuleUnclosedQuote(t *testing.T) {
 		{"a quoted header cell left open", lines(head+`,"备注`, row(1, nil)+",", row(2, nil)+","),
 			0, []string{"文件第 1 行 S 列", "后面 2 行都被并入"}},
 
+		// Two stray quotes pair up into a well-formed cell: the row between
+		// them looks like a row (as many separators as the header's
+		// columns, less one), so it is not taken in silently.
+		{"a quote left open and a lone quote at the end of a later row",
+			lines(head+",备注", row(1, nil)+",", row(2, nil)+`,"含孵化器`, row(3, nil)+`,"`, row(4, nil)+","),
+			0, []string{"文件第 3 行 S 列（以「含孵化器」开头）的引号到第 4 行才闭合，而第 4 行有 18 个分隔符，像是完整的一行数据被并入了这一格",
+				"closes only on line 4, and line 4 inside that cell holds 18 separators"}},
+		{"the same without the rows' trailing separator", lines(head+",备注", row(1, nil), row(2, nil)+`,"含孵化器`, row(3, nil), row(4, nil)+`,"`),
+			0, []string{"到第 5 行才闭合，而第 4 行有 17 个分隔符"}},
+		{"deferrals: a reason left open swallows a row", "载体编号,年度,原因\nLZ-ZC-0001,2024,\"场地改造\nLZ-FH-0001,2024,\"\n",
+			0, []string{"文件第 2 行 C 列（以「场地改造」开头）的引号到第 3 行才闭合，而第 3 行有 2 个分隔符"}},
+
 		// Well formed: read as before.
+		{"a cell spanning lines with a few separators", lines(head+",备注", row(1, nil)+`,"第一行`, `含,逗号,的第二行"`, row(2, nil)+","),
+			2, nil},
 		{"a cell spanning lines (Alt+Enter) with doubled quotes", lines(head+",备注", row(1, nil)+`,"第一行`, `含""孵化器""`, `"`, row(2, nil)+`,"a,b"`, row(3, nil)+`,""""`),
 			3, nil},
 		{"a cell spanning lines in the middle of a row", lines(strings.Replace(head, ",", ",备注,", 1),

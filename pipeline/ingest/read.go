@@ -97,6 +97,10 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				}
 				if ct, ok := t.(*csvTable); ok {
 					l.Fields, l.Sep = len(cells), string(ct.comma)
+					// A line with as many separators as the header's
+					// columns less one (a trailing blank cell omitted)
+					// looks like a row.
+					ct.rowSeps = max(2, l.Width-2)
 				}
 				info.Sheets = append(info.Sheets, stored)
 				val = newValidator(l, today)

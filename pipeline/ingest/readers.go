@@ -164,6 +164,9 @@ type csvTable struct {
 	path  string // names the file in messages
 	text  []byte
 	comma rune
+	// rowSeps is how many separators make a line inside a quoted cell
+	// look like a row of its own (rowInCell); 0 until the header is known.
+	rowSeps int
 }
 
 // sniffComma picks the separator of the first non-blank line: comma, tab or
@@ -211,7 +214,8 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 	// next quote that looks closing, or to the end of the file, taking the
 	// rows in between into the cell; so a record that spans lines, and the
 	// last one, is checked (checkQuotes) before it is passed on. A file
-	// without a quote has nothing to check.
+	// without a quote has nothing to check, and a record on one line (all
+	// but a few) costs a comparison.
 	quotes := bytes.IndexByte(t.text, '"') >= 0
 	size := int64(len(t.text))
 	// encoding/csv skips empty lines, which a spreadsheet shows as rows, and
@@ -248,10 +252,11 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 // lines before it are skipped), as RFC 4180 reads them, and rejects the
 // file when a quoted cell took in a line break without being well formed
 // (a quote inside it not doubled, so that LazyQuotes read on to a later
-// quote), or when a quoted cell is still open at the end of the file. A
-// well-formed cell spanning lines (Excel's Alt+Enter) passes, and so does
-// a stray quote in a quoted cell on one line ("兰州"青创"空间" is read as
-// 兰州"青创"空间): no line is taken in.
+// quote), or took in a line that looks like a row (rowInCell), or when a
+// quoted cell is still open at the end of the file. A well-formed cell
+// spanning lines (Excel's Alt+Enter) passes, and so does a stray quote in
+// a quoted cell on one line ("兰州"青创"空间" is read as 兰州"青创"空间):
+// no line is taken in.
 func (t *csvTable) checkQuotes(rec []byte, line int) *FileError {
 	sep := byte(t.comma) // sniffComma gives ',', '\t' or ';'
 	b := rec
@@ -293,23 +298,32 @@ func (t *csvTable) checkQuotes(rec []byte, line int) *FileError {
 			}
 			breaks += bytes.Count(b[i:i+j], []byte("\n"))
 			k := i + j + 1
-			switch {
-			case k < len(b) && b[k] == '"': // a doubled quote
+			if k < len(b) && b[k] == '"' { // a doubled quote
 				i = k + 1
 				continue
-			case k < len(b) && b[k] == sep:
-				b = b[k+1:]
-			case k == len(b) || b[k] == '\n' || b[k] == '\r':
-				b = nil // the record's end (after loneCRToLF a CR is followed by LF)
-			default:
+			}
+			if k < len(b) && b[k] != sep && b[k] != '\n' && b[k] != '\r' {
 				stray = true
 				i = k
 				continue
+			}
+			// Closed before the separator or the line's end (after
+			// loneCRToLF a CR is followed by LF).
+			cell = b[1 : k-1]
+			if k < len(b) && b[k] == sep {
+				b = b[k+1:]
+			} else {
+				b = nil // the record's end
 			}
 			break
 		}
 		if breaks > 0 && stray {
 			return quoteError(t.path, opened, col, cell, breaks, false)
+		}
+		if breaks > 0 && t.rowSeps > 0 {
+			if fe := t.rowInCell(cell, opened, col); fe != nil {
+				return fe
+			}
 		}
 		line += breaks
 		if b == nil {
@@ -318,9 +332,39 @@ func (t *csvTable) checkQuotes(rec []byte, line int) *FileError {
 	}
 }
 
-// quoteError rejects a file whose quote opened on line, in column col of
-// that line, is not closed properly; taken is how many lines it took in.
-func quoteError(path string, line, col int, text []byte, taken int, eof bool) *FileError {
+// rowInCell rejects a well-formed quoted cell, opened on line in column
+// col, one of whose later lines holds t.rowSeps separators or more: it
+// looks like a row of its own, taken in because two stray quotes paired up
+// (one left open in a cell, another standing alone at the end of a later
+// line); RFC 4180, and a spreadsheet, would read them as one cell. A cell
+// spanning lines in earnest (Alt+Enter) rarely holds that many separators
+// on one line; it is refused with the same message, naming the line.
+func (t *csvTable) rowInCell(cell []byte, line, col int) *FileError {
+	first := bytes.IndexByte(cell, '\n')
+	for n, rest := line+1, cell[first+1:]; ; n++ {
+		l := rest
+		if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+			l, rest = rest[:j], rest[j+1:]
+		} else {
+			rest = nil
+		}
+		if seps := bytes.Count(l, []byte{byte(t.comma)}); seps >= t.rowSeps {
+			zh, en := quoteWhere(line, col, cell)
+			closed := line + bytes.Count(cell, []byte("\n"))
+			return fileErr(t.path, "unclosed_quote",
+				zh+fmt.Sprintf("到第 %d 行才闭合，而第 %d 行有 %d 个分隔符，像是完整的一行数据被并入了这一格；请删除或补全引号后重新报送（若这一格确实跨行，请去掉其中的分隔符）", closed, n, seps),
+				"%s closes only on line %d, and line %d inside that cell holds %d separators, like a whole row read into the cell; remove the quote or close it, then resend (if the cell really spans those lines, remove its separators)",
+				en, closed, n, seps)
+		}
+		if rest == nil {
+			return nil
+		}
+	}
+}
+
+// quoteWhere names, for a message, the quote opened on line in column col
+// and the start of the cell's text (its first line, cut at 20 characters).
+func quoteWhere(line, col int, text []byte) (zh, en string) {
 	name, _ := excelize.ColumnNumberToName(col)
 	if i := bytes.IndexByte(text, '\n'); i >= 0 {
 		text = text[:i]
@@ -329,12 +373,17 @@ func quoteError(path string, line, col int, text []byte, taken int, eof bool) *F
 	if utf8.RuneCountInString(cell) > 20 {
 		cell = string([]rune(cell)[:20]) + "…"
 	}
-	zhWhere := fmt.Sprintf("文件第 %d 行 %s 列的引号", line, name)
-	enWhere := fmt.Sprintf("the quote opened on line %d, column %s", line, name)
-	if strings.TrimSpace(cell) != "" {
-		zhWhere = fmt.Sprintf("文件第 %d 行 %s 列（以「%s」开头）的引号", line, name, cell)
-		enWhere = fmt.Sprintf("the quote opened on line %d, column %s (the cell starting %q)", line, name, cell)
+	if strings.TrimSpace(cell) == "" {
+		return fmt.Sprintf("文件第 %d 行 %s 列的引号", line, name), fmt.Sprintf("the quote opened on line %d, column %s", line, name)
 	}
+	return fmt.Sprintf("文件第 %d 行 %s 列（以「%s」开头）的引号", line, name, cell),
+		fmt.Sprintf("the quote opened on line %d, column %s (the cell starting %q)", line, name, cell)
+}
+
+// quoteError rejects a file whose quote opened on line, in column col of
+// that line, is not closed properly; taken is how many lines it took in.
+func quoteError(path string, line, col int, text []byte, taken int, eof bool) *FileError {
+	zhWhere, enWhere := quoteWhere(line, col, text)
 	switch {
 	case eof && taken == 0:
 		return fileErr(path, "unclosed_quote", zhWhere+"直到文件末尾都没有闭合，引号后这一行的内容（包括分隔符）都会被读成一格；请删除或补全引号后重新报送",
