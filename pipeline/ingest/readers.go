@@ -235,13 +235,15 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 		n += 1 + max(0, start-end-1)
 		last, _ := r.FieldPos(len(rec) - 1)
 		end = last + strings.Count(rec[len(rec)-1], "\n")
-		to := r.InputOffset()
-		if quotes && (end > start || to == size) {
-			if fe := t.checkQuotes(t.text[from:to], start); fe != nil {
-				return fe
+		if quotes {
+			to := r.InputOffset()
+			if end > start || to == size {
+				if fe := t.checkQuotes(t.text[from:to], start); fe != nil {
+					return fe
+				}
 			}
+			from = to
 		}
-		from = to
 		if err := fn(n, rec); err != nil {
 			return err
 		}
