@@ -61,15 +61,20 @@ func TestRuleUnclosedQuote(t *testing.T) {
 		{"a quoted header cell left open", lines(head+`,"备注`, row(1, nil)+",", row(2, nil)+","),
 			0, []string{"文件第 1 行 S 列", "后面 2 行都被并入"}},
 
-		// Two stray quotes pair up into a well-formed cell: the row between
-		// them looks like a row (as many separators as the header's
-		// columns, less one), so it is not taken in silently.
+		// Two stray quotes pair up into a well-formed cell: a line inside
+		// it looks like a row (it has the separators a row needs to reach
+		// its last required cell), so it is not taken in silently.
 		{"a quote left open and a lone quote at the end of a later row",
 			lines(head+",备注", row(1, nil)+",", row(2, nil)+`,"含孵化器`, row(3, nil)+`,"`, row(4, nil)+","),
 			0, []string{"文件第 3 行 S 列（以「含孵化器」开头）的引号到第 4 行才闭合，而第 4 行有 18 个分隔符，像是完整的一行数据被并入了这一格",
 				"closes only on line 4, and line 4 inside that cell holds 18 separators"}},
 		{"the same without the rows' trailing separator", lines(head+",备注", row(1, nil), row(2, nil)+`,"含孵化器`, row(3, nil), row(4, nil)+`,"`),
 			0, []string{"到第 5 行才闭合，而第 4 行有 17 个分隔符"}},
+		{"registry: rows without their optional columns",
+			registryHeader + "LZ-ZC-0001,兰州青创众创空间,911100001000128855,兰州青创科技有限公司,城关区,众创空间,综合,市级,2019-03-31,,,,,,,\"否\n" +
+				"LZ-ZC-0002,兰州青创众创空间二期,911100001000128855,兰州青创科技有限公司,城关区,众创空间,综合,市级,2019-03-31\n" +
+				"LZ-ZC-0003,兰州青创众创空间三期,911100001000128855,兰州青创科技有限公司,城关区,众创空间,综合,市级,2019-03-31,\"\n",
+			0, []string{"文件第 2 行 P 列（以「否」开头）的引号到第 4 行才闭合，而第 3 行有 8 个分隔符"}},
 		{"deferrals: a reason left open swallows a row", "载体编号,年度,原因\nLZ-ZC-0001,2024,\"场地改造\nLZ-FH-0001,2024,\"\n",
 			0, []string{"文件第 2 行 C 列（以「场地改造」开头）的引号到第 3 行才闭合，而第 3 行有 2 个分隔符"}},
 

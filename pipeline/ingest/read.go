@@ -97,10 +97,15 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				}
 				if ct, ok := t.(*csvTable); ok {
 					l.Fields, l.Sep = len(cells), string(ct.comma)
-					// A line with as many separators as the header's
-					// columns less one (a trailing blank cell omitted)
-					// looks like a row.
-					ct.rowSeps = max(2, l.Width-2)
+					// A row reaches its last required cell: a line
+					// inside a quoted cell with as many separators
+					// looks like one (rowInCell).
+					ct.rowSeps = 2
+					for i, c := range l.Spec.Columns {
+						if c.Required {
+							ct.rowSeps = max(ct.rowSeps, l.Cells[i])
+						}
+					}
 				}
 				info.Sheets = append(info.Sheets, stored)
 				val = newValidator(l, today)

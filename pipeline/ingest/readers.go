@@ -165,7 +165,8 @@ type csvTable struct {
 	text  []byte
 	comma rune
 	// rowSeps is how many separators make a line inside a quoted cell
-	// look like a row of its own (rowInCell); 0 until the header is known.
+	// look like a row of its own (rowInCell): a row needs them to reach
+	// its last required cell. 0 until the header is known.
 	rowSeps int
 }
 
