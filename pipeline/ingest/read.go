@@ -85,8 +85,8 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				if len(l.Twice) > 0 {
 					zh, en := l.duplicates()
 					return fileErr(path, "duplicate_column",
-						fmt.Sprintf("%s表头中同一项有不止一列：%s。无法确定哪一列的数字才对，本文件未导入；请只保留其中一列后重新报送", sheetZH(name), zh),
-						"%sthe header has more than one column for the same field: %s; which one holds the right figure cannot be known, so the file was not loaded: keep only one of them and resend", sheetEN(name), en)
+						fmt.Sprintf("%s表头中同一项有不止一列：%s。无法确定以哪一列为准，本文件未导入；请只保留其中一列后重新报送", sheetZH(name), zh),
+						"%sthe header has more than one column for the same field: %s; which one holds the right value cannot be known, so the file was not loaded: keep only one of them and resend", sheetEN(name), en)
 				}
 				if info.Kind == "" {
 					info.Kind = l.Spec.Kind
