@@ -134,13 +134,14 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 
 // printFile prints one file's fate. The file name, notes and messages come
 // from the submitter (a name may hold a line break or an escape sequence
-// faking a line of this output): they go through termSafe.
+// faking a line of this output): they go through termSafe. A name that is
+// not UTF-8 is printed as ingest_log stores it (a GBK name decoded).
 func printFile(w io.Writer, fr ingest.FileResult) {
 	name := fr.Path
 	if rel, err := filepath.Rel(".", fr.Path); err == nil && !strings.HasPrefix(rel, "..") {
 		name = rel
 	}
-	name = termSafe(name)
+	name = termSafe(ingest.PathText(name))
 	switch fr.Status {
 	case ingest.StatusRejected:
 		fmt.Fprintf(w, "  REJECTED  %s\n            %s\n            %s\n", name, termText(fr.Err.ZH, termNote), termText(fr.Err.EN, termNote))

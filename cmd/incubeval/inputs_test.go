@@ -66,6 +66,41 @@ func TestIngestPrintsFileNamesEscaped(t *testing.T) {
 	}
 }
 
+// TestIngestNamesNotUTF8: a folder holding a GBK-named file (from a zip
+// made on Chinese Windows) and one with bytes that are no encoding, among
+// normal files, is loaded whole (exit 0), each file printed under the name
+// ingest_log stores: the GBK one decoded, the other escaped.
+func TestIngestNamesNotUTF8(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	os.MkdirAll(inbox, 0o755)
+	gbkName := "\xbc\xbe\xb6\xc8\xb1\xa8\xb1\xed.csv" // 季度报表.csv in GBK
+	for name, content := range map[string]string{
+		"a.csv":         registryCSV,
+		gbkName:         quarterlyCSV,
+		"c\xff\xfe.csv": "载体编号,年度,原因\nLZ-ZC-0001,2025,场地改造\n",
+		"z.csv":         "载体编号,发生日期,类型,说明\nLZ-ZC-0001,2025-03-01,列入经营异常名录,年报未按时公示\n",
+	} {
+		if err := os.WriteFile(filepath.Join(inbox, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "t.duckdb")
+	code, out, stderr := runCLI(t, "--db", db, "ingest", inbox)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	for _, want := range []string{"/季度报表.csv [quarterly #", `/c\xff\xfe.csv [deferrals #`, "/z.csv [incidents #", "4 files: 4 loaded"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "--db", db, "sql", "SELECT file_name FROM ingest_log ORDER BY ingest_id")
+	if code != exitOK || !strings.Contains(out, "季度报表.csv") || !strings.Contains(out, `c\xff\xfe.csv`) {
+		t.Fatalf("ingest_log (exit %d):\n%s", code, out)
+	}
+}
+
 // TestLongNameThroughAssessAndReport: a carrier name of 32,767 characters
 // (Excel's most) is accepted, assessed, printed cut on one line by assess
 // and explain, and written whole into the assessment and feedback

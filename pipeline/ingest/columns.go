@@ -1,9 +1,12 @@
 package ingest
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Kind is what a file holds, recognised from its header.
@@ -292,6 +295,10 @@ type Layout struct {
 	Factors []float64 // unit factor per column
 	Extra   []string  // header cells that matched no column (ignored)
 	Missing []string  // columns whose cells are required but absent
+	// Twice holds, per column named by more than one header cell, the
+	// cells after the first (Cells holds the first): which one holds the
+	// figure cannot be known, so such a header rejects the file.
+	Twice map[int][]int
 	// Width is the number of cells up to the last non-blank header cell: a
 	// value beyond it has no column (rule extra_fields).
 	Width int
@@ -319,8 +326,15 @@ func layoutFor(kind Kind, header []string) (*Layout, int, bool) {
 		}
 		l.Width = ci + 1
 		m, ok := resolveHeader(kind, cell)
-		if !ok || l.Cells[m.col] >= 0 {
+		if !ok {
 			l.Extra = append(l.Extra, clipq(strings.TrimSpace(cell)))
+			continue
+		}
+		if l.Cells[m.col] >= 0 {
+			if l.Twice == nil {
+				l.Twice = map[int][]int{}
+			}
+			l.Twice[m.col] = append(l.Twice[m.col], ci)
 			continue
 		}
 		l.Cells[m.col], l.Factors[m.col] = ci, m.factor
@@ -342,6 +356,41 @@ func layoutFor(kind Kind, header []string) (*Layout, int, bool) {
 		}
 	}
 	return l, matched, sig
+}
+
+// duplicates describes, for a message, the columns named by more than one
+// header cell: each column with its cells and their letters.
+func (l *Layout) duplicates() (zh, en string) {
+	var zhs, ens []string
+	for i := range l.Spec.Columns {
+		more, ok := l.Twice[i]
+		if !ok {
+			continue
+		}
+		c := &l.Spec.Columns[i]
+		var zc, ec []string
+		for _, ci := range append([]int{l.Cells[i]}, more...) {
+			letter, _ := excelize.ColumnNumberToName(ci + 1)
+			zc = append(zc, fmt.Sprintf("「%s」（%s 列）", l.Header[ci], letter))
+			ec = append(ec, fmt.Sprintf("%q (column %s)", l.Header[ci], letter))
+		}
+		both := "both"
+		if len(zc) > 2 {
+			both = "all"
+		}
+		zhs = append(zhs, fmt.Sprintf("%s都是%s", listAnd(zc, "、", "和", "列"), c.Label()))
+		ens = append(ens, fmt.Sprintf("%s %s mean %s (%s)", listAnd(ec, ", ", " and ", ""), both, c.Name, c.ZH))
+	}
+	return strings.Join(zhs, "；"), strings.Join(ens, "; ")
+}
+
+// listAnd joins items as a sentence does ("A、B和C", "A, B and C"),
+// or, when there are more than maxListed, as someOf does.
+func listAnd(items []string, sep, and, unit string) string {
+	if len(items) > maxListed || len(items) < 2 {
+		return someOf(items, sep, unit)
+	}
+	return strings.Join(items[:len(items)-1], sep) + and + items[len(items)-1]
 }
 
 func (s *Spec) colIndex(name string) int {

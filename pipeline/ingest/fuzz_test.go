@@ -139,7 +139,7 @@ func seedWorkbookShapes(tb testing.TB) []byte {
 }
 
 // knownFileRules are the FileError rules ReadAll may give (issues.go).
-var knownFileRules = []string{"not_spreadsheet", "damaged", "zip_bomb", "encoding", "unknown_header", "missing_columns", "empty", "no_rows"}
+var knownFileRules = []string{"not_spreadsheet", "damaged", "zip_bomb", "encoding", "unclosed_quote", "unknown_header", "missing_columns", "duplicate_column", "empty", "no_rows"}
 
 // checkRead asserts what ReadAll promises for any input.
 func checkRead(t *testing.T, info *fileInfo, rows []*Row, err error) {
@@ -404,6 +404,10 @@ func TestFuzzSeedsReachRowValidation(t *testing.T) {
 		"FuzzCSVReader/lone_cr": {Quarterly, 4, 0, "utf-8"},
 		// A cell over 32,767 characters is rejected (too_long).
 		"FuzzCSVReader/long_cell": {Registry, 1, 1, "utf-8"},
+		// Well-formed cells spanning lines, and quotes that take in no
+		// line, are read; a quote that does take lines in rejects the
+		// file (the seeds stray_quote_swallows_rows, unclosed_quote_*).
+		"FuzzCSVReader/multiline_cell_wellformed": {Quarterly, 3, 0, "utf-8"},
 	}
 	check := func(t *testing.T, path string, data []byte, w want) {
 		info, rows, err := ReadAll(context.Background(), nil, path, data, "", seedToday)

@@ -28,7 +28,7 @@ func (i Issue) String() string {
 // FileError rejects a whole file; nothing of it is loaded.
 type FileError struct {
 	Path   string
-	Rule   string // not_spreadsheet, damaged, zip_bomb, encoding, unknown_header, missing_columns, empty, no_rows, too_large, read_error, not_regular
+	Rule   string // not_spreadsheet, damaged, zip_bomb, encoding, unclosed_quote, unknown_header, missing_columns, duplicate_column, empty, no_rows, too_large, read_error, not_regular
 	ZH, EN string
 }
 

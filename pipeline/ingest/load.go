@@ -729,15 +729,18 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			fr := out[i]
 			var notes, sheets, enc driver.Value
 			if len(p.info.Notes) > 0 {
-				notes = strings.Join(p.info.Notes, "\n")
+				notes = validText(strings.Join(p.info.Notes, "\n"))
 			}
 			if p.info.Format == "xlsx" {
-				sheets = strings.Join(p.info.Sheets, ", ")
+				sheets = validText(strings.Join(p.info.Sheets, ", "))
 			}
 			if p.info.Encoding != "" {
 				enc = p.info.Encoding
 			}
-			if err := app.AppendRow(fr.IngestID, e.batchID, filepath.Base(p.path), p.path, filepath.ToSlash(archives[i]), p.sha, p.size,
+			// Stored as text (a GBK or broken file name would abort the
+			// appender, and the batch with it); p.path is the file's.
+			name := PathText(p.path)
+			if err := app.AppendRow(fr.IngestID, e.batchID, filepath.Base(name), name, filepath.ToSlash(archives[i]), p.sha, p.size,
 				string(p.info.Kind), p.info.Format, enc, sheets, int32(fr.RowsRead), int32(fr.Accepted), int32(fr.Rejected), int32(fr.Warned),
 				now, fr.Status, notes); err != nil {
 				app.Close()

@@ -42,6 +42,9 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 	var unmatched []string
 	for _, sheet := range t.Sheets() {
 		name := clipq(sheet) // for messages: a hand-made workbook's sheet name can be of any length
+		// As stored: excelize gives UTF-8 (its XML parser refuses other
+		// bytes), but nothing is stored on that promise alone.
+		stored := validText(sheet)
 		var (
 			val     *validator
 			titles  int
@@ -79,6 +82,12 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 						fmt.Sprintf("%s缺少必需的列：%s", sheetZH(name), strings.Join(l.Missing, "、")),
 						"%smissing required column(s): %s", sheetEN(name), strings.Join(l.Missing, ", "))
 				}
+				if len(l.Twice) > 0 {
+					zh, en := l.duplicates()
+					return fileErr(path, "duplicate_column",
+						fmt.Sprintf("%s表头中同一项有不止一列：%s。无法确定以哪一列为准，本文件未导入；请只保留其中一列后重新报送", sheetZH(name), zh),
+						"%sthe header has more than one column for the same field: %s; which one holds the right value cannot be known, so the file was not loaded: keep only one of them and resend", sheetEN(name), en)
+				}
 				if info.Kind == "" {
 					info.Kind = l.Spec.Kind
 				}
@@ -88,8 +97,17 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				}
 				if ct, ok := t.(*csvTable); ok {
 					l.Fields, l.Sep = len(cells), string(ct.comma)
+					// A row reaches its last required cell: a line
+					// inside a quoted cell with as many separators
+					// looks like one (rowInCell).
+					ct.rowSeps = 2
+					for i, c := range l.Spec.Columns {
+						if c.Required {
+							ct.rowSeps = max(ct.rowSeps, l.Cells[i])
+						}
+					}
 				}
-				info.Sheets = append(info.Sheets, sheet)
+				info.Sheets = append(info.Sheets, stored)
 				val = newValidator(l, today)
 				if headerOnly {
 					return errStop
@@ -97,7 +115,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				return nil
 			}
 			info.RowsRead++
-			return out(val, sheet, rowNo, cells)
+			return out(val, stored, rowNo, cells)
 		})
 		if fe, ok := err.(*FileError); ok {
 			return info, fe, nil

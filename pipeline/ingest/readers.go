@@ -161,8 +161,13 @@ func checkControl(path string, text []byte) *FileError {
 }
 
 type csvTable struct {
+	path  string // names the file in messages
 	text  []byte
 	comma rune
+	// rowSeps is how many separators make a line inside a quoted cell
+	// look like a row of its own (rowInCell): a row needs them to reach
+	// its last required cell. 0 until the header is known.
+	rowSeps int
 }
 
 // sniffComma picks the separator of the first non-blank line: comma, tab or
@@ -205,10 +210,20 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
+	// LazyQuotes reads a quote inside an unquoted cell (兰州"青创"空间) as
+	// itself. It also lets a quoted cell with a stray quote run on to the
+	// next quote that looks closing, or to the end of the file, taking the
+	// rows in between into the cell; so a record that spans lines, and the
+	// last one, is checked (checkQuotes) before it is passed on. A file
+	// without a quote has nothing to check, and a record on one line (all
+	// but a few) costs a comparison.
+	quotes := bytes.IndexByte(t.text, '"') >= 0
+	size := int64(len(t.text))
 	// encoding/csv skips empty lines, which a spreadsheet shows as rows, and
 	// a quoted cell may span lines, which a spreadsheet shows as one row: so
 	// a record's row is the previous one's plus the empty lines between them.
 	n, end := 0, 0 // end: the last line of the previous record
+	var from int64 // where the record's bytes begin (blank lines before it included)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -221,10 +236,167 @@ func (t *csvTable) Rows(_ string, fn func(int, []string) error) error {
 		n += 1 + max(0, start-end-1)
 		last, _ := r.FieldPos(len(rec) - 1)
 		end = last + strings.Count(rec[len(rec)-1], "\n")
+		if quotes {
+			to := r.InputOffset()
+			if end > start || to == size {
+				if fe := t.checkQuotes(t.text[from:to], start); fe != nil {
+					return fe
+				}
+			}
+			from = to
+		}
 		if err := fn(n, rec); err != nil {
 			return err
 		}
 	}
+}
+
+// checkQuotes scans the bytes of one record, which begins on line (blank
+// lines before it are skipped), as RFC 4180 reads them, and rejects the
+// file when a quoted cell took in a line break without being well formed
+// (a quote inside it not doubled, so that LazyQuotes read on to a later
+// quote), or took in a line that looks like a row (rowInCell), or when a
+// quoted cell is still open at the end of the file. A well-formed cell
+// spanning lines (Excel's Alt+Enter) passes, and so does a stray quote in
+// a quoted cell on one line ("兰州"青创"空间" is read as 兰州"青创"空间):
+// no line is taken in.
+func (t *csvTable) checkQuotes(rec []byte, line int) *FileError {
+	sep := byte(t.comma) // sniffComma gives ',', '\t' or ';'
+	b := rec
+	for {
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
+		} else if len(b) > 1 && b[0] == '\r' && b[1] == '\n' {
+			b = b[2:]
+		} else {
+			break
+		}
+	}
+	for col := 1; ; col++ {
+		if len(b) == 0 || b[0] != '"' {
+			// An unquoted cell ends at the separator or the line's end,
+			// whatever quotes it holds. (A byte loop rather than two
+			// IndexByte calls, which would each scan to the end of a long
+			// line for every cell.)
+			i := 0
+			for i < len(b) && b[i] != sep && b[i] != '\n' {
+				i++
+			}
+			if i == len(b) || b[i] == '\n' {
+				return nil // the record's last cell
+			}
+			b = b[i+1:]
+			continue
+		}
+		cell := b[1:]
+		opened, breaks, stray := line, 0, false
+		i := 1
+		for {
+			j := bytes.IndexByte(b[i:], '"')
+			if j < 0 {
+				// Open to the end of the file: the last line's own line
+				// break is not a line taken in.
+				rest := bytes.TrimSuffix(b[i:], []byte("\n"))
+				return quoteError(t.path, opened, col, cell, breaks+bytes.Count(rest, []byte("\n")), true)
+			}
+			breaks += bytes.Count(b[i:i+j], []byte("\n"))
+			k := i + j + 1
+			if k < len(b) && b[k] == '"' { // a doubled quote
+				i = k + 1
+				continue
+			}
+			if k < len(b) && b[k] != sep && b[k] != '\n' && b[k] != '\r' {
+				stray = true
+				i = k
+				continue
+			}
+			// Closed before the separator or the line's end (after
+			// loneCRToLF a CR is followed by LF).
+			cell = b[1 : k-1]
+			if k < len(b) && b[k] == sep {
+				b = b[k+1:]
+			} else {
+				b = nil // the record's end
+			}
+			break
+		}
+		if breaks > 0 && stray {
+			return quoteError(t.path, opened, col, cell, breaks, false)
+		}
+		if breaks > 0 && t.rowSeps > 0 {
+			if fe := t.rowInCell(cell, opened, col); fe != nil {
+				return fe
+			}
+		}
+		line += breaks
+		if b == nil {
+			return nil
+		}
+	}
+}
+
+// rowInCell rejects a well-formed quoted cell, opened on line in column
+// col, one of whose later lines holds t.rowSeps separators or more: it
+// looks like a row of its own, taken in because two stray quotes paired up
+// (one left open in a cell, another standing alone at the end of a later
+// line); RFC 4180, and a spreadsheet, would read them as one cell. A cell
+// spanning lines in earnest (Alt+Enter) rarely holds that many separators
+// on one line; it is refused with the same message, naming the line.
+func (t *csvTable) rowInCell(cell []byte, line, col int) *FileError {
+	first := bytes.IndexByte(cell, '\n')
+	for n, rest := line+1, cell[first+1:]; ; n++ {
+		l := rest
+		if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+			l, rest = rest[:j], rest[j+1:]
+		} else {
+			rest = nil
+		}
+		if seps := bytes.Count(l, []byte{byte(t.comma)}); seps >= t.rowSeps {
+			zh, en := quoteWhere(line, col, cell)
+			closed := line + bytes.Count(cell, []byte("\n"))
+			return fileErr(t.path, "unclosed_quote",
+				zh+fmt.Sprintf("到第 %d 行才闭合，而第 %d 行有 %d 个分隔符，像是完整的一行数据被并入了这一格；请删除或补全引号后重新报送（若这一格确实跨行，请去掉其中的分隔符）", closed, n, seps),
+				"%s closes only on line %d, and line %d inside that cell holds %d separators, like a whole row read into the cell; remove the quote or close it, then resend (if the cell really spans those lines, remove its separators)",
+				en, closed, n, seps)
+		}
+		if rest == nil {
+			return nil
+		}
+	}
+}
+
+// quoteWhere names, for a message, the quote opened on line in column col
+// and the start of the cell's text (its first line, cut at 20 characters).
+func quoteWhere(line, col int, text []byte) (zh, en string) {
+	name, _ := excelize.ColumnNumberToName(col)
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	cell := strings.TrimSuffix(string(text[:min(len(text), 200)]), "\r")
+	if utf8.RuneCountInString(cell) > 20 {
+		cell = string([]rune(cell)[:20]) + "…"
+	}
+	if strings.TrimSpace(cell) == "" {
+		return fmt.Sprintf("文件第 %d 行 %s 列的引号", line, name), fmt.Sprintf("the quote opened on line %d, column %s", line, name)
+	}
+	return fmt.Sprintf("文件第 %d 行 %s 列（以「%s」开头）的引号", line, name, cell),
+		fmt.Sprintf("the quote opened on line %d, column %s (the cell starting %q)", line, name, cell)
+}
+
+// quoteError rejects a file whose quote opened on line, in column col of
+// that line, is not closed properly; taken is how many lines it took in.
+func quoteError(path string, line, col int, text []byte, taken int, eof bool) *FileError {
+	zhWhere, enWhere := quoteWhere(line, col, text)
+	switch {
+	case eof && taken == 0:
+		return fileErr(path, "unclosed_quote", zhWhere+"直到文件末尾都没有闭合，引号后这一行的内容（包括分隔符）都会被读成一格；请删除或补全引号后重新报送",
+			"%s is never closed before the end of the file, so everything after it on that line, separators included, would be read as one cell; remove the quote or close it, then resend", enWhere)
+	case eof:
+		return fileErr(path, "unclosed_quote", zhWhere+fmt.Sprintf("直到文件末尾都没有闭合，后面 %d 行都被并入了这一格；请删除或补全引号后重新报送", taken),
+			"%s is never closed before the end of the file, so the next %d line(s) were read into that cell; remove the quote or close it, then resend", enWhere, taken)
+	}
+	return fileErr(path, "unclosed_quote", zhWhere+fmt.Sprintf("没有正确闭合，后面 %d 行被并入了这一格；请删除或补全引号（格内的引号要写成两个：\"\"）后重新报送", taken),
+		"%s is never closed properly, so the next %d line(s) were read into that cell; remove the quote or close it (a quote inside a quoted cell is written twice: \"\"), then resend", enWhere, taken)
 }
 
 // ---- XLSX ------------------------------------------------------------------
@@ -481,7 +653,7 @@ func open(ctx context.Context, db *sql.DB, path, src string, data []byte) (table
 	if fe != nil {
 		return nil, "", "", fe
 	}
-	return &csvTable{text: text, comma: sniffComma(text)}, format, enc, nil
+	return &csvTable{path: path, text: text, comma: sniffComma(text)}, format, enc, nil
 }
 
 // inputExt reports whether a file found while walking a folder is an input.

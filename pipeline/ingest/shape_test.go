@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -175,6 +176,83 @@ func TestLoneCRIsALineBreak(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(st.Dir(), archived))
 			if err != nil || string(b) != tt.content {
 				t.Fatalf("the archived copy differs from the file (%v)", err)
+			}
+		})
+	}
+}
+
+// TestRuleDuplicateColumn: a header naming one field twice — by synonyms
+// (在孵企业(团队)数 and 在孵企业数), in two languages, with two money units
+// or by the same name — rejects the file whole (duplicate_column), naming
+// the cells and the field: which one holds the official's figure cannot be
+// known. Columns that are no field may repeat; they are ignored with a note.
+func TestRuleDuplicateColumn(t *testing.T) {
+	head := strings.TrimSuffix(quarterlyHeader, "\n")
+	row := strings.TrimSuffix(qrow(nil), "\n")
+	// withCol inserts a header cell and its value after column at (0-based).
+	withCol := func(at int, name, value string) string {
+		h, r := strings.Split(head, ","), strings.Split(row, ",")
+		h = slices.Insert(h, at+1, name)
+		r = slices.Insert(r, at+1, value)
+		return strings.Join(h, ",") + "\n" + strings.Join(r, ",") + "\n"
+	}
+	tests := []struct {
+		name, file, content string
+		says                []string // in the messages; nil: loaded
+	}{
+		{"a synonym with another figure", "q.csv", withCol(4, "在孵企业数", "25"),
+			[]string{"「在孵企业(团队)数」（E 列）和「在孵企业数」（F 列）都是「在孵企业(团队)数」incubating", `"在孵企业(团队)数" (column E) and "在孵企业数" (column F) both mean incubating`}},
+		{"the same header twice", "q.csv", withCol(17, "载体编号", "LZ-FH-0001"),
+			[]string{"「载体编号」（A 列）和「载体编号」（S 列）都是「载体编号」carrier_id"}},
+		{"Chinese and English names of one field", "q.csv", withCol(0, "carrier_id", "LZ-ZC-0001"),
+			[]string{"「载体编号」（A 列）和「carrier_id」（B 列）都是"}},
+		{"two money units", "q.csv", withCol(13, "营收(千元)", "6000"),
+			[]string{"「在孵企业营收(万元)」（N 列）和「营收(千元)」（O 列）都是「在孵企业营收」revenue"}},
+		{"three cells for one field, two for another", "q.csv",
+			strings.Replace(head, "年度,季度,", "年度,报告年度,年份,季度,报告季度,", 1) + "\n" +
+				strings.Replace(row, "LZ-ZC-0001,2025,3,", "LZ-ZC-0001,2025,2025,2025,3,3,", 1) + "\n",
+			[]string{"「年度」（B 列）、「报告年度」（C 列）和「年份」（D 列）都是「年度」year；「季度」（E 列）和「报告季度」（F 列）都是「季度」quarter",
+				`"年度" (column B), "报告年度" (column C) and "年份" (column D) all mean year (年度); "季度" (column E) and "报告季度" (column F) both mean quarter`}},
+		{"workbook sheet", "q.xlsx", withCol(4, "在孵企业和团队数", "20"),
+			[]string{"工作表「Sheet1」表头中同一项有不止一列", "sheet Sheet1: the header has more than one column"}},
+		{"a column that is no field, twice", "q.csv", head + ",备注,备注\n" + row + ",a,b\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := mustOpen(t)
+			loadRegistry(t, st)
+			path := filepath.Join(t.TempDir(), tt.file)
+			if strings.HasSuffix(tt.file, ".xlsx") {
+				if err := writeXLSX(path, tt.content); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := st.TableCounts(context.Background())
+			res, err := ingest.Ingest(context.Background(), st, []string{path}, ingest.Options{Today: today})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := res.Files[0]
+			if tt.says == nil {
+				checkAccounting(t, st, res)
+				if f.Status != ingest.StatusLoaded || f.Accepted != 1 || len(f.Notes) != 1 || !strings.Contains(f.Notes[0], "已忽略：备注、备注") {
+					t.Fatalf("want the row loaded with a note naming 备注 twice, got %+v %v", f, f.Err)
+				}
+				return
+			}
+			if f.Status != ingest.StatusRejected || f.Err.Rule != "duplicate_column" {
+				t.Fatalf("want the file rejected whole (duplicate_column), got %+v %v", f, f.Err)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(f.Err.ZH+"\n"+f.Err.EN, s) {
+					t.Errorf("the messages do not say %q:\n%s\n%s", s, f.Err.ZH, f.Err.EN)
+				}
+			}
+			after, _ := st.TableCounts(context.Background())
+			if diff := cmp.Diff(before, after); diff != "" {
+				t.Fatalf("a rejected file changed the database (-before +after):\n%s", diff)
 			}
 		})
 	}
