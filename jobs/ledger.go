@@ -151,8 +151,29 @@ func recordStart(ctx context.Context, st *store.Store, e *Entry) error {
 // database will not take it, the outcome waits in the pending file (with
 // the row's run_id) for the next writer; if that fails too, the row stays
 // running and the next writer says the run was interrupted.
+//
+// When st has seen the database damaged, the run failed, whatever it did:
+// the row says so and how to restore the last good snapshot; it goes to
+// the pending file, which outlives a restore (the row moves into the
+// restored database as a row of its own), and into the damaged file's
+// write-ahead log as well if that still takes it.
 func recordOutcome(ctx context.Context, st *store.Store, e *Entry) error {
 	ctx = context.WithoutCancel(ctx)
+	if dmg := st.Damaged(); dmg != nil {
+		e.Status = StatusFailed
+		if msg := dmg.Error(); !strings.Contains(e.Error, msg) {
+			e.Error = strings.TrimSpace(strings.Join([]string{e.Error, msg}, "\n"))
+		}
+		perr := AppendPending(st.Path, e)
+		werr := errors.New("the database could not be reopened")
+		if st.Failed() == nil && st.DB != nil {
+			werr = st.InTx(ctx, func(conn *sql.Conn) error { return updateEntry(ctx, conn, e) })
+		}
+		if perr != nil && werr != nil {
+			return fmt.Errorf("record the outcome of run %d: %w", e.RunID, errors.Join(perr, werr))
+		}
+		return nil
+	}
 	if st.Failed() != nil {
 		// The instance that saw a failed commit writes nothing more; a new
 		// one holds exactly what was committed.
@@ -161,6 +182,9 @@ func recordOutcome(ctx context.Context, st *store.Store, e *Entry) error {
 		}
 	}
 	err := st.InTx(ctx, func(conn *sql.Conn) error { return updateEntry(ctx, conn, e) })
+	if err != nil && st.Damaged() != nil {
+		return recordOutcome(ctx, st, e) // the update found the damage
+	}
 	if err != nil {
 		return errors.Join(fmt.Errorf("record the outcome of run %d: %w", e.RunID, err), AppendPending(st.Path, e))
 	}
@@ -379,8 +403,12 @@ func parsePending(b []byte) ([]Entry, error) {
 // FlushPending moves the pending entries into store.runs, in one
 // transaction, and empties the file. An entry already there (same job and
 // start, e.g. after a crash between the commit and the truncation) is not
-// added twice. The caller holds the writer's lock.
+// added twice. The caller holds the writer's lock. A database seen damaged
+// takes nothing: the entries wait for the restored one.
 func FlushPending(ctx context.Context, st *store.Store) (int, error) {
+	if st.Damaged() != nil {
+		return 0, nil
+	}
 	path := PendingPath(st.Path)
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		return 0, nil

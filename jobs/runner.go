@@ -88,20 +88,24 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 		}
 		return e
 	}
-	defer r.close(ctx, st, e, log)
-	if n, err := FlushPending(ctx, st); err != nil {
+	// Every error met on the way is shown to the Store (Observe): one that
+	// says the file is damaged keeps it from being checkpointed and
+	// published over the last good snapshot.
+	var runErr error
+	defer func() { r.close(ctx, st, e, runErr, log) }()
+	if n, err := FlushPending(ctx, st); st.Observe(err) != nil {
 		log.Error("pending ledger rows not flushed", "err", err)
 	} else if n > 0 {
 		log.Info("ledger rows written while the database was busy are now in runs", "rows", n)
 	}
-	if n, err := markInterrupted(ctx, st, clock.Now()); err != nil {
+	if n, err := markInterrupted(ctx, st, clock.Now()); st.Observe(err) != nil {
 		log.Error("could not mark interrupted runs", "err", err)
 	} else if n > 0 {
 		log.Warn("runs interrupted by an earlier stop marked failed", "rows", n)
 	}
 	if trig == TriggerCatchUp {
 		need, err := r.missed(ctx, st, job, scheduled, since)
-		if err != nil {
+		if st.Observe(err) != nil {
 			log.Error("catch-up check failed", "err", err)
 			return nil
 		}
@@ -133,6 +137,7 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 		}
 	}
 	err = call(ctx, work, r.Env, st, run)
+	runErr = st.Observe(err)
 	e.Finished = clock.Now()
 	e.RowsIngested, e.Files = run.rows, run.files
 	switch {
@@ -157,6 +162,9 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 	// failed commit through the database reopened.
 	if err := recordOutcome(ctx, st, e); err != nil {
 		log.Error("could not record the run's outcome", "err", err)
+	}
+	if dmg := st.Damaged(); dmg != nil {
+		log.Error("数据库文件已损坏 the database file is damaged: nothing is checkpointed or published", "err", dmg.Error())
 	}
 	attrs := []any{"status", e.Status, "took", e.Finished.Sub(e.Started).Round(time.Millisecond).String()}
 	if e.RowsIngested != nil {
@@ -258,15 +266,15 @@ func (r *Runner) open(ctx context.Context, job string, log *slog.Logger) (*store
 
 // close checkpoints and releases the database. If the readers' snapshot
 // could not be published, the run's row (e, once recorded) says so before
-// the lock is released.
-func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, log *slog.Logger) {
+// the lock is released. runErr is the run's error, for the Store to see.
+func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, runErr error, log *slog.Logger) {
 	var note store.NoteFunc
 	if e.RunID > 0 && e.Status != StatusRunning {
 		note = func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
 			return amendEntry(ctx, st, e, why.Note())
 		}
 	}
-	if err := st.CloseNoting(context.WithoutCancel(ctx), note); err != nil {
+	if err := st.CloseNoting(context.WithoutCancel(ctx), runErr, note); err != nil {
 		log.Error("close database", "err", err)
 	}
 }

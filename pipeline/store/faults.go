@@ -43,12 +43,23 @@ func (e *CommitError) Unwrap() error { return e.Err }
 type UnpublishedError struct {
 	Database     string
 	Checkpointed bool  // false: the checkpoint itself failed
-	Err          error // the checkpoint's or the copy's error
-	NoteErr      error // recording the note (CloseNoting) failed too
+	Err          error // the checkpoint's or the copy's error; a *CorruptError when Damaged
+	// Damaged: the checkpoint or the check of the copy found the database
+	// file damaged; nothing was published and the last good snapshot is
+	// the one to restore.
+	Damaged bool
+	NoteErr error // recording the note (CloseNoting) failed too
 }
 
 func (e *UnpublishedError) Error() string {
 	var b strings.Builder
+	if e.Damaged {
+		fmt.Fprintf(&b, "the readers' snapshot was not published: %v", e.Err)
+		if e.NoteErr != nil {
+			fmt.Fprintf(&b, "; the run ledger could not be told either: %v", e.NoteErr)
+		}
+		return b.String()
+	}
 	if e.Checkpointed {
 		fmt.Fprintf(&b, "the work is committed, but the readers' snapshot %s was not published (%v)", SnapshotPath(e.Database), e.Err)
 	} else {
@@ -65,6 +76,9 @@ func (e *UnpublishedError) Unwrap() error { return e.Err }
 
 // Note is the line the run ledger keeps for it.
 func (e *UnpublishedError) Note() string {
+	if e.Damaged {
+		return "the database file was found damaged as the run closed it: the run's work is in the damaged file only, and the readers' snapshot was not published (the last good one stays) / 关闭数据库时发现文件已损坏，只读快照未发布（保留上一个完好的快照）"
+	}
 	what := "the snapshot could not be copied"
 	if !e.Checkpointed {
 		what = "the database could not be checkpointed (what was committed is in its write-ahead log)"

@@ -108,7 +108,7 @@ func TestUnpublishedSnapshotIsNotedBeforeTheLockIsReleased(t *testing.T) {
 		t.Fatal(err)
 	}
 	noted := false
-	err = st.CloseNoting(ctx, func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
+	err = st.CloseNoting(ctx, nil, func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
 		if _, _, held := store.Writer(db); !held {
 			t.Error("the lock was released before the note")
 		}
