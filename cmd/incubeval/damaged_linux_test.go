@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incubeval/incubeval/jobs"
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -43,15 +44,16 @@ func damageBlockOf(t *testing.T, db, table string) {
 // only as it closes, keeps the last good snapshot as it was: it exits 1
 // saying the database is damaged and how to restore that snapshot, and its
 // ledger row says the same, in the pending file so that it outlives the
-// restore. After the restore the next command works and the ledger has the
-// failed run.
+// restore. sql, reading the (newer) database, fails at query time on the
+// block and reads the snapshot instead, saying so. After the restore the
+// next command works and the ledger has the failed run.
 func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
-	for _, c := range []struct{ name, table string }{
+	for _, c := range []struct{ name, table, query string }{
 		// A block the assessment reads: the error comes mid-run.
-		{"assess", "store.quarterly"},
+		{"assess", "store.quarterly", "SELECT count(*) FROM quarterly_reports"},
 		// A block the ingest does not read: found as it closes, by the
 		// check of every block of the copy.
-		{"ingest", "store.assessments"},
+		{"ingest", "store.assessments", "SELECT count(*), sum(score) FROM assessments"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := copyDemo(t, t.TempDir())
@@ -60,6 +62,7 @@ func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
 				t.Fatal(err)
 			}
 			sidecar, _ := os.ReadFile(store.SnapshotInfoPath(db))
+			_, want, _ := incubeval3(t, "--db", db, "sql", "--format", "csv", c.query)
 			damageBlockOf(t, db, c.table)
 			args := []string{"--db", db, "assess", "--year", "2025", "--force"}
 			if c.name == "ingest" {
@@ -89,6 +92,20 @@ func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
 				t.Fatalf("pending ledger: %v %+v", err, pending)
 			}
 
+			// sql reads the database (newer than the snapshot), meets the
+			// block and reads the snapshot instead; also with --live.
+			for _, live := range []bool{false, true} {
+				args := []string{"--db", db, "sql", "--format", "csv", c.query}
+				if live {
+					args = append(args, "--live")
+				}
+				code, got, stderr := incubeval3(t, args...)
+				if code != exitOK || got != want || !strings.Contains(stderr, "the database file "+db+" is damaged and cannot be read / 数据库文件已损坏") ||
+					!strings.Contains(stderr, "reading the snapshot of ") || !strings.Contains(stderr, "改为读取") || !strings.Contains(stderr, "Corrupt database file") {
+					t.Errorf("sql (live %v): exit %d %q, want %q\n%s", live, code, got, want, stderr)
+				}
+			}
+
 			// The restore the message gives, then the same command again.
 			if err := os.Rename(db, db+".damaged"); err != nil {
 				t.Fatal(err)
@@ -107,5 +124,55 @@ func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
 				t.Fatalf("no current snapshot after the restore: %v", err)
 			}
 		})
+	}
+}
+
+// Without a good snapshot to fall back on, a query that meets a damaged
+// block says so in plain words and how to restore (here: from a backup).
+func TestSQLDamagedBlockWithoutSnapshot(t *testing.T) {
+	db := copyDemo(t, t.TempDir())
+	os.Remove(store.SnapshotPath(db))
+	os.Remove(store.SnapshotInfoPath(db))
+	damageBlockOf(t, db, "store.quarterly")
+	code, out, stderr := incubeval3(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) FROM quarterly_reports")
+	if code != exitFail || out != "" || !strings.Contains(stderr, "the database file "+db+" is damaged and cannot be read / 数据库文件已损坏") ||
+		!strings.Contains(stderr, "restore the database from a backup") {
+		t.Fatalf("exit %d %q\n%s", code, out, stderr)
+	}
+}
+
+// The prompt too: a statement that meets a damaged block of the database
+// runs again on the last good snapshot, which the session then keeps.
+func TestREPLDamagedBlockReadsTheSnapshot(t *testing.T) {
+	db := copyDemo(t, t.TempDir())
+	_, want, _ := incubeval3(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) AS n FROM quarterly_reports")
+	damageBlockOf(t, db, "store.quarterly")
+	later := time.Now().Add(time.Minute) // the snapshot is older than the database
+	if err := os.Chtimes(db, later, later); err != nil {
+		t.Fatal(err)
+	}
+	r, out, errb, _ := replFor(t, db)
+	if r.st.Path != db {
+		t.Fatalf("the session reads %s, want the database", r.st.Path)
+	}
+	lr := &scriptReader{lines: []string{".format csv", "SELECT count(*) AS n FROM quarterly_reports;", "SELECT count(*) AS n FROM quarterly_reports;"}}
+	if err := r.loop(context.Background(), lr); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want+want || strings.Count(errb.String(), "is damaged and cannot be read / 数据库文件已损坏") != 1 ||
+		r.st.Path != store.SnapshotPath(db) {
+		t.Fatalf("stdout %q, want %q twice; reads %s\n%s", out, want, r.st.Path, errb)
+	}
+}
+
+// The other way round: a damaged block of the snapshot, met at query time,
+// gives way to the database itself, as a snapshot that does not open does.
+func TestSQLDamagedSnapshotBlockReadsTheDatabase(t *testing.T) {
+	db := copyDemo(t, t.TempDir())
+	_, want, _ := incubeval3(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) AS n FROM quarterly_reports")
+	damageBlockOf(t, store.SnapshotPath(db), "store.quarterly")
+	code, got, stderr := incubeval3(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) AS n FROM quarterly_reports")
+	if code != exitOK || got != want || !strings.Contains(stderr, "the published snapshot is damaged and cannot be read; reading the database itself / 快照文件已损坏") {
+		t.Fatalf("exit %d %q, want %q\n%s", code, got, want, stderr)
 	}
 }
