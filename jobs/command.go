@@ -38,6 +38,8 @@ func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.St
 	st.Observe(err)
 	_, err = markInterrupted(ctx, st, time.Now())
 	st.Observe(err)
+	_, err = markUnpublished(ctx, st)
+	st.Observe(err)
 	c := &Command{db: st.Path, entry: Entry{Job: name, Started: time.Now(), CountRows: true,
 		Args: map[string]any{"trigger": string(TriggerCommand), "argv": argv}}}
 	if err := recordStart(ctx, st, &c.entry); err != nil {
@@ -147,6 +149,7 @@ func TryFlush(ctx context.Context, db string) error {
 		return err
 	}
 	_, ferr := FlushPending(ctx, st)
+	_, uerr := markUnpublished(ctx, st)
 	cerr := st.Close()
-	return errors.Join(ferr, cerr)
+	return errors.Join(ferr, uerr, cerr)
 }

@@ -240,6 +240,41 @@ func markInterrupted(ctx context.Context, st *store.Store, now time.Time) (int64
 	return n, nil
 }
 
+// lateUnpublishedNote is what the next writer adds to the row of a run
+// that closed the database without publishing the readers' snapshot and
+// could not record it (markUnpublished).
+const lateUnpublishedNote = "the readers' snapshot was not published when this run closed the database (its command exited 1), and the run could not record it then: not even this note could be written (a full disk, a file-size limit or an I/O error); added by the next writer / 关闭数据库时只读快照未发布，且当时无法记录（磁盘已满、文件大小受限或读写错误），由下一次写入补记"
+
+// markUnpublished adds lateUnpublishedNote to the rows of runs that ended
+// without publishing the readers' snapshot and without saying so. Every
+// run writes its row into the database, so its close publishes a snapshot
+// holding that row, and the snapshot's sidecar names the latest run it
+// holds: a finished ok or caught_up row after that one, whose note does
+// not say the snapshot was not published, is such a run. It is called by
+// whoever holds the writer's lock, before publishing anything, and before
+// its own row is inserted.
+func markUnpublished(ctx context.Context, st *store.Store) (int64, error) {
+	sn, err := store.ReadSnapshot(st.Path)
+	if err != nil {
+		return 0, nil // no snapshot to compare with
+	}
+	const which = `run_id > $run AND status IN ('ok', 'caught_up') AND finished_at IS NOT NULL
+		AND coalesce(error, '') NOT LIKE '%snapshot was not published%'`
+	var n int64
+	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.runs WHERE "+which, sql.Named("run", sn.Run)).Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	err = st.InTx(ctx, func(conn *sql.Conn) error {
+		_, err := conn.ExecContext(ctx, "UPDATE store.runs SET error = concat_ws(e'\\n', error, $note) WHERE "+which,
+			sql.Named("note", lateUnpublishedNote), sql.Named("run", sn.Run))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("note runs that did not publish the snapshot: %w", err)
+	}
+	return n, nil
+}
+
 // staleRun is a row left running.
 type staleRun struct {
 	id      int64

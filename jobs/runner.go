@@ -103,6 +103,11 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 	} else if n > 0 {
 		log.Warn("runs interrupted by an earlier stop marked failed", "rows", n)
 	}
+	if n, err := markUnpublished(ctx, st); st.Observe(err) != nil {
+		log.Error("could not note runs that did not publish the snapshot", "err", err)
+	} else if n > 0 {
+		log.Warn("runs that closed without publishing the snapshot, and could not say so, now say so", "rows", n)
+	}
 	if trig == TriggerCatchUp {
 		need, err := r.missed(ctx, st, job, scheduled, since)
 		if st.Observe(err) != nil {
@@ -273,6 +278,11 @@ func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, runErr er
 		note = func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
 			return amendEntry(ctx, st, e, why.Note())
 		}
+	}
+	if runErr == nil && e.RunID == 0 {
+		// No run was recorded (a catch-up with nothing to do, a start
+		// that could not be recorded): a failed commit is all there was.
+		runErr = st.Failed()
 	}
 	if err := st.CloseNoting(context.WithoutCancel(ctx), runErr, note); err != nil {
 		log.Error("close database", "err", err)

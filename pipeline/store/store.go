@@ -361,8 +361,9 @@ type NoteFunc func(ctx context.Context, st *Store, why *UnpublishedError) error
 // calls note, and closes it again without publishing, all before the lock
 // is released, so the record says so before anyone else can write; then
 // it returns the *UnpublishedError. A Store whose commit failed is closed
-// without a checkpoint and without publishing, and Close returns nil (the
-// failure was the command's error). A Store that has seen the database
+// without a checkpoint and without publishing; Close returns nil when the
+// failure was the run's error, and an UnpublishedError, noted as above,
+// when the run succeeded (a later commit, its ledger row's, failed). A Store that has seen the database
 // damaged is closed without a checkpoint and without publishing, and Close
 // returns the *CorruptError (the last good snapshot stays as it was); when
 // the damage is found as it closes (by the checkpoint or the check of the
@@ -387,7 +388,17 @@ func (s *Store) CloseNoting(ctx context.Context, runErr error, note NoteFunc) er
 	}
 	if s.failed != nil {
 		_ = s.closeDB()
-		return nil
+		if runErr != nil {
+			return nil // the failed commit was the run's own error
+		}
+		// The run's work is committed, but a commit after it (its ledger
+		// row) failed: nothing is checkpointed, nothing published, and
+		// the run says so like any other unpublished close.
+		why := &UnpublishedError{Database: s.Path, Err: s.failed}
+		if note != nil {
+			why.NoteErr = s.noteUnpublished(ctx, note, why)
+		}
+		return why
 	}
 	testPause("close")
 	t0 := time.Now()
