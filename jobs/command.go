@@ -34,7 +34,7 @@ func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.St
 	}
 	// Errors are shown to the Store: one saying the file is damaged keeps
 	// it from being checkpointed and published (store.Store.Observe).
-	_, err = FlushPending(ctx, st)
+	_, err = copyPending(ctx, st) // emptied by FinishOpen's FlushPending
 	st.Observe(err)
 	_, err = markInterrupted(ctx, st, time.Now())
 	st.Observe(err)

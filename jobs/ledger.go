@@ -436,11 +436,26 @@ func parsePending(b []byte) ([]Entry, error) {
 }
 
 // FlushPending moves the pending entries into store.runs, in one
-// transaction, and empties the file. An entry already there (same job and
-// start, e.g. after a crash between the commit and the truncation) is not
-// added twice. The caller holds the writer's lock. A database seen damaged
-// takes nothing: the entries wait for the restored one.
+// transaction; the lines it moved leave the file once st has published
+// the snapshot holding them (store.Store.OnPublish), so that a database
+// that turns out damaged, restored from its snapshot, still gets them.
+// An entry already there (same job and start, e.g. after a crash between
+// the commit and the truncation, or moved in at a run's start and again
+// at its end) is not added twice. The caller holds the writer's lock. A
+// database seen damaged takes nothing: the entries wait for the restored
+// one.
 func FlushPending(ctx context.Context, st *store.Store) (int, error) {
+	return flushPending(ctx, st, false)
+}
+
+// copyPending is FlushPending at the start of a run: the entries go into
+// store.runs (markInterrupted and the catch-up check read them) and stay
+// in the file, which the run's FlushPending at its end empties.
+func copyPending(ctx context.Context, st *store.Store) (int, error) {
+	return flushPending(ctx, st, true)
+}
+
+func flushPending(ctx context.Context, st *store.Store, keep bool) (int, error) {
 	if st.Damaged() != nil {
 		return 0, nil
 	}
@@ -499,12 +514,41 @@ func FlushPending(ctx context.Context, st *store.Store) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("flush pending ledger %s: %w", path, err)
 	}
-	// Truncated, not removed: a writer waiting for the file's lock holds
-	// this inode open and appends to it next.
-	if err := os.Truncate(path, 0); err != nil {
-		return n, err
+	if !keep {
+		st.OnPublish(func() { dropPending(path, b) })
 	}
 	return n, nil
+}
+
+// dropPending removes moved, the lines FlushPending moved into the
+// database, from the front of the pending file, keeping what was appended
+// since (a run skipped meanwhile). Emptied by truncation, not removed: a
+// writer waiting for the file's lock holds this inode open and appends to
+// it next.
+func dropPending(path string, moved []byte) {
+	lk := flock.New(path)
+	if err := lk.Lock(); err != nil {
+		return
+	}
+	defer lk.Unlock()
+	now, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(now, moved) {
+		return // already emptied: the lines are applied at most once more
+	}
+	rest := now[len(moved):]
+	if len(rest) == 0 {
+		_ = os.Truncate(path, 0)
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	// In place: the file only shrinks, so no room on the disk is needed.
+	if _, err := f.WriteAt(rest, 0); err == nil {
+		_ = f.Truncate(int64(len(rest)))
+	}
 }
 
 // applyPending applies a pending entry that is the outcome of a row
@@ -514,8 +558,11 @@ func FlushPending(ctx context.Context, st *store.Store) (int, error) {
 func applyPending(ctx context.Context, conn *sql.Conn, e *Entry) (bool, error) {
 	switch {
 	case e.RunID > 0:
+		// Its own row: the same run_id, job and start (after a restore
+		// from the snapshot, the run_id may be another run's).
 		var status string
-		err := conn.QueryRowContext(ctx, "SELECT status FROM store.runs WHERE run_id = ? AND job = ?", e.RunID, e.Job).Scan(&status)
+		err := conn.QueryRowContext(ctx, "SELECT status FROM store.runs WHERE run_id = ? AND job = ? AND started_at = ?",
+			e.RunID, e.Job, wall(e.Started)).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
 			e.RunID = 0 // not there: a row of its own
 			return false, nil

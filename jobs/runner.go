@@ -93,7 +93,9 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 	// published over the last good snapshot.
 	var runErr error
 	defer func() { r.close(ctx, st, e, runErr, log) }()
-	if n, err := FlushPending(ctx, st); st.Observe(err) != nil {
+	// The pending rows are copied in now and the file emptied at the end
+	// (FlushPending below), unless the database turns out damaged.
+	if n, err := copyPending(ctx, st); st.Observe(err) != nil {
 		log.Error("pending ledger rows not flushed", "err", err)
 	} else if n > 0 {
 		log.Info("ledger rows written while the database was busy are now in runs", "rows", n)
@@ -191,11 +193,6 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 	default:
 		log.Info("完成 done", attrs...)
 	}
-	// Rows recorded meanwhile (a run skipped because this one was still
-	// going) go in before the database is let go.
-	if _, err := FlushPending(context.WithoutCancel(ctx), st); err != nil {
-		log.Error("pending ledger rows not flushed", "err", err)
-	}
 	return e
 }
 
@@ -278,6 +275,13 @@ func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, runErr er
 		note = func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
 			return amendEntry(ctx, st, e, why.Note())
 		}
+	}
+	// The pending rows copied in at the start, and rows recorded meanwhile
+	// (a run skipped because this one was still going), go in before the
+	// database is let go, and the file is emptied; not into a database
+	// found damaged.
+	if _, err := FlushPending(context.WithoutCancel(ctx), st); st.Observe(err) != nil {
+		log.Error("pending ledger rows not flushed", "err", err)
 	}
 	if runErr == nil && e.RunID == 0 {
 		// No run was recorded (a catch-up with nothing to do, a start

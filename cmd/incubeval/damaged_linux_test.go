@@ -64,6 +64,14 @@ func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
 			sidecar, _ := os.ReadFile(store.SnapshotInfoPath(db))
 			_, want, _ := incubeval3(t, "--db", db, "sql", "--format", "csv", c.query)
 			damageBlockOf(t, db, c.table)
+			// A row waiting in the pending file (a scheduled run skipped
+			// while the database was held): the command moves it into the
+			// damaged database, and it must outlive the restore too.
+			at := time.Now().Add(-time.Hour)
+			skipped := &jobs.Entry{Job: jobs.JobQuarterlySweep, Started: at, Finished: at, Status: jobs.StatusSkipped, Error: "held"}
+			if err := jobs.AppendPending(db, skipped); err != nil {
+				t.Fatal(err)
+			}
 			args := []string{"--db", db, "assess", "--year", "2025", "--force"}
 			if c.name == "ingest" {
 				// New bytes: the file loads again, as revisions.
@@ -87,8 +95,8 @@ func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
 				t.Fatalf("the snapshot's sidecar changed:\n%s", got)
 			}
 			pending, err := jobs.ReadPending(db)
-			if err != nil || len(pending) != 1 || pending[0].Status != jobs.StatusFailed || pending[0].Job != c.name ||
-				!strings.Contains(pending[0].Error, "is damaged and cannot be read") || !strings.Contains(pending[0].Error, "cp "+store.SnapshotPath(db)+" "+db) {
+			if err != nil || len(pending) != 2 || pending[0].Job != jobs.JobQuarterlySweep || pending[1].Status != jobs.StatusFailed || pending[1].Job != c.name ||
+				!strings.Contains(pending[1].Error, "is damaged and cannot be read") || !strings.Contains(pending[1].Error, "cp "+store.SnapshotPath(db)+" "+db) {
 				t.Fatalf("pending ledger: %v %+v", err, pending)
 			}
 
@@ -116,8 +124,8 @@ func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
 				t.Fatalf("after the restore: exit %d\n%s", code, out)
 			}
 			runs := ledger(t, db)
-			if len(runs) != 3 || !strings.HasPrefix(runs[1], c.name+" failed ") || !strings.Contains(runs[1], "the database file "+db+" is damaged") ||
-				!strings.HasPrefix(runs[2], c.name+" ok") {
+			if len(runs) != 4 || runs[1] != "quarterly-sweep skipped held" || !strings.HasPrefix(runs[2], c.name+" failed ") ||
+				!strings.Contains(runs[2], "the database file "+db+" is damaged") || !strings.HasPrefix(runs[3], c.name+" ok") {
 				t.Fatalf("ledger after the restore:\n%s", strings.Join(runs, "\n"))
 			}
 			if sn, err := store.ReadSnapshot(db); err != nil || !sn.Current(db) {

@@ -75,6 +75,9 @@ type Store struct {
 	// command does next: its copy would replace the last good snapshot,
 	// which is what the restore advice points to. Reopen keeps it.
 	damaged *CorruptError
+	// published are called once Close has published the snapshot
+	// (OnPublish).
+	published []func()
 }
 
 // Options for Open.
@@ -237,6 +240,13 @@ func (s *Store) Observe(err error) error {
 
 // Damaged describes the damage s has seen (Observe), or is nil.
 func (s *Store) Damaged() *CorruptError { return s.damaged }
+
+// OnPublish has f called when Close has published the readers' snapshot
+// (or found it current), while the writer's lock is still held; not when
+// nothing was published. What was moved into the database from a file
+// beside it (the run ledger's pending rows) is let go only then: should
+// the database turn out damaged, the restored snapshot lacks it.
+func (s *Store) OnPublish(f func()) { s.published = append(s.published, f) }
 
 // fail marks the Store as failed by err.
 func (s *Store) fail(err error) {
@@ -422,6 +432,9 @@ func (s *Store) CloseNoting(ctx context.Context, runErr error, note NoteFunc) er
 		}
 	}
 	if why == nil {
+		for _, f := range s.published {
+			f()
+		}
 		return nil
 	}
 	if s.damaged != nil {
