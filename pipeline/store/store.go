@@ -370,10 +370,12 @@ type NoteFunc func(ctx context.Context, st *Store, why *UnpublishedError) error
 // checkpoint or the copy failed: a full disk), it reopens the database,
 // calls note, and closes it again without publishing, all before the lock
 // is released, so the record says so before anyone else can write; then
-// it returns the *UnpublishedError. A Store whose commit failed is closed
-// without a checkpoint and without publishing; Close returns nil when the
-// failure was the run's error, and an UnpublishedError, noted as above,
-// when the run succeeded (a later commit, its ledger row's, failed). A Store that has seen the database
+// it returns the *UnpublishedError.
+//
+// A Store whose commit failed is closed without a checkpoint and without
+// publishing; Close returns nil when the failure was the run's error, and
+// an UnpublishedError, noted as above, when the run succeeded (a later
+// commit, its ledger row's, failed). A Store that has seen the database
 // damaged is closed without a checkpoint and without publishing, and Close
 // returns the *CorruptError (the last good snapshot stays as it was); when
 // the damage is found as it closes (by the checkpoint or the check of the
@@ -387,19 +389,16 @@ func (s *Store) CloseNoting(ctx context.Context, runErr error, note NoteFunc) er
 		return s.closeDB()
 	}
 	s.Observe(runErr)
-	if s.DB == nil || s.damaged != nil {
+	if s.damaged != nil {
 		// What DuckDB holds of a damaged file must not be checkpointed,
 		// nor the file copied over the last good snapshot.
 		_ = s.closeDB()
-		if s.damaged != nil {
-			return s.damaged
-		}
-		return nil
+		return s.damaged
 	}
-	if s.failed != nil {
+	if s.failed != nil || s.DB == nil {
 		_ = s.closeDB()
-		if runErr != nil {
-			return nil // the failed commit was the run's own error
+		if runErr != nil || s.failed == nil {
+			return nil // the failed commit was the run's own error; or closed already
 		}
 		// The run's work is committed, but a commit after it (its ledger
 		// row) failed: nothing is checkpointed, nothing published, and
