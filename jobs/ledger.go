@@ -558,11 +558,13 @@ func dropPending(path string, moved []byte) {
 func applyPending(ctx context.Context, conn *sql.Conn, e *Entry) (bool, error) {
 	switch {
 	case e.RunID > 0:
-		// Its own row: the same run_id, job and start (after a restore
-		// from the snapshot, the run_id may be another run's).
-		var status string
-		err := conn.QueryRowContext(ctx, "SELECT status FROM store.runs WHERE run_id = ? AND job = ? AND started_at = ?",
-			e.RunID, e.Job, wall(e.Started)).Scan(&status)
+		// Its own row: the same job and start, under its run_id or, after
+		// a restore from the snapshot, as a row of its own under another
+		// (the run_id may then be another run's).
+		var id int64
+		err := conn.QueryRowContext(ctx, "SELECT run_id FROM store.runs WHERE job = ? AND started_at = ? ORDER BY run_id = ? DESC, run_id LIMIT 1",
+			e.Job, wall(e.Started), e.RunID).Scan(&id)
+		e.RunID = id
 		if errors.Is(err, sql.ErrNoRows) {
 			e.RunID = 0 // not there: a row of its own
 			return false, nil

@@ -93,8 +93,8 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 	// published over the last good snapshot.
 	var runErr error
 	defer func() { r.close(ctx, st, e, runErr, log) }()
-	// The pending rows are copied in now and the file emptied at the end
-	// (FlushPending below), unless the database turns out damaged.
+	// The pending rows are copied in now; they leave the file once close
+	// has published a snapshot holding them (FlushPending in close).
 	if n, err := copyPending(ctx, st); st.Observe(err) != nil {
 		log.Error("pending ledger rows not flushed", "err", err)
 	} else if n > 0 {
@@ -278,8 +278,8 @@ func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, runErr er
 	}
 	// The pending rows copied in at the start, and rows recorded meanwhile
 	// (a run skipped because this one was still going), go in before the
-	// database is let go, and the file is emptied; not into a database
-	// found damaged.
+	// database is let go, and leave the file once the snapshot holding
+	// them is published; a database found damaged takes none of them.
 	if _, err := FlushPending(context.WithoutCancel(ctx), st); st.Observe(err) != nil {
 		log.Error("pending ledger rows not flushed", "err", err)
 	}
