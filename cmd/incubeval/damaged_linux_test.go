@@ -100,6 +100,13 @@ func TestDamagedDatabaseKeepsTheLastGoodSnapshot(t *testing.T) {
 				t.Fatalf("pending ledger: %v %+v", err, pending)
 			}
 
+			// jobs history lists the failed run once, though it is both in
+			// the pending file and in the damaged file's log.
+			if code, out := incubeval(t, "--db", db, "jobs", "history", "--config", os.DevNull); code != exitOK ||
+				strings.Count(out, "failed") != 1 || !strings.Contains(out, "(3 runs)") {
+				t.Errorf("jobs history: exit %d\n%s", code, out)
+			}
+
 			// sql reads the database (newer than the snapshot), meets the
 			// block and reads the snapshot instead; also with --live.
 			for _, live := range []bool{false, true} {
