@@ -32,8 +32,14 @@ func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.St
 	if err != nil {
 		return nil, nil, err
 	}
-	_, _ = FlushPending(ctx, st)
-	_, _ = markInterrupted(ctx, st, time.Now())
+	// Errors are shown to the Store: one saying the file is damaged keeps
+	// it from being checkpointed and published (store.Store.Observe).
+	_, err = copyPending(ctx, st) // emptied by FinishOpen's FlushPending
+	st.Observe(err)
+	_, err = markInterrupted(ctx, st, time.Now())
+	st.Observe(err)
+	_, err = markUnpublished(ctx, st)
+	st.Observe(err)
 	c := &Command{db: st.Path, entry: Entry{Job: name, Started: time.Now(), CountRows: true,
 		Args: map[string]any{"trigger": string(TriggerCommand), "argv": argv}}}
 	if err := recordStart(ctx, st, &c.entry); err != nil {
@@ -66,9 +72,14 @@ func (c *Command) Finish(ctx context.Context, err error, note string) error {
 // holds: err from the command (nil on success), and note for a success a
 // person should read (exit status 1 after a file was rejected whole). After
 // a failed commit st is reopened first (store.Store.Reopen). A failed
-// command that had committed something says what.
+// command that had committed something says what. A command that met the
+// database damaged failed, and its row says so in plain words and how to
+// restore the last good snapshot (recordOutcome).
 func (c *Command) FinishOpen(ctx context.Context, st *store.Store, err error, note string) error {
 	ctx = context.WithoutCancel(ctx)
+	if st.Observe(err) != nil && st.Damaged() != nil && store.IsCorrupt(err) {
+		err = st.Damaged() // the same damage, in plain words
+	}
 	c.entry = c.outcome(err, note)
 	if st.Failed() != nil {
 		if rerr := st.Reopen(ctx); rerr != nil {
@@ -138,6 +149,7 @@ func TryFlush(ctx context.Context, db string) error {
 		return err
 	}
 	_, ferr := FlushPending(ctx, st)
+	_, uerr := markUnpublished(ctx, st)
 	cerr := st.Close()
-	return errors.Join(ferr, cerr)
+	return errors.Join(ferr, uerr, cerr)
 }

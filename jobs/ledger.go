@@ -151,8 +151,29 @@ func recordStart(ctx context.Context, st *store.Store, e *Entry) error {
 // database will not take it, the outcome waits in the pending file (with
 // the row's run_id) for the next writer; if that fails too, the row stays
 // running and the next writer says the run was interrupted.
+//
+// When st has seen the database damaged, the run failed, whatever it did:
+// the row says so and how to restore the last good snapshot; it goes to
+// the pending file, which outlives a restore (the row moves into the
+// restored database as a row of its own), and into the damaged file's
+// write-ahead log as well if that still takes it.
 func recordOutcome(ctx context.Context, st *store.Store, e *Entry) error {
 	ctx = context.WithoutCancel(ctx)
+	if dmg := st.Damaged(); dmg != nil {
+		e.Status = StatusFailed
+		if msg := dmg.Error(); !strings.Contains(e.Error, msg) {
+			e.Error = strings.TrimSpace(strings.Join([]string{e.Error, msg}, "\n"))
+		}
+		perr := AppendPending(st.Path, e)
+		werr := errors.New("the database could not be reopened")
+		if st.Failed() == nil && st.DB != nil {
+			werr = st.InTx(ctx, func(conn *sql.Conn) error { return updateEntry(ctx, conn, e) })
+		}
+		if perr != nil && werr != nil {
+			return fmt.Errorf("record the outcome of run %d: %w", e.RunID, errors.Join(perr, werr))
+		}
+		return nil
+	}
 	if st.Failed() != nil {
 		// The instance that saw a failed commit writes nothing more; a new
 		// one holds exactly what was committed.
@@ -161,6 +182,9 @@ func recordOutcome(ctx context.Context, st *store.Store, e *Entry) error {
 		}
 	}
 	err := st.InTx(ctx, func(conn *sql.Conn) error { return updateEntry(ctx, conn, e) })
+	if err != nil && st.Damaged() != nil {
+		return recordOutcome(ctx, st, e) // the update found the damage
+	}
 	if err != nil {
 		return errors.Join(fmt.Errorf("record the outcome of run %d: %w", e.RunID, err), AppendPending(st.Path, e))
 	}
@@ -212,6 +236,41 @@ func markInterrupted(ctx context.Context, st *store.Store, now time.Time) (int64
 	})
 	if err != nil {
 		return 0, fmt.Errorf("mark interrupted runs: %w", err)
+	}
+	return n, nil
+}
+
+// lateUnpublishedNote is what the next writer adds to the row of a run
+// that closed the database without publishing the readers' snapshot and
+// could not record it (markUnpublished).
+const lateUnpublishedNote = "the readers' snapshot was not published when this run closed the database (its command exited 1), and the run could not record it then: not even this note could be written (a full disk, a file-size limit or an I/O error); added by the next writer / 关闭数据库时只读快照未发布，且当时无法记录（磁盘已满、文件大小受限或读写错误），由下一次写入补记"
+
+// markUnpublished adds lateUnpublishedNote to the rows of runs that ended
+// without publishing the readers' snapshot and without saying so. Every
+// run writes its row into the database, so its close publishes a snapshot
+// holding that row, and the snapshot's sidecar names the latest run it
+// holds: a finished ok or caught_up row after that one, whose note does
+// not say the snapshot was not published, is such a run. It is called by
+// whoever holds the writer's lock, before publishing anything, and before
+// its own row is inserted.
+func markUnpublished(ctx context.Context, st *store.Store) (int64, error) {
+	sn, err := store.ReadSnapshot(st.Path)
+	if err != nil {
+		return 0, nil // no snapshot to compare with
+	}
+	const which = `run_id > $run AND status IN ('ok', 'caught_up') AND finished_at IS NOT NULL
+		AND coalesce(error, '') NOT LIKE '%snapshot was not published%'`
+	var n int64
+	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.runs WHERE "+which, sql.Named("run", sn.Run)).Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	err = st.InTx(ctx, func(conn *sql.Conn) error {
+		_, err := conn.ExecContext(ctx, "UPDATE store.runs SET error = concat_ws(e'\\n', error, $note) WHERE "+which,
+			sql.Named("note", lateUnpublishedNote), sql.Named("run", sn.Run))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("note runs that did not publish the snapshot: %w", err)
 	}
 	return n, nil
 }
@@ -377,10 +436,29 @@ func parsePending(b []byte) ([]Entry, error) {
 }
 
 // FlushPending moves the pending entries into store.runs, in one
-// transaction, and empties the file. An entry already there (same job and
-// start, e.g. after a crash between the commit and the truncation) is not
-// added twice. The caller holds the writer's lock.
+// transaction; the lines it moved leave the file once st has published
+// the snapshot holding them (store.Store.OnPublish), so that a database
+// that turns out damaged, restored from its snapshot, still gets them.
+// An entry already there (same job and start, e.g. after a crash between
+// the commit and the truncation, or moved in at a run's start and again
+// at its end) is not added twice. The caller holds the writer's lock. A
+// database seen damaged takes nothing: the entries wait for the restored
+// one.
 func FlushPending(ctx context.Context, st *store.Store) (int, error) {
+	return flushPending(ctx, st, false)
+}
+
+// copyPending is FlushPending at the start of a run: the entries go into
+// store.runs (markInterrupted and the catch-up check read them) and stay
+// in the file, which the run's FlushPending at its end empties.
+func copyPending(ctx context.Context, st *store.Store) (int, error) {
+	return flushPending(ctx, st, true)
+}
+
+func flushPending(ctx context.Context, st *store.Store, keep bool) (int, error) {
+	if st.Damaged() != nil {
+		return 0, nil
+	}
 	path := PendingPath(st.Path)
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		return 0, nil
@@ -436,12 +514,41 @@ func FlushPending(ctx context.Context, st *store.Store) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("flush pending ledger %s: %w", path, err)
 	}
-	// Truncated, not removed: a writer waiting for the file's lock holds
-	// this inode open and appends to it next.
-	if err := os.Truncate(path, 0); err != nil {
-		return n, err
+	if !keep {
+		st.OnPublish(func() { dropPending(path, b) })
 	}
 	return n, nil
+}
+
+// dropPending removes moved, the lines FlushPending moved into the
+// database, from the front of the pending file, keeping what was appended
+// since (a run skipped meanwhile). Emptied by truncation, not removed: a
+// writer waiting for the file's lock holds this inode open and appends to
+// it next.
+func dropPending(path string, moved []byte) {
+	lk := flock.New(path)
+	if err := lk.Lock(); err != nil {
+		return
+	}
+	defer lk.Unlock()
+	now, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(now, moved) {
+		return // already emptied: the lines are applied at most once more
+	}
+	rest := now[len(moved):]
+	if len(rest) == 0 {
+		_ = os.Truncate(path, 0)
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	// In place: the file only shrinks, so no room on the disk is needed.
+	if _, err := f.WriteAt(rest, 0); err == nil {
+		_ = f.Truncate(int64(len(rest)))
+	}
 }
 
 // applyPending applies a pending entry that is the outcome of a row
@@ -451,8 +558,13 @@ func FlushPending(ctx context.Context, st *store.Store) (int, error) {
 func applyPending(ctx context.Context, conn *sql.Conn, e *Entry) (bool, error) {
 	switch {
 	case e.RunID > 0:
-		var status string
-		err := conn.QueryRowContext(ctx, "SELECT status FROM store.runs WHERE run_id = ? AND job = ?", e.RunID, e.Job).Scan(&status)
+		// Its own row: the same job and start, under its run_id or, after
+		// a restore from the snapshot, as a row of its own under another
+		// (the run_id may then be another run's).
+		var id int64
+		err := conn.QueryRowContext(ctx, "SELECT run_id FROM store.runs WHERE job = ? AND started_at = ? ORDER BY run_id = ? DESC, run_id LIMIT 1",
+			e.Job, wall(e.Started), e.RunID).Scan(&id)
+		e.RunID = id
 		if errors.Is(err, sql.ErrNoRows) {
 			e.RunID = 0 // not there: a row of its own
 			return false, nil

@@ -88,20 +88,31 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 		}
 		return e
 	}
-	defer r.close(ctx, st, e, log)
-	if n, err := FlushPending(ctx, st); err != nil {
+	// Every error met on the way is shown to the Store (Observe): one that
+	// says the file is damaged keeps it from being checkpointed and
+	// published over the last good snapshot.
+	var runErr error
+	defer func() { r.close(ctx, st, e, runErr, log) }()
+	// The pending rows are copied in now; they leave the file once close
+	// has published a snapshot holding them (FlushPending in close).
+	if n, err := copyPending(ctx, st); st.Observe(err) != nil {
 		log.Error("pending ledger rows not flushed", "err", err)
 	} else if n > 0 {
 		log.Info("ledger rows written while the database was busy are now in runs", "rows", n)
 	}
-	if n, err := markInterrupted(ctx, st, clock.Now()); err != nil {
+	if n, err := markInterrupted(ctx, st, clock.Now()); st.Observe(err) != nil {
 		log.Error("could not mark interrupted runs", "err", err)
 	} else if n > 0 {
 		log.Warn("runs interrupted by an earlier stop marked failed", "rows", n)
 	}
+	if n, err := markUnpublished(ctx, st); st.Observe(err) != nil {
+		log.Error("could not note runs that did not publish the snapshot", "err", err)
+	} else if n > 0 {
+		log.Warn("runs that closed without publishing the snapshot, and could not say so, now say so", "rows", n)
+	}
 	if trig == TriggerCatchUp {
 		need, err := r.missed(ctx, st, job, scheduled, since)
-		if err != nil {
+		if st.Observe(err) != nil {
 			log.Error("catch-up check failed", "err", err)
 			return nil
 		}
@@ -133,6 +144,7 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 		}
 	}
 	err = call(ctx, work, r.Env, st, run)
+	runErr = st.Observe(err)
 	e.Finished = clock.Now()
 	e.RowsIngested, e.Files = run.rows, run.files
 	switch {
@@ -158,6 +170,9 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 	if err := recordOutcome(ctx, st, e); err != nil {
 		log.Error("could not record the run's outcome", "err", err)
 	}
+	if dmg := st.Damaged(); dmg != nil {
+		log.Error("数据库文件已损坏 the database file is damaged: nothing is checkpointed or published", "err", dmg.Error())
+	}
 	attrs := []any{"status", e.Status, "took", e.Finished.Sub(e.Started).Round(time.Millisecond).String()}
 	if e.RowsIngested != nil {
 		attrs = append(attrs, "rows_ingested", *e.RowsIngested)
@@ -177,11 +192,6 @@ func (r *Runner) Execute(ctx context.Context, job *Job, trig Trigger, scheduled,
 		log.Warn("完成 done, with notes", append(attrs, "notes", strings.Join(run.notes, "; "))...)
 	default:
 		log.Info("完成 done", attrs...)
-	}
-	// Rows recorded meanwhile (a run skipped because this one was still
-	// going) go in before the database is let go.
-	if _, err := FlushPending(context.WithoutCancel(ctx), st); err != nil {
-		log.Error("pending ledger rows not flushed", "err", err)
 	}
 	return e
 }
@@ -258,15 +268,27 @@ func (r *Runner) open(ctx context.Context, job string, log *slog.Logger) (*store
 
 // close checkpoints and releases the database. If the readers' snapshot
 // could not be published, the run's row (e, once recorded) says so before
-// the lock is released.
-func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, log *slog.Logger) {
+// the lock is released. runErr is the run's error, for the Store to see.
+func (r *Runner) close(ctx context.Context, st *store.Store, e *Entry, runErr error, log *slog.Logger) {
 	var note store.NoteFunc
 	if e.RunID > 0 && e.Status != StatusRunning {
 		note = func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
 			return amendEntry(ctx, st, e, why.Note())
 		}
 	}
-	if err := st.CloseNoting(context.WithoutCancel(ctx), note); err != nil {
+	// The pending rows copied in at the start, and rows recorded meanwhile
+	// (a run skipped because this one was still going), go in before the
+	// database is let go, and leave the file once the snapshot holding
+	// them is published; a database found damaged takes none of them.
+	if _, err := FlushPending(context.WithoutCancel(ctx), st); st.Observe(err) != nil {
+		log.Error("pending ledger rows not flushed", "err", err)
+	}
+	if runErr == nil && e.RunID == 0 {
+		// No run was recorded (a catch-up with nothing to do, a start
+		// that could not be recorded): a failed commit is all there was.
+		runErr = st.Failed()
+	}
+	if err := st.CloseNoting(context.WithoutCancel(ctx), runErr, note); err != nil {
 		log.Error("close database", "err", err)
 	}
 }

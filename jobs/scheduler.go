@@ -19,6 +19,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,6 +49,9 @@ type Scheduler struct {
 	MaxSleep time.Duration
 
 	mu       sync.Mutex
+	lock     *DaemonLock
+	lost     chan struct{} // closed when another daemon holds the lock (holdLock)
+	lostErr  error
 	busy     map[string]bool // queued or running (SkipIfStillRunning)
 	inflight int
 	waiting  bool // the loop is waiting for the next occurrence (tests read it)
@@ -82,15 +86,22 @@ type firing struct {
 // their schedules until ctx is cancelled (SIGTERM, SIGINT). Then it takes
 // no new run, lets the running one finish within Grace or cancels it, and
 // returns nil.
+//
+// The lock is checked at each wake-up and before each run (holdLock): a
+// daemon whose lock file was removed or replaced, and taken by another
+// daemon, runs nothing more and returns a *DaemonBusyError (Lost).
 func (s *Scheduler) Run(ctx context.Context) error {
-	release, err := LockDaemon(s.Env.Config.Database)
+	lock, err := LockDaemon(s.Env.Config.Database)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer lock.Release()
 	clock, log := s.Env.Clock, s.Env.Log
 	s.mu.Lock()
 	s.busy = map[string]bool{}
+	s.lock = lock
+	s.lost = make(chan struct{})
+	s.lostErr = nil
 	s.mu.Unlock()
 	start := clock.Now()
 	stopping := make(chan struct{})
@@ -133,9 +144,15 @@ loop:
 		case <-ctx.Done():
 			s.setWaiting(false)
 			break loop
+		case <-s.lost:
+			s.setWaiting(false)
+			break loop
 		case <-timer:
 		}
 		s.setWaiting(false)
+		if s.holdLock() != nil {
+			break loop
+		}
 		now = clock.Now()
 		for i, j := range s.Jobs {
 			if next[i].IsZero() || next[i].After(now) {
@@ -146,7 +163,12 @@ loop:
 			next[i] = j.Schedule.Next(now)
 		}
 	}
-	log.Info("收到停止信号 stopping: no new runs; the running job may finish", "stop_grace", s.Grace.String())
+	lostErr := s.lockLost()
+	if lostErr != nil {
+		log.Error("调度锁已被其他调度进程持有 stopping: another scheduler holds the schedule lock; no new runs", "err", lostErr.Error())
+	} else {
+		log.Info("收到停止信号 stopping: no new runs; the running job may finish", "stop_grace", s.Grace.String())
+	}
 	close(stopping)
 	close(queue)
 	select {
@@ -157,7 +179,38 @@ loop:
 		<-done
 	}
 	log.Info("调度已停止 scheduler stopped")
-	return nil
+	return lostErr
+}
+
+// holdLock checks that this daemon still holds the schedule lock at its
+// path (DaemonLock.Check). When another daemon holds the file now at the
+// path, it says why, makes the loop stop, and returns the error.
+func (s *Scheduler) holdLock() error {
+	if err := s.lockLost(); err != nil {
+		return err
+	}
+	retaken, err := s.lock.Check()
+	if err == nil {
+		if retaken {
+			s.Env.Log.Warn("调度锁文件被删除或替换，已重新加锁 the schedule lock file was removed or replaced; this scheduler locked the file now at its path",
+				"lock", s.lock.Path(), "pid", os.Getpid())
+		}
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lostErr == nil {
+		s.lostErr = err
+		close(s.lost)
+	}
+	return s.lostErr
+}
+
+// lockLost is the error that stopped the daemon for its lock, or nil.
+func (s *Scheduler) lockLost() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lostErr
 }
 
 func earliest(ts []time.Time) time.Time {
@@ -234,6 +287,12 @@ func (s *Scheduler) work(ctx context.Context, queue <-chan firing, stopping <-ch
 				s.recordSkip(f, "the scheduler stopped before the run could start / 调度进程停止，未运行")
 			}
 		default:
+			if err := s.holdLock(); err != nil {
+				if f.trigger == TriggerSchedule {
+					s.recordSkip(f, "not run by this scheduler: "+err.Error())
+				}
+				break
+			}
 			s.execute(ctx, f)
 		}
 		s.finished(f)
@@ -291,6 +350,9 @@ func KillGrace(stopGrace time.Duration) time.Duration {
 type DaemonBusyError struct {
 	Database string
 	PID      int
+	// Lost: this daemon held the lock, but its file was removed or
+	// replaced, and the other daemon holds the file now at the path.
+	Lost bool
 }
 
 func (e *DaemonBusyError) Error() string {
@@ -298,35 +360,120 @@ func (e *DaemonBusyError) Error() string {
 	if e.PID > 0 {
 		who += fmt.Sprintf(" (pid %d)", e.PID)
 	}
+	if e.Lost {
+		return fmt.Sprintf("the scheduler's lock file %s was removed or replaced, and %s now holds it; this scheduler stops, so that only one runs jobs on %s / 调度锁文件被删除或替换，另一调度进程已持有，本进程退出",
+			DaemonLockPath(e.Database), who, e.Database)
+	}
 	return fmt.Sprintf("%s is already running on %s; only one may run per database / 该数据库已有调度进程在运行，同一数据库只能运行一个调度进程", who, e.Database)
 }
 
 // DaemonLockPath is the scheduler's own lock file, beside the database's.
 func DaemonLockPath(db string) string { return db + ".schedule.lock" }
 
-// LockDaemon takes the scheduler's lock of the database (a second daemon
-// gets a DaemonBusyError) and returns its release. It is not the
-// database's lock, which the daemon takes only while a job runs.
-func LockDaemon(db string) (release func(), err error) {
+// DaemonLock is the scheduler's lock of a database: an flock on
+// <db>.schedule.lock. It is not the database's lock, which the daemon
+// takes only while a job runs.
+//
+// An flock is on an inode, not a name: once the file is removed (or
+// replaced), a second daemon creates a new file under the same name and
+// locks it as if no daemon ran. So a daemon checks, at each wake-up and
+// before each run, that the name still gives the inode it holds (Check).
+type DaemonLock struct {
+	db string
+	mu sync.Mutex
+	lk *flock.Flock
+}
+
+// LockDaemon takes the scheduler's lock of the database; a second daemon
+// gets a DaemonBusyError.
+func LockDaemon(db string) (*DaemonLock, error) {
 	path := DaemonLockPath(db)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	lk := flock.New(path)
-	ok, err := lk.TryLock()
+	lk, err := lockFileAt(db, path)
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+		return nil, err
 	}
-	if !ok {
-		pid := 0
-		if b, err := os.ReadFile(path); err == nil {
-			pid, _ = store.ParseLockHolder(b)
+	return &DaemonLock{db: db, lk: lk}, nil
+}
+
+// Path is the lock file's name.
+func (d *DaemonLock) Path() string { return DaemonLockPath(d.db) }
+
+// Check reports whether this daemon still holds the lock file its path
+// names (stat of the path against fstat of the locked file). If the file
+// was removed or replaced, it locks the file now at the path, creating it
+// if it is missing, and says so (retaken); if another daemon holds that
+// one, it returns a *DaemonBusyError with Lost set, and this daemon must
+// run nothing more.
+func (d *DaemonLock) Check() (retaken bool, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.lk == nil {
+		return false, errors.New("the schedule lock was released")
+	}
+	path := d.Path()
+	held, herr := d.lk.Stat()
+	now, nerr := os.Stat(path)
+	if herr == nil && nerr == nil && os.SameFile(held, now) {
+		return false, nil
+	}
+	lk, err := lockFileAt(d.db, path)
+	if err != nil {
+		var busy *DaemonBusyError
+		if errors.As(err, &busy) {
+			busy.Lost = true
 		}
-		return nil, &DaemonBusyError{Database: db, PID: pid}
+		return false, err
 	}
-	_ = os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+" incubeval schedule\n"), 0o644)
-	return func() {
-		_ = os.WriteFile(path, nil, 0o644)
+	_ = d.lk.Unlock() // the old inode, which no name leads to any more
+	d.lk = lk
+	return true, nil
+}
+
+// Release lets the lock go, emptying the file (the pid in it) only if the
+// path still names it.
+func (d *DaemonLock) Release() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.lk == nil {
+		return
+	}
+	if held, err := d.lk.Stat(); err == nil {
+		if now, err := os.Stat(d.Path()); err == nil && os.SameFile(held, now) {
+			_ = os.WriteFile(d.Path(), nil, 0o644)
+		}
+	}
+	_ = d.lk.Unlock()
+	d.lk = nil
+}
+
+// lockFileAt takes an exclusive flock on the file at path (creating it),
+// making sure the lock is on the file the path names once locked (it may
+// have been removed or replaced between the open and the lock), and
+// writes our pid in it.
+func lockFileAt(db, path string) (*flock.Flock, error) {
+	for try := 0; try < 5; try++ {
+		lk := flock.New(path)
+		ok, err := lk.TryLock()
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if !ok {
+			pid := 0
+			if b, err := os.ReadFile(path); err == nil {
+				pid, _ = store.ParseLockHolder(b)
+			}
+			return nil, &DaemonBusyError{Database: db, PID: pid}
+		}
+		held, herr := lk.Stat()
+		now, nerr := os.Stat(path)
+		if herr == nil && nerr == nil && os.SameFile(held, now) {
+			_ = os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+" incubeval schedule\n"), 0o644)
+			return lk, nil
+		}
 		_ = lk.Unlock()
-	}, nil
+	}
+	return nil, fmt.Errorf("lock %s: the file was removed or replaced each time it was locked", path)
 }

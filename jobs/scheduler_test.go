@@ -345,3 +345,87 @@ func TestOneDaemonPerDatabase(t *testing.T) {
 	}
 	h.stop()
 }
+
+// An flock is on the file, not its name: with the schedule lock file
+// removed, a second daemon locks a new file of the same name. The first
+// notices at its next wake-up that the name no longer leads to its lock,
+// finds the other daemon holding the new file, and stops (a DaemonBusyError,
+// Lost) without running anything: the occurrence runs once, by the second.
+// Removed with no other daemon about, or replaced by a file nobody locks,
+// the lock is taken again at the path, and the daemon goes on.
+func TestRemovedScheduleLockLeavesOneDaemonRunning(t *testing.T) {
+	h := newHarness(t, at(2025, 3, 1, 0, 0))
+	h.start()
+	lockPath := DaemonLockPath(h.env.Config.Database)
+	pidIn := func() string {
+		b, _ := os.ReadFile(lockPath)
+		return strings.TrimSpace(string(b))
+	}
+
+	// Removed, nobody else: re-created and locked at the wake-up for the
+	// April sweep, which runs.
+	if err := os.Remove(lockPath); err != nil {
+		t.Fatal(err)
+	}
+	h.runUntil(at(2025, 4, 20, 0, 0))
+	if got := pidIn(); got != strconv.Itoa(os.Getpid())+" incubeval schedule" {
+		t.Fatalf("lock file after the wake-up: %q", got)
+	}
+	if _, err := LockDaemon(h.env.Config.Database); err == nil {
+		t.Fatal("a second daemon could lock the re-created file")
+	}
+	// Replaced by a file nobody locks (an editor's save): taken again.
+	if err := os.Remove(lockPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lockPath, []byte("junk\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.runUntil(at(2025, 7, 20, 0, 0))
+	if got := pidIn(); got != strconv.Itoa(os.Getpid())+" incubeval schedule" {
+		t.Fatalf("lock file after the replacement: %q", got)
+	}
+
+	// Removed, and a second daemon starts meanwhile.
+	if err := os.Remove(lockPath); err != nil {
+		t.Fatal(err)
+	}
+	second := &Scheduler{Env: h.env, Jobs: h.jobs, Runner: NewRunner(h.env), Grace: h.grace}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	done2 := make(chan error, 1)
+	go func() { done2 <- second.Run(ctx2) }()
+	h.waitFor("the second daemon to be idle", second.idle)
+	h.waitIdle()
+	// The October sweep falls due for both.
+	h.clock.set(at(2025, 10, 16, 2, 0))
+	var err error
+	select {
+	case err = <-h.done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the first daemon did not stop")
+	}
+	h.cancel = nil
+	var busy *DaemonBusyError
+	if !errors.As(err, &busy) || !busy.Lost || !strings.Contains(err.Error(), "was removed or replaced") {
+		t.Fatalf("first daemon: %v", err)
+	}
+	h.waitFor("the second daemon to run the sweep", func() bool { return len(h.callsOf()) == 3 })
+	h.waitFor("the second daemon to be idle", second.idle)
+	cancel2()
+	if err := <-done2; err != nil {
+		t.Fatalf("second daemon: %v", err)
+	}
+	h.clock.clear()
+	want := []row{
+		{JobQuarterlySweep, at(2025, 4, 16, 2, 0), StatusOK, "schedule"},
+		{JobQuarterlySweep, at(2025, 7, 16, 2, 0), StatusOK, "schedule"},
+		{JobQuarterlySweep, at(2025, 10, 16, 2, 0), StatusOK, "schedule"},
+	}
+	if diff := cmp.Diff(want, rowsOf(h.ledger()), cmp.AllowUnexported(row{})); diff != "" {
+		t.Fatalf("ledger (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(h.logs.String(), "another scheduler holds the schedule lock") {
+		t.Errorf("the first daemon did not say why it stopped:\n%s", h.logs.String())
+	}
+}

@@ -564,3 +564,54 @@ func TestKilledIngestSaysWhatItCommitted(t *testing.T) {
 		t.Fatalf("after the next ingest: %d files, want the 13 of the inbox", all)
 	}
 }
+
+// The exit status and the ledger row agree when a run's close cannot
+// publish the snapshot, however little can still be written:
+//
+//   - nothing at all (RLIMIT_FSIZE of 64 bytes from the close on: neither
+//     the checkpoint, nor the note in the write-ahead log, nor the pending
+//     file can be written): exit 1, the row says ok without the note until
+//     the next writer, which adds it before publishing anything;
+//   - the run's ledger row itself cannot be committed (the write-ahead log
+//     may not grow after the assessment's commit): the run succeeded, but
+//     nothing was checkpointed or published, so it exits 1 and its row
+//     (through the pending file) says ok with that note — it used to exit
+//     0 with a row saying ok and no note.
+func TestLedgerAgreesWithTheExitStatusWhenTheCloseCannotPublish(t *testing.T) {
+	for _, c := range []struct {
+		name, point, note string
+		limit             func(db string) uint64
+	}{
+		{"nothing fits at close", "close", "added by the next writer",
+			func(string) uint64 { return 64 }},
+		{"the ledger row's commit fails", "commit:2", "a commit after the run's work failed",
+			func(db string) uint64 { return uint64(fileSize(db + ".wal")) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := copyDemo(t, t.TempDir())
+			args := []string{"--db", db, "assess", "--year", "2025", "--force"}
+			p := startPaused(t, c.point, args...)
+			if err := prlimitFSize(p.cmd.Process.Pid, c.limit(db)); err != nil {
+				t.Fatalf("prlimit: %v", err)
+			}
+			code, out := p.finish(t)
+			if code != exitFail || !strings.Contains(out, "the readers' snapshot was not published") {
+				t.Fatalf("exit %d, want 1:\n%s", code, out)
+			}
+			// The next writer: the failed close's row says so before
+			// anything else, then this run's row.
+			if code, out := incubeval(t, args...); code != exitOK {
+				t.Fatalf("the next assess: exit %d\n%s", code, out)
+			}
+			runs := ledger(t, db)
+			if len(runs) != 3 || !strings.HasPrefix(runs[1], "assess ok the readers' snapshot was not published") ||
+				!strings.Contains(runs[1], c.note) || runs[2] != "assess ok " {
+				t.Fatalf("ledger:\n%s", strings.Join(runs, "\n"))
+			}
+			if sn, err := store.ReadSnapshot(db); err != nil || !sn.Current(db) || sn.Run != 3 {
+				t.Fatalf("snapshot after the next writer: %+v %v", sn, err)
+			}
+			t.Logf("exit %d: %s\n  ledger: %s", code, firstLine(errorLine(out), 300), firstLine(runs[1], 300))
+		})
+	}
+}

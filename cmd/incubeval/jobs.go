@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -168,9 +169,16 @@ the next writer moves them in; they are listed too, marked pending.`,
 			if err != nil {
 				return err
 			}
+			// A pending line may also be in runs already: moved in by a
+			// writer that has not yet published (the lines leave the file
+			// then), or written to both by a run on a damaged database.
+			inRuns := map[string]bool{}
+			for _, e := range es {
+				inRuns[runKey(e)] = true
+			}
 			var rows []jobs.Entry
 			for _, e := range pending {
-				if job == "" || e.Job == job {
+				if (job == "" || e.Job == job) && !inRuns[runKey(e)] {
 					rows = append(rows, e)
 				}
 			}
@@ -333,4 +341,10 @@ Exit status: 0 when it ran; 1 when it failed, or succeeded with a note to read
 	cmd.Flags().DurationVar(&wait, "wait", 0, "how long to wait for a database held by another process (0: exit 75 at once)")
 	child.register(cmd)
 	return cmd
+}
+
+// runKey identifies a run in the ledger: its job and start, to the
+// microsecond the database keeps.
+func runKey(e jobs.Entry) string {
+	return e.Job + " " + strconv.FormatInt(e.Started.Truncate(time.Microsecond).UnixMicro(), 10)
 }

@@ -68,7 +68,7 @@ func (l *commandLedger) finish(ctx context.Context, err error, failed bool, stde
 	}
 	st := l.st
 	l.st = nil
-	return st.CloseNoting(ctx, func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
+	return st.CloseNoting(ctx, err, func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
 		return l.rec.Amend(ctx, st, why.Note())
 	})
 }

@@ -148,21 +148,102 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 }
 
 // runSQLOnce opens what sql reads with the memory limit given and runs the
-// query (or the schema listing) on it.
+// query (or the schema listing) on it. A query that finds the file it
+// reads damaged runs again on the other one, when that is good
+// (rereadAfterDamage).
 func (a *app) runSQLOnce(ctx context.Context, o sqlOptions, query string, named []any, memoryLimit string, sayWhat bool) error {
 	st, conn, note, err := a.openSQLConn(ctx, o, memoryLimit)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	defer conn.Close()
 	if sayWhat && note != "" {
 		fmt.Fprintln(a.stderr, termSafeLines(note))
 	}
-	if o.schema {
-		return a.runSchema(ctx, conn, o, query)
+	out := &countingWriter{w: a.stdout}
+	run := func(conn *sql.Conn) error {
+		saved := a.stdout
+		a.stdout = out
+		defer func() { a.stdout = saved }()
+		if o.schema {
+			return a.runSchema(ctx, conn, o, query)
+		}
+		return a.runQuery(ctx, conn, o, query, named)
 	}
-	return a.runQuery(ctx, conn, o, query, named)
+	err = run(conn)
+	conn.Close()
+	st.Close()
+	if err == nil || !store.IsCorrupt(err) || ctx.Err() != nil {
+		return err
+	}
+	st, conn, err = a.rereadAfterDamage(ctx, st.Path, err, out.n > 0, store.ReaderOptions{MemoryLimit: memoryLimit})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	defer conn.Close()
+	return run(conn)
+}
+
+// rereadAfterDamage is called when a query on the file at read (the
+// database or its snapshot) failed with an error saying the file is
+// damaged: DuckDB checks a block only when a query reads it, so a file
+// that opened may still fail this way. It says so in plain words and, when
+// the other file is good and nothing of the result has gone out yet, opens
+// it to run the query again, saying on standard error which it reads: a
+// damaged database gives way to its last good snapshot (every block of
+// which is checked first, store.AsCorrupt), a damaged snapshot to the
+// database itself (unless a writer holds it). Otherwise it returns the
+// plain-words error.
+func (a *app) rereadAfterDamage(ctx context.Context, read string, qerr error, wrote bool, opts store.ReaderOptions) (*store.Reader, *sql.Conn, error) {
+	var other string
+	var note string
+	var plain error
+	if read == a.dbPath {
+		ce := store.AsCorrupt(qerr, a.dbPath)
+		plain = ce
+		if ce.Last != nil {
+			other = store.SnapshotPath(a.dbPath)
+			note = fmt.Sprintf("-- the database file %s is damaged and cannot be read / 数据库文件已损坏，无法读取; reading the %s (%s old) instead / 改为读取 %s 的快照\n--   (%s)",
+				a.dbPath, ce.Last.Label(), age(ce.Last.Published), ce.Last.Published.In(store.Location).Format("2006-01-02 15:04"), oneLine(ce.Err))
+		}
+	} else {
+		// The snapshot's CorruptError says the database is not concerned.
+		plain = store.AsCorrupt(qerr, read)
+		if _, _, busy := store.Writer(a.dbPath); !busy {
+			other = a.dbPath
+			note = "-- the published snapshot is damaged and cannot be read; reading the database itself / 快照文件已损坏，直接读取数据库\n--   (" + oneLine(qerr) + ")"
+		}
+	}
+	switch {
+	case other == "":
+		return nil, nil, plain
+	case wrote:
+		return nil, nil, fmt.Errorf("%w; part of the result had already been written, so the query was not run again on %s / 部分结果已输出，未重新查询", plain, other)
+	}
+	st, err := store.OpenReader(ctx, other, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w; %s does not open either: %v", plain, other, err)
+	}
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	fmt.Fprintln(a.stderr, termSafeLines(note))
+	return st, conn, nil
+}
+
+// countingWriter counts what went through it: whether any of a result has
+// gone out.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // openSQLConn opens what sql reads (openSQLSource) with DuckDB's memory

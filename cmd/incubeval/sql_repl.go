@@ -200,7 +200,21 @@ func (r *replSession) statement(ctx context.Context, query string) bool {
 		}
 	}()
 	t0 := time.Now()
+	out := &countingWriter{w: r.a.stdout}
+	saved := r.a.stdout
+	r.a.stdout = out
 	err := r.a.runQuery(qctx, r.conn, o, query, r.named)
+	if err != nil && qctx.Err() == nil && store.IsCorrupt(err) {
+		// The file read is damaged: the session moves to the other one
+		// (the last good snapshot, or the database) if it is good.
+		st, conn, rerr := r.a.rereadAfterDamage(qctx, r.st.Path, err, out.n > 0, store.ReaderOptions{MemoryLimit: r.o.memoryLimit})
+		if err = rerr; rerr == nil {
+			r.close()
+			r.st, r.conn, r.opened = st, conn, snapshotID(r.a.dbPath)
+			err = r.a.runQuery(qctx, r.conn, o, query, r.named)
+		}
+	}
+	r.a.stdout = saved
 	close(done)
 	interrupted := qctx.Err() != nil
 	cancel()

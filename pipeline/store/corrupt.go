@@ -64,8 +64,9 @@ func newCorruptError(path string, err error) *CorruptError {
 	}
 	sn, serr := ReadSnapshot(path)
 	if serr == nil {
-		// Opening it proves it is good, and reads what it holds.
-		serr = sn.readLatest(SnapshotPath(path))
+		// Checking every block and opening it proves it is good, and
+		// reads what it holds.
+		serr = sn.check(SnapshotPath(path), nil)
 	}
 	if serr != nil {
 		e.LastErr = serr
@@ -92,10 +93,25 @@ func AsCorrupt(err error, db string) *CorruptError {
 	return newCorruptError(db, err)
 }
 
+// IsCorrupt reports whether err says a database file is damaged: a
+// *CorruptError, or DuckDB's words for a file it cannot read (isCorrupt).
+func IsCorrupt(err error) bool {
+	var ce *CorruptError
+	return err != nil && (errors.As(err, &ce) || isCorrupt(err))
+}
+
 // isCorrupt recognises DuckDB's messages for a file it cannot read: its
 // header is not a database's, a block's checksum is wrong, the file is
 // cut short, or the metadata it points to is not there.
 func isCorrupt(err error) bool {
+	var cd *CopyDamagedError
+	var cb *CorruptBlockError
+	switch {
+	case errors.As(err, &cd):
+		return false // the copy, not the file it was made from
+	case errors.As(err, &cb):
+		return true
+	}
 	msg := err.Error()
 	for _, s := range []string{
 		"not a valid DuckDB database file",

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -43,15 +44,30 @@ func (e *CommitError) Unwrap() error { return e.Err }
 type UnpublishedError struct {
 	Database     string
 	Checkpointed bool  // false: the checkpoint itself failed
-	Err          error // the checkpoint's or the copy's error
-	NoteErr      error // recording the note (CloseNoting) failed too
+	Err          error // the checkpoint's or the copy's error; a *CorruptError when Damaged
+	// Damaged: the checkpoint or the check of the copy found the database
+	// file damaged; nothing was published and the last good snapshot is
+	// the one to restore.
+	Damaged bool
+	NoteErr error // recording the note (CloseNoting) failed too
 }
 
 func (e *UnpublishedError) Error() string {
 	var b strings.Builder
-	if e.Checkpointed {
+	if e.Damaged {
+		fmt.Fprintf(&b, "the readers' snapshot was not published: %v", e.Err)
+		if e.NoteErr != nil {
+			fmt.Fprintf(&b, "; the run ledger could not be told either: %v", e.NoteErr)
+		}
+		return b.String()
+	}
+	var ce *CommitError
+	switch {
+	case errors.As(e.Err, &ce):
+		fmt.Fprintf(&b, "the work is committed, but a commit after it failed (%v), so the database was closed without a checkpoint (what was committed is in the write-ahead log %s.wal, which the next open replays) and the readers' snapshot was not published", e.Err, e.Database)
+	case e.Checkpointed:
 		fmt.Fprintf(&b, "the work is committed, but the readers' snapshot %s was not published (%v)", SnapshotPath(e.Database), e.Err)
-	} else {
+	default:
 		fmt.Fprintf(&b, "the work is committed (in the write-ahead log %s.wal, which the next open replays), but the database could not be checkpointed (%v), so the readers' snapshot was not published", e.Database, e.Err)
 	}
 	b.WriteString("; `incubeval sql` reads the database itself until the next writer publishes one / 已保存，但只读快照未能发布，在下次写入发布快照前 sql 直接读取数据库")
@@ -65,8 +81,15 @@ func (e *UnpublishedError) Unwrap() error { return e.Err }
 
 // Note is the line the run ledger keeps for it.
 func (e *UnpublishedError) Note() string {
+	if e.Damaged {
+		return "the database file was found damaged as the run closed it: the run's work is in the damaged file only, and the readers' snapshot was not published (the last good one stays) / 关闭数据库时发现文件已损坏，只读快照未发布（保留上一个完好的快照）"
+	}
 	what := "the snapshot could not be copied"
-	if !e.Checkpointed {
+	var ce *CommitError
+	switch {
+	case errors.As(e.Err, &ce):
+		what = "a commit after the run's work failed, so the database was not checkpointed (what was committed is in its write-ahead log)"
+	case !e.Checkpointed:
 		what = "the database could not be checkpointed (what was committed is in its write-ahead log)"
 	}
 	return fmt.Sprintf("the readers' snapshot was not published: %s: %v; `incubeval sql` reads the database itself until the next writer publishes one / 只读快照未能发布，sql 暂时直接读取数据库", what, e.Err)

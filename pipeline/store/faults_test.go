@@ -80,7 +80,8 @@ func failCommitInChild(db string) {
 	if err := st.Exec(ctx, "INSERT INTO t VALUES (1)"); err == nil || !strings.Contains(err.Error(), "an earlier commit failed") {
 		fail("a write after the failed commit: %v", err)
 	}
-	if err := st.Close(); err != nil {
+	// Closed with the failed commit as the run's error: nothing more to say.
+	if err := st.CloseNoting(ctx, ce, nil); err != nil {
 		fail("close: %v", err)
 	}
 	fmt.Println("child: ok")
@@ -108,7 +109,7 @@ func TestUnpublishedSnapshotIsNotedBeforeTheLockIsReleased(t *testing.T) {
 		t.Fatal(err)
 	}
 	noted := false
-	err = st.CloseNoting(ctx, func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
+	err = st.CloseNoting(ctx, nil, func(ctx context.Context, st *store.Store, why *store.UnpublishedError) error {
 		if _, _, held := store.Writer(db); !held {
 			t.Error("the lock was released before the note")
 		}

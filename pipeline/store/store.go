@@ -68,6 +68,16 @@ type Store struct {
 	// DuckDB instance that saw it writes nothing more: no transaction
 	// begins, Close neither checkpoints it nor publishes it (Reopen).
 	failed error
+	// damaged is set once an error passing through the Store says the
+	// database file is damaged (Observe): a transaction's, a query's, the
+	// command's own, the closing checkpoint's, the check of the copy. Such
+	// a Store is never checkpointed and never published, whatever the
+	// command does next: its copy would replace the last good snapshot,
+	// which is what the restore advice points to. Reopen keeps it.
+	damaged *CorruptError
+	// published are called once Close has published the snapshot
+	// (OnPublish).
+	published []func()
 }
 
 // Options for Open.
@@ -207,6 +217,37 @@ func (s *Store) closeDB() error {
 // Failed is the commit that failed in this Store (a *CommitError), or nil.
 func (s *Store) Failed() error { return s.failed }
 
+// Observe notes err, an error of work done through s that did not pass
+// through InTx (a query on s.DB, a command's final error): if it says the
+// database file is damaged, s is marked so (see damaged). It returns err,
+// so that `return st.Observe(err)` reads naturally.
+func (s *Store) Observe(err error) error {
+	if err == nil || s.ReadOnly || s.damaged != nil {
+		return err
+	}
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		if !ce.Snapshot && ce.Database == s.Path {
+			s.damaged = ce
+		}
+		return err
+	}
+	if isCorrupt(err) {
+		s.damaged = newCorruptError(s.Path, err)
+	}
+	return err
+}
+
+// Damaged describes the damage s has seen (Observe), or is nil.
+func (s *Store) Damaged() *CorruptError { return s.damaged }
+
+// OnPublish has f called when Close has published the readers' snapshot
+// (or found it current), while the writer's lock is still held; not when
+// nothing was published. What was moved into the database from a file
+// beside it (the run ledger's pending rows) is let go only then: should
+// the database turn out damaged, the restored snapshot lacks it.
+func (s *Store) OnPublish(f func()) { s.published = append(s.published, f) }
+
 // fail marks the Store as failed by err.
 func (s *Store) fail(err error) {
 	if s.failed == nil {
@@ -226,6 +267,7 @@ func (s *Store) Reopen(ctx context.Context) error {
 	_ = s.closeDB()
 	s.failed = nil
 	if err := s.connect(ctx); err != nil {
+		s.Observe(err)
 		s.fail(err)
 		return fmt.Errorf("reopen %s: %w", s.Path, err)
 	}
@@ -313,32 +355,59 @@ func (s *Store) explainOpenError(err error) error {
 
 // Close checkpoints (read-write only), closes the database, publishes the
 // readers' snapshot (read-write only) and releases the lock. After a
-// failed commit it does neither: see CloseNoting.
-func (s *Store) Close() error { return s.CloseNoting(context.Background(), nil) }
+// failed commit, or once the database was seen damaged, it does neither:
+// see CloseNoting.
+func (s *Store) Close() error { return s.CloseNoting(context.Background(), nil, nil) }
 
 // NoteFunc records, through st (the database reopened, the writer's lock
 // still held), that the readers' snapshot was not published.
 type NoteFunc func(ctx context.Context, st *Store, why *UnpublishedError) error
 
-// CloseNoting is Close for a writer that keeps a record of its run. When
-// the work is committed but the snapshot could not be published (the
+// CloseNoting is Close for a writer that keeps a record of its run; runErr
+// is the run's own error (nil on success), which the Store observes first.
+//
+// When the work is committed but the snapshot could not be published (the
 // checkpoint or the copy failed: a full disk), it reopens the database,
 // calls note, and closes it again without publishing, all before the lock
 // is released, so the record says so before anyone else can write; then
-// it returns the *UnpublishedError. A Store whose commit failed is closed
-// without a checkpoint and without publishing, and Close returns nil (the
-// failure was the command's error).
-func (s *Store) CloseNoting(ctx context.Context, note NoteFunc) error {
+// it returns the *UnpublishedError.
+//
+// A Store whose commit failed is closed without a checkpoint and without
+// publishing; Close returns nil when the failure was the run's error, and
+// an UnpublishedError, noted as above, when the run succeeded (a later
+// commit, its ledger row's, failed). A Store that has seen the database
+// damaged is closed without a checkpoint and without publishing, and Close
+// returns the *CorruptError (the last good snapshot stays as it was); when
+// the damage is found as it closes (by the checkpoint or the check of the
+// copy), note is called first, with an UnpublishedError wrapping it.
+func (s *Store) CloseNoting(ctx context.Context, runErr error, note NoteFunc) error {
 	defer s.unlock()
-	if s.DB == nil {
-		return nil
-	}
 	if s.ReadOnly {
+		if s.DB == nil {
+			return nil
+		}
 		return s.closeDB()
 	}
-	if s.failed != nil {
+	s.Observe(runErr)
+	if s.damaged != nil {
+		// What DuckDB holds of a damaged file must not be checkpointed,
+		// nor the file copied over the last good snapshot.
 		_ = s.closeDB()
-		return nil
+		return s.damaged
+	}
+	if s.failed != nil || s.DB == nil {
+		_ = s.closeDB()
+		if runErr != nil || s.failed == nil {
+			return nil // the failed commit was the run's own error; or closed already
+		}
+		// The run's work is committed, but a commit after it (its ledger
+		// row) failed: nothing is checkpointed, nothing published, and
+		// the run says so like any other unpublished close.
+		why := &UnpublishedError{Database: s.Path, Err: s.failed}
+		if note != nil {
+			why.NoteErr = s.noteUnpublished(ctx, note, why)
+		}
+		return why
 	}
 	testPause("close")
 	t0 := time.Now()
@@ -346,6 +415,7 @@ func (s *Store) CloseNoting(ctx context.Context, note NoteFunc) error {
 	if os.Getenv("INCUBEVAL_TRACE") != "" {
 		fmt.Fprintf(os.Stderr, "close checkpoint %.0f ms\n", time.Since(t0).Seconds()*1000)
 	}
+	s.Observe(cperr)
 	err := s.closeDB()
 	var why *UnpublishedError
 	switch {
@@ -356,11 +426,18 @@ func (s *Store) CloseNoting(ctx context.Context, note NoteFunc) error {
 	default:
 		// Readers' copy (snapshot.go), made while the lock is still held.
 		if perr := s.publishSnapshot(); perr != nil {
+			s.Observe(perr)
 			why = &UnpublishedError{Database: s.Path, Checkpointed: true, Err: perr}
 		}
 	}
 	if why == nil {
+		for _, f := range s.published {
+			f()
+		}
 		return nil
+	}
+	if s.damaged != nil {
+		why.Damaged, why.Err = true, s.damaged
 	}
 	if note != nil {
 		why.NoteErr = s.noteUnpublished(ctx, note, why)
@@ -369,18 +446,18 @@ func (s *Store) CloseNoting(ctx context.Context, note NoteFunc) error {
 }
 
 // noteUnpublished reopens the database to let note record why, then closes
-// it, checkpointing only if the first checkpoint had worked (another
-// attempt on a full disk would only fail again; the note is committed in
-// the write-ahead log either way).
+// it, checkpointing only if the first checkpoint had worked and nothing
+// was found damaged (another attempt on a full disk would only fail
+// again; the note is committed in the write-ahead log either way). When
+// the database does not reopen, note is still called: the run ledger then
+// writes to its pending file.
 func (s *Store) noteUnpublished(ctx context.Context, note NoteFunc, why *UnpublishedError) error {
-	if err := s.Reopen(ctx); err != nil {
-		return err
-	}
+	rerr := s.Reopen(ctx)
 	nerr := note(ctx, s, why)
-	if why.Checkpointed && s.failed == nil {
+	if rerr == nil && why.Checkpointed && s.failed == nil && s.damaged == nil {
 		_, _ = s.DB.Exec("CHECKPOINT")
 	}
-	return errors.Join(nerr, s.closeDB())
+	return errors.Join(rerr, nerr, s.closeDB())
 }
 
 // Dir is the folder holding the database; the archive lives beside it.
@@ -480,7 +557,7 @@ func (s *Store) ConnTx(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Co
 	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		s.noteFatal(err)
-		return err
+		return s.Observe(err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -490,6 +567,7 @@ func (s *Store) ConnTx(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Co
 		if err != nil {
 			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 			s.noteFatal(err)
+			s.Observe(err)
 			return
 		}
 		// Work that is done is committed even if ctx was cancelled
@@ -499,6 +577,7 @@ func (s *Store) ConnTx(ctx context.Context, conn *sql.Conn, fn func(conn *sql.Co
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 			err = &CommitError{Err: cerr}
 			s.fail(err)
+			s.Observe(err)
 			return
 		}
 		afterCommit()
