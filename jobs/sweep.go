@@ -74,7 +74,9 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 	r.AddRows(int64(acc))
 	var whole []string
 	for _, fr := range res.Files {
-		name := relTo(inbox, fr.Path)
+		// As the database stores it: a name that is not UTF-8 (a GBK name
+		// from a zip) cannot be bound into the ledger's text.
+		name := ingest.PathText(relTo(inbox, fr.Path))
 		switch fr.Status {
 		case ingest.StatusRejected:
 			whole = append(whole, fmt.Sprintf("%s: %s / %s", name, fr.Err.ZH, fr.Err.EN))
@@ -129,8 +131,8 @@ func moveProcessed(env *Env, r *Run, res *ingest.Result) {
 		}
 		to, err := moveFile(fr.Path, dst)
 		if err != nil {
-			r.Log.Warn("could not move a processed file out of the inbox", "file", fr.Path, "err", err)
-			r.Note("could not move %s to %s: %v", fr.Path, dst, err)
+			r.Log.Warn("could not move a processed file out of the inbox", "file", ingest.PathText(fr.Path), "err", err)
+			r.Note("could not move %s to %s: %s", ingest.PathText(fr.Path), ingest.PathText(dst), ingest.PathText(err.Error()))
 			continue
 		}
 		r.Log.Debug("moved", "from", fr.Path, "to", to)

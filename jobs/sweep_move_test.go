@@ -4,9 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/incubeval/incubeval/pipeline/store"
 )
 
 // TestCopyFileLeavesWhatIsNotARegularFile defends the sweep's move across
@@ -57,5 +60,35 @@ func TestCopyFileLeavesWhatIsNotARegularFile(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "ok.csv")); err != nil || string(b) != "a,b\n1,2\n" {
 		t.Errorf("regular file copied as %q, %v", b, err)
+	}
+}
+
+// TestSweepRecordsANameThatIsNotUTF8: a file rejected whole whose name is
+// not UTF-8 (raw GBK bytes from a zip unpacked elsewhere) is named in the
+// ledger's note as text, and the run's outcome reaches the database.
+func TestSweepRecordsANameThatIsNotUTF8(t *testing.T) {
+	env, _ := oneOff(t, at(2025, 10, 16, 2, 0))
+	cfg := env.Config
+	os.MkdirAll(cfg.Inbox, 0o755)
+	os.WriteFile(filepath.Join(cfg.Inbox, "载体名录.csv"), []byte(registryCSV), 0o644)
+	gbk := "\xbc\xbe\xb6\xc8\xb1\xa8\xb1\xed" // 季度报表 in GBK
+	os.WriteFile(filepath.Join(cfg.Inbox, gbk+".xlsx"), []byte("not a workbook"), 0o644)
+	os.WriteFile(filepath.Join(cfg.Inbox, "bad\xff.xlsx"), []byte("not a workbook either"), 0o644)
+
+	e := NewRunner(env).Execute(context.Background(), catalogJob(t, env, JobQuarterlySweep), TriggerManual, time.Time{}, time.Time{})
+	if e.Status != StatusOK || !strings.Contains(e.Error, "季度报表.xlsx") || !strings.Contains(e.Error, `bad\xff.xlsx`) {
+		t.Fatalf("sweep: %s %q", e.Status, e.Error)
+	}
+	if pending, err := ReadPending(cfg.Database); err != nil || len(pending) > 0 {
+		t.Fatalf("the outcome did not reach the database: pending %+v %v", pending, err)
+	}
+	st, err := store.Open(context.Background(), cfg.Database, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	es, err := History(context.Background(), st.DB, JobQuarterlySweep, 0)
+	if err != nil || len(es) != 1 || !strings.Contains(es[0].Error, "季度报表.xlsx") {
+		t.Fatalf("history %+v %v", es, err)
 	}
 }
