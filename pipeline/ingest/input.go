@@ -27,37 +27,44 @@ const readChunk = 4 << 20
 // that grows past MaxFileBytes while read is refused too. A FileError rejects
 // the file; err is the context's, when it was cancelled.
 func readInput(ctx context.Context, path string) (data []byte, sha string, fe *FileError, err error) {
+	readErr := func(err error) *FileError {
+		return fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err)
+	}
+	// The same checks before opening (a FIFO must not be opened at all) and
+	// on the opened descriptor (the path may have been replaced between).
+	check := func(fi os.FileInfo) *FileError {
+		switch {
+		case !fi.Mode().IsRegular():
+			return notRegular(path, fi.Mode())
+		case fi.Size() > maxFileBytes:
+			return tooLarge(path)
+		}
+		return nil
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, "", fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err), nil
+		return nil, "", readErr(err), nil
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, "", notRegular(path, fi.Mode()), nil
-	}
-	if fi.Size() > maxFileBytes {
-		return nil, "", tooLarge(path), nil
+	if fe := check(fi); fe != nil {
+		return nil, "", fe, nil
 	}
 	f, err := openInput(path)
 	if err != nil {
-		return nil, "", fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err), nil
+		return nil, "", readErr(err), nil
 	}
 	defer f.Close()
-	fi, err = f.Stat()
-	if err != nil {
-		return nil, "", fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err), nil
+	if fi, err = f.Stat(); err != nil {
+		return nil, "", readErr(err), nil
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, "", notRegular(path, fi.Mode()), nil
-	}
-	if fi.Size() > maxFileBytes {
-		return nil, "", tooLarge(path), nil
+	if fe := check(fi); fe != nil {
+		return nil, "", fe, nil
 	}
 	data, sha, over, err := readLimited(ctx, f, fi.Size(), maxFileBytes)
 	switch {
 	case ctx.Err() != nil:
 		return nil, "", nil, ctx.Err()
 	case err != nil:
-		return nil, "", fileErr(path, "read_error", "无法读取文件", "cannot read the file: %v", err), nil
+		return nil, "", readErr(err), nil
 	case over:
 		return nil, "", tooLarge(path), nil
 	}
