@@ -25,10 +25,11 @@ type Command struct {
 }
 
 // OpenCommand opens the database for a manual command; holder goes into
-// the lock file (e.g. "incubeval ingest"). A command whose start cannot be
+// the lock file (e.g. "incubeval ingest"). Only with create may it make a
+// new database (store.Options.NoCreate). A command whose start cannot be
 // recorded is not run.
-func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.Store, *Command, error) {
-	st, err := store.Open(ctx, db, store.Options{Holder: "incubeval " + name})
+func OpenCommand(ctx context.Context, db, name string, argv []string, create bool) (*store.Store, *Command, error) {
+	st, err := store.Open(ctx, db, store.Options{Holder: "incubeval " + name, NoCreate: !create})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,7 +141,7 @@ func (c *Command) outcome(err error, note string) Entry {
 // TryFlush moves the pending ledger rows into the database if no one holds
 // it; if someone does, they stay for that writer to move.
 func TryFlush(ctx context.Context, db string) error {
-	st, err := store.Open(ctx, db, store.Options{Holder: "incubeval (writing the run ledger)"})
+	st, err := store.Open(ctx, db, store.Options{Holder: "incubeval (writing the run ledger)", NoCreate: true})
 	var busy *store.BusyError
 	if errors.As(err, &busy) {
 		return nil

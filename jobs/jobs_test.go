@@ -20,6 +20,11 @@ import (
 func oneOff(t *testing.T, now time.Time) (*Env, *syncBuffer) {
 	t.Helper()
 	dir := t.TempDir()
+	// The database's folder exists (the installation makes it); the
+	// first job makes the database in it.
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	cfg := &Config{Database: filepath.Join(dir, "data", "incubeval.duckdb")}
 	if err := cfg.Resolve(""); err != nil {
 		t.Fatal(err)

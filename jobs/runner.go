@@ -246,6 +246,11 @@ func (r *Runner) open(ctx context.Context, job string, log *slog.Logger) (*store
 			if err == nil && waiting {
 				log.Info("数据库已空闲 the database is free again")
 			}
+			if err == nil && st.Created {
+				// A fresh installation starts with no database: the first
+				// job makes it, and says so.
+				log.Warn("已新建数据库 created a new database", "path", st.Path)
+			}
 			return st, err
 		}
 		now := clock.Now()

@@ -233,7 +233,10 @@ func (a *app) runCommand() *cobra.Command {
 			if inbox == "" || out == "" {
 				return usageError{fmt.Errorf("--inbox and --out are required")}
 			}
-			st, err := a.openWrite(cmd.Context())
+			if err := checkInputs([]string{inbox}); err != nil {
+				return err
+			}
+			st, err := a.openCreate(cmd.Context())
 			if err != nil {
 				return err
 			}

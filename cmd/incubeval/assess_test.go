@@ -67,7 +67,7 @@ func TestAssessPublishExplainCommands(t *testing.T) {
 func TestAssessWithoutDataSaysSo(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "empty.duckdb")
 	code, _, stderr := runCLI(t, "--db", db, "assess", "--year", "2025")
-	if code != exitFail || !strings.Contains(stderr, "ingest reports first") {
+	if code != exitFail || !strings.Contains(stderr, "load data with `incubeval ingest` first") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/jobs"
+	"github.com/incubeval/incubeval/pipeline/ingest"
 	"github.com/incubeval/incubeval/pipeline/store"
 )
 
@@ -131,9 +133,28 @@ func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 
 // openWrite opens the database for writing and records the command in the
 // run ledger when it ends. The store stays open until then: run closes it
-// (commands do not), after writing the ledger row.
+// (commands do not), after writing the ledger row. It never makes a new
+// database: a command that works on stored data (assess, publish) finds
+// none to work on, says so and leaves nothing behind.
 func (a *app) openWrite(ctx context.Context) (*store.Store, error) {
-	return a.ledger.open(ctx, a.dbPath)
+	return a.ledger.open(ctx, a.dbPath, false)
+}
+
+// openCreate is openWrite for the commands that bring data in (ingest,
+// run, demo): a database that does not exist yet is made, in a folder
+// that must exist, and the command says so on standard error with the
+// full path, so that one made in the wrong folder is noticed.
+func (a *app) openCreate(ctx context.Context) (*store.Store, error) {
+	st, err := a.ledger.open(ctx, a.dbPath, true)
+	if err == nil && st.Created {
+		p := st.Path
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		p = termSafe(ingest.PathText(p))
+		fmt.Fprintf(a.stderr, "incubeval: created a new database at %s / 已新建数据库 %s\n", p, p)
+	}
+	return st, err
 }
 
 // self is how the user invoked this program, for hints they can paste.

@@ -74,7 +74,7 @@ a database that holds other data is refused, untouched.`,
 			if !cmd.Flags().Changed("db") {
 				a.dbPath = filepath.Join(out, store.DefaultPath)
 			}
-			st, err := a.openWrite(cmd.Context())
+			st, err := a.openCreate(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -37,7 +38,10 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 					return usageError{fmt.Errorf("--kind must be registry, quarterly, incidents or deferrals, not %q", kind)}
 				}
 			}
-			st, err := a.openWrite(cmd.Context())
+			if err := checkInputs(args); err != nil {
+				return err
+			}
+			st, err := a.openCreate(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -59,6 +63,17 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 	cmd.Flags().StringVar(&kind, "kind", "", "treat every file as this kind: registry|quarterly|incidents|deferrals")
 	cmd.Flags().StringVar(&rejectsOut, "rejects-out", "", "write this batch's rejected rows to FILE.xlsx")
 	return cmd
+}
+
+// checkInputs looks at every path to ingest before the database is
+// opened, so that a mistyped path makes no database and no ledger row.
+func checkInputs(paths []string) error {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return termSafeErr(fmt.Errorf("找不到 / cannot read %s: %w", ingest.PathText(p), err))
+		}
+	}
+	return nil
 }
 
 // ingest runs a batch with a progress bar on a terminal and prints one line

@@ -20,13 +20,14 @@ type commandLedger struct {
 }
 
 // open opens the database for writing, as the command's name in the lock
-// file, and starts the command's ledger row.
-func (l *commandLedger) open(ctx context.Context, db string) (*store.Store, error) {
+// file, and starts the command's ledger row; only with create may it make
+// a new database.
+func (l *commandLedger) open(ctx context.Context, db string, create bool) (*store.Store, error) {
 	name := l.name
 	if name == "" {
 		name = "incubeval"
 	}
-	st, rec, err := jobs.OpenCommand(ctx, db, name, l.argv)
+	st, rec, err := jobs.OpenCommand(ctx, db, name, l.argv, create)
 	if err != nil {
 		return nil, err
 	}

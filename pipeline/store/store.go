@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -57,13 +58,37 @@ func (e *BusyError) Error() string {
 	return fmt.Sprintf("%s is in use by %s; try again when it has finished / 数据库正被其他进程使用，请稍后重试", e.Path, who)
 }
 
+// MissingError says there is no database to open, and that none was
+// created: the file does not exist and the caller may not create it
+// (Options.NoCreate, a read-only open), or the folder meant to hold a new
+// one does not exist.
+type MissingError struct {
+	Path   string
+	Folder string // the missing folder; empty when the database file itself is missing
+}
+
+func (e *MissingError) Error() string {
+	if e.Folder != "" {
+		return fmt.Sprintf("数据库所在的文件夹 %s 不存在，未新建数据库；请先创建该文件夹，或用 --db 指定数据库 / "+
+			"the folder %s does not exist, so no database was created at %s: create the folder first, or give the database with --db",
+			e.Folder, e.Folder, e.Path)
+	}
+	return fmt.Sprintf("没有数据库 %s，未新建；请先用 incubeval ingest 导入数据，或用 --db 指定数据库 / "+
+		"there is no database at %s, and none was created: load data with `incubeval ingest` first, or give the database with --db",
+		e.Path, e.Path)
+}
+
 // Store is an open database.
 type Store struct {
 	DB       *sql.DB
 	Path     string
 	ReadOnly bool
-	lock     *flock.Flock
-	opts     Options // for reopen
+	// Created says that Open made the database file: there was none at
+	// Path. The command says so (a database made in the wrong folder
+	// must not go unnoticed).
+	Created bool
+	lock    *flock.Flock
+	opts    Options // for reopen
 	// failed is the commit that failed (a full disk, an I/O error). The
 	// DuckDB instance that saw it writes nothing more: no transaction
 	// begins, Close neither checkpoints it nor publishes it (Reopen).
@@ -89,6 +114,12 @@ type Options struct {
 	// quarterly-sweep"); it is written into the lock file after the pid,
 	// and a writer that finds the lock held reports it (BusyError.Holder).
 	Holder string
+	// NoCreate refuses to make a new database: when there is no file at
+	// the path, Open returns a *MissingError and leaves nothing behind
+	// (no database, no lock file). Commands that only make sense on data
+	// already loaded (assess, publish) set it; those that bring data in
+	// (ingest, run, demo, the scheduler's jobs) do not.
+	NoCreate bool
 }
 
 // settings are applied to every connection; one place for all of them.
@@ -110,9 +141,13 @@ var writerSettings = []string{
 	"PRAGMA disable_checkpoint_on_shutdown",
 }
 
-// Open opens (creating if needed) the database at path. A read-write open
-// takes the lock file <path>.lock first, applies pending migrations and
-// refreshes the views. A file DuckDB cannot read gives a *CorruptError.
+// Open opens the database at path. A read-write open creates it when
+// there is none (unless opts.NoCreate), in a folder that must exist: a
+// folder is never created, and a missing one is a *MissingError naming
+// it. It takes the lock file <path>.lock first, applies pending migrations
+// and refreshes the views; Store.Created says whether the file was made.
+// A read-only open never creates anything. A file DuckDB cannot read gives
+// a *CorruptError.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if path == "" {
 		path = DefaultPath
@@ -120,17 +155,27 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s := &Store{Path: path, ReadOnly: opts.ReadOnly, opts: opts}
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("no database at %s (run `incubeval ingest` or `incubeval demo` first): %w", path, err)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, &MissingError{Path: path}
+			}
+			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 	} else {
-		if dir := filepath.Dir(path); dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, fmt.Errorf("create database folder: %w", err)
-			}
+		// Looked at before the lock file is made, so that a refusal
+		// leaves nothing behind.
+		if _, err := s.missing(opts.NoCreate); err != nil {
+			return nil, err
 		}
 		if err := s.takeLock(opts.Holder); err != nil {
 			return nil, err
 		}
+		// Again under the lock: another writer may have made it meanwhile.
+		created, err := s.missing(opts.NoCreate)
+		if err != nil {
+			s.unlock()
+			return nil, err
+		}
+		s.Created = created
 	}
 	err := s.connect(ctx)
 	// A reader that found no writer at work may have the file itself open
@@ -160,6 +205,25 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// missing reports whether the database file is still to be made, and
+// refuses when it may not be (noCreate) or its folder does not exist.
+func (s *Store) missing(noCreate bool) (bool, error) {
+	_, err := os.Stat(s.Path)
+	switch {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return false, fmt.Errorf("open %s: %w", s.Path, err)
+	case noCreate:
+		return false, &MissingError{Path: s.Path}
+	}
+	dir := filepath.Dir(s.Path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return false, &MissingError{Path: s.Path, Folder: dir}
+	}
+	return true, nil
 }
 
 // readerWaits × readerWait is how long a writer waits for a reader that
