@@ -88,6 +88,11 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 				"read", fr.RowsRead, "accepted", fr.Accepted, "rejected", fr.Rejected, "warned", fr.Warned)
 		}
 	}
+	for _, sk := range res.Skipped {
+		// Not an input, left in the inbox: a note in the log, not in the
+		// ledger (it is not a failure).
+		r.Log.Info("跳过 skipped", "file", ingest.PathText(relTo(inbox, sk.Path)), "reason", sk.EN)
+	}
 	loaded := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
 	if len(res.Files) > 0 {
 		r.Set("batch", res.BatchID)

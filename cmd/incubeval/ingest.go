@@ -103,6 +103,11 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		}
 	}
 	var lines []ingest.FileResult
+	opts.OnSkip = func(ingest.Skip) {
+		if loadBar != nil {
+			loadBar.Increment()
+		}
+	}
 	opts.OnFile = func(fr ingest.FileResult) {
 		if loadBar != nil {
 			loadBar.Increment()
@@ -127,7 +132,7 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		return res, err
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(a.stdout, "  skip      %s (not .csv/.xlsx/.parquet)\n", termSafe(s))
+		fmt.Fprintf(a.stdout, "  skip      %s: %s / %s\n", displayName(s.Path), s.ZH, s.EN)
 	}
 	read, acc, rej, warn := res.Totals()
 	fmt.Fprintf(a.stdout, "合计 Total: %d files: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
@@ -152,11 +157,7 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 // faking a line of this output): they go through termSafe. A name that is
 // not UTF-8 is printed as ingest_log stores it (a GBK name decoded).
 func printFile(w io.Writer, fr ingest.FileResult) {
-	name := fr.Path
-	if rel, err := filepath.Rel(".", fr.Path); err == nil && !strings.HasPrefix(rel, "..") {
-		name = rel
-	}
-	name = termSafe(ingest.PathText(name))
+	name := displayName(fr.Path)
 	switch fr.Status {
 	case ingest.StatusRejected:
 		fmt.Fprintf(w, "  REJECTED  %s\n            %s\n            %s\n", name, termText(fr.Err.ZH, termNote), termText(fr.Err.EN, termNote))
@@ -181,6 +182,16 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 			fmt.Fprintf(w, "            note: %s\n", termText(n, termNote))
 		}
 	}
+}
+
+// displayName is a file's path as printed: relative to the working folder
+// when under it, as the database stores it, escaped for the terminal.
+func displayName(path string) string {
+	name := path
+	if rel, err := filepath.Rel(".", path); err == nil && !strings.HasPrefix(rel, "..") {
+		name = rel
+	}
+	return termSafe(ingest.PathText(name))
 }
 
 // loadedButFailed is the error of a command whose batch was loaded and

@@ -37,6 +37,44 @@ type Options struct {
 	// OnRead is called, from the parallel readers, as each file has been
 	// read and validated (before loading); it must be safe for concurrent use.
 	OnRead func(path string)
+	// OnSkip is called, in load order, for a file that was read and found
+	// not to be an input (a .txt without a recognised header).
+	OnSkip func(Skip)
+}
+
+// Skip is a file that was not taken as an input, and why. Files in a
+// folder are skipped by name (hidden files, Excel's lock files, other
+// extensions); a .txt file is read, and skipped when it holds no
+// recognised header (SPEC §10: a stray README.txt is not a rejected
+// report).
+type Skip struct {
+	Path   string
+	Reason string // hidden | excel_lock | not_input | not_a_table
+	ZH, EN string // the reason, for the clerk
+}
+
+// skipFor says why a file found in a folder is not an input, or returns
+// false when it is one (by its name).
+func skipFor(path string) (Skip, bool) {
+	base := filepath.Base(path)
+	switch {
+	case strings.HasPrefix(base, "~$"):
+		return Skip{path, "excel_lock", "Excel 的锁定文件：对应的工作簿正在 Excel 中打开，请在 Excel 中关闭它",
+			"Excel's lock file of an open workbook: close the workbook in Excel"}, true
+	case strings.HasPrefix(base, "."):
+		return Skip{path, "hidden", "隐藏文件", "a hidden file"}, true
+	case !inputExt(path):
+		return Skip{path, "not_input", "不是 .csv/.tsv/.txt/.xlsx/.xlsm/.parquet 文件", "not a .csv/.tsv/.txt/.xlsx/.xlsm/.parquet file"}, true
+	}
+	return Skip{}, false
+}
+
+// notATable is the skip of a .txt file that holds no recognised header:
+// a note, a README, anything else saved as text.
+func notATable(path string, fe *FileError) Skip {
+	return Skip{path, "not_a_table",
+		"不是报表：这个 .txt 文件中没有可识别的表头（" + fe.Rule + "），已跳过，未退回",
+		"not a report: this .txt file holds no recognised header (" + fe.Rule + "); skipped, not rejected"}
 }
 
 // Status of a file in a batch.
@@ -71,7 +109,7 @@ type FileResult struct {
 type Result struct {
 	BatchID int64
 	Files   []FileResult // in load order
-	Skipped []string     // files in folders that are not inputs (by extension)
+	Skipped []Skip       // files that are not inputs: in folders by name, then .txt files without a header
 	// Phases: wall time spent reading, validating and archiving in
 	// parallel, loading (append and checks) and committing.
 	Phases struct{ Prepare, Load, Commit time.Duration }
@@ -125,6 +163,7 @@ type prepared struct {
 	rows     []*Row // small files only
 	streamed bool
 	fe       *FileError
+	skip     *Skip // a .txt file that is not a table: neither loaded nor rejected
 	err      error
 }
 
@@ -280,7 +319,7 @@ func (e *engine) loadCarriers(ctx context.Context) error {
 
 // expand turns the command line's files and folders into a file list:
 // folders recursively, input extensions only, each file once.
-func expand(paths []string) (files, skipped []string, err error) {
+func expand(paths []string) (files []string, skipped []Skip, err error) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		abs, err := filepath.Abs(p)
@@ -312,10 +351,10 @@ func expand(paths []string) (files, skipped []string, err error) {
 				}
 				return nil
 			}
-			if inputExt(path) {
-				found = append(found, path)
+			if sk, skip := skipFor(path); skip {
+				skipped = append(skipped, sk)
 			} else {
-				skipped = append(skipped, path)
+				found = append(found, path)
 			}
 			return nil
 		})
@@ -368,6 +407,7 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 	data, sha, fe, err := readInput(ctx, path)
 	if fe != nil || err != nil {
 		p.fe, p.err = fe, err
+		p.notATable()
 		return p
 	}
 	p.size, p.sha = int64(len(data)), sha
@@ -387,6 +427,9 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 		src = filepath.Join(e.st.Dir(), p.archive)
 	}
 	p.info, p.rows, p.fe, p.err = e.read(ctx, path, src, data, p.streamed, nil)
+	if p.notATable() {
+		return p
+	}
 	if !p.streamed && p.fe == nil && e.held.Add(int64(len(p.rows))) > heldRows {
 		p.rows, p.streamed = nil, true // over budget: read again on its turn
 	}
@@ -395,6 +438,18 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 		p.archive, p.err = e.archive(p, data, false)
 	}
 	return p
+}
+
+// notATable turns the whole-file rejection of a .txt file in which no
+// header was recognised into a skip (SPEC §10): .txt is read as delimited
+// text only when it holds a recognised header.
+func (p *prepared) notATable() bool {
+	if p.fe == nil || p.ext != ".txt" || p.info != nil && p.info.Header {
+		return false
+	}
+	sk := notATable(p.path, p.fe)
+	p.skip, p.fe, p.rows = &sk, nil, nil
+	return true
 }
 
 // read opens data and reads it. With headerOnly it only learns the kind;
@@ -432,6 +487,13 @@ func (e *engine) write(ctx context.Context, preps []*prepared) error {
 	for _, p := range preps {
 		if p.err != nil {
 			return p.err
+		}
+		if p.skip != nil {
+			e.res.Skipped = append(e.res.Skipped, *p.skip)
+			if e.opts.OnSkip != nil {
+				e.opts.OnSkip(*p.skip)
+			}
+			continue
 		}
 		if e.settledEarly(p) {
 			// Report it after the files before it, in load order.

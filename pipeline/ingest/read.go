@@ -20,6 +20,10 @@ type fileInfo struct {
 	Sheets   []string // sheets loaded
 	Notes    []string // file-level warnings, bilingual
 	RowsRead int
+	// Header says a header of one of the kinds was recognised, even one
+	// then refused (a required column missing, a column twice): the file
+	// is meant as a report.
+	Header bool
 }
 
 // sink receives each non-blank data row with the validator of its sheet;
@@ -77,6 +81,7 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 					}
 					return nil
 				}
+				info.Header = true
 				if len(l.Missing) > 0 {
 					return fileErr(path, "missing_columns",
 						fmt.Sprintf("%s缺少必需的列：%s", sheetZH(name), strings.Join(l.Missing, "、")),

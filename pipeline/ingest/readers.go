@@ -658,10 +658,6 @@ func open(ctx context.Context, db *sql.DB, path, src string, data []byte) (table
 
 // inputExt reports whether a file found while walking a folder is an input.
 func inputExt(name string) bool {
-	base := filepath.Base(name)
-	if strings.HasPrefix(base, ".") || strings.HasPrefix(base, "~$") {
-		return false // hidden files and Excel's lock files
-	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet":
 		return true

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStrayReadmeInTheInbox: a README.txt (or any .txt without a recognised
+// header) in the inbox is skipped with a note, and ingest and run exit 0;
+// the skip lines name the real reason of each file skipped by name.
+func TestStrayReadmeInTheInbox(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	os.MkdirAll(inbox, 0o755)
+	for name, content := range map[string]string{
+		"registry.csv":  registryCSV,
+		"q.csv":         quarterlyCSV,
+		"README.txt":    "请把季度报表放在这个文件夹里。\nPut the quarterly reports in this folder.\n",
+		".hidden.csv":   quarterlyCSV,
+		"~$季度报表.xlsx":   "lock",
+		"说明.docx":       "not an input",
+		"quarterly.txt": strings.Replace(quarterlyCSV, "LZ-ZC-0001,2025,3,2025-10-10", "LZ-ZC-0001,2025,2,2025-07-10", 1),
+	} {
+		if err := os.WriteFile(filepath.Join(inbox, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	code, out, stderr := runCLI(t, "--db", "a.duckdb", "ingest", "inbox")
+	if code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s\n%s", code, out, stderr)
+	}
+	for _, want := range []string{
+		"skip      inbox/README.txt: 不是报表",
+		"not a report: this .txt file holds no recognised header",
+		"skip      inbox/.hidden.csv: 隐藏文件 / a hidden file",
+		"skip      inbox/~$季度报表.xlsx: Excel 的锁定文件",
+		"close the workbook in Excel",
+		"skip      inbox/说明.docx: 不是 .csv/.tsv/.txt/.xlsx/.xlsm/.parquet 文件",
+		"loaded    inbox/quarterly.txt [quarterly",
+		"0 rejected whole",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "not .csv/.xlsx/.parquet)") {
+		t.Errorf("a skip note gives the old catch-all reason:\n%s", out)
+	}
+	code, out, stderr = runCLI(t, "--db", "b.duckdb", "run", "--year", "2025", "--inbox", "inbox", "--out", "out")
+	if code != exitOK || !strings.Contains(out, "skip      inbox/README.txt") {
+		t.Fatalf("run: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
