@@ -16,6 +16,7 @@ import (
 
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/reports"
 )
 
 // DefaultConfigPath is the configuration `incubeval schedule` reads when
@@ -39,6 +40,9 @@ type Config struct {
 	StopGrace *Duration `yaml:"stop_grace,omitempty"` // on SIGTERM, how long the running job may take to finish; default 2m
 	LogFormat string    `yaml:"log_format,omitempty"` // text (default) or json
 	LogLevel  string    `yaml:"log_level,omitempty"`  // debug, info (default), warn, error
+	// RejectsBy splits a sweep's rejects workbook into one per submitting
+	// district or carrier (reports.WriteRejectsBy); empty: one workbook.
+	RejectsBy string `yaml:"rejects_by,omitempty"`
 
 	Assessment  AssessmentConfig `yaml:"assessment,omitempty"`
 	JobSettings JobsConfig       `yaml:"jobs,omitempty"`
@@ -256,6 +260,11 @@ func (c *Config) Resolve(dbFallback string) error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("%slog_level must be debug, info, warn or error, not %q", c.where(), c.LogLevel)
+	}
+	switch c.RejectsBy {
+	case "", reports.RejectsByDistrict, reports.RejectsByCarrier:
+	default:
+		return fmt.Errorf("%srejects_by must be district or carrier, not %q", c.where(), c.RejectsBy)
 	}
 	a := &c.Assessment
 	if a.Window == "" {

@@ -14,7 +14,8 @@ import (
 // ingestRow adds a store.ingests row, as an ingest that committed it.
 func ingestRow(t *testing.T, st *store.Store, id, batch int64, rows int, at time.Time) {
 	t.Helper()
-	if err := st.Exec(context.Background(), `INSERT INTO store.ingests VALUES (?, ?, 'f.csv', 'f.csv', 'archive/f', 'sha'||?::VARCHAR, 1, 'quarterly', 'csv',
+	if err := st.Exec(context.Background(), `INSERT INTO store.ingests (ingest_id, batch_id, file_name, source_path, archive_path, sha256, size_bytes, kind, format,
+		encoding, sheets, rows_read, rows_accepted, rows_rejected, rows_warned, ingested_at, status, notes) VALUES (?, ?, 'f.csv', 'f.csv', 'archive/f', 'sha'||?::VARCHAR, 1, 'quarterly', 'csv',
 		NULL, NULL, ?, ?, 0, 0, ?, 'loaded', NULL)`, id, batch, id, rows, rows, wall(at)); err != nil {
 		t.Fatal(err)
 	}

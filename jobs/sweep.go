@@ -59,8 +59,9 @@ func dueQuarter(ctx context.Context, db *sql.DB, asOf time.Time) (year, quarter 
 }
 
 // ingestInbox ingests every file in the inbox (as `incubeval ingest INBOX`
-// does), writes the batch's rejects workbook into outDir when rows were
-// rejected, and moves the files read to processed/<date>/.
+// does), writes the batch's rejects workbook into outDir when rows or
+// files were rejected (one per district or carrier with rejects_by), and
+// moves the files read to processed/<date>/.
 func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir string) error {
 	inbox := env.Config.Inbox
 	if err := os.MkdirAll(inbox, 0o755); err != nil {
@@ -103,7 +104,20 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 	if len(whole) > 0 {
 		r.Note("%d file(s) rejected whole, moved to processed/…/rejected: %s", len(whole), strings.Join(whole, "; "))
 	}
-	if rej > 0 {
+	switch {
+	case rej == 0 && len(whole) == 0:
+	case env.Config.RejectsBy != "":
+		// One workbook per district (or carrier), so that each clerk gets
+		// only theirs.
+		dir := filepath.Join(outDir, fmt.Sprintf("rejects-batch-%d", res.BatchID))
+		files, err := reports.WriteRejectsBy(ctx, st.DB, res.BatchID, dir, env.Config.RejectsBy)
+		for _, f := range files {
+			r.Wrote(f.Path)
+		}
+		if err != nil {
+			return fmt.Errorf("the inbox was ingested, but writing the rejects workbooks into %s failed: %w", dir, err)
+		}
+	default:
 		path := filepath.Join(outDir, fmt.Sprintf("rejects-batch-%d.xlsx", res.BatchID))
 		if _, err := reports.WriteRejects(ctx, st.DB, res.BatchID, path); err != nil {
 			return fmt.Errorf("the inbox was ingested, but writing the rejects workbook %s failed: %w", path, err)

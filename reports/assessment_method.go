@@ -220,7 +220,7 @@ func writeAsmInputs(ctx context.Context, db *sql.DB, f *excelize.File, w *asmGri
 	rows, err := db.QueryContext(ctx, `
 		SELECT file_name, sha256, kind, rows_read, rows_accepted, rows_rejected, status, ingested_at
 		FROM ingest_log
-		WHERE CAST(? AS TIMESTAMP) IS NULL OR ingested_at <= CAST(? AS TIMESTAMP)
+		WHERE status <> 'rejected' AND (CAST(? AS TIMESTAMP) IS NULL OR ingested_at <= CAST(? AS TIMESTAMP))
 		ORDER BY ingest_id`, r.cutoff, r.cutoff)
 	if err != nil {
 		return err

@@ -48,18 +48,45 @@ func rejectsSheetName(k int) string {
 
 // WriteRejects writes the rejected rows of one ingest batch to path as a
 // workbook to send back to the submitter, and returns how many issues it
-// holds. The rows are streamed from the database into as many sheets as
-// they need.
+// holds: every reason a row was rejected, and every file rejected whole.
+// The rows are streamed from the database into as many sheets as they
+// need.
 func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (int, error) {
+	return writeRejects(ctx, db, batchID, rejectsPart{}, path)
+}
+
+// rejectsPart is the part of a batch's rejects one workbook holds
+// (WriteRejectsBy): those of one group, or with no group those of one
+// file; the zero value is the whole batch.
+type rejectsPart struct {
+	by, group string // by: district | carrier; group empty: the file's
+	ingestID  int64
+	title     string // added to the workbook's title
+}
+
+// where selects the part's rejects: the rows of rejectsGrouped.
+func (p rejectsPart) where(batchID int64) (string, []any) {
+	switch {
+	case p.by == "":
+		return "batch_id = ?", []any{batchID}
+	case p.group != "":
+		return "batch_id = ? AND grp = ?", []any{batchID, p.group}
+	}
+	return "batch_id = ? AND grp IS NULL AND ingest_id = ?", []any{batchID, p.ingestID}
+}
+
+func writeRejects(ctx context.Context, db *sql.DB, batchID int64, part rejectsPart, path string) (int, error) {
+	where, args := part.where(batchID)
+	from := rejectsGrouped(part.by)
 	var total int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM rejects WHERE batch_id = ?`, batchID).Scan(&total); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
 		return 0, err
 	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT file_name, coalesce(sheet, ''), row_no, coalesce(column_name, ''), coalesce(raw_value, ''),
 		       rule, message_zh, message_en
-		FROM rejects WHERE batch_id = ?
-		ORDER BY ingest_id, sheet NULLS FIRST, row_no, column_name NULLS FIRST, rule`, batchID)
+		FROM `+from+` WHERE `+where+`
+		ORDER BY ingest_id, sheet NULLS FIRST, row_no NULLS FIRST, column_name NULLS FIRST, rule`, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -76,7 +103,7 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 	written := 0
 	for k := range sheets {
 		n := min(per, total-written)
-		if err := writeRejectsSheet(f, st, rows, k, sheets, n, batchID); err != nil {
+		if err := writeRejectsSheet(f, st, rows, k, sheets, n, batchID, part.title); err != nil {
 			return 0, err
 		}
 		written += n
@@ -92,7 +119,7 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 }
 
 // writeRejectsSheet writes sheet k of sheets with the next n rejects.
-func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, n int, batchID int64) error {
+func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, n int, batchID int64, part string) error {
 	sheet := rejectsSheetName(k)
 	if k == 0 {
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -124,7 +151,7 @@ func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, 
 			return err
 		}
 	}
-	title := fmt.Sprintf("数据退回清单 Rejected rows — 批次 batch %d", batchID)
+	title := fmt.Sprintf("数据退回清单 Rejected rows — 批次 batch %d", batchID) + part
 	if sheets > 1 {
 		title += fmt.Sprintf("（第 %d/%d 表 sheet %d of %d）", k+1, sheets, k+1, sheets)
 	}
@@ -151,12 +178,17 @@ func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, 
 			return fmt.Errorf("the rejects of batch %d changed while they were written", batchID)
 		}
 		var file, sh, col, raw, rule, zh, en string
-		var rowNo int
+		var rowNo sql.NullInt64
 		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en); err != nil {
 			return err
 		}
+		var row any = rowNo.Int64
+		if !rowNo.Valid {
+			// A file rejected whole: no row of it was read.
+			row, col = "", "整个文件\nwhole file"
+		}
 		// Rejects stored before values were clipped may be of any length.
-		vals := []any{file, sh, rowNo, col, ingest.Clip(raw, ingest.MaxRawChars), rule, ingest.Clip(zh, 2*ingest.MaxRawChars), ingest.Clip(en, 2*ingest.MaxRawChars)}
+		vals := []any{file, sh, row, col, ingest.Clip(raw, ingest.MaxRawChars), rule, ingest.Clip(zh, 2*ingest.MaxRawChars), ingest.Clip(en, 2*ingest.MaxRawChars)}
 		for j, v := range vals {
 			cells[j] = excelize.Cell{StyleID: st.body, Value: v}
 		}

@@ -18,7 +18,7 @@ import (
 )
 
 func (a *app) ingestCommand() *cobra.Command {
-	var kind, rejectsOut string
+	var kind, rejectsOut, rejectsBy string
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
 		Short: "Load registry, quarterly, incident and deferral files (CSV, XLSX, Parquet; folders recursively)",
@@ -26,7 +26,17 @@ func (a *app) ingestCommand() *cobra.Command {
 validated row by row and loaded in its own transaction; the same bytes twice
 are a reported no-op. Rows with errors are rejected and kept in the view
 'rejects' with a bilingual message; --rejects-out writes them as a workbook
-to send back to the submitter.
+to send back to the submitter; with --rejects-by district (or carrier),
+--rejects-out is a folder that gets one workbook per submitting district
+(or carrier): 退回清单-<district>.xlsx, and 退回清单-文件<N>-<file>.xlsx for
+the rejects of a file whose district is not known (a carrier not in the
+registry, a file rejected whole).
+
+The same bytes ingested again are "already ingested", except that rows
+rejected only because their carrier was not yet in the registry
+(unknown_carrier) or its operator was banned (banned_operator) are read
+again, if the registry now lets any of them in: a retry, logged as its own
+ingest (retry_of).
 
 Exit status: 0 when every file was read (even if some rows were rejected),
 1 when a file was rejected whole, 75 when another process holds the database.`,
@@ -37,6 +47,12 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 				if _, ok := ingest.Specs[k]; !ok {
 					return usageError{fmt.Errorf("--kind must be registry, quarterly, incidents or deferrals, not %q", kind)}
 				}
+			}
+			switch {
+			case rejectsBy != "" && rejectsBy != reports.RejectsByDistrict && rejectsBy != reports.RejectsByCarrier:
+				return usageError{fmt.Errorf("--rejects-by 只能是 district 或 carrier / --rejects-by must be district or carrier, not %q", rejectsBy)}
+			case rejectsBy != "" && rejectsOut == "":
+				return usageError{fmt.Errorf("--rejects-by 需要 --rejects-out 文件夹 / --rejects-by needs --rejects-out DIR, the folder for the workbooks")}
 			}
 			if err := checkInputs(args); err != nil {
 				return err
@@ -50,6 +66,9 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 			if err != nil {
 				return err
 			}
+			if rejectsOut != "" && rejectsBy != "" {
+				return a.writeRejectsBy(cmd.Context(), st, res, rejectsOut, rejectsBy, "", "")
+			}
 			if rejectsOut != "" {
 				n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejectsOut)
 				if err != nil {
@@ -61,8 +80,27 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "treat every file as this kind: registry|quarterly|incidents|deferrals")
-	cmd.Flags().StringVar(&rejectsOut, "rejects-out", "", "write this batch's rejected rows to FILE.xlsx")
+	cmd.Flags().StringVar(&rejectsOut, "rejects-out", "", "write this batch's rejected rows and files to FILE.xlsx (with --rejects-by: into the folder DIR)")
+	cmd.Flags().StringVar(&rejectsBy, "rejects-by", "", "one rejects workbook per submitting district or carrier: district|carrier")
 	return cmd
+}
+
+// writeRejectsBy writes the batch's rejects as one workbook per district
+// or carrier into dir and lists them.
+func (a *app) writeRejectsBy(ctx context.Context, st *store.Store, res *ingest.Result, dir, by, nextZH, nextEN string) error {
+	files, err := reports.WriteRejectsBy(ctx, st.DB, res.BatchID, dir, by)
+	if err != nil {
+		return a.loadedButFailed(res, "写退回清单到 "+dir, "writing the rejects workbooks into "+dir, nextZH, nextEN, err)
+	}
+	n := 0
+	for _, f := range files {
+		n += f.Issues
+	}
+	fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: %s (%d workbooks, one per %s; %d issues)\n", termSafe(dir), len(files), by, n)
+	for _, f := range files {
+		fmt.Fprintf(a.stdout, "  %s (%d)\n", displayName(f.Path), f.Issues)
+	}
+	return nil
 }
 
 // checkInputs looks at every path to ingest before the database is
@@ -138,7 +176,7 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 	fmt.Fprintf(a.stdout, "合计 Total: %d files: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
 		len(res.Files), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected),
 		res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
-	if rej > 0 {
+	if rej > 0 || res.Count(ingest.StatusRejected) > 0 {
 		fmt.Fprintf(a.stdout, "Rejected rows: %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", a.selfDB(), res.BatchID)
 	}
 	if res.Count(ingest.StatusRejected) > 0 {
@@ -160,7 +198,7 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 	name := displayName(fr.Path)
 	switch fr.Status {
 	case ingest.StatusRejected:
-		fmt.Fprintf(w, "  REJECTED  %s\n            %s\n            %s\n", name, termText(fr.Err.ZH, termNote), termText(fr.Err.EN, termNote))
+		fmt.Fprintf(w, "  REJECTED  %s [#%d]\n            %s\n            %s\n", name, fr.IngestID, termText(fr.Err.ZH, termNote), termText(fr.Err.EN, termNote))
 	case ingest.StatusDuplicate:
 		when := ""
 		if !fr.DuplicateAt.IsZero() {

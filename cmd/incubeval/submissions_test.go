@@ -54,3 +54,37 @@ func TestStrayReadmeInTheInbox(t *testing.T) {
 		t.Fatalf("run: exit %d\n%s\n%s", code, out, stderr)
 	}
 }
+
+// TestRejectsByDistrict: `ingest --rejects-out DIR --rejects-by district`
+// writes one rejects workbook per submitting district, and one for a file
+// rejected whole, which also has its ingest_log row; a bad --rejects-by, or
+// one without --rejects-out, is a usage error.
+func TestRejectsByDistrict(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	bad := strings.Replace(quarterlyCSV, "LZ-ZC-0001,2025,3,2025-10-10,20,18", "LZ-ZC-0001,2025,3,2025-10-10,20,28", 1)
+	for name, content := range map[string]string{"registry.csv": registryCSV, "q.csv": bad, "broken.xlsx": "not a workbook"} {
+		os.WriteFile(name, []byte(content), 0o644)
+	}
+	for _, args := range [][]string{
+		{"ingest", "q.csv", "--rejects-out", "out", "--rejects-by", "county"},
+		{"ingest", "q.csv", "--rejects-by", "district"},
+	} {
+		if code, _, stderr := runCLI(t, append([]string{"--db", "t.duckdb"}, args...)...); code != exitUsage || !strings.Contains(stderr, "--rejects-by") {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	code, out, stderr := runCLI(t, "--db", "t.duckdb", "ingest", "registry.csv", "q.csv", "broken.xlsx", "--rejects-out", "out", "--rejects-by", "district")
+	if code != exitFail { // a file was rejected whole
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	for _, want := range []string{"REJECTED  broken.xlsx [#3]", "Rejects workbooks: out (2 workbooks, one per district; 2 issues)", "out/退回清单-城关区.xlsx (1)", "out/退回清单-文件3-broken.xlsx (1)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, csv, _ := runCLI(t, "--db", "t.duckdb", "sql", "--format", "csv", "SELECT file_name, status, rule FROM ingest_log WHERE status = 'rejected'")
+	if code != exitOK || !strings.Contains(csv, "broken.xlsx,rejected,damaged") {
+		t.Fatalf("ingest_log: %s", csv)
+	}
+}

@@ -2,12 +2,14 @@ package ingest_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/ingest"
@@ -66,14 +68,60 @@ func checkAccounting(tb testing.TB, st *store.Store, res *ingest.Result) {
 		LEFT JOIN (SELECT ingest_id, count(*) n FROM (
 			SELECT ingest_id FROM store.registry UNION ALL SELECT ingest_id FROM store.quarterly
 			UNION ALL SELECT ingest_id FROM store.incidents UNION ALL SELECT ingest_id FROM store.deferrals) GROUP BY 1) a USING (ingest_id)
-		LEFT JOIN (SELECT ingest_id, count(DISTINCT (coalesce(sheet,''), row_no)) n FROM rejects GROUP BY 1) r USING (ingest_id)
+		LEFT JOIN (SELECT ingest_id, count(DISTINCT (coalesce(sheet,''), row_no)) n FROM rejects WHERE row_no IS NOT NULL GROUP BY 1) r USING (ingest_id)
+		LEFT JOIN (SELECT ingest_id, count(*) n FROM rejects WHERE row_no IS NULL GROUP BY 1) w USING (ingest_id)
 		WHERE rows_read <> rows_accepted + rows_rejected
-		   OR rows_accepted <> coalesce(a.n, 0) OR rows_rejected <> coalesce(r.n, 0)`).Scan(&bad)
+		   OR rows_accepted <> coalesce(a.n, 0) OR rows_rejected - rows_retried <> coalesce(r.n, 0)
+		   OR (status = 'rejected') <> (coalesce(w.n, 0) = 1)
+		   OR status = 'rejected' AND rows_read <> 0`).Scan(&bad)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if bad != 0 {
 		tb.Errorf("%d ingest_log rows do not account for their rows", bad)
+	}
+	// Over the files, each row read once: accepted once, or still rejected.
+	var files, rows int
+	if err := st.DB.QueryRow(`SELECT coalesce(sum(rows_read) FILTER (WHERE retry_of IS NULL), 0),
+		coalesce(sum(rows_accepted) + sum(rows_rejected - rows_retried), 0) FROM ingest_log`).Scan(&files, &rows); err != nil {
+		tb.Fatal(err)
+	}
+	if files != rows {
+		tb.Errorf("the files hold %d rows, but %d are accepted or still rejected", files, rows)
+	}
+}
+
+// checkRejectedWhole asserts that the files a batch rejected whole changed
+// the database by their ingest_log row only (SPEC §10): status rejected,
+// the rule and both messages, 0 read = 0 accepted + 0 rejected, and one
+// line in rejects; every other table is as before.
+func checkRejectedWhole(tb testing.TB, st *store.Store, before map[string]int64, res *ingest.Result) {
+	tb.Helper()
+	after, err := st.TableCounts(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	want := maps.Clone(before)
+	want["store.ingests"] += int64(res.Count(ingest.StatusRejected))
+	if diff := cmp.Diff(want, after); diff != "" {
+		tb.Fatalf("a file rejected whole changed the database beyond its ingest_log row (-want +got):\n%s", diff)
+	}
+	for _, f := range res.Files {
+		if f.Status != ingest.StatusRejected {
+			continue
+		}
+		var status, rule, zh, en string
+		var read, acc, rej, lines int
+		err := st.DB.QueryRow(`SELECT status, rule, message_zh, message_en, rows_read, rows_accepted, rows_rejected,
+			(SELECT count(*) FROM rejects r WHERE r.ingest_id = l.ingest_id AND r.row_no IS NULL AND r.rule = l.rule AND r.message_en = l.message_en)
+			FROM ingest_log l WHERE ingest_id = ?`, f.IngestID).Scan(&status, &rule, &zh, &en, &read, &acc, &rej, &lines)
+		if err != nil {
+			tb.Fatalf("%s: no ingest_log row #%d: %v", f.Path, f.IngestID, err)
+		}
+		if status != ingest.StatusRejected || rule != f.Err.Rule || zh != f.Err.ZH || en != f.Err.EN || read != 0 || acc != 0 || rej != 0 || lines != 1 {
+			tb.Fatalf("%s: ingest_log says %s %s %q %q %d = %d + %d, %d line(s) in rejects; want rejected %s with its messages, 0 = 0 + 0, 1 line",
+				f.Path, status, rule, zh, en, read, acc, rej, lines, f.Err.Rule)
+		}
 	}
 }
 

@@ -12,6 +12,10 @@ type Issue struct {
 	Rule     string
 	Severity string // error | warning
 	ZH, EN   string
+	// Whose row it is, so that rejects go back to the district or carrier
+	// that sent them: the row's carrier_id as read, and for a registry row
+	// its own district. Empty when unknown.
+	Carrier, District string
 }
 
 func (i Issue) String() string {

@@ -94,7 +94,7 @@ type FileResult struct {
 	Format      string
 	Encoding    string
 	Status      string
-	IngestID    int64 // 0 unless loaded
+	IngestID    int64 // its ingest_log row; 0 for a duplicate
 	RowsRead    int
 	Accepted    int
 	Rejected    int
@@ -252,7 +252,10 @@ func (e *engine) loadState(ctx context.Context) error {
 	e.res.BatchID = e.batchID
 	e.seen = map[string]prior{}
 	e.batchSeen = map[string]bool{}
-	rows, err := db.QueryContext(ctx, "SELECT sha256, min(ingest_id), min(ingested_at) FROM store.ingests GROUP BY sha256")
+	// A file rejected whole is not "already ingested": the same bytes are
+	// read again (and logged again), and a retry is not the file's first.
+	rows, err := db.QueryContext(ctx, `SELECT sha256, min(ingest_id), min(ingested_at) FROM store.ingests
+		WHERE status <> 'rejected' AND retry_of IS NULL GROUP BY sha256`)
 	if err != nil {
 		return fmt.Errorf("read ingest log: %w", err)
 	}
@@ -500,6 +503,12 @@ func (e *engine) write(ctx context.Context, preps []*prepared) error {
 			if err := flush(); err != nil {
 				return err
 			}
+			if p.fe != nil {
+				if err := e.rejectWhole(ctx, p, p.fe); err != nil {
+					return err
+				}
+				continue
+			}
 			e.settle(e.earlyResult(p))
 			continue
 		}
@@ -536,16 +545,58 @@ func (e *engine) settledEarly(p *prepared) bool {
 	return false
 }
 
+// earlyResult is the fate of a file whose bytes were ingested before.
 func (e *engine) earlyResult(p *prepared) FileResult {
-	if p.fe != nil {
-		fr := FileResult{Path: p.path, SHA256: p.sha, Status: StatusRejected, Err: p.fe}
-		if p.info != nil {
-			fr.Kind, fr.Format, fr.Encoding = p.info.Kind, p.info.Format, p.info.Encoding
-		}
-		return fr
-	}
 	pr := e.seen[p.sha] // the earlier file of this batch is loaded by now
 	return FileResult{Path: p.path, SHA256: p.sha, Status: StatusDuplicate, DuplicateOf: pr.id, DuplicateAt: pr.at}
+}
+
+// rejectWhole records a file rejected whole (SPEC §10): a row in the
+// ingest log, status rejected, with its rule and message, in a
+// transaction of its own, so that the submitter hears of it through the
+// rejects view and workbook; nothing else of the file is stored. What
+// could not be learnt of the file (its bytes, its kind) stays NULL.
+func (e *engine) rejectWhole(ctx context.Context, p *prepared, fe *FileError) error {
+	fr := FileResult{Path: p.path, SHA256: p.sha, Status: StatusRejected, Err: fe}
+	var kind, format, enc, sha, size, archive any
+	if p.info != nil {
+		fr.Kind, fr.Format, fr.Encoding = p.info.Kind, p.info.Format, p.info.Encoding
+		if p.info.Kind != "" {
+			kind = string(p.info.Kind)
+		}
+		if p.info.Format != "" {
+			format = p.info.Format
+		}
+		if p.info.Encoding != "" {
+			enc = p.info.Encoding
+		}
+	}
+	if p.sha != "" {
+		sha, size = p.sha, p.size
+	}
+	if p.archive != "" {
+		archive = filepath.ToSlash(p.archive)
+	}
+	id, name := e.nextID, PathText(p.path)
+	err := e.st.InTx(ctx, func(conn *sql.Conn) error {
+		_, err := conn.ExecContext(ctx, `INSERT INTO store.ingests (ingest_id, batch_id, file_name, source_path, archive_path,
+			sha256, size_bytes, kind, format, encoding, rows_read, rows_accepted, rows_rejected, rows_warned,
+			ingested_at, status, rule, message_zh, message_en)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, 'rejected', ?, ?, ?)`,
+			id, e.batchID, filepath.Base(name), name, archive, sha, size, kind, format, enc,
+			store.Now(), fe.Rule, validText(fe.ZH), validText(fe.EN))
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("ingest log of the rejected file %s: %w", name, err)
+	}
+	e.nextID++
+	fr.IngestID = id
+	e.settle(fr)
+	return nil
 }
 
 func (e *engine) settle(fr FileResult) {
@@ -619,8 +670,7 @@ func (e *engine) loadGroup(ctx context.Context, group []*prepared) error {
 		var fe *FileError
 		if len(group) == 1 {
 			if errors.As(err, &fe) {
-				e.settle(FileResult{Path: group[0].path, SHA256: group[0].sha, Kind: group[0].info.Kind, Status: StatusRejected, Err: fe})
-				return nil
+				return e.rejectWhole(ctx, group[0], fe)
 			}
 			return fmt.Errorf("load %s: %w", group[0].path, err)
 		}
@@ -804,7 +854,7 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			name := PathText(p.path)
 			if err := app.AppendRow(fr.IngestID, e.batchID, filepath.Base(name), name, filepath.ToSlash(archives[i]), p.sha, p.size,
 				string(p.info.Kind), p.info.Format, enc, sheets, int32(fr.RowsRead), int32(fr.Accepted), int32(fr.Rejected), int32(fr.Warned),
-				now, fr.Status, notes); err != nil {
+				now, fr.Status, notes, nil, nil, nil, nil); err != nil {
 				app.Close()
 				return fmt.Errorf("ingest log: %w", err)
 			}
@@ -962,6 +1012,9 @@ func (w *rowWriter) add(r *Row) error {
 	if w.spec.Kind == Registry {
 		w.checkBan(r)
 	}
+	if len(r.Errors) > 0 || len(r.Warnings) > 0 {
+		w.whose(r)
+	}
 	if r.Rejected() {
 		return w.addIssues(r.Errors)
 	}
@@ -976,6 +1029,23 @@ func (w *rowWriter) add(r *Row) error {
 	}
 	w.track.accept(w.ingestID, r, cid)
 	return w.addIssues(r.Warnings)
+}
+
+// whose marks a row's issues with its carrier (and a registry row's
+// district), so that its rejects can go back to whoever sent it.
+func (w *rowWriter) whose(r *Row) {
+	carrier, _ := r.Vals[0].(string)
+	district := ""
+	if w.spec.Kind == Registry {
+		district, _ = r.Vals[w.spec.colIndex("district")].(string)
+	}
+	carrier, district = Clip(carrier, 200), Clip(district, 200)
+	for i := range r.Errors {
+		r.Errors[i].Carrier, r.Errors[i].District = carrier, district
+	}
+	for i := range r.Warnings {
+		r.Warnings[i].Carrier, r.Warnings[i].District = carrier, district
+	}
 }
 
 // checkBan rejects a registry row that would recognize a carrier of a
@@ -1008,7 +1078,7 @@ func (w *rowWriter) finishFile() error {
 
 func (w *rowWriter) addIssues(issues []Issue) error {
 	for _, is := range issues {
-		var sheet, col, raw driver.Value
+		var sheet, col, raw, carrier, district driver.Value
 		if is.Sheet != "" {
 			sheet = is.Sheet
 		}
@@ -1018,7 +1088,14 @@ func (w *rowWriter) addIssues(issues []Issue) error {
 		if is.Raw != "" {
 			raw = Clip(is.Raw, MaxRawChars) // every issue, whoever made it
 		}
-		if err := w.issues.AppendRow(w.ingestID, sheet, int32(is.Row), col, raw, is.Rule, is.Severity, Clip(is.ZH, 2*MaxRawChars), Clip(is.EN, 2*MaxRawChars)); err != nil {
+		if is.Carrier != "" {
+			carrier = is.Carrier
+		}
+		if is.District != "" {
+			district = is.District
+		}
+		if err := w.issues.AppendRow(w.ingestID, sheet, int32(is.Row), col, raw, is.Rule, is.Severity, Clip(is.ZH, 2*MaxRawChars), Clip(is.EN, 2*MaxRawChars),
+			carrier, district); err != nil {
 			return fmt.Errorf("append issue: %w", err)
 		}
 	}

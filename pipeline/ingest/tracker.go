@@ -239,7 +239,7 @@ func (t *tracker) duplicateIssues(raw string, refs []rowRef) []Issue {
 	issues := make([]Issue, len(refs))
 	for i, ref := range refs {
 		issues[i] = Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: raw,
-			Rule: "duplicate_key", Severity: "error",
+			Rule: "duplicate_key", Severity: "error", Carrier: raw, // every kind's key starts with carrier_id
 			ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), whereZH),
 			EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)}
 	}
@@ -437,7 +437,7 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 				c := &t.spec.Columns[t.spikeIx[i]]
 				cur, was := spikeText(c, r.vals[i]), spikeText(c, p.vals[i])
 				ref := t.ref(r)
-				byFile[r.ingestID] = append(byFile[r.ingestID], Issue{Sheet: ref.sheet, Row: ref.row, Column: col, Raw: cur, Rule: "spike_5x", Severity: "warning",
+				byFile[r.ingestID] = append(byFile[r.ingestID], Issue{Sheet: ref.sheet, Row: ref.row, Column: col, Raw: cur, Rule: "spike_5x", Severity: "warning", Carrier: t.names[r.cid],
 					ZH: fmt.Sprintf("%s：由上季度的 %s 增至 %s，超过 5 倍，请核实", c.Label(), was, cur),
 					EN: fmt.Sprintf("%s: rose from %s last quarter to %s, more than 5×; please check", col, was, cur)})
 			}

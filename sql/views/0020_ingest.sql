@@ -1,20 +1,59 @@
 -- Ingest accounting: what came in, what was refused and why.
+--
+-- Every row of every file is accounted for once (SPEC §3.5, §10):
+--   * on every ingest_log row, rows_read = rows_accepted + rows_rejected;
+--   * a file rejected whole has one row, status `rejected`, 0 = 0 + 0, and
+--     one line in rejects (its rule and message, row_no empty);
+--   * a retry (retry_of set) reads again rows an earlier ingest of the same
+--     file rejected only for unknown_carrier or banned_operator; the earlier
+--     ingest counts them in rows_retried, and rejects lists a row under its
+--     latest reading only. So for every ingest,
+--         rows_rejected = rows_retried + the rows it has in rejects,
+--     and over the files (retry_of IS NULL: each file once)
+--         sum(rows_read) = sum(rows_accepted) + sum(rows_rejected - rows_retried)
+--     summed over every row of ingest_log: each row read is accepted once
+--     or still rejected once.
 
 -- name: ingest_log :view
--- One row per file loaded; rows_read = rows_accepted + rows_rejected.
+-- One row per file ingested (loaded, partial, all_rejected, or rejected whole with its rule and message) and per retry of a file's rejected rows (retry_of: the file's first ingest); rows_read = rows_accepted + rows_rejected on every row, rows_retried = of its rejected rows, those a later retry read again.
 CREATE OR REPLACE VIEW ingest_log AS
-SELECT ingest_id, batch_id, file_name, sha256, kind, rows_read, rows_accepted,
-       rows_rejected, rows_warned, ingested_at, status, format, encoding,
-       sheets, size_bytes, source_path, archive_path, notes
-FROM store.ingests;
+SELECT g.ingest_id, g.batch_id, g.file_name, g.sha256, g.kind, g.rows_read, g.rows_accepted,
+       g.rows_rejected, g.rows_warned, g.ingested_at, g.status, g.format, g.encoding,
+       g.sheets, g.size_bytes, g.source_path, g.archive_path, g.notes,
+       g.retry_of, coalesce(r.rows_retried, 0) AS rows_retried,
+       g.rule, g.message_zh, g.message_en
+FROM store.ingests g
+LEFT JOIN (SELECT ingest_id, count(*) AS rows_retried FROM store.retried_rows GROUP BY ALL) r
+       ON r.ingest_id = g.ingest_id;
+
+-- name: reject_history :view
+-- Every reason a row was ever rejected, and every file rejected whole (row_no empty), with retried_by: the retry that read the row again (then accepted it, or rejected it again under its own ingest_id).
+CREATE OR REPLACE VIEW reject_history AS
+SELECT i.ingest_id, g.file_name, i.sheet, i.row_no, i.column_name, i.raw_value,
+       i.rule, i.message_zh, i.message_en, g.kind, g.batch_id,
+       i.carrier_id,
+       -- whose row it is: a registry row's own district, else the registry's
+       coalesce(i.district, c.district) AS district,
+       r.retried_by
+FROM store.row_issues i
+JOIN store.ingests g ON g.ingest_id = i.ingest_id
+LEFT JOIN carriers c ON c.carrier_id = i.carrier_id
+LEFT JOIN store.retried_rows r
+       ON r.ingest_id = i.ingest_id AND r.row_no = i.row_no AND coalesce(r.sheet, '') = coalesce(i.sheet, '')
+WHERE i.severity = 'error'
+UNION ALL
+SELECT ingest_id, file_name, NULL, NULL, NULL, NULL, rule, message_zh, message_en, kind, batch_id,
+       NULL, NULL, NULL
+FROM store.ingests
+WHERE status = 'rejected';
 
 -- name: rejects :view
--- Every reason a row was rejected, with file, sheet, row, column and raw value.
+-- What is rejected now, and why: every reason a row was rejected, with file, sheet, row, column and raw value, and every file rejected whole (row_no empty); a row read again by a retry is listed under the retry if rejected again, never also under the earlier ingest. carrier_id and district say whose row it is.
 CREATE OR REPLACE VIEW rejects AS
-SELECT i.ingest_id, g.file_name, i.sheet, i.row_no, i.column_name, i.raw_value,
-       i.rule, i.message_zh, i.message_en, g.kind, g.batch_id
-FROM store.row_issues i JOIN store.ingests g USING (ingest_id)
-WHERE i.severity = 'error';
+SELECT ingest_id, file_name, sheet, row_no, column_name, raw_value, rule,
+       message_zh, message_en, kind, batch_id, carrier_id, district
+FROM reject_history
+WHERE retried_by IS NULL;
 
 -- name: warnings :view
 -- Rows accepted but flagged for a second look, such as a value over 5× last quarter (spike_5x).
