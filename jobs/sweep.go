@@ -83,10 +83,16 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 			whole = append(whole, fmt.Sprintf("%s: %s / %s", name, fr.Err.ZH, fr.Err.EN))
 			r.Log.Warn("文件整体退回 file rejected whole", "file", name, "reason", fr.Err.EN)
 		case ingest.StatusDuplicate:
-			r.Log.Info("已导入过 already ingested", "file", name, "as", fr.DuplicateOf)
+			r.Log.Info("已导入过 already ingested", "file", name, "as", fr.DuplicateOf, "still_blocked", fr.Blocked)
 		default:
-			r.Log.Info("导入 ingested", "file", name, "kind", fr.Kind, "status", fr.Status,
-				"read", fr.RowsRead, "accepted", fr.Accepted, "rejected", fr.Rejected, "warned", fr.Warned)
+			attrs := []any{"file", name, "kind", fr.Kind, "status", fr.Status,
+				"read", fr.RowsRead, "accepted", fr.Accepted, "rejected", fr.Rejected, "warned", fr.Warned}
+			if fr.RetryOf > 0 {
+				// The rows rejected earlier only for unknown_carrier or
+				// banned_operator, read again (SPEC §10).
+				attrs = append(attrs, "retry_of", fr.RetryOf, "retried_for", strings.Join(fr.RetriedRules, ","))
+			}
+			r.Log.Info("导入 ingested", attrs...)
 		}
 	}
 	for _, sk := range res.Skipped {

@@ -92,11 +92,22 @@ func (a *app) writeRejectsBy(ctx context.Context, st *store.Store, res *ingest.R
 	if err != nil {
 		return a.loadedButFailed(res, "写退回清单到 "+dir, "writing the rejects workbooks into "+dir, nextZH, nextEN, err)
 	}
+	if len(files) == 0 {
+		fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: none, nothing was rejected in batch %d / 本批次没有退回\n", res.BatchID)
+		return nil
+	}
 	n := 0
 	for _, f := range files {
 		n += f.Issues
 	}
-	fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: %s (%d workbooks, one per %s; %d issues)\n", termSafe(dir), len(files), by, n)
+	word := func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	}
+	fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: %s (%d %s, one per %s; %d %s)\n", termSafe(dir),
+		len(files), word(len(files), "workbook", "workbooks"), by, n, word(n, "issue", "issues"))
 	for _, f := range files {
 		fmt.Fprintf(a.stdout, "  %s (%d)\n", displayName(f.Path), f.Issues)
 	}
@@ -173,8 +184,12 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		fmt.Fprintf(a.stdout, "  skip      %s: %s / %s\n", displayName(s.Path), s.ZH, s.EN)
 	}
 	read, acc, rej, warn := res.Totals()
-	fmt.Fprintf(a.stdout, "合计 Total: %d files: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
-		len(res.Files), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected),
+	retried := ""
+	if n := res.Retries(); n > 0 {
+		retried = fmt.Sprintf(", %d retried", n)
+	}
+	fmt.Fprintf(a.stdout, "合计 Total: %d files: %d loaded%s, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
+		len(res.Files), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected)-res.Retries(), retried,
 		res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
 	if rej > 0 || res.Count(ingest.StatusRejected) > 0 {
 		fmt.Fprintf(a.stdout, "Rejected rows: %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", a.selfDB(), res.BatchID)
@@ -196,10 +211,10 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 // not UTF-8 is printed as ingest_log stores it (a GBK name decoded).
 func printFile(w io.Writer, fr ingest.FileResult) {
 	name := displayName(fr.Path)
-	switch fr.Status {
-	case ingest.StatusRejected:
+	switch {
+	case fr.Status == ingest.StatusRejected:
 		fmt.Fprintf(w, "  REJECTED  %s [#%d]\n            %s\n            %s\n", name, fr.IngestID, termText(fr.Err.ZH, termNote), termText(fr.Err.EN, termNote))
-	case ingest.StatusDuplicate:
+	case fr.Status == ingest.StatusDuplicate:
 		when := ""
 		if !fr.DuplicateAt.IsZero() {
 			when = " on " + fr.DuplicateAt.Format("2006-01-02 15:04")
@@ -209,6 +224,23 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 		} else {
 			fmt.Fprintf(w, "  same      %s: same bytes as another file in this batch; nothing to do / 与本批另一文件相同\n", name)
 		}
+		if fr.Blocked > 0 {
+			fmt.Fprintf(w, "            %d %s rejected for %s still cannot be accepted: load the registry (or have the ban lifted) first, then this file again / "+
+				"因%s退回的 %d 行仍无法接收：请先导入载体名录（或待禁令解除），再重新导入本文件\n",
+				fr.Blocked, rowWord(fr.Blocked), strings.Join(fr.BlockedRules, ", "), rulesZH(fr.BlockedRules), fr.Blocked)
+		}
+		for _, n := range fr.Notes {
+			fmt.Fprintf(w, "            note: %s\n", termText(n, termNote))
+		}
+	case fr.RetryOf > 0:
+		warn := ""
+		if fr.Warned > 0 {
+			warn = fmt.Sprintf(", %d warned", fr.Warned)
+		}
+		fmt.Fprintf(w, "  retried   %s [%s #%d, retry of #%d]: 重试 retried %d %s rejected earlier for %s: %d now accepted + %d still rejected%s / "+
+			"重新读取因%s退回的 %d 行：%d 行已接收，%d 行仍退回\n",
+			name, fr.Kind, fr.IngestID, fr.RetryOf, fr.RowsRead, rowWord(fr.RowsRead), strings.Join(fr.RetriedRules, ", "), fr.Accepted, fr.Rejected, warn,
+			rulesZH(fr.RetriedRules), fr.RowsRead, fr.Accepted, fr.Rejected)
 	default:
 		warn := ""
 		if fr.Warned > 0 {
@@ -220,6 +252,28 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 			fmt.Fprintf(w, "            note: %s\n", termText(n, termNote))
 		}
 	}
+}
+
+// ruleZH names the reasons a retry is about, for the clerk.
+var ruleZH = map[string]string{"unknown_carrier": "载体不在名录中", "banned_operator": "运营主体禁止申报"}
+
+func rulesZH(rules []string) string {
+	zh := make([]string, len(rules))
+	for i, r := range rules {
+		zh[i] = "「" + ruleZH[r] + "」"
+		if ruleZH[r] == "" {
+			zh[i] = r
+		}
+	}
+	return strings.Join(zh, "、")
+}
+
+// rowWord is "row" or "rows" for n.
+func rowWord(n int) string {
+	if n == 1 {
+		return "row"
+	}
+	return "rows"
 }
 
 // displayName is a file's path as printed: relative to the working folder

@@ -3,8 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/incubeval/incubeval/pipeline/sample"
 )
 
 // TestStrayReadmeInTheInbox: a README.txt (or any .txt without a recognised
@@ -87,4 +90,58 @@ func TestRejectsByDistrict(t *testing.T) {
 	if code != exitOK || !strings.Contains(csv, "broken.xlsx,rejected,damaged") {
 		t.Fatalf("ingest_log: %s", csv)
 	}
+}
+
+// TestLoadedInTheWrongOrder (issue 12): the quarterly reports ingested
+// before the registry have every row rejected (unknown_carrier); once the
+// registry is in, the same files ingested again — no flag — are retried,
+// and the database holds what loading in the right order gives: the same
+// winning reports, the same rows rejected, every row accounted for.
+func TestLoadedInTheWrongOrder(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	if _, err := sample.Demo(inbox); err != nil {
+		t.Fatal(err)
+	}
+	quarterly, registry := filepath.Join(inbox, "quarterly"), filepath.Join(inbox, "registry")
+	wrong, right := filepath.Join(dir, "wrong.duckdb"), filepath.Join(dir, "right.duckdb")
+
+	code, out, stderr := runCLI(t, "--db", wrong, "ingest", quarterly)
+	if code != exitOK || !strings.Contains(out, " 0 accepted + ") {
+		t.Fatalf("quarterly first: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if code, out, _ := runCLI(t, "--db", wrong, "ingest", quarterly); code != exitOK || !strings.Contains(out, "already ingested") ||
+		!strings.Contains(out, "rejected for unknown_carrier still cannot be accepted") {
+		t.Fatalf("again before the registry: exit %d\n%s", code, out)
+	}
+	runCLI(t, "--db", wrong, "ingest", registry)
+	code, out, stderr = runCLI(t, "--db", wrong, "ingest", quarterly)
+	if code != exitOK || !strings.Contains(out, "重试 retried ") || !strings.Contains(out, "rows rejected earlier for unknown_carrier: ") ||
+		strings.Contains(out, "already ingested as") {
+		t.Fatalf("after the registry: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if m := regexp.MustCompile(`\d+ files: 0 loaded, (\d+) retried, 0 already ingested`).FindStringSubmatch(out); m == nil {
+		t.Fatalf("total line:\n%s", out)
+	}
+
+	runCLI(t, "--db", right, "ingest", registry)
+	runCLI(t, "--db", right, "ingest", quarterly)
+	for _, q := range []string{
+		"SELECT carrier_id, year, quarter, submitted_on, incubating, revenue, revisions, on_time FROM quarterly_reports ORDER BY ALL",
+		"SELECT file_name, coalesce(sheet, ''), row_no FROM rejects WHERE kind = 'quarterly' GROUP BY ALL ORDER BY ALL",
+		"SELECT count(*) FROM store.quarterly",
+		// each row of each file once: accepted, or still rejected
+		"SELECT sum(rows_read) FILTER (WHERE retry_of IS NULL), sum(rows_accepted) + sum(rows_rejected - rows_retried) FROM ingest_log WHERE kind = 'quarterly'",
+	} {
+		_, w, _ := runCLI(t, "--db", wrong, "sql", "--format", "csv", q)
+		_, r, _ := runCLI(t, "--db", right, "sql", "--format", "csv", q)
+		if w != r || strings.Count(w, "\n") < 2 {
+			t.Fatalf("%s\nwrong order then retried:\n%s\nright order:\n%s", q, firstLines(w, 8), firstLines(r, 8))
+		}
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
 }

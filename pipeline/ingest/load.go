@@ -103,6 +103,15 @@ type FileResult struct {
 	Err         *FileError // for StatusRejected
 	DuplicateOf int64      // for StatusDuplicate
 	DuplicateAt time.Time
+	// A retry (SPEC §10): the same bytes again, whose rows rejected only
+	// for RetriedRules (unknown_carrier, banned_operator) were read again;
+	// RowsRead is those rows, RetryOf the file's first ingest.
+	RetryOf      int64
+	RetriedRules []string
+	// A duplicate with rows still waiting for a retry: Blocked rows
+	// rejected for BlockedRules that the registry still does not let in.
+	Blocked      int
+	BlockedRules []string
 }
 
 // Result of one batch.
@@ -124,6 +133,17 @@ func (r *Result) Totals() (read, accepted, rejected, warned int) {
 		warned += f.Warned
 	}
 	return
+}
+
+// Retries counts the files whose rejected rows were read again.
+func (r *Result) Retries() int {
+	n := 0
+	for _, f := range r.Files {
+		if f.RetryOf > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // Count returns how many files ended with each status.
@@ -165,6 +185,22 @@ type prepared struct {
 	fe       *FileError
 	skip     *Skip // a .txt file that is not a table: neither loaded nor rejected
 	err      error
+	kind     Kind       // read as this kind; empty: recognised from the header
+	retry    *retryPlan // a retry: only these rows are read again
+}
+
+// retryPlan is what a retry reads again (SPEC §10): the rows of a file
+// that its earlier ingests rejected only for reasons a later file can
+// remove (view retryable_rejects).
+type retryPlan struct {
+	of    int64            // the file's first ingest
+	rows  map[rowRef]int64 // each row to read again → the ingest that rejected it
+	rules []string         // the reasons, for the messages
+	// rejected holds every row of the file still rejected, whatever the
+	// reason (kinds other than quarterly): the file's other rows were
+	// accepted, and a row read again must not repeat one of their keys.
+	rejected map[rowRef]bool
+	met      int // rows of the plan met while reading
 }
 
 // carrierRef is what loading needs of a registered carrier.
@@ -195,7 +231,7 @@ func Ingest(ctx context.Context, st *store.Store, paths []string, opts Options) 
 	if opts.OnPlan != nil {
 		opts.OnPlan(len(files))
 	}
-	e := &engine{st: st, opts: opts, res: res}
+	e := &engine{st: st, opts: opts, res: res, retried: map[string]bool{}}
 	if err := e.loadState(ctx); err != nil {
 		return nil, err
 	}
@@ -239,9 +275,12 @@ type engine struct {
 	bans      map[string][]ban      // operator USCC → bans
 	names     []string              // carrier_id by carrierRef.cid
 	batchSeen map[string]bool
-	dirs      sync.Map     // archive folders known to exist
-	held      atomic.Int64 // rows read and held until loaded
-	tmpSeq    atomic.Int64 // unique temporary names in the archive
+	firstID   int64           // the first ingest id of this batch
+	retried   map[string]bool // files whose retry was tried in this batch
+	retryable map[int64]bool  // files (first ingest) with rows to retry; read once, when first needed
+	dirs      sync.Map        // archive folders known to exist
+	held      atomic.Int64    // rows read and held until loaded
+	tmpSeq    atomic.Int64    // unique temporary names in the archive
 }
 
 func (e *engine) loadState(ctx context.Context) error {
@@ -249,7 +288,7 @@ func (e *engine) loadState(ctx context.Context) error {
 	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(ingest_id), 0) + 1, coalesce(max(batch_id), 0) + 1 FROM store.ingests").Scan(&e.nextID, &e.batchID); err != nil {
 		return fmt.Errorf("read ingest ids: %w", err)
 	}
-	e.res.BatchID = e.batchID
+	e.res.BatchID, e.firstID = e.batchID, e.nextID
 	e.seen = map[string]prior{}
 	e.batchSeen = map[string]bool{}
 	// A file rejected whole is not "already ingested": the same bytes are
@@ -406,7 +445,7 @@ func (e *engine) prepareAll(ctx context.Context, files []string) []*prepared {
 }
 
 func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
-	p := &prepared{idx: idx, path: path, ext: strings.ToLower(filepath.Ext(path))}
+	p := &prepared{idx: idx, path: path, ext: strings.ToLower(filepath.Ext(path)), kind: e.opts.Kind}
 	data, sha, fe, err := readInput(ctx, path)
 	if fe != nil || err != nil {
 		p.fe, p.err = fe, err
@@ -429,7 +468,7 @@ func (e *engine) prepare(ctx context.Context, idx int, path string) *prepared {
 		}
 		src = filepath.Join(e.st.Dir(), p.archive)
 	}
-	p.info, p.rows, p.fe, p.err = e.read(ctx, path, src, data, p.streamed, nil)
+	p.info, p.rows, p.fe, p.err = e.read(ctx, path, src, p.kind, data, p.streamed, nil)
 	if p.notATable() {
 		return p
 	}
@@ -455,10 +494,11 @@ func (p *prepared) notATable() bool {
 	return true
 }
 
-// read opens data and reads it. With headerOnly it only learns the kind;
-// with out set, rows go to out instead of being validated and collected.
-// path names the file in messages; src is where DuckDB reads a Parquet file.
-func (e *engine) read(ctx context.Context, path, src string, data []byte, headerOnly bool, out sink) (*fileInfo, []*Row, *FileError, error) {
+// read opens data and reads it as kind (empty: recognised from the
+// header). With headerOnly it only learns the kind; with out set, rows go
+// to out instead of being validated and collected. path names the file in
+// messages; src is where DuckDB reads a Parquet file.
+func (e *engine) read(ctx context.Context, path, src string, kind Kind, data []byte, headerOnly bool, out sink) (*fileInfo, []*Row, *FileError, error) {
 	t, format, enc, fe := open(ctx, e.st.DB, path, src, data)
 	if fe != nil {
 		return nil, nil, fe, nil
@@ -468,7 +508,7 @@ func (e *engine) read(ctx context.Context, path, src string, data []byte, header
 	if out == nil {
 		out = validating(func(r *Row) error { rows = append(rows, r); return nil })
 	}
-	info, fe, err := readFile(ctx, t, path, e.opts.Kind, e.opts.Today, headerOnly, out)
+	info, fe, err := readFile(ctx, t, path, kind, e.opts.Today, headerOnly, out)
 	if info != nil {
 		info.Format, info.Encoding = format, enc
 	}
@@ -505,6 +545,12 @@ func (e *engine) write(ctx context.Context, preps []*prepared) error {
 			}
 			if p.fe != nil {
 				if err := e.rejectWhole(ctx, p, p.fe); err != nil {
+					return err
+				}
+				continue
+			}
+			if done, err := e.retry(ctx, p); err != nil || done {
+				if err != nil {
 					return err
 				}
 				continue
@@ -743,18 +789,26 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 					break
 				}
 			}
-			w.ingestID = ids[i]
+			// A retry's rows count as ingested with the file they come
+			// from (view ingest_order).
+			w.ingestID, w.order, w.retry, w.count = ids[i], ids[i], p.retry, 0
+			if p.retry != nil {
+				w.order = p.retry.of
+			}
 			if p.streamed {
 				loadErr = e.stream(ctx, p, w)
-				rowsRead[i] = w.count
-				w.count = 0
 			} else {
 				for _, r := range p.rows {
 					if loadErr = w.add(r); loadErr != nil {
 						break
 					}
 				}
-				rowsRead[i] = len(p.rows)
+			}
+			rowsRead[i] = w.count
+			if loadErr == nil && p.retry != nil && p.retry.met != len(p.retry.rows) {
+				loadErr = fileErr(p.path, "retry_mismatch",
+					fmt.Sprintf("本文件现在的读取结果与上次不同：要重新读取的 %d 行中只找到 %d 行；请报送更正后的文件", len(p.retry.rows), p.retry.met),
+					"the file no longer reads as it did: of the %d rows to read again, %d were found; send a corrected file instead", len(p.retry.rows), p.retry.met)
 			}
 			if loadErr != nil {
 				break
@@ -820,6 +874,12 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 		if fr.Accepted+fr.Rejected != fr.RowsRead {
 			return nil, fmt.Errorf("%s: row accounting broke: %d read, %d accepted, %d rejected", p.path, fr.RowsRead, fr.Accepted, fr.Rejected)
 		}
+		if p.retry != nil {
+			if fr.Accepted == 0 {
+				return nil, errNothingRetried // nothing would change: roll back
+			}
+			fr.RetryOf, fr.RetriedRules = p.retry.of, p.retry.rules
+		}
 		switch {
 		case fr.Rejected == 0:
 			fr.Status = StatusLoaded
@@ -839,7 +899,7 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 		}
 		for i, p := range group {
 			fr := out[i]
-			var notes, sheets, enc driver.Value
+			var notes, sheets, enc, retryOf driver.Value
 			if len(p.info.Notes) > 0 {
 				notes = validText(strings.Join(p.info.Notes, "\n"))
 			}
@@ -849,12 +909,15 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			if p.info.Encoding != "" {
 				enc = p.info.Encoding
 			}
+			if p.retry != nil {
+				retryOf = p.retry.of
+			}
 			// Stored as text (a GBK or broken file name would abort the
 			// appender, and the batch with it); p.path is the file's.
 			name := PathText(p.path)
 			if err := app.AppendRow(fr.IngestID, e.batchID, filepath.Base(name), name, filepath.ToSlash(archives[i]), p.sha, p.size,
 				string(p.info.Kind), p.info.Format, enc, sheets, int32(fr.RowsRead), int32(fr.Accepted), int32(fr.Rejected), int32(fr.Warned),
-				now, fr.Status, notes, nil, nil, nil, nil); err != nil {
+				now, fr.Status, notes, retryOf, nil, nil, nil); err != nil {
 				app.Close()
 				return fmt.Errorf("ingest log: %w", err)
 			}
@@ -863,6 +926,13 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 	})
 	if err != nil {
 		return nil, err
+	}
+	for i, p := range group {
+		if p.retry != nil {
+			if err := markRetried(conn, p.retry, ids[i]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -937,7 +1007,7 @@ func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 			}
 			return nil
 		}
-		_, _, fe, readErr = e.read(ctx, p.path, src, data, false, func(v *validator, sheet string, rowNo int, cells []string) error {
+		_, _, fe, readErr = e.read(ctx, p.path, src, p.kind, data, false, func(v *validator, sheet string, rowNo int, cells []string) error {
 			// Readers may reuse the cells slice; the strings themselves are fresh.
 			cur.raw = append(cur.raw, rawRow{v, sheet, rowNo, append([]string(nil), cells...)})
 			if len(cur.raw) == chunkRows {
@@ -991,11 +1061,26 @@ type rowWriter struct {
 	rows     *duckdb.Appender
 	issues   *duckdb.Appender
 	ingestID int64
+	order    int64      // the file's place in ingest order (view ingest_order)
+	retry    *retryPlan // a retry: only its rows are taken
 	vals     []driver.Value
-	count    int
+	count    int // rows of the current file taken
 }
 
 func (w *rowWriter) add(r *Row) error {
+	if pl := w.retry; pl != nil {
+		ref := rowRef{r.Sheet, r.RowNo}
+		if _, again := pl.rows[ref]; !again {
+			// Not read again. One of the file's rows accepted before
+			// still holds its key: a row read again repeating it is a
+			// duplicate, as it would have been the first time.
+			if pl.rejected != nil && !pl.rejected[ref] && !r.Rejected() {
+				w.track.seed(w.ingestID, r)
+			}
+			return nil
+		}
+		pl.met++
+	}
 	w.count++
 	var cid int32
 	// Checked on rejected rows too, so that the clerk sees every problem at once.
@@ -1027,7 +1112,7 @@ func (w *rowWriter) add(r *Row) error {
 	if err := w.rows.AppendRow(w.vals...); err != nil {
 		return fmt.Errorf("append row %d: %w", r.RowNo, err)
 	}
-	w.track.accept(w.ingestID, r, cid)
+	w.track.accept(w.ingestID, w.order, r, cid)
 	return w.addIssues(r.Warnings)
 }
 

@@ -183,10 +183,10 @@ func checkWinners(t testing.TB, st *store.Store) {
 	err := st.DB.QueryRow(`
 		WITH rule AS (
 		    SELECT carrier_id, year, quarter, ingest_id, row_no, count(*) OVER w AS revisions
-		    FROM store.quarterly
+		    FROM store.quarterly JOIN ingest_order USING (ingest_id)
 		    WINDOW w AS (PARTITION BY carrier_id, year, quarter)
 		    QUALIFY row_number() OVER (PARTITION BY carrier_id, year, quarter
-		                               ORDER BY submitted_on DESC, ingest_id DESC, row_no DESC) = 1
+		                               ORDER BY submitted_on DESC, file_order DESC, ingest_id DESC, row_no DESC) = 1
 		),
 		got AS (SELECT carrier_id, year, quarter, ingest_id, row_no, revisions FROM quarterly_reports)
 		SELECT (SELECT count(*) FROM (SELECT * FROM rule EXCEPT ALL SELECT * FROM got))

@@ -46,16 +46,21 @@ type qrec struct {
 	old      bool // committed before this transaction
 	gone     bool // old, and already recorded as superseded
 	ingestID int64
+	order    int64 // the file's place in ingest order: a retry's is its file's (view ingest_order)
 	vals     [4]float64
 }
 
 func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
 
 // newer reports whether a wins over b by SPEC §3.2: later submitted_on,
-// then ingested later.
+// then ingested later — a retried row counting as ingested with its file
+// (view ingest_order; retry.go says why).
 func (a *qrec) newer(b *qrec) bool {
 	if a.sub != b.sub {
 		return a.sub > b.sub
+	}
+	if a.order != b.order {
+		return a.order > b.order
 	}
 	if a.ingestID != b.ingestID {
 		return a.ingestID > b.ingestID
@@ -84,9 +89,10 @@ func (a *qrec) before(b *qrec) bool {
 const maxListedRows = 10
 
 type keyEntry struct {
-	first rowRef
-	more  []rowRef // later occurrences: the key is duplicated
-	raw   string
+	first   rowRef
+	more    []rowRef // later occurrences: the key is duplicated
+	raw     string
+	earlier bool // first was accepted by an earlier ingest of the file (a retry's seed)
 }
 
 func (e *keyEntry) refs() []rowRef { return append([]rowRef{e.first}, e.more...) }
@@ -182,17 +188,33 @@ func toFloat(v driver.Value) float64 {
 // keySep joins key parts; not NUL, because strings are bound as C strings.
 const keySep = "\x1f"
 
-// accept records an accepted row of file ingestID; cid numbers its carrier.
-func (t *tracker) accept(ingestID int64, r *Row, cid int32) {
+// accept records an accepted row of file ingestID, whose place in ingest
+// order is order; cid numbers its carrier.
+func (t *tracker) accept(ingestID, order int64, r *Row, cid int32) {
 	if t.spec.Kind == Quarterly {
 		q := qrec{cid: cid, qi: r.Vals[1].(int32)*4 + r.Vals[2].(int32),
-			sub: days(r.Vals[3].(time.Time)), ingestID: ingestID, sheet: t.sheetIndex(r.Sheet), row: int32(r.RowNo)}
+			sub: days(r.Vals[3].(time.Time)), ingestID: ingestID, order: order, sheet: t.sheetIndex(r.Sheet), row: int32(r.RowNo)}
 		for i, ix := range t.spikeIx {
 			q.vals[i] = toFloat(r.Vals[ix])
 		}
 		t.recs = append(t.recs, q)
 		return
 	}
+	t.key(ingestID, r, false)
+}
+
+// seed records, for a retry (file ingestID) of a registry, incident or
+// deferral file, a row of the file accepted by an earlier ingest: a row
+// read again with the same key is a duplicate, rejected as it would have
+// been had both been read the first time; the row accepted before stays.
+func (t *tracker) seed(ingestID int64, r *Row) {
+	if t.spec.Kind != Quarterly {
+		t.key(ingestID, r, true)
+	}
+}
+
+// key records the key of a row of file ingestID (small kinds).
+func (t *tracker) key(ingestID int64, r *Row, earlier bool) {
 	if ingestID != t.fileID {
 		t.fileID = ingestID
 		t.keys = map[string]*keyEntry{}
@@ -203,11 +225,20 @@ func (t *tracker) accept(ingestID int64, r *Row, cid int32) {
 		parts[i] = keyText(r.Vals[ix])
 	}
 	k := strings.Join(parts, keySep)
-	if e := t.keys[k]; e != nil {
+	if e := t.keys[k]; e != nil && !earlier {
 		e.more = append(e.more, rowRef{r.Sheet, r.RowNo})
 		return
 	}
-	t.keys[k] = &keyEntry{raw: parts[0], first: rowRef{r.Sheet, r.RowNo}}
+	if earlier {
+		// Seeds come in file order with the rows read again: make the
+		// earlier row the first, whatever was met before it.
+		if e := t.keys[k]; e != nil {
+			e.more = append([]rowRef{e.first}, e.more...)
+			e.first, e.earlier = rowRef{r.Sheet, r.RowNo}, true
+			return
+		}
+	}
+	t.keys[k] = &keyEntry{raw: parts[0], first: rowRef{r.Sheet, r.RowNo}, earlier: earlier}
 	t.order = append(t.order, k)
 }
 
@@ -260,7 +291,11 @@ func (t *tracker) finishFile() []Issue {
 			continue
 		}
 		t.dupDeletes[t.fileID] = append(t.dupDeletes[t.fileID], k)
-		issues = append(issues, t.duplicateIssues(e.raw, e.refs())...)
+		is := t.duplicateIssues(e.raw, e.refs())
+		if e.earlier {
+			is = is[1:] // loaded before, and stays: the message names it
+		}
+		issues = append(issues, is...)
 	}
 	t.keys, t.order, t.fileID = nil, nil, 0
 	return issues
@@ -364,9 +399,10 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 	}
 	sort.Strings(qis)
 	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`
-		SELECT q.carrier_id, q.year * 4 + q.quarter AS qi, date_diff('day', DATE '1970-01-01', q.submitted_on), q.ingest_id, q.row_no,
+		SELECT q.carrier_id, q.year * 4 + q.quarter AS qi, date_diff('day', DATE '1970-01-01', q.submitted_on), q.ingest_id, o.file_order, q.row_no,
 		       q.incubating, q.jobs, q.revenue, q.financing, s.ingest_id IS NOT NULL
 		FROM store.quarterly q
+		JOIN ingest_order o ON o.ingest_id = q.ingest_id
 		LEFT JOIN store.quarterly_superseded s
 		       ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
 		WHERE q.ingest_id < ? AND q.year * 4 + q.quarter IN (%s)`, strings.Join(qis, ",")), firstID)
@@ -378,7 +414,7 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 		var q qrec
 		var carrier string
 		var inc, jobs int32
-		if err := rows.Scan(&carrier, &q.qi, &q.sub, &q.ingestID, &q.row, &inc, &jobs, &q.vals[2], &q.vals[3], &q.gone); err != nil {
+		if err := rows.Scan(&carrier, &q.qi, &q.sub, &q.ingestID, &q.order, &q.row, &inc, &jobs, &q.vals[2], &q.vals[3], &q.gone); err != nil {
 			rows.Close()
 			return nil, err
 		}

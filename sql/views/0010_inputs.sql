@@ -2,20 +2,29 @@
 -- 万元 (10,000 yuan), ratios 0–1. Source columns (ingest_id, sheet, row_no)
 -- trace every value back to the file and row it came from.
 
+-- name: ingest_order :view
+-- The order in which files count as ingested ("the one ingested last", SPEC §3.2): file_order is the ingest itself, or for a retry of a file's rejected rows (ingest_log.retry_of) the file's first ingest — loading in the right order would have loaded those rows with it.
+CREATE OR REPLACE VIEW ingest_order AS
+SELECT ingest_id, coalesce(retry_of, ingest_id) AS file_order
+FROM store.ingests;
+
 -- name: carriers :view
 -- The registry as it stands: the latest row for each carrier_id.
+-- Latest in ingest order (ingest_order): a registry row read again by a retry counts as ingested with its file.
 CREATE OR REPLACE VIEW carriers AS
-SELECT carrier_id, name, operator_uscc, operator_name, district, kind, track,
-       level, recognized_on, founded_on, area_m2, service_area_m2,
-       workstations, lease_end, staff, virtual, ingest_id, sheet, row_no
-FROM store.registry
-QUALIFY row_number() OVER (PARTITION BY carrier_id ORDER BY ingest_id DESC, row_no DESC) = 1;
+SELECT r.carrier_id, r.name, r.operator_uscc, r.operator_name, r.district, r.kind, r.track,
+       r.level, r.recognized_on, r.founded_on, r.area_m2, r.service_area_m2,
+       r.workstations, r.lease_end, r.staff, r.virtual, r.ingest_id, r.sheet, r.row_no
+FROM store.registry r
+JOIN ingest_order o ON o.ingest_id = r.ingest_id
+QUALIFY row_number() OVER (PARTITION BY r.carrier_id ORDER BY o.file_order DESC, r.ingest_id DESC, r.row_no DESC) = 1;
 
 -- name: carrier_history :view
--- Every registry row ever loaded, oldest first per carrier.
+-- Every registry row ever loaded, oldest first per carrier (in ingest order, as carriers).
 CREATE OR REPLACE VIEW carrier_history AS
-SELECT r.*, row_number() OVER (PARTITION BY carrier_id ORDER BY ingest_id, row_no) AS version
-FROM store.registry r;
+SELECT r.*, row_number() OVER (PARTITION BY r.carrier_id ORDER BY o.file_order, r.ingest_id, r.row_no) AS version
+FROM store.registry r
+JOIN ingest_order o ON o.ingest_id = r.ingest_id;
 
 -- name: due_on :macro
 -- A quarter's report is due 15 days after the quarter ends (SPEC §3.2);
@@ -28,7 +37,8 @@ CREATE OR REPLACE MACRO due_on(year, quarter) AS
 -- name: quarterly_winners :view
 -- The rule of SPEC §3.2, in one place: the winning revision of a carrier's
 -- quarter is the latest submitted_on; on equal dates, the one ingested last
--- (then the later row of that file). Ingest records each revision that
+-- (ingest_order: a retried row counts as ingested with its file), then the
+-- later row of that file. Ingest records each revision that
 -- stops winning in store.quarterly_superseded, so the winners are the rows
 -- not recorded there (a file holds a carrier's quarter at most once, so
 -- file and key name a row). One row per carrier and quarter, as stored.
@@ -52,10 +62,11 @@ SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
        -- due 15 days after the quarter ends; on or before is on time
        due_on(q.year, q.quarter) AS due_on,
        row_number() OVER (PARTITION BY q.carrier_id, q.year, q.quarter
-                          ORDER BY q.submitted_on, q.ingest_id, q.row_no) AS revision,
+                          ORDER BY q.submitted_on, o.file_order, q.ingest_id, q.row_no) AS revision,
        s.ingest_id IS NULL AS is_winning,
        q.ingest_id, q.sheet, q.row_no
 FROM store.quarterly q
+JOIN ingest_order o ON o.ingest_id = q.ingest_id
 LEFT JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter;
 
 -- name: quarterly_reports :view

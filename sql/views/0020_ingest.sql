@@ -55,6 +55,19 @@ SELECT ingest_id, file_name, sheet, row_no, column_name, raw_value, rule,
 FROM reject_history
 WHERE retried_by IS NULL;
 
+-- name: retryable_rejects :view
+-- Rows still rejected only for reasons a later file can remove (SPEC §10) — unknown_carrier (the registry had not arrived) and banned_operator (the ban was lifted) — which ingesting the same bytes again reads again; file_ingest_id is the file's first ingest.
+CREATE OR REPLACE VIEW retryable_rejects AS
+SELECT o.file_order AS file_ingest_id, i.ingest_id, i.sheet, i.row_no,
+       list(DISTINCT i.rule ORDER BY i.rule) AS rules
+FROM store.row_issues i
+JOIN ingest_order o ON o.ingest_id = i.ingest_id
+ANTI JOIN store.retried_rows r
+       ON r.ingest_id = i.ingest_id AND r.row_no = i.row_no AND coalesce(r.sheet, '') = coalesce(i.sheet, '')
+WHERE i.severity = 'error'
+GROUP BY ALL
+HAVING bool_and(i.rule IN ('unknown_carrier', 'banned_operator'));
+
 -- name: warnings :view
 -- Rows accepted but flagged for a second look, such as a value over 5× last quarter (spike_5x).
 CREATE OR REPLACE VIEW warnings AS
