@@ -63,6 +63,10 @@ func (a *app) explainCommand() *cobra.Command {
 				termText(district.String, termWord), termText(level.String, termWord))
 			if outcome != "graded" {
 				fmt.Fprintf(w, "  outcome: %s (%s)\n", outcome, map[string]string{"not_assessed": "新认定不参评", "deferred": "暂缓评价"}[outcome])
+				if action.Valid { // revoked for false data all the same (SPEC §4.7)
+					fmt.Fprintf(w, "  decision: %s (%s), operator banned until %s; to recover %s yuan\n",
+						termSafe(action.String), termText(reason.String, termNote), banned.String, thousands(recovery.Int64))
+				}
 				return nil
 			}
 			fmt.Fprintf(w, "  score %s, grade %s %s, rank %d", store.Fixed(score), gradeZH[grade.String], grade.String, rank.Int64)
