@@ -201,7 +201,7 @@ func (a *app) publishCommand() *cobra.Command {
 				return err
 			}
 			// closed by run, after the ledger row (openWrite)
-			already, err := assess.Publish(cmd.Context(), st, year)
+			already, err := assess.Publish(cmd.Context(), st, year, assess.Today())
 			if err != nil {
 				return err
 			}

@@ -111,7 +111,7 @@ func TestFalseDataInADeferredYearWithPublishedYears(t *testing.T) {
 		w.window("B", y, full)
 	}
 	w.assess(2024)
-	if _, err := assess.Publish(ctx, w.st, 2024); err != nil {
+	if _, err := assess.Publish(ctx, w.st, 2024, testToday); err != nil {
 		t.Fatal(err)
 	}
 	w.deferral("FD", 2025)
@@ -120,7 +120,7 @@ func TestFalseDataInADeferredYearWithPublishedYears(t *testing.T) {
 	if f := w.fund(2025, "FD"); f.Recovery != 160000 {
 		t.Errorf("FD 2025 recovery %d, want the published 2024 grant 160000", f.Recovery)
 	}
-	if _, err := assess.Publish(ctx, w.st, 2025); err != nil {
+	if _, err := assess.Publish(ctx, w.st, 2025, testToday); err != nil {
 		t.Fatal(err)
 	}
 	w.assess(2026)
