@@ -54,6 +54,10 @@ func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.St
 // RunID is the command's row in store.runs.
 func (c *Command) RunID() int64 { return c.entry.RunID }
 
+// Set records an argument or a result in the row's args (written with the
+// outcome): the year a command acted on, the reason given for it.
+func (c *Command) Set(key string, v any) { c.entry.Args[key] = v }
+
 // Finish records the command's outcome when it no longer holds the
 // database: to the pending file, which Finish then moves into store.runs
 // by opening the database once more if it is free (if not, the process

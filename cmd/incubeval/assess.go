@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,7 +46,13 @@ func (f *assessFlags) options(cmd *cobra.Command) (assess.Options, error) {
 	if f.window != assess.WindowSep && f.window != assess.WindowCalendar {
 		return assess.Options{}, usageError{fmt.Errorf("--window must be sep or calendar, not %q", f.window)}
 	}
-	opts := assess.Options{Year: f.year, Window: f.window, Force: f.force}
+	// A year whose window has not ended is refused before anything is
+	// opened (SPEC §10); assess.Run checks it again.
+	today := assess.Today()
+	if err := assess.CheckWindowEnded(f.window, f.year, today); err != nil {
+		return assess.Options{}, usageError{err}
+	}
+	opts := assess.Options{Year: f.year, Window: f.window, Force: f.force, Today: today}
 	if f.rubricPath != "" {
 		r, err := rubric.LoadFile(f.rubricPath)
 		if err != nil {
@@ -71,7 +78,15 @@ func (a *app) assessCommand() *cobra.Command {
 every earlier year from the first with data (the two-failures chain needs
 them), in one transaction. Published years are read as they are unless
 --force. The rules are the SQL files in sql/assess; the numbers come from
-the rubric (--rubric FILE, or the embedded default).`,
+the rubric (--rubric FILE, or the embedded default).
+
+计算 Y 年度（及此前各年度）的评价。评价期未结束的年度不能评价（退出码 2）。
+A year whose window has not ended (sep: 30 September Y; calendar:
+31 December Y, on or after today in Asia/Shanghai) is refused, exit 2. No
+year after Y is stored: when unpublished results of a later year are
+stored (they build on Y through the chain), assess refuses and says to
+assess that year instead or to remove it ('incubeval discard'); published
+later years stay as they are.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd)
@@ -101,7 +116,16 @@ func (a *app) assess(ctx context.Context, st *store.Store, opts assess.Options) 
 	if len(res.Frozen) > 0 {
 		fmt.Fprintf(a.stdout, "; published, kept as they are: %s", yearsText(res.Frozen))
 	}
+	if len(res.LaterKept) > 0 {
+		fmt.Fprintf(a.stdout, "; later published years, kept as they are: %s", yearsText(res.LaterKept))
+	}
 	fmt.Fprintf(a.stdout, "; run %d, rubric %s\n", res.RunID, res.RubricSHA[:12])
+	if len(res.OpenStored) > 0 {
+		// Stored before SPEC §10 was enforced: say how to remove them.
+		ys := yearsText(res.OpenStored)
+		fmt.Fprintf(a.stderr, "incubeval: 注意 warning: the stored results of %s belong to a window that has not ended; remove them with '%s unpublish --year %d --reason …' (if published) and '%s discard --year %d' / %s 年度评价期尚未结束，其已存储的结果应撤回发布并删除\n",
+			ys, a.selfDB(), res.OpenStored[0], a.selfDB(), res.OpenStored[0], ys)
+	}
 	return printSummary(ctx, st.DB, a.stdout, opts.Year)
 }
 
@@ -126,30 +150,11 @@ var gradeZH = map[string]string{"excellent": "优秀", "good": "良好", "pass":
 
 // printSummary prints the year's counts by grade and decision and the top ten.
 func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error {
-	// One query for every count: the results were just written.
-	var graded, notAssessed, deferred, rectify, delist, revoke int
-	var byGrade [4]int
-	var total sql.NullInt64
-	err := db.QueryRowContext(ctx, `
-		SELECT count(*) FILTER (WHERE outcome = 'graded'), count(*) FILTER (WHERE outcome = 'not_assessed'),
-		       count(*) FILTER (WHERE outcome = 'deferred'),
-		       count(*) FILTER (WHERE grade = 'excellent'), count(*) FILTER (WHERE grade = 'good'),
-		       count(*) FILTER (WHERE grade = 'pass'), count(*) FILTER (WHERE grade = 'fail'),
-		       (SELECT count(*) FILTER (WHERE action = 'rectify') FROM decisions WHERE year = $1),
-		       (SELECT count(*) FILTER (WHERE action = 'delist') FROM decisions WHERE year = $1),
-		       (SELECT count(*) FILTER (WHERE action = 'revoke') FROM decisions WHERE year = $1),
-		       (SELECT sum(amount_yuan) FROM funding WHERE year = $1)
-		FROM assessments WHERE year = $1`, year).Scan(&graded, &notAssessed, &deferred,
-		&byGrade[0], &byGrade[1], &byGrade[2], &byGrade[3], &rectify, &delist, &revoke, &total)
+	sum, err := assess.Summarize(ctx, db, year)
 	if err != nil {
 		return err
 	}
-	var counts []string
-	for i, g := range []string{"excellent", "good", "pass", "fail"} {
-		counts = append(counts, fmt.Sprintf("%s %s %d", gradeZH[g], g, byGrade[i]))
-	}
-	fmt.Fprintf(w, "  %d graded (%s); %d not assessed (新认定), %d deferred (暂缓)\n", graded, strings.Join(counts, ", "), notAssessed, deferred)
-	fmt.Fprintf(w, "  decisions: 限期整改 rectify %d, 摘牌 delist %d, 撤销 revoke %d; funding %s yuan\n", rectify, delist, revoke, thousands(total.Int64))
+	printCounts(w, sum)
 	rows, err := db.QueryContext(ctx, `SELECT rank_overall, carrier_id, name, district, score, grade FROM assessments
 		WHERE year = ? AND outcome = 'graded' ORDER BY rank_overall, carrier_id LIMIT 10`, year)
 	if err != nil {
@@ -178,6 +183,26 @@ func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error 
 	return nil
 }
 
+var actionZH = map[string]string{"keep": "保留", "rectify": "限期整改", "delist": "摘牌", "revoke": "撤销"}
+
+// printCounts prints a year's counts by grade, outcome and decision, and
+// its funding.
+func printCounts(w io.Writer, s *assess.YearSummary) {
+	var grades, actions []string
+	for _, g := range assess.Grades {
+		grades = append(grades, fmt.Sprintf("%s %s %d", gradeZH[g], g, s.ByGrade[g]))
+	}
+	for _, act := range assess.Actions {
+		actions = append(actions, fmt.Sprintf("%s %s %d", actionZH[act], act, s.ByAction[act]))
+	}
+	fmt.Fprintf(w, "  %d graded (%s); %d not assessed (新认定), %d deferred (暂缓)\n", s.Graded, strings.Join(grades, ", "), s.NotAssessed, s.Deferred)
+	fmt.Fprintf(w, "  decisions: %s; funding %s yuan", strings.Join(actions, ", "), thousands(s.FundingYuan))
+	if s.RecoveryYuan > 0 {
+		fmt.Fprintf(w, ", to recover 追回 %s yuan", thousands(s.RecoveryYuan))
+	}
+	fmt.Fprintln(w)
+}
+
 func thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	for i := len(s) - 3; i > 0; i -= 3 {
@@ -188,23 +213,75 @@ func thousands(n int64) string {
 
 func (a *app) publishCommand() *cobra.Command {
 	var year int
+	var yes bool
 	cmd := &cobra.Command{
-		Use:   "publish --year Y",
+		Use:   "publish --year Y [--yes]",
 		Short: "Freeze year Y's results: later runs read them, never recompute them (unless assess --force)",
-		Args:  cobra.NoArgs,
+		Long: `发布（冻结）Y 年度的评价结果。先显示将冻结的内容（按等级、按处理决定的家数，资助总额），
+在终端上询问确认（y 或 是）；脚本中用 --yes 确认。评价期未结束的年度不能发布。
+
+Freeze year Y's stored results: later runs read them as they are. publish
+first shows what it freezes — the year, the carriers by grade and by
+decision, the total funding — and asks on a terminal (y, yes or 是 to
+confirm; anything else freezes nothing, exit 1). --yes confirms in
+scripts; without a terminal and without --yes nothing is done (exit 2).
+A year whose window has not ended is refused (exit 2). To reopen a
+published year: 'incubeval unpublish --year Y --reason TEXT'.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if year == 0 {
-				return usageError{fmt.Errorf("--year is required")}
+			if year < 2000 || year > 9999 {
+				return usageError{fmt.Errorf("--year is required (e.g. --year 2025)")}
+			}
+			// Every window of Y ends on 30 September Y or later.
+			today := assess.Today()
+			if err := assess.CheckWindowEnded(assess.WindowSep, year, today); err != nil {
+				return usageError{err}
+			}
+			if err := a.canConfirm(yes, "publish"); err != nil {
+				return err
 			}
 			st, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
 			}
 			// closed by run, after the ledger row (openWrite)
-			already, err := assess.Publish(cmd.Context(), st, year, assess.Today())
+			a.ledger.set("year", year)
+			sum, err := assess.Summarize(cmd.Context(), st.DB, year)
 			if err != nil {
 				return err
 			}
+			if sum.Published {
+				fmt.Fprintf(a.stdout, "%d was already published; nothing changed / %d 年已发布\n", year, year)
+				return nil
+			}
+			if err := sum.CheckEnded(today); err != nil {
+				return usageError{err}
+			}
+			fmt.Fprintf(a.stdout, "将发布 To publish (freeze): %d, window %s to %s (%s), assessment run %d\n", year,
+				sum.WindowStart.Format("2006-01-02"), sum.WindowEnd.Format("2006-01-02"), sum.Window, sum.RunID)
+			printCounts(a.stdout, sum)
+			if !yes {
+				ok, err := a.confirm(cmd.Context(), fmt.Sprintf("发布后 %d 年结果冻结，作为正式结果 / once published, these are the official results of %d. 确认发布 Publish %d? [y/N] ", year, year, year))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("not confirmed: nothing was frozen / 未确认，未发布")
+				}
+			}
+			already, err := assess.Publish(cmd.Context(), st, year, today)
+			if err != nil {
+				var open *assess.OpenWindowError
+				if errors.As(err, &open) {
+					return usageError{err}
+				}
+				return err
+			}
+			a.ledger.set("assessment_run", sum.RunID)
+			a.ledger.set("graded", sum.Graded)
+			a.ledger.set("grades", sum.ByGrade)
+			a.ledger.set("decisions", sum.ByAction)
+			a.ledger.set("funding_yuan", sum.FundingYuan)
 			if already {
 				fmt.Fprintf(a.stdout, "%d was already published; nothing changed / %d 年已发布\n", year, year)
 			} else {
@@ -214,6 +291,7 @@ func (a *app) publishCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&year, "year", 0, "assessment year (required)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "confirm without asking (scripts) / 不询问，直接确认")
 	return cmd
 }
 

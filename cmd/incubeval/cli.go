@@ -109,7 +109,8 @@ The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
 	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.ledger.name = cmd.Name() }
 	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand(),
 		a.assessCommand(), a.publishCommand(), a.explainCommand(), a.runCommand(),
-		a.reportCommand(), a.templateCommand(), a.scheduleCommand(), a.jobsCommand())
+		a.reportCommand(), a.templateCommand(), a.scheduleCommand(), a.jobsCommand(),
+		a.unpublishCommand(), a.discardCommand())
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

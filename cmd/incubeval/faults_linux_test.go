@@ -372,7 +372,7 @@ func faultCases(t *testing.T) []faultCase {
 		{name: "ingest", args: func(db string) []string { return []string{"--db", db, "ingest", resub} }},
 		{name: "ingest-load", setup: archived, args: func(db string) []string { return []string{"--db", db, "ingest", resub} }},
 		{name: "assess", args: func(db string) []string { return []string{"--db", db, "assess", "--year", "2025", "--force"} }},
-		{name: "publish", args: func(db string) []string { return []string{"--db", db, "publish", "--year", "2025"} }},
+		{name: "publish", args: func(db string) []string { return []string{"--db", db, "publish", "--year", "2025", "--yes"} }},
 		{name: "assess-close", atClose: true, args: func(db string) []string {
 			return []string{"--db", db, "assess", "--year", "2025", "--force"}
 		}},
@@ -494,7 +494,7 @@ func TestSnapshotNotPublished(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(block, "in-the-way"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	code, out := incubeval(t, "--db", db, "publish", "--year", "2025")
+	code, out := incubeval(t, "--db", db, "publish", "--year", "2025", "--yes")
 	if code != exitFail || !strings.Contains(out, "the work is committed, but the readers' snapshot "+store.SnapshotPath(db)+" was not published") {
 		t.Fatalf("publish: exit %d\n%s", code, out)
 	}
@@ -507,7 +507,7 @@ func TestSnapshotNotPublished(t *testing.T) {
 		t.Fatalf("sql: exit %d %s%s", code, stdout, stderr)
 	}
 	os.RemoveAll(block)
-	if code, out := incubeval(t, "--db", db, "publish", "--year", "2025"); code != exitOK {
+	if code, out := incubeval(t, "--db", db, "publish", "--year", "2025", "--yes"); code != exitOK {
 		t.Fatalf("next publish: exit %d\n%s", code, out)
 	}
 	if sn, err := store.ReadSnapshot(db); err != nil || !sn.Current(db) {

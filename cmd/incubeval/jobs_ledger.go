@@ -39,6 +39,13 @@ func (l *commandLedger) open(ctx context.Context, db string) (*store.Store, erro
 	return st, nil
 }
 
+// set records an argument or a result in the command's row (args).
+func (l *commandLedger) set(key string, v any) {
+	if l.rec != nil {
+		l.rec.Set(key, v)
+	}
+}
+
 // finish records the outcome; a command that never opened the database
 // for writing has no row.
 // The command's database is closed here, after its row is in, so that the

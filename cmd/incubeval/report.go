@@ -69,7 +69,8 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 			year, self(), year, year, self(), year)
 	}
 	if f.final && published == 0 {
-		return usageError{fmt.Errorf("--final: %d is not published; run '%s publish --year %d' first / %d 年尚未发布", year, self(), year, year)}
+		// A state of the database, not a mistake in the command line: exit 1.
+		return fmt.Errorf("--final: %d is not published; run '%s publish --year %d' first / %d 年尚未发布", year, self(), year, year)
 	}
 	t0 := time.Now()
 	path := filepath.Join(out, fmt.Sprintf("assessment-%d.xlsx", year))
