@@ -89,6 +89,7 @@ func TestFalseDataInAYearNotGradedRevokes(t *testing.T) {
 			if n := w.count(`SELECT count(*) FROM decisions WHERE year = 2025`); n != 2 {
 				t.Errorf("%d decisions rows in 2025, want B's keep and FD's revoke", n)
 			}
+			checkSummaries(t, w.st.DB)
 			// The ban: a carrier of FD's operator cannot be recognized during it.
 			w.registryRow("FD2", "新载体", 1, "municipal", "comprehensive", "2026-01-01")
 			w.load()

@@ -440,6 +440,7 @@ func checkProperties(t *testing.T, st *store.Store) {
 		}
 	}
 	t.Logf("%d carriers removed", len(removed))
+	checkSummaries(t, db)
 }
 
 // The results do not depend on how many threads DuckDB runs each statement

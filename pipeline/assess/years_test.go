@@ -2,7 +2,9 @@ package assess_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -257,5 +259,45 @@ func TestDiscardRemovesAnUnpublishedYearAndTheYearsAfterIt(t *testing.T) {
 	}
 	if n := w.count("SELECT count(*) FROM assessments WHERE year = 2026"); n == 0 {
 		t.Error("2026 removed although published")
+	}
+}
+
+// checkSummaries holds assess.Summarize, which reads the base tables, to
+// the views it stands for, year by year.
+func checkSummaries(t *testing.T, db *sql.DB) {
+	t.Helper()
+	rows, err := db.Query("SELECT DISTINCT year FROM assessments ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var years []int
+	for rows.Next() {
+		var y int
+		rows.Scan(&y)
+		years = append(years, y)
+	}
+	rows.Close()
+	for _, y := range years {
+		s, err := assess.Summarize(context.Background(), db, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprintf("%d %d %d %d %v %v %d %d", s.Carriers, s.Graded, s.NotAssessed, s.Deferred, s.ByGrade, s.ByAction, s.FundingYuan, s.RecoveryYuan)
+		var want string
+		if err := db.QueryRow(`
+			SELECT (SELECT count(*) || ' ' || count(*) FILTER (WHERE outcome = 'graded') || ' ' || count(*) FILTER (WHERE outcome = 'not_assessed')
+			        || ' ' || count(*) FILTER (WHERE outcome = 'deferred')
+			        || ' map[excellent:' || count(*) FILTER (WHERE grade = 'excellent') || ' fail:' || count(*) FILTER (WHERE grade = 'fail')
+			        || ' good:' || count(*) FILTER (WHERE grade = 'good') || ' pass:' || count(*) FILTER (WHERE grade = 'pass') || ']'
+			        FROM assessments WHERE year = $1)
+			    || (SELECT ' map[delist:' || count(*) FILTER (WHERE action = 'delist') || ' keep:' || count(*) FILTER (WHERE action = 'keep')
+			        || ' rectify:' || count(*) FILTER (WHERE action = 'rectify') || ' revoke:' || count(*) FILTER (WHERE action = 'revoke') || ']'
+			        FROM decisions WHERE year = $1)
+			    || (SELECT ' ' || coalesce(sum(amount_yuan), 0) || ' ' || coalesce(sum(recovery_yuan), 0) FROM funding WHERE year = $1)`, y).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%d: Summarize says %s; the views %s", y, got, want)
+		}
 	}
 }
