@@ -33,7 +33,7 @@ const (
 	TriggerSchedule Trigger = "schedule" // the daemon, on time
 	TriggerCatchUp  Trigger = "catch_up" // the daemon, at start, for a missed occurrence
 	TriggerManual   Trigger = "manual"   // incubeval jobs run J
-	TriggerCommand  Trigger = "command"  // a manual incubeval command that writes (ingest, assess, publish, run, demo)
+	TriggerCommand  Trigger = "command"  // a manual incubeval command that writes (ingest, assess, publish, unpublish, discard, run, demo)
 )
 
 // Entry is one row of the run ledger.

@@ -199,7 +199,7 @@ the next writer moves them in; they are listed too, marked pending.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&job, "job", "", "only this job (or command: ingest, assess, publish, run, demo)")
+	cmd.Flags().StringVar(&job, "job", "", "only this job (or command: ingest, assess, publish, unpublish, discard, run, demo)")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many rows from the database (0: all)")
 	return cmd
 }
