@@ -380,6 +380,18 @@ func setUpCommands(root *cobra.Command) {
 		switch {
 		case c.Name() == "help" && c.Parent() == root:
 			c.Short = "显示命令的帮助 — help about any command"
+			// `incubeval help bogus` is a usage error too, not the root's help.
+			c.Run = nil
+			c.RunE = func(c *cobra.Command, args []string) error {
+				target, rest, err := c.Root().Find(args)
+				switch {
+				case err != nil || target == nil:
+					return unknownCommand(c.Root(), strings.Join(args, " "))
+				case len(rest) > 0:
+					return unknownCommand(target, rest[0])
+				}
+				return target.Help()
+			}
 		case c.Name() == "completion" && c.Parent() == root:
 			c.Short = "生成命令行补全脚本 — generate the autocompletion script for a shell"
 		case c.HasParent() && c.Parent().Name() == "completion":

@@ -48,6 +48,8 @@ func TestBadCommandLinesExit2InBothLanguages(t *testing.T) {
 		{[]string{"bogus"}, "没有「bogus」这个命令", `unknown command "bogus"`},
 		{[]string{"ingst", "x.csv"}, "是否想输入 ingest", "did you mean ingest?"},
 		{[]string{"jobs", "bogus"}, "incubeval jobs 没有「bogus」这个命令", "the commands are history, list, run"},
+		{[]string{"help", "bogus"}, "没有「bogus」这个命令", `unknown command "bogus"`},
+		{[]string{"help", "jobs", "bogus"}, "incubeval jobs 没有「bogus」这个命令", `unknown command "bogus"`},
 		{[]string{"ingest"}, "至少需要 1 个参数", "needs at least 1 argument, got 0"},
 		{[]string{"sql", "SELECT", "1"}, "最多接受 1 个参数，收到 2 个", "takes at most 1 argument, got 2"},
 		{[]string{"report", "2025"}, "不接受参数「2025」", `takes no arguments, not "2025"`},
