@@ -78,6 +78,7 @@ func TestTerminalTablesFitTheWidth(t *testing.T) {
 		{"jobs history", 80, nil, []string{"--db", db, "jobs", "history", "--config", os.DevNull}},
 		{"jobs list", 90, nil, []string{"--db", db, "jobs", "list", "--config", os.DevNull}},
 		{"sql", 70, nil, []string{"--db", db, "sql", long}},
+		{"sql, an odd width", 67, nil, []string{"--db", db, "sql", "SELECT carrier_id, name, district, kind, level, score, grade FROM assessments WHERE year = 2025 ORDER BY rank_overall LIMIT 5"}},
 		{"sql $COLUMNS", 160, []string{"COLUMNS=60"}, []string{"--db", db, "sql", long}},
 		{"sql --schema", 100, nil, []string{"--db", db, "sql", "--schema"}},
 		{"explain", 72, nil, []string{"--db", db, "explain", "--carrier", "LZ-ZC-0023", "--year", "2025"}},

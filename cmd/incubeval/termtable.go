@@ -68,9 +68,10 @@ func (t *termTable) Render() string {
 	return t.Writer.Render()
 }
 
-// minColumn is the narrowest a column is wrapped to while fitting: a date,
-// a short Chinese word.
-const minColumn = 8
+// minColumn is the narrowest a column is wrapped to while fitting: three
+// Chinese characters, a short word. Below it, lines are cut instead: a
+// column of two characters a line is no longer read.
+const minColumn = 6
 
 // fit sets each column's wrap width so that the rendered lines are at
 // most t.width cells: the widest columns are narrowed first, all to the
@@ -145,13 +146,50 @@ func (t *termTable) fit() {
 }
 
 // wrapLines wraps each line of s at n display cells, at spaces where it
-// can (text.WrapSoft alone would join the lines of a cell).
+// can. (go-pretty's WrapSoft would join the lines of a cell, and lets a
+// line of Chinese, two cells a character, run one cell past an odd n.)
 func wrapLines(s string, n int) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = text.WrapSoft(l, n)
+		lines[i] = wrapLine(l, n)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wrapLine breaks one line into lines of at most n display cells: between
+// words where it can, inside a word longer than a line where it must.
+func wrapLine(s string, n int) string {
+	if n < 2 || text.StringWidthWithoutEscSequences(s) <= n {
+		return s
+	}
+	var out []string
+	var cur strings.Builder
+	width := 0
+	flush := func() {
+		out = append(out, strings.TrimRight(cur.String(), " "))
+		cur.Reset()
+		width = 0
+	}
+	for _, word := range strings.SplitAfter(s, " ") {
+		if w := text.StringWidthWithoutEscSequences(strings.TrimRight(word, " ")); width > 0 && width+w > n {
+			flush()
+		}
+		for _, r := range word {
+			rw := text.RuneWidth(r)
+			switch {
+			case r == ' ' && width == 0:
+				continue // no line starts with the space it broke at
+			case r != ' ' && width+rw > n:
+				flush()
+			}
+			cur.WriteRune(r)
+			width += rw
+		}
+	}
+	if cur.Len() > 0 {
+		flush()
+	}
+	return strings.Join(out, "\n")
 }
 
 func sum(xs []int) int {

@@ -44,7 +44,7 @@ func TestTablesFitTheTerminalWidth(t *testing.T) {
 	if maxLineWidth(whole) <= 100 {
 		t.Fatalf("the sample is too narrow to test: %d", maxLineWidth(whole))
 	}
-	for _, width := range []int{100, 80, 60, 45} {
+	for _, width := range []int{100, 81, 80, 61, 60, 47, 45} {
 		got := sampleTable(width).Render()
 		if w := maxLineWidth(got); w > width {
 			t.Errorf("width %d: a line of %d cells:\n%s", width, w, got)
@@ -56,9 +56,39 @@ func TestTablesFitTheTerminalWidth(t *testing.T) {
 			t.Errorf("width %d: text lost:\n%s", width, got)
 		}
 	}
-	// Four columns of at least 8 cells need 45: narrower, lines are cut.
+	// Four columns of at least 6 cells need 37: narrower, lines are cut.
 	got := sampleTable(30).Render()
 	if w := maxLineWidth(got); w > 30 || !strings.Contains(got, "…") {
 		t.Errorf("width 30: widest line %d, want ≤ 30 and cut with …:\n%s", w, got)
+	}
+}
+
+// A line breaks at spaces where it can, inside a word where it must, and
+// never past the width — also with Chinese (two cells a character) at an
+// odd width.
+func TestWrapLine(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"兰州城关区源创众创空间", 7, "兰州城\n关区源\n创众创\n空间"},
+		{"兰州城关区源创众创空间", 8, "兰州城关\n区源创众\n创空间"},
+		{"argv=demo --out demo, pid=720", 12, "argv=demo\n--out demo,\npid=720"},
+		{"yearly-assessment", 8, "yearly-a\nssessmen\nt"},
+		{"short", 8, "short"},
+		{"a  b", 1, "a  b"},
+	} {
+		got := wrapLine(c.in, c.n)
+		if got != c.want {
+			t.Errorf("wrapLine(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+		if c.n >= 2 {
+			for _, l := range strings.Split(got, "\n") {
+				if w := text.StringWidthWithoutEscSequences(l); w > c.n {
+					t.Errorf("wrapLine(%q, %d): line %q is %d cells", c.in, c.n, l, w)
+				}
+			}
+		}
 	}
 }
