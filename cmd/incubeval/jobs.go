@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/jobs"
@@ -136,9 +135,7 @@ func orDefault(file string) string {
 func newTable(a *app) *termTable { return newTermTable(a.width()) }
 
 // wrap breaks s into lines of at most n display columns, at spaces where it can.
-func wrap(s string, n int) string {
-	return text.WrapSoft(s, n)
-}
+func wrap(s string, n int) string { return wrapLines(s, n) }
 
 func (a *app) jobsHistoryCommand(f *configFlags) *cobra.Command {
 	var job string
