@@ -354,7 +354,7 @@ func committedSince(ctx context.Context, conn *sql.Conn, r staleRun) (committed,
 func (c committed) text() string {
 	var en, zh []string
 	if c.files > 0 {
-		en = append(en, fmt.Sprintf("%d files (%d rows, ingest batch %s)", c.files, c.rows, c.batches))
+		en = append(en, fmt.Sprintf("%s (%s, ingest batch %s)", store.Plural(c.files, "file", "files"), store.Plural(c.rows, "row", "rows"), c.batches))
 		zh = append(zh, fmt.Sprintf("%d 个文件（%d 行，导入批次 %s）", c.files, c.rows, c.batches))
 	}
 	if c.assessments != "" {

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
@@ -32,11 +31,14 @@ type assessFlags struct {
 }
 
 func (f *assessFlags) register(cmd *cobra.Command) {
-	cmd.Flags().IntVar(&f.year, "year", 0, "assessment year (required)")
-	cmd.Flags().StringVar(&f.rubricPath, "rubric", "", "rubric YAML replacing the embedded default")
-	cmd.Flags().StringVar(&f.window, "window", assess.WindowSep, "sep (Q4 of Y-1 to Q3 of Y) or calendar (Q1–Q4 of Y)")
-	cmd.Flags().Int64Var(&f.budget, "budget", 0, "annual funding budget in yuan (0: the rubric's, if any)")
-	cmd.Flags().BoolVar(&f.force, "force", false, "recompute published years too")
+	yearFlag(cmd, &f.year, "评价年度（必填） assessment year (required)")
+	cmd.Flags().StringVar(&f.rubricPath, "rubric", "", "评分细则 YAML，替换内置默认 rubric YAML replacing the embedded default")
+	f.window = assess.WindowSep
+	enumFlag(cmd.Flags(), &f.window, "window", []string{assess.WindowSep, assess.WindowCalendar},
+		"考核期 sep（上年第四季度至本年第三季度）或 calendar（本年一至四季度） sep (Q4 of Y-1 to Q3 of Y) or calendar (Q1–Q4 of Y)")
+	cmd.Flags().Int64Var(&f.budget, "budget", 0, "年度资助预算（元） annual funding budget in yuan (0: the rubric's, if any)")
+	cmd.Flags().BoolVar(&f.force, "force", false, "已发布的年度也重新计算 recompute published years too")
+	requireFlags(cmd, "year")
 }
 
 func (f *assessFlags) options(cmd *cobra.Command) (assess.Options, error) {
@@ -62,7 +64,7 @@ func (f *assessFlags) options(cmd *cobra.Command) (assess.Options, error) {
 	}
 	if cmd.Flags().Changed("budget") {
 		if f.budget <= 0 {
-			return opts, usageError{fmt.Errorf("--budget must be a positive number of yuan")}
+			return opts, usage("--budget 应为正数（元）", "--budget must be a positive number of yuan")
 		}
 		opts.BudgetYuan = &f.budget
 	}
@@ -73,8 +75,11 @@ func (a *app) assessCommand() *cobra.Command {
 	var f assessFlags
 	cmd := &cobra.Command{
 		Use:   "assess --year Y",
-		Short: "Compute the yearly assessment of Y (and every year before it the chain needs)",
-		Long: `Compute scores, grades, decisions, rankings and funding for year Y and for
+		Short: "年度评价：计算 Y 年（及之前各年）的得分、等级、决定和资助 — compute the yearly assessment of Y (and every year before it the chain needs)",
+		Long: `计算 Y 年及之前有数据的各年度的得分、等级、决定、排名和资助（连续两年不合格摘牌需要前一年），
+在一个事务中完成。已发布的年度按原样读取，除非 --force。规则在 sql/assess 中，
+数值来自评分细则（--rubric FILE 或内置默认）。
+Compute scores, grades, decisions, rankings and funding for year Y and for
 every earlier year from the first with data (the two-failures chain needs
 them), in one transaction. Published years are read as they are unless
 --force. The rules are the SQL files in sql/assess; the numbers come from
@@ -161,10 +166,8 @@ func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error 
 		return err
 	}
 	defer rows.Close()
-	tw := table.NewWriter()
+	tw := newTermTable(widthOf(w)) // fits the terminal (termtable.go)
 	tw.SetOutputMirror(w)
-	tw.SetStyle(table.StyleLight)
-	tw.Style().Format.Header = text.FormatDefault
 	tw.AppendHeader(table.Row{"名次 rank", "编号 id", "载体名称 name", "区县 district", "得分 score", "等级 grade"})
 	for rows.Next() {
 		var rank int
@@ -216,7 +219,7 @@ func (a *app) publishCommand() *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "publish --year Y [--yes]",
-		Short: "Freeze year Y's results: later runs read them, never recompute them (unless assess --force)",
+		Short: "发布（冻结）Y 年的评价结果 — freeze year Y's results: later runs read them, never recompute them (unless assess --force)",
 		Long: `发布（冻结）Y 年度的评价结果。先显示将冻结的内容（按等级、按处理决定的家数，资助总额），
 在终端上询问确认（y 或 是）；脚本中用 --yes 确认。评价期未结束的年度不能发布。
 
@@ -290,8 +293,9 @@ published year: 'incubeval unpublish --year Y --reason TEXT'.`,
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&year, "year", 0, "assessment year (required)")
-	cmd.Flags().BoolVar(&yes, "yes", false, "confirm without asking (scripts) / 不询问，直接确认")
+	yearFlag(cmd, &year, "要发布的评价年度（必填） assessment year (required)")
+	requireFlags(cmd, "year")
+	cmd.Flags().BoolVar(&yes, "yes", false, "不询问，直接确认 confirm without asking (scripts)")
 	return cmd
 }
 
@@ -301,7 +305,7 @@ func (a *app) runCommand() *cobra.Command {
 	var inbox, out string
 	cmd := &cobra.Command{
 		Use:   "run --year Y --inbox DIR --out DIR",
-		Short: "Ingest the inbox, assess Y, and write the workbooks into --out",
+		Short: "一次完成：导入收件箱、评价 Y 年、生成工作簿 — ingest the inbox, assess Y, and write the workbooks into --out",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd)
@@ -328,7 +332,8 @@ func (a *app) runCommand() *cobra.Command {
 			if n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects); err != nil {
 				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
 			} else if n > 0 {
-				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)
+				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejects), plural(n, "issue", "issues"))
+				a.ledger.wrote(rejects)
 			} else {
 				os.Remove(rejects)
 			}
@@ -340,7 +345,8 @@ func (a *app) runCommand() *cobra.Command {
 	}
 	f.register(cmd)
 	rf.register(cmd)
-	cmd.Flags().StringVar(&inbox, "inbox", "", "folder of submitted files")
-	cmd.Flags().StringVar(&out, "out", "", "folder for the results")
+	cmd.Flags().StringVar(&inbox, "inbox", "", "报送文件所在文件夹（必填） folder of submitted files (required)")
+	cmd.Flags().StringVar(&out, "out", "", "结果输出文件夹（必填） folder for the results (required)")
+	requireFlags(cmd, "inbox", "out")
 	return cmd
 }

@@ -279,6 +279,7 @@ func ledger(t *testing.T, db string) []string {
 var (
 	demoOnce sync.Once
 	demoPath string
+	demoOut  string // what demo printed
 	demoErr  error
 )
 
@@ -294,9 +295,11 @@ func demoDatabase(t *testing.T) string {
 			return
 		}
 		sharedDirs = append(sharedDirs, dir)
-		if out, err := exec.Command(bin, "demo", "--out", dir).CombinedOutput(); err != nil {
+		out, err := exec.Command(bin, "demo", "--out", dir).CombinedOutput()
+		if err != nil {
 			demoErr = fmt.Errorf("demo: %v\n%s", err, out)
 		}
+		demoOut = string(out)
 		demoPath = dir
 	})
 	if demoErr != nil {

@@ -20,8 +20,11 @@ func (a *app) ingestCommand() *cobra.Command {
 	var kind, rejectsOut string
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
-		Short: "Load registry, quarterly, incident and deferral files (CSV, XLSX, Parquet; folders recursively)",
-		Long: `Load input files into the database. Each file is archived by its SHA-256,
+		Short: "导入载体名录、季度报表、事件和暂缓文件 — load registry, quarterly, incident and deferral files (CSV, XLSX, Parquet; folders recursively)",
+		Long: `导入报送文件（CSV、XLSX、Parquet；文件夹逐层读取）。每个文件按 SHA-256 归档、逐行校验、
+单独提交；同样的文件再次导入不重复加载。有错误的行被退回，附中英文说明，可用
+--rejects-out 写成退回清单发回报送单位。
+Load input files into the database. Each file is archived by its SHA-256,
 validated row by row and loaded in its own transaction; the same bytes twice
 are a reported no-op. Rows with errors are rejected and kept in the view
 'rejects' with a bilingual message; --rejects-out writes them as a workbook
@@ -51,13 +54,13 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 				if err != nil {
 					return a.loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", "", err)
 				}
-				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejectsOut), n)
+				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejectsOut), plural(n, "issue", "issues"))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", "", "treat every file as this kind: registry|quarterly|incidents|deferrals")
-	cmd.Flags().StringVar(&rejectsOut, "rejects-out", "", "write this batch's rejected rows to FILE.xlsx")
+	enumFlag(cmd.Flags(), &kind, "kind", ingestKinds(), "按此类型读取所有文件 treat every file as this kind: "+strings.Join(ingestKinds(), "|"))
+	cmd.Flags().StringVar(&rejectsOut, "rejects-out", "", "把本批退回的行写成退回清单 write this batch's rejected rows to FILE.xlsx")
 	return cmd
 }
 
@@ -115,11 +118,11 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		fmt.Fprintf(a.stdout, "  skip      %s (not .csv/.xlsx/.parquet)\n", termSafe(s))
 	}
 	read, acc, rej, warn := res.Totals()
-	fmt.Fprintf(a.stdout, "合计 Total: %d files: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
-		len(res.Files), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected),
+	fmt.Fprintf(a.stdout, "合计 Total: %s: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
+		plural(len(res.Files), "file", "files"), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected),
 		res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
 	if rej > 0 {
-		fmt.Fprintf(a.stdout, "Rejected rows: %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", a.selfDB(), res.BatchID)
+		fmt.Fprintf(a.stdout, "退回的行 Rejected rows (or ingest --rejects-out FILE.xlsx):\n  %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\"\n", a.selfDB(), res.BatchID)
 	}
 	if res.Count(ingest.StatusRejected) > 0 {
 		a.failed = true
@@ -177,7 +180,7 @@ func (a *app) loadedButFailed(res *ingest.Result, whatZH, whatEN, nextZH, nextEN
 	read, acc, rej, _ := res.Totals()
 	files := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
 	return termSafeErr(fmt.Errorf("批次 %d 已导入并提交（%d 个文件，%d 行 = %d 行接收 + %d 行退回），数据已保存；只是%s 时失败%s / "+
-		"batch %d was loaded and committed (%d files; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s "+
+		"batch %d was loaded and committed (%s; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s "+
 		"The rejects are in the view rejects: %s sql -o rejects.xlsx \"SELECT * FROM rejects WHERE batch_id = %d\"",
-		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, files, read, acc, rej, whatEN, err, nextEN, a.selfDB(), res.BatchID))
+		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, plural(files, "file", "files"), read, acc, rej, whatEN, err, nextEN, a.selfDB(), res.BatchID))
 }

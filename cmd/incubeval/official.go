@@ -75,7 +75,7 @@ func (a *app) unpublishCommand() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "unpublish --year Y --reason TEXT",
-		Short: "Unfreeze a published year, saying why (the reason is kept in the run ledger)",
+		Short: "撤回发布（解除冻结），须说明理由 — unfreeze a published year, saying why (the reason is kept in the run ledger)",
 		Long: `撤回 Y 年度的发布（解除冻结），须说明理由；理由记入运行记录（jobs history、runs 视图）。
 
 Unfreeze a published year: later runs of assess recompute it again, and it
@@ -106,8 +106,9 @@ unpublish').`,
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&year, "year", 0, "the published year to reopen (required)")
-	cmd.Flags().StringVar(&reason, "reason", "", "why it is reopened (required; kept in the run ledger) / 撤回理由")
+	yearFlag(cmd, &year, "要撤回发布的年度（必填） the published year to reopen (required)")
+	cmd.Flags().StringVar(&reason, "reason", "", "撤回理由（必填，记入运行记录） why it is reopened (required; kept in the run ledger)")
+	requireFlags(cmd, "year", "reason")
 	return cmd
 }
 
@@ -116,7 +117,7 @@ func (a *app) discardCommand() *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "discard --year Y [--yes]",
-		Short: "Remove the stored results of an unpublished year (and of every later stored year, which builds on it)",
+		Short: "删除未发布年度的评价结果 — remove the stored results of an unpublished year (and of every later stored year, which builds on it)",
 		Long: `删除未发布年度 Y 的评价结果（评价、指标、处理决定、资助），以及其后已存储的年度（它们经由连续不合格链依赖 Y）。
 已发布的年度不能删除：请先撤回发布（unpublish）。导入的数据不受影响。
 
@@ -174,7 +175,8 @@ has not ended can be removed (results stored for one by an older version).`,
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&year, "year", 0, "the first year to remove (required)")
-	cmd.Flags().BoolVar(&yes, "yes", false, "confirm without asking (scripts) / 不询问，直接确认")
+	yearFlag(cmd, &year, "要删除的第一个年度（必填） the first year to remove (required)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "不询问，直接确认 confirm without asking (scripts)")
+	requireFlags(cmd, "year")
 	return cmd
 }

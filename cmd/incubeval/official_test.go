@@ -261,7 +261,8 @@ func TestExplainShowsTheRevocationOfADeferredCarrier(t *testing.T) {
 		t.Fatalf("assess: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, stderr = runCLI(t, "--db", db, "explain", "--carrier", "LZ-ZC-0001", "--year", "2025")
-	if code != exitOK || !strings.Contains(out, "outcome: deferred") || !strings.Contains(out, "decision: revoke (false_data), operator banned until 2028-12-31; to recover 160,000 yuan") {
+	if code != exitOK || !strings.Contains(out, "outcome: 缓评 deferred") || !strings.Contains(out, "revoke (false_data)") ||
+		!strings.Contains(out, "operator banned until 2028-12-31") || !strings.Contains(out, "to recover 160,000 元 yuan") {
 		t.Fatalf("explain: exit %d\n%s%s", code, out, stderr)
 	}
 	if code, out, stderr := runCLI(t, "--db", db, "report", "--year", "2025", "--out", filepath.Join(dir, "out")); code != exitOK {

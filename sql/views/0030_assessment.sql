@@ -55,6 +55,8 @@ CREATE OR REPLACE VIEW assessment_runs AS
 SELECT * FROM store.assessment_runs;
 
 -- name: published_years :view
+-- Years whose results are frozen (publish): later runs read them as they
+-- are and never recompute them unless assess --force; when, and by which run.
 CREATE OR REPLACE VIEW published_years AS
 SELECT * FROM store.published_years;
 
