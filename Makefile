@@ -4,9 +4,14 @@ BIN    := bin/incubeval
 # The national-scale benchmark inputs (generated, ~200 MB, not committed).
 BENCH  := bench-data
 
-.PHONY: all build demo test fuzz bench bench-go bench-cli vet clean
+.PHONY: all deps build demo test fuzz bench bench-go bench-cli vet clean
 
 all: build
+
+## deps: download every module go.mod names into the module cache, the only
+## download a build or `make test` needs (after it they run offline).
+deps:
+	$(GO) mod download
 
 build:
 	$(GO) build -o $(BIN) ./cmd/incubeval

@@ -55,6 +55,14 @@ func OpenCommand(ctx context.Context, db, name string, argv []string, create boo
 // RunID is the command's row in store.runs.
 func (c *Command) RunID() int64 { return c.entry.RunID }
 
+// Set records an argument or a result in the row's args (written with the
+// outcome): the year a command acted on, the reason given for it.
+func (c *Command) Set(key string, v any) { c.entry.Args[key] = v }
+
+// Wrote records a file the command wrote (a folder: the path ending in a
+// separator), for the row's files_written, as a job's Run.Wrote does.
+func (c *Command) Wrote(path string) { c.entry.Files = append(c.entry.Files, path) }
+
 // Finish records the command's outcome when it no longer holds the
 // database: to the pending file, which Finish then moves into store.runs
 // by opening the database once more if it is free (if not, the process

@@ -257,3 +257,55 @@ func TestDueQuarter(t *testing.T) {
 		}
 	}
 }
+
+// SPEC §10: the yearly assessment and the publication refuse a year whose
+// window has not ended (a pinned assessment.year): the run is in the
+// ledger, failed with the reason, and nothing was done — the inbox not
+// ingested, nothing assessed or published.
+func TestJobsRefuseAYearWhoseWindowHasNotEnded(t *testing.T) {
+	for _, c := range []struct {
+		name, window string
+		year         int
+		ends         string
+	}{
+		{"next year", "sep", 2027, "2027-09-30"},
+		{"calendar window of this year", "calendar", 2026, "2026-12-31"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env, _ := oneOff(t, at(2026, 11, 20, 3, 0))
+			cfg := env.Config
+			cfg.Assessment.Year, cfg.Assessment.Window = c.year, c.window
+			os.MkdirAll(cfg.Inbox, 0o755)
+			os.WriteFile(filepath.Join(cfg.Inbox, "载体名录.csv"), []byte(registryCSV), 0o644)
+			ctx := context.Background()
+			for _, job := range []string{JobYearlyAssessment, JobPublish} {
+				e := NewRunner(env).Execute(ctx, catalogJob(t, env, job), TriggerManual, time.Time{}, time.Time{})
+				if e.Status != StatusFailed || !strings.Contains(e.Error, "not run") || !strings.Contains(e.Error, "ends on "+c.ends) ||
+					!strings.Contains(e.Error, "尚未结束") || e.Args["year"] != c.year {
+					t.Errorf("%s: %s %q %v; want failed, not run, the window ending %s", job, e.Status, e.Error, e.Args, c.ends)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(cfg.Inbox, "载体名录.csv")); err != nil {
+				t.Errorf("the inbox was swept: %v", err)
+			}
+			st, err := store.Open(ctx, cfg.Database, store.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			counts, err := st.TableCounts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tb := range []string{"store.ingests", "store.assessments", "store.assessment_runs", "store.published_years"} {
+				if counts[tb] != 0 {
+					t.Errorf("%s: %d rows after the refused runs", tb, counts[tb])
+				}
+			}
+			es, err := History(ctx, st.DB, "", 0)
+			if err != nil || len(es) != 2 {
+				t.Fatalf("ledger %+v %v; want the two refused runs", es, err)
+			}
+		})
+	}
+}

@@ -33,7 +33,7 @@ const (
 	TriggerSchedule Trigger = "schedule" // the daemon, on time
 	TriggerCatchUp  Trigger = "catch_up" // the daemon, at start, for a missed occurrence
 	TriggerManual   Trigger = "manual"   // incubeval jobs run J
-	TriggerCommand  Trigger = "command"  // a manual incubeval command that writes (ingest, assess, publish, run, demo)
+	TriggerCommand  Trigger = "command"  // a manual incubeval command that writes (ingest, assess, publish, unpublish, discard, run, demo)
 )
 
 // Entry is one row of the run ledger.
@@ -354,7 +354,7 @@ func committedSince(ctx context.Context, conn *sql.Conn, r staleRun) (committed,
 func (c committed) text() string {
 	var en, zh []string
 	if c.files > 0 {
-		en = append(en, fmt.Sprintf("%d files (%d rows, ingest batch %s)", c.files, c.rows, c.batches))
+		en = append(en, fmt.Sprintf("%s (%s, ingest batch %s)", store.Plural(c.files, "file", "files"), store.Plural(c.rows, "row", "rows"), c.batches))
 		zh = append(zh, fmt.Sprintf("%d 个文件（%d 行，导入批次 %s）", c.files, c.rows, c.batches))
 	}
 	if c.assessments != "" {

@@ -109,7 +109,7 @@ func TestKilledChildRowSaysKilled(t *testing.T) {
 		t.Fatalf("flush: %d %v", n, err)
 	}
 	status, msg, rows := runRow(t, st, child.RunID)
-	if status != StatusFailed || !strings.HasPrefix(msg, "killed: … SIGKILL; before that it had committed 1 files (5 rows, ingest batch 1)") || rows == nil || *rows != 5 {
+	if status != StatusFailed || !strings.HasPrefix(msg, "killed: … SIGKILL; before that it had committed 1 file (5 rows, ingest batch 1)") || rows == nil || *rows != 5 {
 		t.Fatalf("child row: %s %q %v", status, msg, rows)
 	}
 	var n int

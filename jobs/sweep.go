@@ -104,8 +104,8 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 	if len(res.Files) > 0 {
 		r.Set("batch", res.BatchID)
 	}
-	r.Log.Info(fmt.Sprintf("收件箱 inbox: %d files: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected",
-		len(res.Files), loaded, res.Count(ingest.StatusDuplicate), len(whole), read, acc, rej),
+	r.Log.Info(fmt.Sprintf("收件箱 inbox: %s: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected",
+		store.Plural(int64(len(res.Files)), "file", "files"), loaded, res.Count(ingest.StatusDuplicate), len(whole), read, acc, rej),
 		"batch", res.BatchID, "warned", warned)
 	if len(whole) > 0 {
 		r.Note("%d file(s) rejected whole, moved to processed/…/rejected: %s", len(whole), strings.Join(whole, "; "))
@@ -165,7 +165,7 @@ func moveProcessed(env *Env, r *Run, res *ingest.Result) {
 	}
 	if moved > 0 {
 		r.Set("moved", moved)
-		r.Log.Info(fmt.Sprintf("已归档 moved %d files to %s", moved, base))
+		r.Log.Info(fmt.Sprintf("已归档 moved %s to %s", store.Plural(int64(moved), "file", "files"), base))
 	}
 }
 

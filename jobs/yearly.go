@@ -14,9 +14,15 @@ import (
 // yearlyAssessment is what `incubeval run` does, unattended: ingest the
 // inbox (late third-quarter reports arrive in October and November), assess
 // the year, and write the workbook set into outbox/Y/.
+// A year whose window has not ended (a pinned assessment.year) is refused
+// before anything is done (SPEC §10): the run's row says so.
 func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) error {
 	y := assessmentYear(env.Config, r.AsOf)
 	r.Set("year", y)
+	today := day(env.Clock.Now(), env.Config.Location)
+	if err := assess.CheckWindowEnded(env.Config.Assessment.Window, y, today); err != nil {
+		return refused(err)
+	}
 	dir := filepath.Join(env.Config.Outbox, strconv.Itoa(y))
 	if env.Config.Assessment.ingestInbox() {
 		if err := ingestInbox(ctx, env, st, r, dir); err != nil {
@@ -24,7 +30,7 @@ func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) er
 		}
 	}
 	a := env.Config.Assessment
-	opts := assess.Options{Year: y, Window: a.Window, Rubric: env.Config.Rubric}
+	opts := assess.Options{Year: y, Window: a.Window, Rubric: env.Config.Rubric, Today: today}
 	if a.BudgetYuan > 0 {
 		b := a.BudgetYuan
 		opts.BudgetYuan = &b
@@ -41,11 +47,18 @@ func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) er
 }
 
 // publish freezes the year's stored results (the latest assessment run)
-// and writes the workbooks again, marked final (定稿).
+// and writes the workbooks again, marked final (定稿). It is confirmed by
+// its schedule (as `publish --yes`): what it froze — the counts by grade
+// and decision, the funding — goes into the run's args. A year whose
+// window has not ended is refused before anything is done (SPEC §10).
 func publish(ctx context.Context, env *Env, st *store.Store, r *Run) error {
 	y := assessmentYear(env.Config, r.AsOf)
 	r.Set("year", y)
-	already, err := assess.Publish(ctx, st, y)
+	today := day(env.Clock.Now(), env.Config.Location)
+	if err := assess.CheckWindowEnded(env.Config.Assessment.Window, y, today); err != nil {
+		return refused(err)
+	}
+	already, err := assess.Publish(ctx, st, y, today)
 	if err != nil {
 		return err
 	}
@@ -53,9 +66,24 @@ func publish(ctx context.Context, env *Env, st *store.Store, r *Run) error {
 		r.Set("already_published", true)
 		r.Log.Info(fmt.Sprintf("%d 年已发布 was already published", y))
 	} else {
-		r.Log.Info(fmt.Sprintf("已发布 published %d: its results are frozen", y))
+		sum, err := assess.Summarize(ctx, st.DB, y)
+		if err != nil {
+			return err
+		}
+		r.Set("assessment_run", sum.RunID)
+		r.Set("graded", sum.Graded)
+		r.Set("grades", sum.ByGrade)
+		r.Set("decisions", sum.ByAction)
+		r.Set("funding_yuan", sum.FundingYuan)
+		r.Log.Info(fmt.Sprintf("已发布 published %d: its results are frozen", y), "graded", sum.Graded, "funding_yuan", sum.FundingYuan)
 	}
 	return writeWorkbooks(ctx, env, st, r, y, filepath.Join(env.Config.Outbox, strconv.Itoa(y)))
+}
+
+// refused is the error of a job that did nothing: its ledger row (failed)
+// says why it was not run.
+func refused(err error) error {
+	return fmt.Errorf("not run / 未运行: %w", err)
 }
 
 // writeWorkbooks writes outbox/Y/assessment-Y.xlsx (final once the year is

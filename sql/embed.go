@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.sql views/*.sql assess/*.sql
+//go:embed migrations/*.sql views/*.sql assess/*.sql years/*.sql
 var files embed.FS
 
 // File is one embedded SQL file.
@@ -27,6 +27,20 @@ func Views() []File { return dir("views") }
 
 // Assessment returns the steps of the yearly assessment in the order they run.
 func Assessment() []File { return dir("assess") }
+
+// Years returns the statements that act on a year's stored results as a
+// whole (removing an unpublished year's results).
+func Years() []File { return dir("years") }
+
+// Find returns the file of files with the given base name.
+func Find(files []File, name string) (File, bool) {
+	for _, f := range files {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return File{}, false
+}
 
 func dir(name string) []File {
 	entries, err := fs.ReadDir(files, name)

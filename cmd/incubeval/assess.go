@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
@@ -31,11 +31,14 @@ type assessFlags struct {
 }
 
 func (f *assessFlags) register(cmd *cobra.Command) {
-	cmd.Flags().IntVar(&f.year, "year", 0, "assessment year (required)")
-	cmd.Flags().StringVar(&f.rubricPath, "rubric", "", "rubric YAML replacing the embedded default")
-	cmd.Flags().StringVar(&f.window, "window", assess.WindowSep, "sep (Q4 of Y-1 to Q3 of Y) or calendar (Q1–Q4 of Y)")
-	cmd.Flags().Int64Var(&f.budget, "budget", 0, "annual funding budget in yuan (0: the rubric's, if any)")
-	cmd.Flags().BoolVar(&f.force, "force", false, "recompute published years too")
+	yearFlag(cmd, &f.year, "评价年度（必填） assessment year (required)")
+	cmd.Flags().StringVar(&f.rubricPath, "rubric", "", "评分细则 YAML，替换内置默认 rubric YAML replacing the embedded default")
+	f.window = assess.WindowSep
+	enumFlag(cmd.Flags(), &f.window, "window", []string{assess.WindowSep, assess.WindowCalendar},
+		"考核期 sep（上年第四季度至本年第三季度）或 calendar（本年一至四季度） sep (Q4 of Y-1 to Q3 of Y) or calendar (Q1–Q4 of Y)")
+	cmd.Flags().Int64Var(&f.budget, "budget", 0, "年度资助预算（元） annual funding budget in yuan (0: the rubric's, if any)")
+	cmd.Flags().BoolVar(&f.force, "force", false, "已发布的年度也重新计算 recompute published years too")
+	requireFlags(cmd, "year")
 }
 
 func (f *assessFlags) options(cmd *cobra.Command) (assess.Options, error) {
@@ -45,7 +48,13 @@ func (f *assessFlags) options(cmd *cobra.Command) (assess.Options, error) {
 	if f.window != assess.WindowSep && f.window != assess.WindowCalendar {
 		return assess.Options{}, usageError{fmt.Errorf("--window must be sep or calendar, not %q", f.window)}
 	}
-	opts := assess.Options{Year: f.year, Window: f.window, Force: f.force}
+	// A year whose window has not ended is refused before anything is
+	// opened (SPEC §10); assess.Run checks it again.
+	today := assess.Today()
+	if err := assess.CheckWindowEnded(f.window, f.year, today); err != nil {
+		return assess.Options{}, usageError{err}
+	}
+	opts := assess.Options{Year: f.year, Window: f.window, Force: f.force, Today: today}
 	if f.rubricPath != "" {
 		r, err := rubric.LoadFile(f.rubricPath)
 		if err != nil {
@@ -55,7 +64,7 @@ func (f *assessFlags) options(cmd *cobra.Command) (assess.Options, error) {
 	}
 	if cmd.Flags().Changed("budget") {
 		if f.budget <= 0 {
-			return opts, usageError{fmt.Errorf("--budget must be a positive number of yuan")}
+			return opts, usage("--budget 应为正数（元）", "--budget must be a positive number of yuan")
 		}
 		opts.BudgetYuan = &f.budget
 	}
@@ -66,12 +75,23 @@ func (a *app) assessCommand() *cobra.Command {
 	var f assessFlags
 	cmd := &cobra.Command{
 		Use:   "assess --year Y",
-		Short: "Compute the yearly assessment of Y (and every year before it the chain needs)",
-		Long: `Compute scores, grades, decisions, rankings and funding for year Y and for
+		Short: "年度评价：计算 Y 年（及之前各年）的得分、等级、决定和资助 — compute the yearly assessment of Y (and every year before it the chain needs)",
+		Long: `计算 Y 年及之前有数据的各年度的得分、等级、决定、排名和资助（连续两年不合格摘牌需要前一年），
+在一个事务中完成。已发布的年度按原样读取，除非 --force。规则在 sql/assess 中，
+数值来自评分细则（--rubric FILE 或内置默认）。
+Compute scores, grades, decisions, rankings and funding for year Y and for
 every earlier year from the first with data (the two-failures chain needs
 them), in one transaction. Published years are read as they are unless
 --force. The rules are the SQL files in sql/assess; the numbers come from
-the rubric (--rubric FILE, or the embedded default).`,
+the rubric (--rubric FILE, or the embedded default).
+
+计算 Y 年度（及此前各年度）的评价。评价期未结束的年度不能评价（退出码 2）。
+A year whose window has not ended (sep: 30 September Y; calendar:
+31 December Y, on or after today in Asia/Shanghai) is refused, exit 2. No
+year after Y is stored: when unpublished results of a later year are
+stored (they build on Y through the chain), assess refuses and says to
+assess that year instead or to remove it ('incubeval discard'); published
+later years stay as they are.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd)
@@ -101,7 +121,16 @@ func (a *app) assess(ctx context.Context, st *store.Store, opts assess.Options) 
 	if len(res.Frozen) > 0 {
 		fmt.Fprintf(a.stdout, "; published, kept as they are: %s", yearsText(res.Frozen))
 	}
+	if len(res.LaterKept) > 0 {
+		fmt.Fprintf(a.stdout, "; later published years, kept as they are: %s", yearsText(res.LaterKept))
+	}
 	fmt.Fprintf(a.stdout, "; run %d, rubric %s\n", res.RunID, res.RubricSHA[:12])
+	if len(res.OpenStored) > 0 {
+		// Stored before SPEC §10 was enforced: say how to remove them.
+		ys := yearsText(res.OpenStored)
+		fmt.Fprintf(a.stderr, "incubeval: 注意 warning: the stored results of %s belong to a window that has not ended; remove them with '%s unpublish --year %d --reason …' (if published) and '%s discard --year %d' / %s 年度评价期尚未结束，其已存储的结果应撤回发布并删除\n",
+			ys, a.selfDB(), res.OpenStored[0], a.selfDB(), res.OpenStored[0], ys)
+	}
 	return printSummary(ctx, st.DB, a.stdout, opts.Year)
 }
 
@@ -126,40 +155,19 @@ var gradeZH = map[string]string{"excellent": "优秀", "good": "良好", "pass":
 
 // printSummary prints the year's counts by grade and decision and the top ten.
 func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error {
-	// One query for every count: the results were just written.
-	var graded, notAssessed, deferred, rectify, delist, revoke int
-	var byGrade [4]int
-	var total sql.NullInt64
-	err := db.QueryRowContext(ctx, `
-		SELECT count(*) FILTER (WHERE outcome = 'graded'), count(*) FILTER (WHERE outcome = 'not_assessed'),
-		       count(*) FILTER (WHERE outcome = 'deferred'),
-		       count(*) FILTER (WHERE grade = 'excellent'), count(*) FILTER (WHERE grade = 'good'),
-		       count(*) FILTER (WHERE grade = 'pass'), count(*) FILTER (WHERE grade = 'fail'),
-		       (SELECT count(*) FILTER (WHERE action = 'rectify') FROM decisions WHERE year = $1),
-		       (SELECT count(*) FILTER (WHERE action = 'delist') FROM decisions WHERE year = $1),
-		       (SELECT count(*) FILTER (WHERE action = 'revoke') FROM decisions WHERE year = $1),
-		       (SELECT sum(amount_yuan) FROM funding WHERE year = $1)
-		FROM assessments WHERE year = $1`, year).Scan(&graded, &notAssessed, &deferred,
-		&byGrade[0], &byGrade[1], &byGrade[2], &byGrade[3], &rectify, &delist, &revoke, &total)
+	sum, err := assess.Summarize(ctx, db, year)
 	if err != nil {
 		return err
 	}
-	var counts []string
-	for i, g := range []string{"excellent", "good", "pass", "fail"} {
-		counts = append(counts, fmt.Sprintf("%s %s %d", gradeZH[g], g, byGrade[i]))
-	}
-	fmt.Fprintf(w, "  %d graded (%s); %d not assessed (新认定), %d deferred (暂缓)\n", graded, strings.Join(counts, ", "), notAssessed, deferred)
-	fmt.Fprintf(w, "  decisions: 限期整改 rectify %d, 摘牌 delist %d, 撤销 revoke %d; funding %s yuan\n", rectify, delist, revoke, thousands(total.Int64))
+	printCounts(w, sum)
 	rows, err := db.QueryContext(ctx, `SELECT rank_overall, carrier_id, name, district, score, grade FROM assessments
 		WHERE year = ? AND outcome = 'graded' ORDER BY rank_overall, carrier_id LIMIT 10`, year)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	tw := table.NewWriter()
+	tw := newTermTable(widthOf(w)) // fits the terminal (termtable.go)
 	tw.SetOutputMirror(w)
-	tw.SetStyle(table.StyleLight)
-	tw.Style().Format.Header = text.FormatDefault
 	tw.AppendHeader(table.Row{"名次 rank", "编号 id", "载体名称 name", "区县 district", "得分 score", "等级 grade"})
 	for rows.Next() {
 		var rank int
@@ -178,6 +186,26 @@ func printSummary(ctx context.Context, db *sql.DB, w io.Writer, year int) error 
 	return nil
 }
 
+var actionZH = map[string]string{"keep": "保留", "rectify": "限期整改", "delist": "摘牌", "revoke": "撤销"}
+
+// printCounts prints a year's counts by grade, outcome and decision, and
+// its funding.
+func printCounts(w io.Writer, s *assess.YearSummary) {
+	var grades, actions []string
+	for _, g := range assess.Grades {
+		grades = append(grades, fmt.Sprintf("%s %s %d", gradeZH[g], g, s.ByGrade[g]))
+	}
+	for _, act := range assess.Actions {
+		actions = append(actions, fmt.Sprintf("%s %s %d", actionZH[act], act, s.ByAction[act]))
+	}
+	fmt.Fprintf(w, "  %d graded (%s); %d not assessed (新认定), %d deferred (暂缓)\n", s.Graded, strings.Join(grades, ", "), s.NotAssessed, s.Deferred)
+	fmt.Fprintf(w, "  decisions: %s; funding %s yuan", strings.Join(actions, ", "), thousands(s.FundingYuan))
+	if s.RecoveryYuan > 0 {
+		fmt.Fprintf(w, ", to recover 追回 %s yuan", thousands(s.RecoveryYuan))
+	}
+	fmt.Fprintln(w)
+}
+
 func thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	for i := len(s) - 3; i > 0; i -= 3 {
@@ -188,23 +216,75 @@ func thousands(n int64) string {
 
 func (a *app) publishCommand() *cobra.Command {
 	var year int
+	var yes bool
 	cmd := &cobra.Command{
-		Use:   "publish --year Y",
-		Short: "Freeze year Y's results: later runs read them, never recompute them (unless assess --force)",
-		Args:  cobra.NoArgs,
+		Use:   "publish --year Y [--yes]",
+		Short: "发布（冻结）Y 年的评价结果 — freeze year Y's results: later runs read them, never recompute them (unless assess --force)",
+		Long: `发布（冻结）Y 年度的评价结果。先显示将冻结的内容（按等级、按处理决定的家数，资助总额），
+在终端上询问确认（y 或 是）；脚本中用 --yes 确认。评价期未结束的年度不能发布。
+
+Freeze year Y's stored results: later runs read them as they are. publish
+first shows what it freezes — the year, the carriers by grade and by
+decision, the total funding — and asks on a terminal (y, yes or 是 to
+confirm; anything else freezes nothing, exit 1). --yes confirms in
+scripts; without a terminal and without --yes nothing is done (exit 2).
+A year whose window has not ended is refused (exit 2). To reopen a
+published year: 'incubeval unpublish --year Y --reason TEXT'.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if year == 0 {
-				return usageError{fmt.Errorf("--year is required")}
+			if year < 2000 || year > 9999 {
+				return usageError{fmt.Errorf("--year is required (e.g. --year 2025)")}
+			}
+			// Every window of Y ends on 30 September Y or later.
+			today := assess.Today()
+			if err := assess.CheckWindowEnded(assess.WindowSep, year, today); err != nil {
+				return usageError{err}
+			}
+			if err := a.canConfirm(yes, "publish"); err != nil {
+				return err
 			}
 			st, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
 			}
 			// closed by run, after the ledger row (openWrite)
-			already, err := assess.Publish(cmd.Context(), st, year)
+			a.ledger.set("year", year)
+			sum, err := assess.Summarize(cmd.Context(), st.DB, year)
 			if err != nil {
 				return err
 			}
+			if sum.Published {
+				fmt.Fprintf(a.stdout, "%d was already published; nothing changed / %d 年已发布\n", year, year)
+				return nil
+			}
+			if err := sum.CheckEnded(today); err != nil {
+				return usageError{err}
+			}
+			fmt.Fprintf(a.stdout, "将发布 To publish (freeze): %d, window %s to %s (%s), assessment run %d\n", year,
+				sum.WindowStart.Format("2006-01-02"), sum.WindowEnd.Format("2006-01-02"), sum.Window, sum.RunID)
+			printCounts(a.stdout, sum)
+			if !yes {
+				ok, err := a.confirm(cmd.Context(), fmt.Sprintf("发布后 %d 年结果冻结，作为正式结果 / once published, these are the official results of %d. 确认发布 Publish %d? [y/N] ", year, year, year))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("not confirmed: nothing was frozen / 未确认，未发布")
+				}
+			}
+			already, err := assess.Publish(cmd.Context(), st, year, today)
+			if err != nil {
+				var open *assess.OpenWindowError
+				if errors.As(err, &open) {
+					return usageError{err}
+				}
+				return err
+			}
+			a.ledger.set("assessment_run", sum.RunID)
+			a.ledger.set("graded", sum.Graded)
+			a.ledger.set("grades", sum.ByGrade)
+			a.ledger.set("decisions", sum.ByAction)
+			a.ledger.set("funding_yuan", sum.FundingYuan)
 			if already {
 				fmt.Fprintf(a.stdout, "%d was already published; nothing changed / %d 年已发布\n", year, year)
 			} else {
@@ -213,7 +293,9 @@ func (a *app) publishCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&year, "year", 0, "assessment year (required)")
+	yearFlag(cmd, &year, "要发布的评价年度（必填） assessment year (required)")
+	requireFlags(cmd, "year")
+	cmd.Flags().BoolVar(&yes, "yes", false, "不询问，直接确认 confirm without asking (scripts)")
 	return cmd
 }
 
@@ -223,7 +305,7 @@ func (a *app) runCommand() *cobra.Command {
 	var inbox, out string
 	cmd := &cobra.Command{
 		Use:   "run --year Y --inbox DIR --out DIR",
-		Short: "Ingest the inbox, assess Y, and write the workbooks into --out",
+		Short: "一次完成：导入收件箱、评价 Y 年、生成工作簿 — ingest the inbox, assess Y, and write the workbooks into --out",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd)
@@ -253,7 +335,8 @@ func (a *app) runCommand() *cobra.Command {
 			if n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects); err != nil {
 				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
 			} else if n > 0 {
-				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)
+				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejects), plural(n, "issue", "issues"))
+				a.ledger.wrote(rejects)
 			} else {
 				os.Remove(rejects)
 			}
@@ -265,7 +348,8 @@ func (a *app) runCommand() *cobra.Command {
 	}
 	f.register(cmd)
 	rf.register(cmd)
-	cmd.Flags().StringVar(&inbox, "inbox", "", "folder of submitted files")
-	cmd.Flags().StringVar(&out, "out", "", "folder for the results")
+	cmd.Flags().StringVar(&inbox, "inbox", "", "报送文件所在文件夹（必填） folder of submitted files (required)")
+	cmd.Flags().StringVar(&out, "out", "", "结果输出文件夹（必填） folder for the results (required)")
+	requireFlags(cmd, "inbox", "out")
 	return cmd
 }

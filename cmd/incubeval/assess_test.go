@@ -26,11 +26,11 @@ func TestAssessPublishExplainCommands(t *testing.T) {
 		t.Fatalf("explain unknown: exit %d %s", code, stderr)
 	}
 
-	code, out, _ = runCLI(t, "--db", db, "publish", "--year", "2025")
+	code, out, _ = runCLI(t, "--db", db, "publish", "--year", "2025", "--yes")
 	if code != exitOK || !strings.Contains(out, "Published 2025") {
 		t.Fatalf("publish: exit %d %s", code, out)
 	}
-	code, out, _ = runCLI(t, "--db", db, "publish", "--year", "2025")
+	code, out, _ = runCLI(t, "--db", db, "publish", "--year", "2025", "--yes")
 	if code != exitOK || !strings.Contains(out, "already published") {
 		t.Fatalf("publish twice: exit %d %s", code, out)
 	}
@@ -42,9 +42,9 @@ func TestAssessPublishExplainCommands(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "computed 2019–2025") {
 		t.Fatalf("assess --force: exit %d\n%s", code, out)
 	}
-	code, _, _ = runCLI(t, "--db", db, "publish", "--year", "2030")
-	if code != exitFail {
-		t.Fatalf("publishing an unassessed year: exit %d", code)
+	code, _, stderr = runCLI(t, "--db", db, "publish", "--year", "2010", "--yes")
+	if code != exitFail || !strings.Contains(stderr, "no results are stored for 2010") {
+		t.Fatalf("publishing an unassessed year: exit %d %s", code, stderr)
 	}
 
 	// A rubric with a typo is refused with its line.

@@ -20,13 +20,10 @@ func (a *app) benchDataCommand() *cobra.Command {
 	var carriers int
 	cmd := &cobra.Command{
 		Use:    "bench-data --out DIR",
-		Short:  "Write the national-scale benchmark inputs",
+		Short:  "生成全国规模的基准测试数据 — write the national-scale benchmark inputs",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return usageError{fmt.Errorf("--out DIR is required")}
-			}
 			start := time.Now()
 			reg, q, err := sample.National(filepath.Join(out, "history"), carriers, 2016, 4, 2025, 3)
 			if err != nil {
@@ -47,8 +44,9 @@ func (a *app) benchDataCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "folder to write into")
-	cmd.Flags().IntVar(&carriers, "carriers", 13000, "number of carriers")
+	cmd.Flags().StringVar(&out, "out", "", "输出文件夹（必填） folder to write into (required)")
+	cmd.Flags().IntVar(&carriers, "carriers", 13000, "载体数 number of carriers")
+	requireFlags(cmd, "out")
 	return cmd
 }
 

@@ -36,18 +36,26 @@ type app struct {
 	failed         bool          // set by commands that finish but must exit 1
 	stats          bool          // --stats: print wall time and peak memory at exit
 	ledger         commandLedger // a writing command's row in the run ledger (jobs_ledger.go)
+	tty            *os.File      // standard output when it is a terminal, for the tables' width
 }
+
+// width is the terminal's width for the tables, or 0 when standard output
+// is not a terminal (termtable.go).
+func (a *app) width() int { return terminalWidth(a.tty) }
 
 // run is the whole command line, callable in-process by tests.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, ledger: commandLedger{argv: args}}
+	if f, ok := stdout.(*os.File); ok && isTerminal(f) {
+		a.tty = f
+	}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	start := time.Now()
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if cerr := a.ledger.finish(ctx, err, a.failed, stderr); cerr != nil && err == nil {
 		err = fmt.Errorf("close %s: %w", a.dbPath, cerr)
 	}
@@ -77,8 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "incubeval:", daemon)
 		return exitBusy
 	case errors.As(err, &usage):
-		fmt.Fprintln(stderr, "incubeval:", termSafeLines(err.Error()))
-		fmt.Fprintln(stderr, "Run 'incubeval --help' for usage.")
+		fmt.Fprintln(stderr, "incubeval:", termSafeLines(bilingual(err.Error())))
+		fmt.Fprintln(stderr, termSafeLines(usageHint(cmd)))
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "incubeval: interrupted; nothing half-written was kept / 已中断")
@@ -93,42 +101,41 @@ func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "incubeval",
 		Short: "双创载体年度评价 — yearly evaluation of innovation and entrepreneurship carriers",
-		Long: `incubeval ingests carriers' quarterly reports into a DuckDB file, computes the
+		Long: `双创载体年度评价：导入各载体的季度报表，计算年度考核结果，为主管部门生成工作簿。
+incubeval ingests carriers' quarterly reports into a DuckDB file, computes the
 yearly assessment and writes workbooks for officials.
 
-The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
+数据库 The database is --db, or $INCUBEVAL_DB, or incubeval.duckdb in this folder.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// A word that is no command (incubeval bogus) is a usage error.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return unknownCommand(cmd, args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	def := os.Getenv("INCUBEVAL_DB")
 	if def == "" {
 		def = store.DefaultPath
 	}
-	root.PersistentFlags().StringVar(&a.dbPath, "db", def, "DuckDB database file (env INCUBEVAL_DB)")
+	root.PersistentFlags().StringVar(&a.dbPath, "db", def, "数据库文件 DuckDB database file (env INCUBEVAL_DB)")
 	root.PersistentFlags().BoolVar(&a.stats, "stats", false, "print wall time and peak memory when done")
 	_ = root.PersistentFlags().MarkHidden("stats")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.ledger.name = cmd.Name() }
+	root.SetFlagErrorFunc(flagError)
+	root.SetUsageTemplate(usageTemplate)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		a.ledger.name = cmd.Name()
+		return checkRequired(cmd) // before cobra's own check, in both languages (usage.go)
+	}
 	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand(),
 		a.assessCommand(), a.publishCommand(), a.explainCommand(), a.runCommand(),
-		a.reportCommand(), a.templateCommand(), a.scheduleCommand(), a.jobsCommand())
-	for _, c := range root.Commands() {
-		c.Args = wrapArgs(c.Args)
-	}
+		a.reportCommand(), a.templateCommand(), a.scheduleCommand(), a.jobsCommand(),
+		a.unpublishCommand(), a.discardCommand())
+	setUpCommands(root)
 	return root
-}
-
-// wrapArgs turns cobra's argument-count errors into usage errors.
-func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
-	if check == nil {
-		return nil
-	}
-	return func(cmd *cobra.Command, args []string) error {
-		if err := check(cmd, args); err != nil {
-			return usageError{err}
-		}
-		return nil
-	}
 }
 
 // openWrite opens the database for writing and records the command in the
@@ -165,12 +172,14 @@ func self() string {
 	return "incubeval"
 }
 
-// selfDB is self() followed by the --db of this run, unless it is the
-// default, for a command line a person can paste and reach the same
-// database; quoted for a POSIX shell and escaped for the terminal.
+// selfDB is self() followed by the --db of this run, for a command line a
+// person can paste and reach the same database — always, even the default
+// one: where $INCUBEVAL_DB is set (the README suggests it to analysts),
+// a command without --db would read another database. Quoted for a POSIX
+// shell and escaped for the terminal.
 func (a *app) selfDB() string {
-	s := self()
-	if a.dbPath != "" && a.dbPath != store.DefaultPath {
+	s := shellQuote(self())
+	if a.dbPath != "" {
 		s += " --db " + shellQuote(a.dbPath)
 	}
 	return termSafe(s)

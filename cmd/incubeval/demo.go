@@ -49,8 +49,11 @@ func (a *app) demoCommand() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "demo --out DIR",
-		Short: "Write the embedded sample (Lanzhou, ~150 carriers, 2018Q4–2025Q3), ingest it, assess 2025 and write the workbook",
-		Long: `Write a deterministic, realistic sample inbox into DIR/inbox — a registry
+		Short: "示例数据：写出兰州示例报送文件，导入、评价 2025 年并生成工作簿 — write the embedded sample (Lanzhou, ~150 carriers, 2018Q4–2025Q3), ingest it, assess 2025 and write the workbook",
+		Long: `写出内置的兰州示例数据（约 150 个载体，2018Q4–2025Q3）到 DIR/inbox，导入到
+DIR/incubeval.duckdb（或命令行上的 --db；不使用 $INCUBEVAL_DB），评价 2025 年并写出
+工作簿和退回清单。示例数据只写入新数据库或示例数据库。
+Write a deterministic, realistic sample inbox into DIR/inbox — a registry
 workbook, quarterly reports per district (XLSX with Chinese headers, one
 district as a GBK CSV), revisions, incidents, deferrals and a handful of
 rows that must be rejected — ingest it into DIR/incubeval.duckdb (or the
@@ -60,15 +63,12 @@ DIR/rejects.xlsx. The sample goes only into a new database or one demo made:
 a database that holds other data is refused, untouched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return usageError{fmt.Errorf("--out DIR is required")}
-			}
 			inbox := filepath.Join(out, "inbox")
 			files, err := sample.Demo(inbox)
 			if err != nil {
 				return fmt.Errorf("write sample: %w", err)
 			}
-			fmt.Fprintf(a.stdout, "示例数据 Sample inbox: %s (%d files)\n", termSafe(inbox), len(files))
+			fmt.Fprintf(a.stdout, "示例数据 Sample inbox: %s (%s)\n", termSafe(inbox), plural(len(files), "file", "files"))
 			// The sample must never land in the bureau's database: only
 			// --db typed on this command line counts, not $INCUBEVAL_DB.
 			if !cmd.Flags().Changed("db") {
@@ -81,6 +81,7 @@ a database that holds other data is refused, untouched.`,
 			if err := claimForDemo(cmd.Context(), st); err != nil {
 				return err
 			}
+			a.ledger.wrote(inbox + string(filepath.Separator))
 			// closed by run, after the ledger row (openWrite)
 			res, err := a.ingest(cmd.Context(), st, []string{inbox}, ingest.Options{})
 			if err != nil {
@@ -92,20 +93,22 @@ a database that holds other data is refused, untouched.`,
 				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects,
 					"，未进行评价", " Nothing was assessed.", err)
 			}
-			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)
+			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejects), plural(n, "issue", "issues"))
+			a.ledger.wrote(rejects)
 			if err := a.assess(cmd.Context(), st, assess.Options{Year: demoYear}); err != nil {
 				return err
 			}
 			if err := a.report(cmd.Context(), st, demoYear, out, reportFlags{}); err != nil {
 				return err
 			}
-			db := termSafe(a.dbPath)
-			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", db)
-			fmt.Fprintf(a.stdout, "Explain a grade:  %s explain --db %s --carrier LZ-ZC-0007 --year %d\n", termSafe(self()), db, demoYear)
-			fmt.Fprintf(a.stdout, "Look at it:  %s sql --db %s \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", termSafe(self()), db)
+			// Each hint is a command line alone, to paste as printed.
+			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", termSafe(a.dbPath))
+			fmt.Fprintf(a.stdout, "说明一个载体的得分 Explain a grade:\n  %s explain --carrier LZ-ZC-0007 --year %d\n", a.selfDB(), demoYear)
+			fmt.Fprintf(a.stdout, "查看导入的文件 Look at what was loaded:\n  %s sql \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", a.selfDB())
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "folder for the sample inbox and database")
+	cmd.Flags().StringVar(&out, "out", "", "示例数据和数据库的文件夹（必填） folder for the sample inbox and database (required)")
+	requireFlags(cmd, "out")
 	return cmd
 }

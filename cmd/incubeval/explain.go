@@ -1,16 +1,18 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
+	"github.com/incubeval/incubeval/pipeline/rubric"
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/reports"
 )
 
 func (a *app) explainCommand() *cobra.Command {
@@ -18,139 +20,221 @@ func (a *app) explainCommand() *cobra.Command {
 	var year int
 	cmd := &cobra.Command{
 		Use:   "explain --carrier ID --year Y",
-		Short: "Show how a carrier's grade was made: indicators, points and the source rows used",
-		Args:  cobra.NoArgs,
+		Short: "评价结果说明：载体得分如何得出 — show how a carrier's grade was made: indicators, points and the source rows used",
+		Long: `说明一个载体某年度的评价结果：各项指标的实际值、目标值、权重和得分，决定和资助，
+以及所用的每个季度报表（来源文件、工作表、行号）。载体编号不区分大小写。
+Show how a carrier's result for year Y was made: every indicator's value,
+target, weight and points, the decision and funding, and each quarter used
+with the file, sheet and row it came from. The carrier id matches whatever
+its case. Read from the last published snapshot while a writer works.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if carrier == "" || year == 0 {
-				return usageError{fmt.Errorf("--carrier and --year are required")}
-			}
-			st, err := store.Open(cmd.Context(), a.dbPath, store.Options{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			db := st.DB
-			w := a.stdout
-			var (
-				name, outcome                     string
-				grade, reasons, action, reason    sql.NullString
-				score                             any
-				rank                              sql.NullInt64
-				deadline, banned, level, district sql.NullString
-				amount, recovery                  sql.NullInt64
-			)
-			err = db.QueryRowContext(cmd.Context(), `
-				SELECT a.name, a.outcome, a.grade, array_to_string(a.reasons, ', '), a.score, a.rank_overall,
-				       d.action, d.reason, CAST(d.deadline AS VARCHAR), CAST(d.banned_until AS VARCHAR), a.level, a.district,
-				       f.amount_yuan, f.recovery_yuan
-				FROM assessments a
-				LEFT JOIN decisions d USING (year, carrier_id)
-				LEFT JOIN funding f USING (year, carrier_id)
-				WHERE a.year = ? AND a.carrier_id = ?`, year, carrier).Scan(
-				&name, &outcome, &grade, &reasons, &score, &rank, &action, &reason, &deadline, &banned, &level, &district, &amount, &recovery)
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("%s has no result in %d (not registered, recognized after the window, removed earlier, or the year not assessed) / 无此载体该年度结果", carrier, year)
-			}
-			if err != nil {
-				return err
-			}
-			var ws, we string
-			if err := db.QueryRowContext(cmd.Context(), "SELECT CAST(window_start AS VARCHAR), CAST(window_end AS VARCHAR) FROM assessments WHERE year = ? LIMIT 1", year).Scan(&ws, &we); err != nil {
-				return err
-			}
-			// Names and sources come from submitted files: cut and escaped for the terminal.
-			fmt.Fprintf(w, "%s %s — %d (window %s to %s), %s, %s\n", termText(carrier, termWord), termText(name, termName), year, ws, we,
-				termText(district.String, termWord), termText(level.String, termWord))
-			if outcome != "graded" {
-				fmt.Fprintf(w, "  outcome: %s (%s)\n", outcome, map[string]string{"not_assessed": "新认定不参评", "deferred": "暂缓评价"}[outcome])
-				return nil
-			}
-			fmt.Fprintf(w, "  score %s, grade %s %s, rank %d", store.Fixed(score), gradeZH[grade.String], grade.String, rank.Int64)
-			if reasons.String != "" {
-				fmt.Fprintf(w, ", reasons: %s", termText(reasons.String, termNote))
-			}
-			fmt.Fprintf(w, "\n  decision: %s (%s)", termSafe(action.String), termText(reason.String, termNote))
-			if deadline.Valid {
-				fmt.Fprintf(w, ", rectify by %s", deadline.String)
-			}
-			if banned.Valid {
-				fmt.Fprintf(w, ", operator banned until %s", banned.String)
-			}
-			fmt.Fprintf(w, "; funding %s yuan", thousands(amount.Int64))
-			if recovery.Int64 > 0 {
-				fmt.Fprintf(w, ", to recover %s yuan", thousands(recovery.Int64))
-			}
-			fmt.Fprintln(w)
-
-			rows, err := db.QueryContext(cmd.Context(), `SELECT indicator, value, target, weight, points FROM indicator_scores
-				WHERE year = ? AND carrier_id = ? ORDER BY ord`, year, carrier)
-			if err != nil {
-				return err
-			}
-			tw := table.NewWriter()
-			tw.SetStyle(table.StyleLight)
-			tw.Style().Format.Header = text.FormatDefault
-			tw.AppendHeader(table.Row{"indicator", "value", "target", "weight", "points"})
-			for rows.Next() {
-				var ind string
-				var value, weight float64
-				var target sql.NullFloat64
-				var points any
-				if err := rows.Scan(&ind, &value, &target, &weight, &points); err != nil {
-					rows.Close()
-					return err
-				}
-				t := ""
-				if target.Valid {
-					t = trimFloat(target.Float64)
-				}
-				tw.AppendRow(table.Row{termText(ind, termName), trimFloat(value), t, trimFloat(weight), store.Fixed(points)})
-			}
-			rows.Close()
-			tw.Style().Format.Footer = text.FormatDefault
-			tw.AppendFooter(table.Row{"score 得分", "", "", "", store.Fixed(score)})
-			fmt.Fprintln(w, tw.Render())
-
-			rows, err = db.QueryContext(cmd.Context(), `
-				WITH w AS (SELECT window_start, window_end FROM assessments WHERE year = ? AND carrier_id = ?)
-				SELECT q.year, q.quarter, CAST(q.submitted_on AS VARCHAR), CAST(q.due_on AS VARCHAR), q.on_time, q.revisions,
-				       l.file_name, coalesce(q.sheet, ''), q.row_no
-				FROM quarterly_reports q JOIN ingest_log l USING (ingest_id), w
-				WHERE q.carrier_id = ? AND make_date(q.year, q.quarter * 3, 1) BETWEEN w.window_start AND w.window_end
-				ORDER BY q.year, q.quarter`, year, carrier, carrier)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			tw = table.NewWriter()
-			tw.SetStyle(table.StyleLight)
-			tw.Style().Format.Header = text.FormatDefault
-			tw.AppendHeader(table.Row{"quarter", "submitted", "due", "on time", "revisions", "source file", "sheet", "row"})
-			n := 0
-			for rows.Next() {
-				var y, q, revs, row int
-				var sub, due, file, sheet string
-				var onTime bool
-				if err := rows.Scan(&y, &q, &sub, &due, &onTime, &revs, &file, &sheet, &row); err != nil {
-					return err
-				}
-				ot := "yes"
-				if !onTime {
-					ot = "late"
-				}
-				tw.AppendRow(table.Row{fmt.Sprintf("%dQ%d", y, q), sub, due, ot, revs, termText(file, termName), termText(sheet, termWord), row})
-				n++
-			}
-			fmt.Fprintf(w, "Quarters used (winning revisions), %d of 4:\n", n)
-			if n > 0 {
-				fmt.Fprintln(w, tw.Render())
-			}
-			return rows.Err()
+			// The published snapshot while a writer works (read_source.go).
+			return a.readStore(cmd.Context(), a.dbPath, func(st *store.Store) error {
+				return a.explain(cmd.Context(), st.DB, carrier, year)
+			})
 		},
 	}
-	cmd.Flags().StringVar(&carrier, "carrier", "", "carrier id (载体编号)")
-	cmd.Flags().IntVar(&year, "year", 0, "assessment year")
+	cmd.Flags().StringVar(&carrier, "carrier", "", "载体编号（必填，不区分大小写） carrier id (required; any case)")
+	yearFlag(cmd, &year, "评价年度（必填） assessment year (required)")
+	requireFlags(cmd, "carrier", "year")
 	return cmd
+}
+
+// explain prints how carrier's result for year was made.
+func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int) error {
+	w := a.stdout
+	carrier, err := resolveCarrier(ctx, db, carrier)
+	if err != nil {
+		return err
+	}
+	var (
+		name, outcome                     string
+		grade, reasons, action, reason    sql.NullString
+		score                             any
+		rank, runID                       sql.NullInt64
+		deadline, banned, level, district sql.NullString
+		amount, recovery                  sql.NullInt64
+		ws, we                            string
+	)
+	err = db.QueryRowContext(ctx, `
+		SELECT a.name, a.outcome, a.grade, array_to_string(a.reasons, ','), a.score, a.rank_overall, a.run_id,
+		       d.action, d.reason, CAST(d.deadline AS VARCHAR), CAST(d.banned_until AS VARCHAR), a.level, a.district,
+		       f.amount_yuan, f.recovery_yuan, CAST(a.window_start AS VARCHAR), CAST(a.window_end AS VARCHAR)
+		FROM assessments a
+		LEFT JOIN decisions d USING (year, carrier_id)
+		LEFT JOIN funding f USING (year, carrier_id)
+		WHERE a.year = ? AND a.carrier_id = ?`, year, carrier).Scan(
+		&name, &outcome, &grade, &reasons, &score, &rank, &runID, &action, &reason, &deadline, &banned, &level, &district, &amount, &recovery, &ws, &we)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s 在 %d 年没有评价结果（未登记、认定晚于考核期、此前已摘牌或撤销，或该年度尚未评价） / "+
+			"%s has no result in %d (not registered, recognized after the window, removed earlier, or the year not assessed)",
+			termText(carrier, termWord), year, termText(carrier, termWord), year)
+	}
+	if err != nil {
+		return err
+	}
+	// Names and sources come from submitted files: cut and escaped for the terminal.
+	fmt.Fprintf(w, "%s %s — %d 年度 (考核期 window %s ~ %s), %s, %s %s\n", termText(carrier, termWord), termText(name, termName), year, ws, we,
+		termText(district.String, termWord), reports.LevelZH(level.String), termText(level.String, termWord))
+	if outcome != "graded" {
+		fmt.Fprintf(w, "  结果 outcome: %s %s\n", reports.OutcomeZH(outcome), outcome)
+		if action.Valid { // revoked for false data all the same (SPEC §4.7)
+			fmt.Fprintf(w, "  决定 decision: %s %s (%s)，运营主体禁止申报至 operator banned until %s；追回 to recover %s 元 yuan\n",
+				reports.ActionZH(action.String), termSafe(action.String), termText(reason.String, termNote), banned.String, thousands(recovery.Int64))
+		}
+		return nil
+	}
+	fmt.Fprintf(w, "  得分 score %s，等级 grade %s %s，名次 rank %d", store.Fixed(score), gradeZH[grade.String], grade.String, rank.Int64)
+	if reasons.String != "" {
+		var zh []string
+		codes := strings.Split(reasons.String, ",")
+		for _, c := range codes {
+			zh = append(zh, reports.ReasonZH(c))
+		}
+		fmt.Fprintf(w, "\n  原因 reasons: %s (%s)", termText(strings.Join(zh, "；"), termNote), termText(strings.Join(codes, ", "), termNote))
+	}
+	fmt.Fprintf(w, "\n  决定 decision: %s %s (%s)", reports.ActionZH(action.String), termSafe(action.String), termText(reason.String, termNote))
+	if deadline.Valid {
+		fmt.Fprintf(w, "，整改期限 rectify by %s", deadline.String)
+	}
+	if banned.Valid {
+		fmt.Fprintf(w, "，运营主体禁止申报至 operator banned until %s", banned.String)
+	}
+	fmt.Fprintf(w, "；资助 funding %s 元 yuan", thousands(amount.Int64))
+	if recovery.Int64 > 0 {
+		fmt.Fprintf(w, "，追回 to recover %s 元 yuan", thousands(recovery.Int64))
+	}
+	fmt.Fprintln(w)
+
+	names := indicatorNames(ctx, db, runID.Int64)
+	rows, err := db.QueryContext(ctx, `SELECT indicator, value, target, weight, points FROM indicator_scores
+		WHERE year = ? AND carrier_id = ? ORDER BY ord`, year, carrier)
+	if err != nil {
+		return err
+	}
+	tw := newTermTable(a.width())
+	tw.AppendHeader(table.Row{"指标 indicator", "实际值 value", "目标 target", "权重 weight", "得分 points"})
+	for rows.Next() {
+		var ind string
+		var value, weight float64
+		var target sql.NullFloat64
+		var points any
+		if err := rows.Scan(&ind, &value, &target, &weight, &points); err != nil {
+			rows.Close()
+			return err
+		}
+		t := ""
+		if target.Valid {
+			t = trimFloat(target.Float64)
+		}
+		label := termText(ind, termName)
+		if zh := names[ind]; zh != "" {
+			label = termText(zh, termName) + " (" + label + ")"
+		}
+		tw.AppendRow(table.Row{label, trimFloat(value), t, trimFloat(weight), store.Fixed(points)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	tw.AppendFooter(table.Row{"总分 score", "", "", "", store.Fixed(score)})
+	fmt.Fprintln(w, tw.Render())
+
+	rows, err = db.QueryContext(ctx, `
+		WITH w AS (SELECT window_start, window_end FROM assessments WHERE year = ? AND carrier_id = ?)
+		SELECT q.year, q.quarter, CAST(q.submitted_on AS VARCHAR), CAST(q.due_on AS VARCHAR), q.on_time, q.revisions,
+		       l.file_name, coalesce(q.sheet, ''), q.row_no
+		FROM quarterly_reports q JOIN ingest_log l USING (ingest_id), w
+		WHERE q.carrier_id = ? AND make_date(q.year, q.quarter * 3, 1) BETWEEN w.window_start AND w.window_end
+		ORDER BY q.year, q.quarter`, year, carrier, carrier)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	tw = newTermTable(a.width())
+	tw.AppendHeader(table.Row{"季度 quarter", "报送日期 submitted", "截止日期 due", "按时 on time", "修订 revisions", "来源文件 source file", "工作表 sheet", "行 row"})
+	n := 0
+	for rows.Next() {
+		var y, q, revs, row int
+		var sub, due, file, sheet string
+		var onTime bool
+		if err := rows.Scan(&y, &q, &sub, &due, &onTime, &revs, &file, &sheet, &row); err != nil {
+			return err
+		}
+		ot := "按时 yes"
+		if !onTime {
+			ot = "逾期 late"
+		}
+		tw.AppendRow(table.Row{fmt.Sprintf("%dQ%d", y, q), sub, due, ot, revs, termText(file, termName), termText(sheet, termWord), row})
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "采用的季度报表（各季度的最终版本） Quarters used (winning revisions): %d / 4\n", n)
+	if n > 0 {
+		fmt.Fprintln(w, tw.Render())
+	}
+	return nil
+}
+
+// resolveCarrier finds the carrier id as the registry writes it, whatever
+// the case it was typed in (lz-zc-0007 is LZ-ZC-0007). An id the registry
+// holds exactly as typed wins; one that matches several ids differing only
+// in case, none of them exactly, is refused as ambiguous. An id the
+// registry does not hold is returned as typed (it has no result).
+func resolveCarrier(ctx context.Context, db *sql.DB, id string) (string, error) {
+	id = strings.TrimSpace(id)
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT carrier_id FROM carrier_history WHERE lower(carrier_id) = lower(?) ORDER BY 1`, id)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return "", err
+		}
+		if c == id {
+			return c, nil
+		}
+		ids = append(ids, c)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	switch len(ids) {
+	case 0:
+		return id, nil
+	case 1:
+		return ids[0], nil
+	}
+	for i := range ids {
+		ids[i] = termText(ids[i], termWord)
+	}
+	return "", fmt.Errorf("载体编号 %s 不区分大小写时对应多个载体：%s，请按名录中的写法输入 / carrier id %s matches %s, which differ only in case: type it as the registry writes it",
+		termText(id, termWord), strings.Join(ids, "、"), termText(id, termWord), strings.Join(ids, ", "))
+}
+
+// indicatorNames are the Chinese names of the indicators in the rubric
+// stored with the assessment run (what a result needs to be shown is
+// stored with it); empty when it cannot be read.
+func indicatorNames(ctx context.Context, db *sql.DB, runID int64) map[string]string {
+	names := map[string]string{}
+	var text string
+	if err := db.QueryRowContext(ctx, "SELECT rubric_yaml FROM assessment_runs WHERE run_id = ?", runID).Scan(&text); err != nil {
+		return names
+	}
+	r, err := rubric.Load([]byte(text), "assessment_runs.rubric_yaml")
+	if err != nil {
+		return names
+	}
+	for _, ind := range r.Indicators {
+		names[ind.Code] = ind.NameZH
+	}
+	return names
 }
 
 func trimFloat(f float64) string {

@@ -279,6 +279,7 @@ func ledger(t *testing.T, db string) []string {
 var (
 	demoOnce sync.Once
 	demoPath string
+	demoOut  string // what demo printed
 	demoErr  error
 )
 
@@ -294,9 +295,11 @@ func demoDatabase(t *testing.T) string {
 			return
 		}
 		sharedDirs = append(sharedDirs, dir)
-		if out, err := exec.Command(bin, "demo", "--out", dir).CombinedOutput(); err != nil {
+		out, err := exec.Command(bin, "demo", "--out", dir).CombinedOutput()
+		if err != nil {
 			demoErr = fmt.Errorf("demo: %v\n%s", err, out)
 		}
+		demoOut = string(out)
 		demoPath = dir
 	})
 	if demoErr != nil {
@@ -372,7 +375,7 @@ func faultCases(t *testing.T) []faultCase {
 		{name: "ingest", args: func(db string) []string { return []string{"--db", db, "ingest", resub} }},
 		{name: "ingest-load", setup: archived, args: func(db string) []string { return []string{"--db", db, "ingest", resub} }},
 		{name: "assess", args: func(db string) []string { return []string{"--db", db, "assess", "--year", "2025", "--force"} }},
-		{name: "publish", args: func(db string) []string { return []string{"--db", db, "publish", "--year", "2025"} }},
+		{name: "publish", args: func(db string) []string { return []string{"--db", db, "publish", "--year", "2025", "--yes"} }},
 		{name: "assess-close", atClose: true, args: func(db string) []string {
 			return []string{"--db", db, "assess", "--year", "2025", "--force"}
 		}},
@@ -505,7 +508,7 @@ func TestSnapshotNotPublished(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(block, "in-the-way"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	code, out := incubeval(t, "--db", db, "publish", "--year", "2025")
+	code, out := incubeval(t, "--db", db, "publish", "--year", "2025", "--yes")
 	if code != exitFail || !strings.Contains(out, "the work is committed, but the readers' snapshot "+store.SnapshotPath(db)+" was not published") {
 		t.Fatalf("publish: exit %d\n%s", code, out)
 	}
@@ -518,7 +521,7 @@ func TestSnapshotNotPublished(t *testing.T) {
 		t.Fatalf("sql: exit %d %s%s", code, stdout, stderr)
 	}
 	os.RemoveAll(block)
-	if code, out := incubeval(t, "--db", db, "publish", "--year", "2025"); code != exitOK {
+	if code, out := incubeval(t, "--db", db, "publish", "--year", "2025", "--yes"); code != exitOK {
 		t.Fatalf("next publish: exit %d\n%s", code, out)
 	}
 	if sn, err := store.ReadSnapshot(db); err != nil || !sn.Current(db) {

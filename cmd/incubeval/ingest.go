@@ -21,8 +21,14 @@ func (a *app) ingestCommand() *cobra.Command {
 	var kind, rejectsOut, rejectsBy string
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
-		Short: "Load registry, quarterly, incident and deferral files (CSV, XLSX, Parquet; folders recursively)",
-		Long: `Load input files into the database. Each file is archived by its SHA-256,
+		Short: "导入载体名录、季度报表、事件和暂缓文件 — load registry, quarterly, incident and deferral files (CSV, XLSX, Parquet; folders recursively)",
+		Long: `导入报送文件（CSV、XLSX、Parquet；文件夹逐层读取）。每个文件按 SHA-256 归档、逐行校验、
+单独提交；同样的文件再次导入不重复加载。有错误的行被退回，附中英文说明，可用
+--rejects-out 写成退回清单发回报送单位；加 --rejects-by district（或 carrier）时
+--rejects-out 是文件夹，每个区县（或载体）一份退回清单。整体退回的文件也记入
+ingest_log 和退回清单。同样的文件再次导入时，仅因载体不在名录中（unknown_carrier）
+或运营主体禁止申报（banned_operator）而退回的行会重新读取（重试），单独记为一次导入。
+Load input files into the database. Each file is archived by its SHA-256,
 validated row by row and loaded in its own transaction; the same bytes twice
 are a reported no-op. Rows with errors are rejected and kept in the view
 'rejects' with a bilingual message; --rejects-out writes them as a workbook
@@ -48,10 +54,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 					return usageError{fmt.Errorf("--kind must be registry, quarterly, incidents or deferrals, not %q", kind)}
 				}
 			}
-			switch {
-			case rejectsBy != "" && rejectsBy != reports.RejectsByDistrict && rejectsBy != reports.RejectsByCarrier:
-				return usageError{fmt.Errorf("--rejects-by 只能是 district 或 carrier / --rejects-by must be district or carrier, not %q", rejectsBy)}
-			case rejectsBy != "" && rejectsOut == "":
+			if rejectsBy != "" && rejectsOut == "" {
 				return usageError{fmt.Errorf("--rejects-by 需要 --rejects-out 文件夹 / --rejects-by needs --rejects-out DIR, the folder for the workbooks")}
 			}
 			if err := checkInputs(args); err != nil {
@@ -74,14 +77,15 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 				if err != nil {
 					return a.loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", "", err)
 				}
-				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejectsOut), n)
+				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejectsOut), plural(n, "issue", "issues"))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", "", "treat every file as this kind: registry|quarterly|incidents|deferrals")
-	cmd.Flags().StringVar(&rejectsOut, "rejects-out", "", "write this batch's rejected rows and files to FILE.xlsx (with --rejects-by: into the folder DIR)")
-	cmd.Flags().StringVar(&rejectsBy, "rejects-by", "", "one rejects workbook per submitting district or carrier: district|carrier")
+	enumFlag(cmd.Flags(), &kind, "kind", ingestKinds(), "按此类型读取所有文件 treat every file as this kind: "+strings.Join(ingestKinds(), "|"))
+	cmd.Flags().StringVar(&rejectsOut, "rejects-out", "", "把本批退回的行和整体退回的文件写成退回清单 write this batch's rejected rows and files to FILE.xlsx (with --rejects-by: into the folder DIR)")
+	enumFlag(cmd.Flags(), &rejectsBy, "rejects-by", []string{reports.RejectsByDistrict, reports.RejectsByCarrier},
+		"按区县或载体分别写退回清单 one rejects workbook per submitting district or carrier: district|carrier")
 	return cmd
 }
 
@@ -100,14 +104,8 @@ func (a *app) writeRejectsBy(ctx context.Context, st *store.Store, res *ingest.R
 	for _, f := range files {
 		n += f.Issues
 	}
-	word := func(n int, one, many string) string {
-		if n == 1 {
-			return one
-		}
-		return many
-	}
-	fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: %s (%d %s, one per %s; %d %s)\n", termSafe(dir),
-		len(files), word(len(files), "workbook", "workbooks"), by, n, word(n, "issue", "issues"))
+	fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: %s (%s, one per %s; %s)\n", termSafe(dir),
+		plural(len(files), "workbook", "workbooks"), by, plural(n, "issue", "issues"))
 	for _, f := range files {
 		fmt.Fprintf(a.stdout, "  %s (%d)\n", displayName(f.Path), f.Issues)
 	}
@@ -188,11 +186,11 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 	if n := res.Retries(); n > 0 {
 		retried = fmt.Sprintf(", %d retried", n)
 	}
-	fmt.Fprintf(a.stdout, "合计 Total: %d files: %d loaded%s, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
-		len(res.Files), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected)-res.Retries(), retried,
+	fmt.Fprintf(a.stdout, "合计 Total: %s: %d loaded%s, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
+		plural(len(res.Files), "file", "files"), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected)-res.Retries(), retried,
 		res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
 	if rej > 0 || res.Count(ingest.StatusRejected) > 0 {
-		fmt.Fprintf(a.stdout, "Rejected rows: %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\" (or --rejects-out FILE.xlsx)\n", a.selfDB(), res.BatchID)
+		fmt.Fprintf(a.stdout, "退回的行 Rejected rows (or ingest --rejects-out FILE.xlsx):\n  %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\"\n", a.selfDB(), res.BatchID)
 	}
 	if res.Count(ingest.StatusRejected) > 0 {
 		a.failed = true
@@ -225,9 +223,9 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 			fmt.Fprintf(w, "  same      %s: same bytes as another file in this batch; nothing to do / 与本批另一文件相同\n", name)
 		}
 		if fr.Blocked > 0 {
-			fmt.Fprintf(w, "            %d %s rejected for %s still cannot be accepted: load the registry (or have the ban lifted) first, then this file again / "+
+			fmt.Fprintf(w, "            %s rejected for %s still cannot be accepted: load the registry (or have the ban lifted) first, then this file again / "+
 				"因%s退回的 %d 行仍无法接收：请先导入载体名录（或待禁令解除），再重新导入本文件\n",
-				fr.Blocked, rowWord(fr.Blocked), strings.Join(fr.BlockedRules, ", "), rulesZH(fr.BlockedRules), fr.Blocked)
+				plural(fr.Blocked, "row", "rows"), strings.Join(fr.BlockedRules, ", "), rulesZH(fr.BlockedRules), fr.Blocked)
 		}
 		for _, n := range fr.Notes {
 			fmt.Fprintf(w, "            note: %s\n", termText(n, termNote))
@@ -237,9 +235,9 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 		if fr.Warned > 0 {
 			warn = fmt.Sprintf(", %d warned", fr.Warned)
 		}
-		fmt.Fprintf(w, "  retried   %s [%s #%d, retry of #%d]: 重试 retried %d %s rejected earlier for %s: %d now accepted + %d still rejected%s / "+
+		fmt.Fprintf(w, "  retried   %s [%s #%d, retry of #%d]: 重试 retried %s rejected earlier for %s: %d now accepted + %d still rejected%s / "+
 			"重新读取因%s退回的 %d 行：%d 行已接收，%d 行仍退回\n",
-			name, fr.Kind, fr.IngestID, fr.RetryOf, fr.RowsRead, rowWord(fr.RowsRead), strings.Join(fr.RetriedRules, ", "), fr.Accepted, fr.Rejected, warn,
+			name, fr.Kind, fr.IngestID, fr.RetryOf, plural(fr.RowsRead, "row", "rows"), strings.Join(fr.RetriedRules, ", "), fr.Accepted, fr.Rejected, warn,
 			rulesZH(fr.RetriedRules), fr.RowsRead, fr.Accepted, fr.Rejected)
 	default:
 		warn := ""
@@ -268,14 +266,6 @@ func rulesZH(rules []string) string {
 	return strings.Join(zh, "、")
 }
 
-// rowWord is "row" or "rows" for n.
-func rowWord(n int) string {
-	if n == 1 {
-		return "row"
-	}
-	return "rows"
-}
-
 // displayName is a file's path as printed: relative to the working folder
 // when under it, as the database stores it, escaped for the terminal.
 func displayName(path string) string {
@@ -295,7 +285,7 @@ func (a *app) loadedButFailed(res *ingest.Result, whatZH, whatEN, nextZH, nextEN
 	read, acc, rej, _ := res.Totals()
 	files := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
 	return termSafeErr(fmt.Errorf("批次 %d 已导入并提交（%d 个文件，%d 行 = %d 行接收 + %d 行退回），数据已保存；只是%s 时失败%s / "+
-		"batch %d was loaded and committed (%d files; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s "+
+		"batch %d was loaded and committed (%s; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s "+
 		"The rejects are in the view rejects: %s sql -o rejects.xlsx \"SELECT * FROM rejects WHERE batch_id = %d\"",
-		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, files, read, acc, rej, whatEN, err, nextEN, a.selfDB(), res.BatchID))
+		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, plural(files, "file", "files"), read, acc, rej, whatEN, err, nextEN, a.selfDB(), res.BatchID))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/jobs"
@@ -20,20 +20,17 @@ func (a *app) jobsCommand() *cobra.Command {
 	var f configFlags
 	cmd := &cobra.Command{
 		Use:   "jobs list|history|run",
-		Short: "The scheduler's jobs: next run times, the run ledger, run one now",
+		Short: "调度任务：计划时间、运行记录、立即运行 — the scheduler's jobs: next run times, the run ledger, run one now",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageError{fmt.Errorf("unknown jobs command %q: use list, history or run", args[0])}
+				return unknownCommand(cmd, args[0])
 			}
 			return cmd.Help()
 		},
 	}
 	f.register(cmd.PersistentFlags())
 	cmd.AddCommand(a.jobsListCommand(&f), a.jobsHistoryCommand(&f), a.jobsRunCommand(&f))
-	for _, c := range cmd.Commands() {
-		c.Args = wrapArgs(c.Args)
-	}
 	return cmd
 }
 
@@ -58,14 +55,15 @@ func findJob(cfg *jobs.Config, name string) (*jobs.Job, bool, error) {
 			return &jobs.Job{Name: d.Name, Spec: spec, Schedule: sched, Run: d.Run, About: d.About}, false, nil
 		}
 	}
-	return nil, false, usageError{fmt.Errorf("no job %q; the jobs are %s", name, strings.Join(jobs.JobNames(), ", "))}
+	return nil, false, usage(fmt.Sprintf("没有「%s」这个任务；可用的任务：%s", name, strings.Join(jobs.JobNames(), "、")),
+		fmt.Sprintf("no job %q; the jobs are %s", name, strings.Join(jobs.JobNames(), ", ")))
 }
 
 func (a *app) jobsListCommand(f *configFlags) *cobra.Command {
 	var count int
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "Each job's schedule, next run times and last run",
+		Short: "各任务的计划、下次运行时间和上次运行 — each job's schedule, next run times and last run",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := a.jobsEnv(cmd, f)
@@ -74,19 +72,24 @@ func (a *app) jobsListCommand(f *configFlags) *cobra.Command {
 			}
 			cfg := env.Config
 			if count < 1 {
-				return usageError{fmt.Errorf("--next must be at least 1")}
+				return usage("--next 至少为 1", "--next must be at least 1")
 			}
-			// The last run of each job, if the ledger can be read now.
+			// The last run of each job, if the ledger can be read now: from
+			// the published snapshot while a writer works (read_source.go).
 			last := map[string]jobs.Entry{}
-			if st, err := store.Open(cmd.Context(), cfg.Database, store.Options{ReadOnly: true}); err == nil {
-				if es, err := jobs.History(cmd.Context(), st.DB, "", 0); err == nil {
+			if _, err := os.Stat(cfg.Database); err == nil {
+				err := a.readStore(cmd.Context(), cfg.Database, func(st *store.Store) error {
+					es, err := jobs.History(cmd.Context(), st.DB, "", 0)
 					for _, e := range es {
 						if _, ok := last[e.Job]; !ok {
 							last[e.Job] = e
 						}
 					}
+					return err
+				})
+				if err != nil {
+					fmt.Fprintf(a.stderr, "incubeval: 无法读取运行记录，上次运行一栏为空 / the run ledger cannot be read, so the last runs are not shown: %s\n", termSafe(oneLine(err)))
 				}
-				st.Close()
 			}
 			now := time.Now()
 			tw := newTable(a)
@@ -111,12 +114,12 @@ func (a *app) jobsListCommand(f *configFlags) *cobra.Command {
 				tw.AppendRow(table.Row{d.Name, j.Spec, next, lastText, wrap(d.About, 48)})
 				tw.AppendSeparator()
 			}
-			fmt.Fprintf(a.stdout, "配置 config: %s; 数据库 database: %s; 时区 time zone: %s\n", orDefault(cfg.File), cfg.Database, cfg.TimeZone)
-			tw.Render()
+			fmt.Fprintf(a.stdout, "配置 config: %s; 数据库 database: %s; 时区 time zone: %s\n", termSafe(orDefault(cfg.File)), termSafe(cfg.Database), cfg.TimeZone)
+			fmt.Fprintln(a.stdout, tw.Render())
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&count, "next", 3, "how many next run times to show")
+	cmd.Flags().IntVar(&count, "next", 3, "显示几次下次运行时间 how many next run times to show")
 	return cmd
 }
 
@@ -127,28 +130,25 @@ func orDefault(file string) string {
 	return file
 }
 
-func newTable(a *app) table.Writer {
-	tw := table.NewWriter()
-	tw.SetOutputMirror(a.stdout)
-	tw.SetStyle(table.StyleLight)
-	tw.Style().Format.Header = text.FormatDefault
-	return tw
-}
+// newTable is a table that fits the terminal standard output is on
+// (termtable.go); Render returns the text to print.
+func newTable(a *app) *termTable { return newTermTable(a.width()) }
 
 // wrap breaks s into lines of at most n display columns, at spaces where it can.
-func wrap(s string, n int) string {
-	return text.WrapSoft(s, n)
-}
+func wrap(s string, n int) string { return wrapLines(s, n) }
 
 func (a *app) jobsHistoryCommand(f *configFlags) *cobra.Command {
 	var job string
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "history [--job J]",
-		Short: "The run ledger, newest first: every scheduled job and every command that wrote",
-		Long: `Read the run ledger (the runs view), newest first. Rows written while the
+		Short: "运行记录（最新的在前）：每次调度任务和每个写入数据库的命令 — the run ledger, newest first: every scheduled job and every command that wrote",
+		Long: `运行记录（视图 runs），最新的在前。数据库被其他进程占用时写下的记录暂存在
+<db>.runs-pending.jsonl，由下一个写入者移入数据库；这些记录也会列出，标为 pending。
+Read the run ledger (the runs view), newest first. Rows written while the
 database was held by another process wait in <db>.runs-pending.jsonl until
-the next writer moves them in; they are listed too, marked pending.`,
+the next writer moves them in; they are listed too, marked pending. While a
+writer works, the ledger is read from the last published snapshot.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := a.jobsEnv(cmd, f)
@@ -156,16 +156,18 @@ the next writer moves them in; they are listed too, marked pending.`,
 				return err
 			}
 			cfg := env.Config
-			st, err := store.Open(cmd.Context(), cfg.Database, store.Options{ReadOnly: true})
+			// The published snapshot while a writer works (read_source.go).
+			var es []jobs.Entry
+			err = a.readStore(cmd.Context(), cfg.Database, func(st *store.Store) error {
+				es, err = jobs.History(cmd.Context(), st.DB, job, limit)
+				return err
+			})
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			es, err := jobs.History(cmd.Context(), st.DB, job, limit)
-			if err != nil {
-				return err
-			}
-			pending, err := jobs.ReadPending(st.Path)
+			// Lines still pending sit beside the database, whichever file
+			// was read.
+			pending, err := jobs.ReadPending(cfg.Database)
 			if err != nil {
 				return err
 			}
@@ -194,13 +196,13 @@ the next writer moves them in; they are listed too, marked pending.`,
 				tw.AppendRow(table.Row{id, e.Job, e.Status, trig, when(e.Scheduled, cfg), when(e.Started, cfg), took(e),
 					rowsText(e.RowsIngested), filesText(e.Files), detailsText(e.Args), termSafe(firstLine(e.Error, 70))})
 			}
-			tw.Render()
-			fmt.Fprintf(a.stdout, "(%d runs)\n", len(rows))
+			fmt.Fprintln(a.stdout, tw.Render())
+			fmt.Fprintf(a.stdout, "(%s)\n", plural(len(rows), "run", "runs"))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&job, "job", "", "only this job (or command: ingest, assess, publish, run, demo)")
-	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many rows from the database (0: all)")
+	cmd.Flags().StringVar(&job, "job", "", "只看这个任务或命令 only this job (or command: ingest, assess, publish, unpublish, discard, run, demo)")
+	cmd.Flags().IntVar(&limit, "limit", 50, "最多显示几条 at most this many rows from the database (0: all)")
 	return cmd
 }
 
@@ -282,8 +284,9 @@ func (a *app) jobsRunCommand(f *configFlags) *cobra.Command {
 	var child childRun
 	cmd := &cobra.Command{
 		Use:   "run JOB",
-		Short: "Run one job now, through the daemon's code path and ledger (trigger manual)",
-		Long: `Run one job now, as the daemon would, and record it in the ledger with
+		Short: "立即运行一个任务（与调度进程相同的流程和记录） — run one job now, through the daemon's code path and ledger (trigger manual)",
+		Long: `立即运行一个任务，与调度进程的做法相同，并记入运行记录（触发方式 manual）。
+Run one job now, as the daemon would, and record it in the ledger with
 trigger "manual". The jobs: ` + strings.Join(jobs.JobNames(), ", ") + `.
 
 Exit status: 0 when it ran; 1 when it failed, or succeeded with a note to read
@@ -300,7 +303,7 @@ Exit status: 0 when it ran; 1 when it failed, or succeeded with a note to read
 				return err
 			}
 			if wait < 0 {
-				return usageError{fmt.Errorf("--wait must not be negative")}
+				return usage("--wait 不能为负数", "--wait must not be negative")
 			}
 			r := jobs.NewRunner(env)
 			r.LockWait = wait
@@ -338,7 +341,7 @@ Exit status: 0 when it ran; 1 when it failed, or succeeded with a note to read
 			return nil
 		},
 	}
-	cmd.Flags().DurationVar(&wait, "wait", 0, "how long to wait for a database held by another process (0: exit 75 at once)")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "数据库被占用时最多等待多久 how long to wait for a database held by another process (0: exit 75 at once)")
 	child.register(cmd)
 	return cmd
 }

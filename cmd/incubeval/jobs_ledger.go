@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/incubeval/incubeval/jobs"
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -38,6 +40,30 @@ func (l *commandLedger) open(ctx context.Context, db string, create bool) (*stor
 		l.st = st
 	}
 	return st, nil
+}
+
+// set records an argument or a result in the command's row (args).
+func (l *commandLedger) set(key string, v any) {
+	if l.rec != nil {
+		l.rec.Set(key, v)
+	}
+}
+
+// wrote records a file (a folder: ending in a separator) the command
+// wrote in its ledger row (files_written), as an absolute path; a command
+// that has no row (one that only reads) records nothing.
+func (l *commandLedger) wrote(path string) {
+	if l.rec == nil {
+		return
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	if strings.HasSuffix(path, string(filepath.Separator)) {
+		abs += string(filepath.Separator)
+	}
+	l.rec.Wrote(abs)
 }
 
 // finish records the outcome; a command that never opened the database

@@ -42,7 +42,7 @@ func TestNoImplicitDatabase(t *testing.T) {
 		want    []string // in stderr
 	}{
 		{"assess before any ingest", []string{"assess", "--year", "2025"}, "", []string{"no database at", "没有数据库", "none was created"}},
-		{"publish", []string{"publish", "--year", "2025"}, "", []string{"no database at", "没有数据库"}},
+		{"publish", []string{"publish", "--year", "2025", "--yes"}, "", []string{"no database at", "没有数据库"}},
 		{"report", []string{"report", "--year", "2025", "--out", filepath.Join(inputs, "out")}, "", []string{"no database at"}},
 		{"explain", []string{"explain", "--carrier", "LZ-ZC-0001", "--year", "2025"}, "", []string{"no database at"}},
 		{"sql", []string{"sql", "SELECT 1"}, "", []string{"no database at"}},

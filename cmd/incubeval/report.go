@@ -19,8 +19,8 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&f.feedback, "feedback", false, "also write one feedback workbook (评价反馈表) per graded carrier into OUT/feedback-Y/")
-	cmd.Flags().BoolVar(&f.final, "final", false, "mark the workbook final (定稿); the year must be published")
+	cmd.Flags().BoolVar(&f.feedback, "feedback", false, "同时为每个参评载体生成评价反馈表 also write one feedback workbook (评价反馈表) per graded carrier into OUT/feedback-Y/")
+	cmd.Flags().BoolVar(&f.final, "final", false, "标为定稿（该年度须已发布） mark the workbook final (定稿); the year must be published")
 }
 
 func (a *app) reportCommand() *cobra.Command {
@@ -29,8 +29,11 @@ func (a *app) reportCommand() *cobra.Command {
 	var f reportFlags
 	cmd := &cobra.Command{
 		Use:   "report --year Y --out DIR",
-		Short: "Write the assessment workbook DIR/assessment-Y.xlsx (and, with --feedback, one workbook per carrier)",
-		Long: `Write DIR/assessment-Y.xlsx for officials from the stored results of year Y:
+		Short: "生成评价结果工作簿 DIR/assessment-Y.xlsx（--feedback 另为每个载体生成反馈表） — write the assessment workbook (and, with --feedback, one workbook per carrier)",
+		Long: `根据 Y 年已存储的评价结果生成工作簿 DIR/assessment-Y.xlsx：概览（含图表）、排名、限期整改、
+摘牌与撤销、资助、数据报送、指标明细和说明。所有数字读自视图；只读数据库，
+有写入进程时读取最近发布的快照。
+Write DIR/assessment-Y.xlsx for officials from the stored results of year Y:
 概览 summary with charts, 排名 rankings, 限期整改 rectification, 摘牌与撤销
 delisting and revocation, 资助 funding, 数据报送 reporting compliance,
 指标明细 indicator detail and 说明 method. Every number is read from the
@@ -44,16 +47,15 @@ is opened read-only. Run 'incubeval assess --year Y' first.`,
 			if out == "" {
 				return usageError{fmt.Errorf("--out DIR is required")}
 			}
-			st, err := store.Open(cmd.Context(), a.dbPath, store.Options{ReadOnly: true})
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			return a.report(cmd.Context(), st, year, out, f)
+			// The published snapshot while a writer works (read_source.go).
+			return a.readStore(cmd.Context(), a.dbPath, func(st *store.Store) error {
+				return a.report(cmd.Context(), st, year, out, f)
+			})
 		},
 	}
-	cmd.Flags().IntVar(&year, "year", 0, "assessment year (required)")
-	cmd.Flags().StringVar(&out, "out", "", "folder for the workbooks (required)")
+	yearFlag(cmd, &year, "评价年度（必填） assessment year (required)")
+	cmd.Flags().StringVar(&out, "out", "", "工作簿输出文件夹（必填） folder for the workbooks (required)")
+	requireFlags(cmd, "year", "out")
 	f.register(cmd)
 	return cmd
 }
@@ -65,11 +67,12 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("%d 年尚无评价结果，请先运行 %s assess --year %d / no results for %d yet: run '%s assess --year %d' first",
-			year, self(), year, year, self(), year)
+		return fmt.Errorf("%d 年尚无评价结果，请先运行 %s assess --year %d / no results for %d yet; first run: %s assess --year %d",
+			year, a.selfDB(), year, year, a.selfDB(), year)
 	}
 	if f.final && published == 0 {
-		return usageError{fmt.Errorf("--final: %d is not published; run '%s publish --year %d' first / %d 年尚未发布", year, self(), year, year)}
+		// A state of the database, not a mistake in the command line: exit 1.
+		return fmt.Errorf("--final: %d is not published; run '%s publish --year %d' first / %d 年尚未发布", year, self(), year, year)
 	}
 	t0 := time.Now()
 	path := filepath.Join(out, fmt.Sprintf("assessment-%d.xlsx", year))
@@ -77,6 +80,7 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	a.ledger.wrote(info.Path) // in the run ledger of run and demo; report has no row
 	fmt.Fprintf(a.stdout, "评价结果工作簿 Assessment workbook: %s (%d ranked carriers, %d indicator rows, %.1f s)\n",
 		termSafe(info.Path), info.RankedRows, info.IndicatorRows, time.Since(t0).Seconds())
 	if f.feedback {
@@ -86,7 +90,8 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 		if err != nil {
 			return fmt.Errorf("write feedback workbooks: %w", err)
 		}
-		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%d carriers, %.1f s)\n", termSafe(dir), k, time.Since(t0).Seconds())
+		a.ledger.wrote(dir + string(filepath.Separator))
+		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%s, %.1f s)\n", termSafe(dir), plural(k, "carrier", "carriers"), time.Since(t0).Seconds())
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/jobs"
+	"github.com/incubeval/incubeval/pipeline/store"
 )
 
 // configFlags are shared by `schedule` and `jobs …`.
@@ -27,8 +28,8 @@ type configFlags struct {
 func (f *configFlags) register(fs interface {
 	StringVar(p *string, name, value, usage string)
 }) {
-	fs.StringVar(&f.path, "config", jobs.DefaultConfigPath, "scheduler configuration (YAML); without the file, built-in defaults")
-	fs.StringVar(&f.logFormat, "log-format", "", "log format: text or json (default: the config's log_format, else text)")
+	fs.StringVar(&f.path, "config", jobs.DefaultConfigPath, "调度配置文件 scheduler configuration (YAML); without the file, built-in defaults")
+	fs.StringVar(&f.logFormat, "log-format", "", "日志格式 log format: text or json (default: the config's log_format, else text)")
 }
 
 // jobsEnv reads the configuration and sets up logging. The database is
@@ -50,15 +51,23 @@ func (a *app) jobsEnv(cmd *cobra.Command, f *configFlags) (*jobs.Env, error) {
 	case "text", "json":
 		cfg.LogFormat = f.logFormat
 	default:
-		return nil, usageError{fmt.Errorf("--log-format must be text or json, not %q", f.logFormat)}
+		return nil, usage(fmt.Sprintf("--log-format 只能是 text 或 json，而不是「%s」", f.logFormat), fmt.Sprintf("--log-format must be text or json, not %q", f.logFormat))
 	}
 	return &jobs.Env{Config: cfg, Clock: jobs.RealClock{}, Log: newLogger(a.stderr, cfg.LogFormat, cfg.LogLevel)}, nil
 }
 
+// newLogger is the daemon's and the jobs' log on w. Its times are in
+// Asia/Shanghai, like every other time incubeval prints or stores,
+// whatever the machine's zone (a server often runs in UTC).
 func newLogger(w io.Writer, format, level string) *slog.Logger {
 	var lv slog.Level
 	_ = lv.UnmarshalText([]byte(level))
-	opts := &slog.HandlerOptions{Level: lv}
+	opts := &slog.HandlerOptions{Level: lv, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey && len(groups) == 0 && a.Value.Kind() == slog.KindTime {
+			a.Value = slog.TimeValue(a.Value.Time().In(store.Location))
+		}
+		return a
+	}}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
@@ -69,8 +78,9 @@ func (a *app) scheduleCommand() *cobra.Command {
 	var f configFlags
 	cmd := &cobra.Command{
 		Use:   "schedule [--config incubeval.yaml]",
-		Short: "Run the scheduler daemon: quarterly sweeps, the November assessment, publication, deadline reminders",
-		Long: `Run the jobs of the reporting calendar on their cron schedules until stopped
+		Short: "调度进程：季度收取、十一月评价、发布、截止提醒 — run the scheduler daemon: quarterly sweeps, the November assessment, publication, deadline reminders",
+		Long: `按报送日历定时运行各项任务，直到收到停止信号（SIGTERM 或 SIGINT）；每次运行都记入运行记录（视图 runs）。
+Run the jobs of the reporting calendar on their cron schedules until stopped
 (SIGTERM or SIGINT), recording every run in the ledger (view runs):
 
   quarterly-sweep     02:00 on 16 Jan/Apr/Jul/Oct  ingest the inbox, move the files to
@@ -158,7 +168,7 @@ func (c *childRun) register(cmd *cobra.Command) {
 func (c *childRun) run(ctx context.Context, r *jobs.Runner, j *jobs.Job) error {
 	trig := jobs.Trigger(c.trigger)
 	if trig != jobs.TriggerSchedule && trig != jobs.TriggerCatchUp {
-		return usageError{fmt.Errorf("--trigger must be schedule or catch_up")}
+		return usage("--trigger 只能是 schedule 或 catch_up", "--trigger must be schedule or catch_up")
 	}
 	var scheduled, since time.Time
 	for _, v := range []struct {

@@ -34,6 +34,7 @@ type sqlOptions struct {
 	memoryLimit string
 	live        bool
 	interactive bool // the REPL: Ctrl-C must be able to interrupt any format
+	width       int  // table format on a terminal: its width (0: not one)
 	// stdinTerminal: standard input is a terminal, so no query means the REPL.
 	stdinTerminal bool
 }
@@ -42,8 +43,10 @@ func (a *app) sqlCommand() *cobra.Command {
 	var o sqlOptions
 	cmd := &cobra.Command{
 		Use:   "sql [QUERY | VIEW]",
-		Short: "Run a read-only SQL query over the views (table, CSV, JSON, Parquet, Arrow, XLSX)",
-		Long: `Run a SQL query against the last published snapshot of the database
+		Short: "只读 SQL 查询（表格、CSV、JSON、Parquet、Arrow、XLSX） — run a read-only SQL query over the views",
+		Long: `在最近发布的快照上运行只读 SQL 查询（视图说明见 --schema），不等待也不阻塞写入进程；
+只接受查询语句，不能修改任何内容。终端上不带查询时打开交互提示符。
+Run a SQL query against the last published snapshot of the database
 (every writer publishes one when it closes the database), so a query never
 waits for the scheduler nor blocks it; the snapshot's time goes to standard
 error. --live reads the database itself (read-only; refused while a writer
@@ -80,16 +83,16 @@ chooses the format. --output may not name the database or any of its files
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "", strings.Join(sqlFormats, "|")+" (default: table on a terminal, csv when piped)")
-	f.StringVarP(&o.output, "output", "o", "", "write to FILE instead of standard output")
-	f.StringVarP(&o.file, "file", "f", "", "read the query from FILE.sql")
-	f.StringArrayVar(&o.params, "param", nil, "bind $name to value (name=value; repeatable)")
-	f.BoolVar(&o.safeCSV, "safe-csv", false, "csv: prefix cells starting with = + - @ with ' so spreadsheets do not run them")
-	f.BoolVar(&o.schema, "schema", false, "list the views (or one VIEW's columns) with their descriptions")
-	f.DurationVar(&o.timeout, "timeout", 0, "stop the query after this long (e.g. 30s, 5m; 0 = no limit)")
-	f.IntVar(&o.maxRows, "max-rows", 1000, "table format: show at most N rows (0 = all)")
-	f.StringVar(&o.memoryLimit, "memory-limit", "", "DuckDB memory limit for the query (e.g. 2GB; arrow and parquet: "+arrowMemoryLimit+" unless given)")
-	f.BoolVar(&o.live, "live", false, "read the database itself, not the last published snapshot (fails while a writer holds it)")
+	enumFlag(f, &o.format, "format", sqlFormats, "输出格式 "+strings.Join(sqlFormats, "|")+" (default: table on a terminal, csv when piped)")
+	f.StringVarP(&o.output, "output", "o", "", "写入文件而非标准输出 write to FILE instead of standard output")
+	f.StringVarP(&o.file, "file", "f", "", "从文件读取查询 read the query from FILE.sql")
+	f.StringArrayVar(&o.params, "param", nil, "绑定参数 bind $name to value (name=value; repeatable)")
+	f.BoolVar(&o.safeCSV, "safe-csv", false, "csv：以 = + - @ 开头的单元格前加 ' csv: prefix cells starting with = + - @ with ' so spreadsheets do not run them")
+	f.BoolVar(&o.schema, "schema", false, "列出视图及说明（或一个视图的列） list the views (or one VIEW's columns) with their descriptions")
+	f.DurationVar(&o.timeout, "timeout", 0, "查询超时 stop the query after this long (e.g. 30s, 5m; 0 = no limit)")
+	f.IntVar(&o.maxRows, "max-rows", 1000, "表格最多显示行数 table format: show at most N rows (0 = all)")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "内存上限 DuckDB memory limit for the query (e.g. 2GB; arrow and parquet: "+arrowMemoryLimit+" unless given)")
+	f.BoolVar(&o.live, "live", false, "直接读取数据库而非快照 read the database itself, not the last published snapshot (fails while a writer holds it)")
 	return cmd
 }
 
@@ -109,20 +112,20 @@ func (a *app) runSQL(ctx context.Context, o sqlOptions, args []string) error {
 		}
 	}
 	if !contains(sqlFormats, o.format) {
-		return usageError{fmt.Errorf("--format must be one of %s, not %q", strings.Join(sqlFormats, ", "), o.format)}
+		return usage(fmt.Sprintf("--format 只能是 %s 之一，而不是「%s」", strings.Join(sqlFormats, "、"), o.format), fmt.Sprintf("--format must be one of %s, not %q", strings.Join(sqlFormats, ", "), o.format))
 	}
 	named, err := parseParams(o.params)
 	if err != nil {
 		return err
 	}
 	if o.maxRows < 0 {
-		return usageError{fmt.Errorf("--max-rows must be 0 or more")}
+		return usage("--max-rows 不能为负数", "--max-rows must be 0 or more")
 	}
 	if o.format == "parquet" && o.output == "" {
-		return usageError{fmt.Errorf("--format parquet needs --output FILE")}
+		return usage("--format parquet 需要 --output FILE", "--format parquet needs --output FILE")
 	}
 	if o.output == "" && (o.format == "arrow" || o.format == "xlsx") && isTerminal(a.stdout) {
-		return usageError{fmt.Errorf("--format %s is binary: give --output FILE or redirect standard output", o.format)}
+		return usage(fmt.Sprintf("--format %s 是二进制格式：请加 --output FILE 或重定向标准输出", o.format), fmt.Sprintf("--format %s is binary: give --output FILE or redirect standard output", o.format))
 	}
 	if o.output != "" {
 		if _, err := outputPath(o.output, a.dbPath); err != nil {
@@ -184,52 +187,18 @@ func (a *app) runSQLOnce(ctx context.Context, o sqlOptions, query string, named 
 	return run(conn)
 }
 
-// rereadAfterDamage is called when a query on the file at read (the
-// database or its snapshot) failed with an error saying the file is
-// damaged: DuckDB checks a block only when a query reads it, so a file
-// that opened may still fail this way. It says so in plain words and, when
-// the other file is good and nothing of the result has gone out yet, opens
-// it to run the query again, saying on standard error which it reads: a
-// damaged database gives way to its last good snapshot (every block of
-// which is checked first, store.AsCorrupt), a damaged snapshot to the
-// database itself (unless a writer holds it). Otherwise it returns the
-// plain-words error.
+// rereadAfterDamage is rereadOther for sql, with a connection pinned on
+// the file it opens.
 func (a *app) rereadAfterDamage(ctx context.Context, read string, qerr error, wrote bool, opts store.ReaderOptions) (*store.Reader, *sql.Conn, error) {
-	var other string
-	var note string
-	var plain error
-	if read == a.dbPath {
-		ce := store.AsCorrupt(qerr, a.dbPath)
-		plain = ce
-		if ce.Last != nil {
-			other = store.SnapshotPath(a.dbPath)
-			note = fmt.Sprintf("-- the database file %s is damaged and cannot be read / 数据库文件已损坏，无法读取; reading the %s (%s old) instead / 改为读取 %s 的快照\n--   (%s)",
-				a.dbPath, ce.Last.Label(), age(ce.Last.Published), ce.Last.Published.In(store.Location).Format("2006-01-02 15:04"), oneLine(ce.Err))
-		}
-	} else {
-		// The snapshot's CorruptError says the database is not concerned.
-		plain = store.AsCorrupt(qerr, read)
-		if _, _, busy := store.Writer(a.dbPath); !busy {
-			other = a.dbPath
-			note = "-- the published snapshot is damaged and cannot be read; reading the database itself / 快照文件已损坏，直接读取数据库\n--   (" + oneLine(qerr) + ")"
-		}
-	}
-	switch {
-	case other == "":
-		return nil, nil, plain
-	case wrote:
-		return nil, nil, fmt.Errorf("%w; part of the result had already been written, so the query was not run again on %s / 部分结果已输出，未重新查询", plain, other)
-	}
-	st, err := store.OpenReader(ctx, other, opts)
+	st, err := a.rereadOther(ctx, a.dbPath, read, qerr, wrote, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w; %s does not open either: %v", plain, other, err)
+		return nil, nil, err
 	}
 	conn, err := st.DB.Conn(ctx)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}
-	fmt.Fprintln(a.stderr, termSafeLines(note))
 	return st, conn, nil
 }
 
@@ -253,7 +222,7 @@ func (a *app) openSQLConn(ctx context.Context, o sqlOptions, memoryLimit string)
 	st, note, err := a.openSQLSource(ctx, o.live, store.ReaderOptions{MemoryLimit: memoryLimit})
 	var cfg *store.ConfigError
 	if errors.As(err, &cfg) {
-		return nil, nil, "", usageError{fmt.Errorf("--memory-limit %s: %w", o.memoryLimit, err)}
+		return nil, nil, "", usage("--memory-limit 无效："+o.memoryLimit, fmt.Sprintf("--memory-limit %s: %v", o.memoryLimit, err))
 	}
 	if err != nil {
 		return nil, nil, "", err
@@ -269,7 +238,10 @@ func (a *app) openSQLConn(ctx context.Context, o sqlOptions, memoryLimit string)
 // runSchema lists the views, or one view's columns.
 func (a *app) runSchema(ctx context.Context, conn *sql.Conn, o sqlOptions, view string) error {
 	if o.format == "parquet" || o.format == "arrow" {
-		return usageError{fmt.Errorf("--schema prints table, csv, json, ndjson or xlsx")}
+		return usage("--schema 只能输出 table、csv、json、ndjson 或 xlsx", "--schema prints table, csv, json, ndjson or xlsx")
+	}
+	if o.output == "" {
+		o.width = a.width()
 	}
 	return a.withOutput(o.output, func(w io.Writer) error {
 		res, title, err := schemaResult(ctx, conn, view)
@@ -291,6 +263,9 @@ func (a *app) runQuery(ctx context.Context, conn *sql.Conn, o sqlOptions, query 
 	pq, err := parseQuery(ctx, conn, query)
 	if err != nil {
 		return err
+	}
+	if o.output == "" {
+		o.width = a.width()
 	}
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
@@ -325,21 +300,21 @@ func (o sqlOptions) query(args []string) (string, error) {
 	switch {
 	case o.schema:
 		if o.file != "" {
-			return "", usageError{errors.New("--schema does not take -f")}
+			return "", usage("--schema 不能与 -f 同用", "--schema does not take -f")
 		}
 		if len(args) == 1 {
 			return args[0], nil
 		}
 		return "", nil
 	case o.file != "" && len(args) == 1:
-		return "", usageError{errors.New("give a QUERY or -f FILE, not both")}
+		return "", usage("查询和 -f FILE 只能给一个", "give a QUERY or -f FILE, not both")
 	case o.file != "":
 		b, err := readQueryFile(o.file)
 		if err != nil {
 			return "", err
 		}
 		if strings.TrimSpace(string(b)) == "" {
-			return "", usageError{fmt.Errorf("%s holds no SQL", o.file)}
+			return "", usage(fmt.Sprintf("%s 中没有 SQL", o.file), fmt.Sprintf("%s holds no SQL", o.file))
 		}
 		return string(b), nil
 	case len(args) == 1 && strings.TrimSpace(args[0]) != "":
@@ -347,7 +322,7 @@ func (o sqlOptions) query(args []string) (string, error) {
 	case len(args) == 0 && o.stdinTerminal:
 		return "", nil // the REPL
 	default:
-		return "", usageError{errors.New("give a QUERY, -f FILE.sql or --schema")}
+		return "", usage("请给出查询、-f FILE.sql 或 --schema", "give a QUERY, -f FILE.sql or --schema")
 	}
 }
 
@@ -363,7 +338,7 @@ func readQueryFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, usageError{fmt.Errorf("-f %s is not a regular file", path)}
+		return nil, usage(fmt.Sprintf("-f %s 不是普通文件", path), fmt.Sprintf("-f %s is not a regular file", path))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -374,7 +349,7 @@ func readQueryFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if fi.Size() > maxQueryFile {
-		return nil, usageError{fmt.Errorf("-f %s is %d bytes; a query file holds at most %d", path, fi.Size(), maxQueryFile)}
+		return nil, usage(fmt.Sprintf("-f %s 有 %d 字节，查询文件最多 %d 字节", path, fi.Size(), maxQueryFile), fmt.Sprintf("-f %s is %d bytes; a query file holds at most %d", path, fi.Size(), maxQueryFile))
 	}
 	return io.ReadAll(io.LimitReader(f, maxQueryFile+1))
 }
@@ -387,10 +362,10 @@ func parseParams(params []string) ([]any, error) {
 		name, value, ok := strings.Cut(p, "=")
 		name = strings.TrimPrefix(strings.TrimSpace(name), "$")
 		if !ok || name == "" {
-			return nil, usageError{fmt.Errorf("--param %q: want name=value", p)}
+			return nil, usage(fmt.Sprintf("--param「%s」应写成 名称=值", p), fmt.Sprintf("--param %q: want name=value", p))
 		}
 		if seen[name] {
-			return nil, usageError{fmt.Errorf("--param %s given twice", name)}
+			return nil, usage(fmt.Sprintf("--param %s 给了两次", name), fmt.Sprintf("--param %s given twice", name))
 		}
 		seen[name] = true
 		out = append(out, sql.Named(name, paramValue(value)))

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
 
@@ -92,7 +91,7 @@ func (r *sliceResult) Next() bool {
 func writeResult(res result, o sqlOptions, w io.Writer) error {
 	switch o.format {
 	case "table":
-		return writeTable(res, o.maxRows, w)
+		return writeTable(res, o.maxRows, o.width, w)
 	case "csv":
 		return writeCSV(res, o.safeCSV, w)
 	case "json":
@@ -107,10 +106,12 @@ func writeResult(res result, o sqlOptions, w io.Writer) error {
 
 // writeTable renders an aligned table (go-pretty measures East Asian wide
 // characters, so Chinese text lines up) and the row count; rows past
-// maxRows are counted, not shown.
-func writeTable(res result, maxRows int, w io.Writer) error {
+// maxRows are counted, not shown. With width > 0 (a terminal) the table
+// fits it: wide columns wrap, and lines still too long are cut with "…"
+// (termtable.go).
+func writeTable(res result, maxRows, width int, w io.Writer) error {
 	cols := res.Columns()
-	tw := table.NewWriter()
+	tw := newTermTable(width)
 	tw.SetOutputMirror(w)
 	// Cells and column names are escaped (termSafe): a value holding a
 	// line break or an escape sequence must not fake a line of output.
@@ -118,17 +119,13 @@ func writeTable(res result, maxRows int, w io.Writer) error {
 	for i, c := range cols {
 		hdr[i] = termSafe(c)
 	}
-	tw.AppendHeader(hdr)
-	tw.SetStyle(table.StyleLight)
-	tw.Style().Format.Header = text.FormatDefault // column names as SQL knows them
+	tw.AppendHeader(hdr) // column names as SQL knows them
 	if s, ok := res.(*sliceResult); ok && s.widthMax != nil {
-		var cc []table.ColumnConfig
 		for i, w := range s.widthMax {
 			if w > 0 {
-				cc = append(cc, table.ColumnConfig{Number: i + 1, WidthMax: w, WidthMaxEnforcer: text.WrapSoft})
+				tw.wrapColumn(i, w)
 			}
 		}
-		tw.SetColumnConfigs(cc)
 	}
 	n := 0
 	for res.Next() {
@@ -148,10 +145,10 @@ func writeTable(res result, maxRows int, w io.Writer) error {
 	}
 	tw.Render()
 	if maxRows > 0 && n > maxRows {
-		_, err := fmt.Fprintf(w, "(%d rows, %d not shown; --max-rows 0 shows all)\n", n, n-maxRows)
+		_, err := fmt.Fprintf(w, "(%s, %d not shown; --max-rows 0 shows all)\n", plural(n, "row", "rows"), n-maxRows)
 		return err
 	}
-	_, err := fmt.Fprintf(w, "(%d rows)\n", n)
+	_, err := fmt.Fprintf(w, "(%s)\n", plural(n, "row", "rows"))
 	return err
 }
 

@@ -76,10 +76,10 @@ func (a *app) withOutputMode(output string, mode os.FileMode, fn func(w io.Write
 func outputPath(output, db string) (string, error) {
 	out, err := resolvePath(output, true)
 	if err != nil {
-		return "", usageError{fmt.Errorf("--output %s: %w", output, err)}
+		return "", usageError{fmt.Errorf("--output %s 无法使用 / --output %s: %w", output, output, err)}
 	}
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
-		return "", usageError{fmt.Errorf("--output %s is a folder; give a file name", output)}
+		return "", usage(fmt.Sprintf("--output %s 是文件夹，请给出文件名", output), fmt.Sprintf("--output %s is a folder; give a file name", output))
 	}
 	dbPath, err := resolvePath(db, false)
 	if err != nil {

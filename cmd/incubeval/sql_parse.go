@@ -68,7 +68,7 @@ func parseQuery(ctx context.Context, conn *sql.Conn, text string) (*parsedQuery,
 	case parsed.Error:
 		return nil, fmt.Errorf("%s: %s\n%s", parsed.ErrorType, parsed.ErrorMessage, notRun)
 	case len(parsed.Statements) == 0:
-		return nil, usageError{errors.New("the query holds no statement (only comments or ';')")}
+		return nil, usage("查询中没有语句（只有注释或分号）", "the query holds no statement (only comments or ';')")
 	}
 	return &parsedQuery{text: text, statements: parsed.Statements}, nil
 }

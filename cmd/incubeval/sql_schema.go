@@ -92,7 +92,7 @@ func schemaResult(ctx context.Context, conn *sql.Conn, view string) (res result,
 	if view != "" {
 		cs, ok := cols[view]
 		if !ok {
-			return nil, "", usageError{fmt.Errorf("no view %q; `incubeval sql --schema` lists them", view)}
+			return nil, "", usage(fmt.Sprintf("没有视图「%s」；incubeval sql --schema 列出所有视图", view), fmt.Sprintf("no view %q; `incubeval sql --schema` lists them", view))
 		}
 		res := &sliceResult{cols: []string{"column", "type"}}
 		for _, c := range cs {

@@ -21,20 +21,27 @@ import (
 // be opened, the database. note is the line(s) for standard error saying
 // which.
 func (a *app) openSQLSource(ctx context.Context, live bool, opts store.ReaderOptions) (st *store.Reader, note string, err error) {
-	openDB := func() (*store.Reader, error) { return store.OpenReader(ctx, a.dbPath, opts) }
-	openSnapshot := func() (*store.Reader, error) { return store.OpenReader(ctx, store.SnapshotPath(a.dbPath), opts) }
+	return a.openSource(ctx, a.dbPath, live, opts)
+}
+
+// openSource is openSQLSource for the database at db: the reading commands
+// (report, explain, template, jobs list|history) read it the same way, the
+// jobs commands from the database their configuration names.
+func (a *app) openSource(ctx context.Context, db string, live bool, opts store.ReaderOptions) (st *store.Reader, note string, err error) {
+	openDB := func() (*store.Reader, error) { return store.OpenReader(ctx, db, opts) }
+	openSnapshot := func() (*store.Reader, error) { return store.OpenReader(ctx, store.SnapshotPath(db), opts) }
 	if !live {
 		// A writer may publish between reading the sidecar and opening the
 		// file; then the label would be of the previous snapshot, so look
 		// again and retry once it is stable.
 		for try := 0; try < 3; try++ {
-			sn, rerr := store.ReadSnapshot(a.dbPath)
+			sn, rerr := store.ReadSnapshot(db)
 			if rerr != nil {
 				note = "-- no snapshot published yet; reading the database itself / 尚无快照，直接读取数据库"
 				break
 			}
-			if !sn.Current(a.dbPath) {
-				pid, holder, busy := store.Writer(a.dbPath)
+			if !sn.Current(db) {
+				pid, holder, busy := store.Writer(db)
 				if !busy {
 					note = "-- the " + sn.Label() + " is older than the database; reading the database itself / 快照已过期，直接读取数据库"
 					break
@@ -61,7 +68,7 @@ func (a *app) openSQLSource(ctx context.Context, live bool, opts store.ReaderOpt
 				return db, "-- the published snapshot cannot be opened; reading the database itself / 快照无法打开，直接读取数据库\n" +
 					"--   (" + oneLine(err) + ")", nil
 			}
-			if again, rerr := store.ReadSnapshot(a.dbPath); rerr == nil && again.Published.Equal(sn.Published) && again.Size == sn.Size {
+			if again, rerr := store.ReadSnapshot(db); rerr == nil && again.Published.Equal(sn.Published) && again.Size == sn.Size {
 				return st, note, nil
 			}
 			st.Close()
@@ -83,7 +90,7 @@ func (a *app) openSQLSource(ctx context.Context, live bool, opts store.ReaderOpt
 	}
 	// The database does not open (damaged, unreadable): the last published
 	// snapshot is the last good state a writer checked.
-	if sn, rerr := store.ReadSnapshot(a.dbPath); rerr == nil {
+	if sn, rerr := store.ReadSnapshot(db); rerr == nil {
 		if snap, serr := openSnapshot(); serr == nil {
 			t := sn.Published.In(store.Location).Format("2006-01-02 15:04")
 			return snap, fmt.Sprintf("-- the database cannot be opened; reading the %s (%s old) instead / 数据库无法打开，改为读取 %s 的快照\n--   (%s)",
@@ -131,4 +138,48 @@ func orWriter(holder string) string {
 		return "another incubeval process"
 	}
 	return holder
+}
+
+// rereadOther is called when a query on the file at read (the database db
+// or its snapshot) failed with an error saying the file is damaged: DuckDB
+// checks a block only when a query reads it, so a file that opened may
+// still fail this way. It says so in plain words and, when the other file
+// is good and nothing of the result has gone out yet (wrote false), opens
+// it to run the query again, saying on standard error which it reads: a
+// damaged database gives way to its last good snapshot (every block of
+// which is checked first, store.AsCorrupt), a damaged snapshot to the
+// database itself (unless a writer holds it). Otherwise it returns the
+// plain-words error.
+func (a *app) rereadOther(ctx context.Context, db, read string, qerr error, wrote bool, opts store.ReaderOptions) (*store.Reader, error) {
+	var other string
+	var note string
+	var plain error
+	if read == db {
+		ce := store.AsCorrupt(qerr, db)
+		plain = ce
+		if ce.Last != nil {
+			other = store.SnapshotPath(db)
+			note = fmt.Sprintf("-- the database file %s is damaged and cannot be read / 数据库文件已损坏，无法读取; reading the %s (%s old) instead / 改为读取 %s 的快照\n--   (%s)",
+				db, ce.Last.Label(), age(ce.Last.Published), ce.Last.Published.In(store.Location).Format("2006-01-02 15:04"), oneLine(ce.Err))
+		}
+	} else {
+		// The snapshot's CorruptError says the database is not concerned.
+		plain = store.AsCorrupt(qerr, read)
+		if _, _, busy := store.Writer(db); !busy {
+			other = db
+			note = "-- the published snapshot is damaged and cannot be read; reading the database itself / 快照文件已损坏，直接读取数据库\n--   (" + oneLine(qerr) + ")"
+		}
+	}
+	switch {
+	case other == "":
+		return nil, plain
+	case wrote:
+		return nil, fmt.Errorf("%w; part of the result had already been written, so the query was not run again on %s / 部分结果已输出，未重新查询", plain, other)
+	}
+	st, err := store.OpenReader(ctx, other, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w; %s does not open either: %v", plain, other, err)
+	}
+	fmt.Fprintln(a.stderr, termSafeLines(note))
+	return st, nil
 }

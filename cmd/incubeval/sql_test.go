@@ -375,6 +375,15 @@ func TestSQLSchemaListsViewsWithDescriptions(t *testing.T) {
 			t.Errorf("view %s: no description: %q", v, r)
 		}
 	}
+	// Every view an analyst sees has its description (published_years had none).
+	for v, r := range byView {
+		if r[1] == "" {
+			t.Errorf("view %s: no description in sql/views/*.sql", v)
+		}
+	}
+	if _, ok := byView["published_years"]; !ok {
+		t.Errorf("view published_years not listed")
+	}
 	if d := byView["carriers"][1]; d != "The registry as it stands: the latest row for each carrier_id." {
 		t.Errorf("carriers description %q", d)
 	}

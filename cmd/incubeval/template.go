@@ -20,8 +20,10 @@ func (a *app) templateCommand() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "template --year Y --quarter Q --out FILE",
-		Short: "Write the blank quarterly report workbook (季度报表填报模板) for carriers to fill in",
-		Long: `Write FILE (.xlsx): the quarterly report sheet for Y Q with bilingual headers
+		Short: "生成季度报表填报模板 — write the blank quarterly report workbook (季度报表填报模板) for carriers to fill in",
+		Long: `生成 Y 年第 Q 季度的季度报表填报模板（.xlsx）：中英文表头、下拉列表和取值检查、
+该季度末在册的载体名单和填报说明。只读数据库，有写入进程时读取最近发布的快照。
+Write FILE (.xlsx): the quarterly report sheet for Y Q with bilingual headers
 that ingest recognises, drop-down lists and range checks on every column,
 the carriers registered at the quarter's end (from the database, which is
 opened read-only) and instructions (due date, units, revisions, where to
@@ -37,29 +39,31 @@ carriers list.`,
 			case out == "":
 				return usageError{fmt.Errorf("--out FILE is required (e.g. --out 季度报表-%dQ%d.xlsx)", year, quarter)}
 			case !strings.EqualFold(filepath.Ext(out), ".xlsx"):
-				return usageError{fmt.Errorf("--out must end in .xlsx, not %q", filepath.Base(out))}
+				return usage(fmt.Sprintf("--out 应以 .xlsx 结尾，而不是「%s」", filepath.Base(out)), fmt.Sprintf("--out must end in .xlsx, not %q", filepath.Base(out)))
 			}
-			var db *sql.DB
+			write := func(db *sql.DB) error {
+				if err := reports.WriteTemplate(cmd.Context(), db, year, quarter, out); err != nil {
+					return fmt.Errorf("write template: %w", err)
+				}
+				return nil
+			}
 			if _, err := os.Stat(a.dbPath); errors.Is(err, fs.ErrNotExist) {
 				db := termSafe(a.dbPath)
 				fmt.Fprintf(a.stderr, "没有数据库 %s：在册载体名单为空 / no database at %s: the carriers list is empty\n", db, db)
-			} else {
-				st, err := store.Open(cmd.Context(), a.dbPath, store.Options{ReadOnly: true})
-				if err != nil {
+				if err := write(nil); err != nil {
 					return err
 				}
-				defer st.Close()
-				db = st.DB
-			}
-			if err := reports.WriteTemplate(cmd.Context(), db, year, quarter, out); err != nil {
-				return fmt.Errorf("write template: %w", err)
+			} else if err := a.readStore(cmd.Context(), a.dbPath, func(st *store.Store) error { return write(st.DB) }); err != nil {
+				// The published snapshot while a writer works (read_source.go).
+				return err
 			}
 			fmt.Fprintf(a.stdout, "填报模板 Template for %dQ%d: %s\n", year, quarter, termSafe(out))
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&year, "year", 0, "report year (required)")
-	cmd.Flags().IntVar(&quarter, "quarter", 0, "report quarter, 1–4 (required)")
-	cmd.Flags().StringVar(&out, "out", "", "workbook to write, .xlsx (required)")
+	yearFlag(cmd, &year, "报表年度（必填） report year (required)")
+	cmd.Flags().Var(quarterValue{&quarter}, "quarter", "报表季度 1–4（必填） report quarter, 1–4 (required)")
+	cmd.Flags().StringVar(&out, "out", "", "要写出的工作簿 .xlsx（必填） workbook to write, .xlsx (required)")
+	requireFlags(cmd, "year", "quarter", "out")
 	return cmd
 }

@@ -37,6 +37,9 @@ type Options struct {
 	// Threads, if above 0, fixes DuckDB's threads for every statement
 	// (as INCUBEVAL_ASSESS_THREADS does); 0 leaves the choice to threadPlan.
 	Threads int
+	// Today decides whether Year's window has ended (SPEC §10); zero means
+	// today in Asia/Shanghai (Today).
+	Today time.Time
 }
 
 // Result of a run.
@@ -46,6 +49,8 @@ type Result struct {
 	LastYear    int
 	Computed    []int // years recomputed
 	Frozen      []int // published years read as they are
+	LaterKept   []int // published years after the requested one, left as they are
+	OpenStored  []int // stored years whose window has not ended (stored before SPEC §10 was enforced)
 	RubricSHA   string
 	Window      string
 	WindowStart time.Time // of the requested year
@@ -69,15 +74,132 @@ func Window(kind string, y int) (start, end time.Time, quarters [4][2]int) {
 
 func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 
+// Today is the date in Asia/Shanghai, as midnight UTC (how dates compare
+// with DuckDB DATE values and with Window).
+func Today() time.Time {
+	n := store.Now()
+	return date(n.Year(), int(n.Month()), n.Day())
+}
+
+// OpenWindowError refuses a year whose window has not ended (SPEC §10: the
+// window's end is on or after today): its quarters are not all in, so
+// nothing of it may be assessed, stored or published.
+type OpenWindowError struct {
+	Year       int
+	Window     string // sep | calendar
+	Start, End time.Time
+	Today      time.Time
+}
+
+func (e *OpenWindowError) Error() string {
+	const f = "2006-01-02"
+	from := e.End.AddDate(0, 0, 1).Format(f)
+	return fmt.Sprintf("%d 年度评价期（%s 至 %s）尚未结束：%s 起才能评价或发布（今天是 %s）；未做任何更改 / "+
+		"the %d assessment window (%s, %s to %s) has not ended: it ends on %s, so %d can be assessed or published from %s on (today is %s); nothing was changed",
+		e.Year, e.Start.Format(f), e.End.Format(f), from, e.Today.Format(f),
+		e.Year, e.Window, e.Start.Format(f), e.End.Format(f), e.End.Format(f), e.Year, from, e.Today.Format(f))
+}
+
+// CheckWindowEnded returns an *OpenWindowError unless year y's window of
+// the kind ended before today (SPEC §10).
+func CheckWindowEnded(kind string, y int, today time.Time) error {
+	start, end, _ := Window(kind, y)
+	return checkEnded(kind, y, start, end, today)
+}
+
+func checkEnded(kind string, y int, start, end, today time.Time) error {
+	if end.Before(today) {
+		return nil
+	}
+	return &OpenWindowError{Year: y, Window: kind, Start: start, End: end, Today: today}
+}
+
+// LaterYearsError refuses to assess a year when a later year's unpublished
+// results are stored: they build on it through the chain (the previous
+// graded year, the recovery of Y-1's grant, the deltas), so recomputing the
+// earlier year alone would leave them inconsistent, and recomputing them
+// would store years that were not asked for (SPEC §10).
+type LaterYearsError struct {
+	Year  int
+	Later []int // unpublished stored years after Year
+	// Ended: the latest of them has an ended window, so it can be assessed.
+	Ended bool
+}
+
+func (e *LaterYearsError) Error() string {
+	years := yearList(e.Later)
+	last := e.Later[len(e.Later)-1]
+	zh := fmt.Sprintf("已存储 %s 年度未发布的评价结果，它们经由连续不合格链依赖 %d 年度；单独重算 %d 年会使其不一致", years, e.Year, e.Year)
+	en := fmt.Sprintf("the unpublished results of %s are stored and build on %d through the chain (previous graded year, recovery, deltas): recomputing %d alone would leave them inconsistent", years, e.Year, e.Year)
+	if e.Ended {
+		zh += fmt.Sprintf("。请运行 incubeval assess --year %d（重算截至 %d 年的所有年度），或先用 incubeval discard --year %d 删除之后年度的结果", last, last, e.Later[0])
+		en += fmt.Sprintf(". Run 'incubeval assess --year %d', which recomputes every year up to %d, or remove the later results first with 'incubeval discard --year %d'", last, last, e.Later[0])
+	} else {
+		zh += fmt.Sprintf("。请先用 incubeval discard --year %d 删除之后年度的结果（其中有评价期尚未结束的年度）", e.Later[0])
+		en += fmt.Sprintf(". Remove the later results first with 'incubeval discard --year %d' (some of their windows have not ended)", e.Later[0])
+	}
+	return zh + "；未做任何更改 / " + en + "; nothing was changed"
+}
+
+// yearList writes years as 2019–2025 when they run on, else 2019, 2021.
+func yearList(ys []int) string {
+	if len(ys) > 1 && ys[len(ys)-1]-ys[0] == len(ys)-1 {
+		return fmt.Sprintf("%d–%d", ys[0], ys[len(ys)-1])
+	}
+	parts := make([]string, len(ys))
+	for i, y := range ys {
+		parts[i] = strconv.Itoa(y)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// storedYear is a year with results in the store.
+type storedYear struct {
+	year      int
+	published bool
+	windowEnd time.Time
+}
+
+// storedYears lists the years with stored results, in order.
+func storedYears(ctx context.Context, db *sql.DB) ([]storedYear, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT a.year, p.year IS NOT NULL, max(a.window_end)
+		FROM store.assessments a LEFT JOIN store.published_years p USING (year)
+		GROUP BY a.year, p.year ORDER BY a.year`)
+	if err != nil {
+		return nil, fmt.Errorf("stored years: %w", err)
+	}
+	defer rows.Close()
+	var out []storedYear
+	for rows.Next() {
+		var y storedYear
+		if err := rows.Scan(&y.year, &y.published, &y.windowEnd); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
 // Run computes the requested year and every year before it back to the
-// first with data, plus any later year already stored (so that the chain
-// stays consistent), leaving published years as they are unless forced.
+// first with data, leaving published years as they are unless forced. It
+// stores no year after the requested one (SPEC §10): a year whose window
+// has not ended is refused (*OpenWindowError), and so is a year after
+// which unpublished results are stored (*LaterYearsError: they build on
+// it); published later years stay as they are (Result.LaterKept).
 func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	if opts.Window == "" {
 		opts.Window = WindowSep
 	}
 	if opts.Window != WindowSep && opts.Window != WindowCalendar {
 		return nil, fmt.Errorf("window must be sep or calendar, not %q", opts.Window)
+	}
+	today := opts.Today
+	if today.IsZero() {
+		today = Today()
+	}
+	if err := CheckWindowEnded(opts.Window, opts.Year, today); err != nil {
+		return nil, err
 	}
 	r := opts.Rubric
 	if r == nil {
@@ -108,12 +230,29 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	}
 	res.FirstYear = int(first.Int64)
 	res.LastYear = opts.Year
-	var lastStored sql.NullInt64
-	if err := st.DB.QueryRowContext(ctx, "SELECT max(year) FROM store.assessments").Scan(&lastStored); err != nil {
+	stored, err := storedYears(ctx, st.DB)
+	if err != nil {
 		return nil, err
 	}
-	if lastStored.Valid && int(lastStored.Int64) > res.LastYear {
-		res.LastYear = int(lastStored.Int64)
+	var later []storedYear
+	for _, y := range stored {
+		if !y.windowEnd.Before(today) {
+			res.OpenStored = append(res.OpenStored, y.year)
+		}
+		switch {
+		case y.year <= opts.Year:
+		case y.published:
+			res.LaterKept = append(res.LaterKept, y.year)
+		default:
+			later = append(later, y)
+		}
+	}
+	if len(later) > 0 {
+		e := &LaterYearsError{Year: opts.Year, Ended: later[len(later)-1].windowEnd.Before(today)}
+		for _, y := range later {
+			e.Later = append(e.Later, y.year)
+		}
+		return nil, e
 	}
 	published := map[int]bool{}
 	rows, err := st.DB.QueryContext(ctx, "SELECT year FROM store.published_years")
@@ -393,6 +532,23 @@ func execFile(ctx context.Context, conn *sql.Conn, f sqlfiles.File, plan *thread
 	return nil
 }
 
+// block is the statement group of f under `-- name: name`, as a file of
+// its own (empty if there is none).
+func block(f sqlfiles.File, name string) sqlfiles.File {
+	locs := nameHeader.FindAllStringSubmatchIndex(f.Text, -1)
+	for i, loc := range locs {
+		if f.Text[loc[2]:loc[3]] != name {
+			continue
+		}
+		end := len(f.Text)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		return sqlfiles.File{Name: f.Name, Text: f.Text[loc[0]:end]}
+	}
+	return sqlfiles.File{Name: f.Name}
+}
+
 var tempTable = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP (TABLE|VIEW) (\w+)`)
 
 // dropTemps drops the step tables so that a pooled connection does not keep
@@ -409,21 +565,50 @@ func dropTemps(ctx context.Context, conn *sql.Conn) error {
 	return errors.Join(errs...)
 }
 
-// Publish freezes a computed year: later runs read its results as they are.
-func Publish(ctx context.Context, st *store.Store, year int) (already bool, err error) {
-	var runID sql.NullInt64
-	if err := st.DB.QueryRowContext(ctx, "SELECT max(run_id) FROM store.assessments WHERE year = ?", year).Scan(&runID); err != nil {
+// NotStoredError says a year has no stored results.
+type NotStoredError struct{ Year int }
+
+func (e *NotStoredError) Error() string {
+	return fmt.Sprintf("%d 年尚无评价结果，请先运行 incubeval assess --year %d / no results are stored for %d; run 'incubeval assess --year %d' first",
+		e.Year, e.Year, e.Year, e.Year)
+}
+
+// Publish freezes a computed year (SPEC §4.4): later runs read its results
+// as they are. A year whose window has not ended on today (zero: Today) is
+// refused with *OpenWindowError, whatever was stored for it.
+func Publish(ctx context.Context, st *store.Store, year int, today time.Time) (already bool, err error) {
+	if today.IsZero() {
+		today = Today()
+	}
+	sum, err := Summarize(ctx, st.DB, year)
+	if err != nil {
 		return false, err
 	}
-	if !runID.Valid {
-		return false, fmt.Errorf("%d has not been assessed; run `incubeval assess --year %d` first / %d 年尚未评价", year, year, year)
-	}
-	var n int
-	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.published_years WHERE year = ?", year).Scan(&n); err != nil {
-		return false, err
-	}
-	if n > 0 {
+	if sum.Published {
 		return true, nil
 	}
-	return false, st.Exec(ctx, "INSERT INTO store.published_years VALUES (?, ?, ?)", year, store.Now(), runID.Int64)
+	if err := sum.CheckEnded(today); err != nil {
+		return false, err
+	}
+	return false, st.Exec(ctx, "INSERT INTO store.published_years VALUES (?, ?, ?)", year, store.Now(), sum.RunID)
+}
+
+// NotPublishedError says a year to unpublish is not published.
+type NotPublishedError struct{ Year int }
+
+func (e *NotPublishedError) Error() string {
+	return fmt.Sprintf("%d 年未发布，无需撤回；未做任何更改 / %d is not published; nothing was changed", e.Year, e.Year)
+}
+
+// Unpublish unfreezes a published year (SPEC §10): later runs recompute it
+// again. The reason is the caller's to record (the run ledger).
+func Unpublish(ctx context.Context, st *store.Store, year int) error {
+	var n int
+	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.published_years WHERE year = ?", year).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return &NotPublishedError{Year: year}
+	}
+	return st.Exec(ctx, "DELETE FROM store.published_years WHERE year = ?", year)
 }

@@ -145,18 +145,22 @@ func (w *world) load() *ingest.Result {
 	write("incidents.csv", "carrier_id,occurred_on,type,note", w.incidents)
 	write("deferrals.csv", "carrier_id,year,reason", w.deferrals)
 	w.registry, w.quarterly, w.incidents, w.deferrals = nil, nil, nil, nil
-	res, err := ingest.Ingest(context.Background(), w.st, []string{dir}, ingest.Options{Today: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)})
+	res, err := ingest.Ingest(context.Background(), w.st, []string{dir}, ingest.Options{Today: testToday})
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	return res
 }
 
+// testToday is "today" for the scenarios: ingest's not-in-the-future
+// rules and whether a window has ended (SPEC §10).
+var testToday = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
 // assess loads pending rows and assesses year y.
 func (w *world) assess(y int, opts ...func(*assess.Options)) *assess.Result {
 	w.t.Helper()
 	w.load()
-	o := assess.Options{Year: y}
+	o := assess.Options{Year: y, Today: testToday}
 	for _, f := range opts {
 		f(&o)
 	}

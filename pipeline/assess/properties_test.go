@@ -333,7 +333,9 @@ func checkProperties(t *testing.T, st *store.Store) {
 		t.Logf("%d: %d graded, quota %d, %d excellent", y, g, quota, exc)
 	}
 
-	// decisions and funding: one row per graded carrier-year, none else.
+	// decisions and funding: one row per graded carrier-year, plus one each
+	// for a deferred or not_assessed carrier revoked for false data (SPEC
+	// §4.7 "Rows per year"), none else.
 	type drow struct {
 		action                 string
 		deadline, bannedUntil  sql.NullString
@@ -375,17 +377,36 @@ func checkProperties(t *testing.T, st *store.Store) {
 		funding[k] = &d
 	}
 	frows.Close()
-	for k := range decisions {
-		if !graded[k] {
-			fail("%v: a decisions row but not graded", k)
+	removed := map[string]int{}
+	revokedUngraded := func(k key) bool {
+		a, d := byKey[k], decisions[k]
+		return a != nil && a.outcome != "graded" && d != nil && d.action == "revoke"
+	}
+	for k, d := range decisions {
+		if graded[k] {
+			continue
 		}
+		if !revokedUngraded(k) {
+			fail("%v: a decisions row (%s) but not graded", k, d.action)
+			continue
+		}
+		a, f := byKey[k], funding[k]
+		if d.deadline.Valid || !d.bannedUntil.Valid || len(a.reasons) != 1 || a.reasons[0] != "false_data" {
+			fail("%v: %s revoked with deadline %v, banned_until %v, reasons %v", k, a.outcome, d.deadline, d.bannedUntil, a.reasons)
+		}
+		if f == nil || f.tier == "" || f.amount != 0 || f.factor != 0 {
+			fail("%v: %s revoked without a funding row of amount 0: %+v", k, a.outcome, f)
+		}
+		if y, ok := removed[k.id]; ok {
+			fail("%s removed twice (%d, %d)", k.id, y, k.year)
+		}
+		removed[k.id] = k.year
 	}
 	for k := range funding {
-		if !graded[k] {
+		if !graded[k] && !revokedUngraded(k) {
 			fail("%v: a funding row but not graded", k)
 		}
 	}
-	removed := map[string]int{}
 	for k := range graded {
 		d, f, a := decisions[k], funding[k], byKey[k]
 		if d == nil || f == nil {
@@ -419,6 +440,7 @@ func checkProperties(t *testing.T, st *store.Store) {
 		}
 	}
 	t.Logf("%d carriers removed", len(removed))
+	checkSummaries(t, db)
 }
 
 // The results do not depend on how many threads DuckDB runs each statement

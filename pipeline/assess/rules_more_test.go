@@ -74,7 +74,7 @@ func TestPublishedDecisionGovernsLaterYears(t *testing.T) {
 		w.assess(2024)
 		w.want(2023, "A", "fail", "rectify")
 		w.want(2024, "A", "fail", "delist")
-		if _, err := assess.Publish(ctx, w.st, 2024); err != nil {
+		if _, err := assess.Publish(ctx, w.st, 2024, testToday); err != nil {
 			t.Fatal(err)
 		}
 		// 2023 (not published) is revised to full data; A keeps reporting.
@@ -95,7 +95,7 @@ func TestPublishedDecisionGovernsLaterYears(t *testing.T) {
 		w.window("B", 2024, poor)
 		w.assess(2024)
 		w.want(2024, "B", "fail", "rectify")
-		if _, err := assess.Publish(ctx, w.st, 2024); err != nil {
+		if _, err := assess.Publish(ctx, w.st, 2024, testToday); err != nil {
 			t.Fatal(err)
 		}
 		// 2023 (not published) is revised to poor data.
@@ -119,7 +119,7 @@ func TestPublishedDecisionGovernsLaterYears(t *testing.T) {
 		if o := w.want(2024, "FD", "good", "keep"); o.Amount != 160000 {
 			t.Fatalf("FD 2024 amount %d, want 160000", o.Amount)
 		}
-		if _, err := assess.Publish(ctx, w.st, 2024); err != nil {
+		if _, err := assess.Publish(ctx, w.st, 2024, testToday); err != nil {
 			t.Fatal(err)
 		}
 		lateYear(w, "FD", 2024, poor) // would make 2024 a fail with no funding

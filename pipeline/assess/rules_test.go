@@ -616,7 +616,7 @@ func TestPublishedYearIsFrozen(t *testing.T) {
 	w.window("P", 2024, poor)
 	w.assess(2024)
 	before := w.want(2024, "P", "fail", "rectify")
-	if _, err := assess.Publish(ctx, w.st, 2024); err != nil {
+	if _, err := assess.Publish(ctx, w.st, 2024, testToday); err != nil {
 		t.Fatal(err)
 	}
 	// A late revision of every 2024 window quarter: full data, late → 95.

@@ -87,3 +87,11 @@ func Fixed(v any) string {
 	}
 	return s
 }
+
+// Plural is a count with its English noun: "1 file", "13 files", "0 runs".
+func Plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(n, 10) + " " + many
+}

@@ -8,6 +8,9 @@
 --                    (action fail, or cap_pass: grade at most pass)
 --   false_data       提供虚假材料: fail, and the carrier is revoked
 -- A forced fail keeps its score and is ranked by it.
+-- False data always revokes (SPEC §4.7): a false_data incident in the
+-- window of a deferred or not_assessed year revokes the carrier too, without
+-- a grade; the vetoes act on graded carriers only.
 
 -- name: vetoes
 CREATE OR REPLACE TEMP TABLE a_vetoes AS
@@ -18,11 +21,12 @@ JOIN a_carriers c USING (cid)
 JOIN incidents i
   ON i.carrier_id = c.carrier_id AND i.occurred_on BETWEEN r.window_start AND r.window_end
 LEFT JOIN rubric_veto v ON v.type = i.type
-WHERE r.outcome = 'graded' AND (v.action IS NOT NULL OR i.type = 'false_data');
+WHERE i.type = 'false_data' OR (r.outcome = 'graded' AND v.action IS NOT NULL);
 
 -- name: facts
 -- One row per roster row: the graded ones with their score and forced
--- fails, the not_assessed and deferred ones with their outcome alone.
+-- fails, the not_assessed and deferred ones with their outcome and whether
+-- they gave false data.
 CREATE OR REPLACE TEMP TABLE a_facts AS
 WITH v AS (
     SELECT year, cid,
@@ -48,6 +52,8 @@ FROM a_points s
 CROSS JOIN rubric_param p
 LEFT JOIN v USING (year, cid)
 UNION ALL
-SELECT year, cid, outcome, NULL, NULL, NULL, NULL, NULL, NULL
-FROM a_roster
-WHERE outcome <> 'graded';
+SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL
+FROM a_roster r
+LEFT JOIN (SELECT DISTINCT year, cid FROM a_vetoes WHERE action = 'revoke') fd
+       ON fd.year = r.year AND fd.cid = r.cid
+WHERE r.outcome <> 'graded';

@@ -1,6 +1,8 @@
 -- Step 5 — the decisions chain (SPEC §4.4, §4.7 "Chain").
 -- For each carrier, year by year (published years as they were published):
---   revoke   a false_data incident in the window (takes precedence);
+--   revoke   a false_data incident in the window (takes precedence), also
+--            in a deferred or not_assessed year (SPEC §4.7 "False data
+--            always revokes": a decision without a grade);
 --   delist   fail, and the previous graded year also fail — the previous
 --            graded year is the latest earlier year that was not deferred,
 --            if it was graded (a not_assessed year, or none, breaks the chain);
@@ -44,8 +46,8 @@ p AS (
 a AS (
     SELECT *,
            CASE WHEN published_action IS NOT NULL THEN published_action
-                WHEN outcome <> 'graded' THEN NULL
                 WHEN false_data THEN 'revoke'
+                WHEN outcome <> 'graded' THEN NULL
                 WHEN failed AND prev.graded AND prev.failed THEN 'delist'
                 WHEN failed THEN 'rectify'
                 ELSE 'keep' END AS action

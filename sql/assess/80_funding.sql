@@ -3,7 +3,9 @@
 -- factor. If an annual budget is set and the year's total exceeds it, every
 -- amount is scaled by budget / total and rounded down to 100 yuan (exact
 -- integer arithmetic). Delisted and revoked carriers get nothing; a revoked
--- carrier's amounts granted for Y-1 and Y are listed for recovery (追回).
+-- carrier's amounts granted for Y-1 and Y are listed for recovery (追回),
+-- also when it was revoked in a year it was not graded (deferred or
+-- not_assessed, SPEC §4.7 "False data always revokes").
 -- An amount depends only on the year, the tier, the grade and whether it is
 -- withheld, so the amounts are computed once per such combination
 -- (a_funding_rates) and looked up for each carrier (a_funding).
@@ -49,7 +51,21 @@ JOIN a_funding_rates r
   ON r.year = g.year AND r.tier = funding_tier(c.level, c.track) AND r.grade = g.grade
  AND r.withheld = (g.action IN ('delist', 'revoke'));
 
+-- name: funding_ungraded
+-- A carrier revoked for false data in a year it was not graded has a
+-- funding row all the same (SPEC §4.7 "Rows per year"): its tier and cap,
+-- no grade and so no factor, nothing granted, and the recovery below.
+CREATE OR REPLACE TEMP VIEW a_funding_ungraded AS
+SELECT l.year, l.cid, t.code AS tier, t.cap_yuan,
+       CAST(0 AS DECIMAL(4,2)) AS factor, CAST(0 AS BIGINT) AS unscaled_yuan, CAST(0 AS BIGINT) AS amount_yuan
+FROM a_live l
+JOIN a_carriers c USING (cid)
+JOIN rubric_tier t ON t.code = funding_tier(c.level, c.track)
+WHERE l.outcome <> 'graded' AND l.action = 'revoke';
+
 -- name: recovery
+-- For every revoked carrier, graded or not: what it was granted for Y-1
+-- and Y, from this run or from a published year as it was stored.
 CREATE OR REPLACE TEMP TABLE a_recovery AS
 WITH revoked AS (SELECT year, cid FROM a_live WHERE action = 'revoke'),
 granted AS (

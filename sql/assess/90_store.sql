@@ -19,14 +19,20 @@ JOIN assess_years y USING (year)
 JOIN a_ranks r USING (year, cid)
 LEFT JOIN a_recovery v USING (year, cid)
 UNION ALL
--- … and the not_assessed and deferred ones, without score, grade or funding
+-- … and the not_assessed and deferred ones, without score, grade or ranks;
+-- one revoked for false data carries the reason and its funding row
+-- (a_funding_ungraded: nothing granted, the recovery).
 SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
-       l.outcome, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.window_start, y.window_end,
+       l.outcome, NULL, NULL, CASE WHEN l.action = 'revoke' THEN ['false_data'] END,
+       NULL, NULL, NULL, NULL, NULL, NULL, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run), y.decision_on,
-       NULL, NULL, NULL, NULL, NULL, NULL
+       u.tier, u.cap_yuan, u.factor, u.amount_yuan,
+       CASE WHEN u.tier IS NOT NULL THEN coalesce(v.recovery_yuan, 0) END, u.unscaled_yuan
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
+LEFT JOIN a_funding_ungraded u USING (year, cid)
+LEFT JOIN a_recovery v USING (year, cid)
 WHERE l.outcome <> 'graded';
 
 -- name: indicators
@@ -50,8 +56,15 @@ JOIN a_carriers c USING (cid)
 ANTI JOIN (SELECT year, cid FROM a_chain WHERE removed) x USING (year, cid);
 
 -- name: decisions
--- Only decisions that act; see the decisions view.
+-- Only decisions that act; see the decisions view. The graded carriers'
+-- (rectify, delist, revoke), and the revocations of carriers not graded
+-- that year (deferred or not_assessed, for false data).
 INSERT INTO store.decisions
+WITH acted AS (
+    SELECT year, cid, action, previous_graded_year, reasons FROM a_graded WHERE action <> 'keep'
+    UNION ALL
+    SELECT year, cid, action, NULL, NULL FROM a_live WHERE outcome <> 'graded' AND action = 'revoke'
+)
 SELECT g.year, c.carrier_id, g.action, y.decision_on,
        CASE WHEN g.action = 'rectify' THEN CAST(y.decision_on + to_days(p.rectify_days) AS DATE) END,
        CASE WHEN g.action IN ('delist', 'revoke') THEN make_date(g.year + p.ban_years, 12, 31) END,
@@ -59,11 +72,10 @@ SELECT g.year, c.carrier_id, g.action, y.decision_on,
            WHEN 'revoke'  THEN 'false_data'
            WHEN 'delist'  THEN 'fail ' || g.previous_graded_year || ' and ' || g.year
            WHEN 'rectify' THEN 'fail ' || g.year || CASE WHEN len(g.reasons) > 0 THEN ': ' || array_to_string(g.reasons, ', ') ELSE '' END
-           ELSE g.grade END,
+       END,
        g.previous_graded_year, c.operator_uscc,
        (SELECT run_id FROM assess_run)
-FROM a_graded g
+FROM acted g
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
-CROSS JOIN rubric_param p
-WHERE g.action <> 'keep';   -- a keep is what the decisions view says of the rest
+CROSS JOIN rubric_param p;   -- a keep is what the decisions view says of the rest

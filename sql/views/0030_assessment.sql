@@ -25,8 +25,9 @@ LEFT JOIN store.run_targets t ON t.run_id = s.run_id AND t.level = CAST(a.level 
 
 -- name: decisions :view
 -- One row per graded carrier: keep, rectify (with deadline), delist or
--- revoke (with the operator's ban). Only the decisions that act are stored;
--- every other graded carrier is kept, with its grade as the reason.
+-- revoke (with the operator's ban); plus a revoke row for a deferred or
+-- not_assessed carrier that gave false data. Only the decisions that act
+-- are stored; every other graded carrier is kept, with its grade as the reason.
 CREATE OR REPLACE VIEW decisions AS
 SELECT a.year, a.carrier_id, coalesce(d.action, 'keep') AS action,
        coalesce(d.effective_on, a.decided_on) AS effective_on, d.deadline, d.banned_until,
@@ -35,16 +36,18 @@ SELECT a.year, a.carrier_id, coalesce(d.action, 'keep') AS action,
 FROM store.assessments a
 LEFT JOIN store.decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
 LEFT JOIN store.registry r ON r.ingest_id = a.registry_ingest_id AND r.carrier_id = a.carrier_id
-WHERE a.outcome = 'graded';
+WHERE a.outcome = 'graded' OR d.action IS NOT NULL;
 
 -- name: funding :view
 -- One row per graded carrier: tier, cap, grade factor, amount (after any
--- budget scaling) and, for revoked carriers, the amount to recover.
+-- budget scaling) and, for revoked carriers, the amount to recover; plus
+-- one for a deferred or not_assessed carrier revoked for false data
+-- (factor 0, amount 0, the recovery).
 CREATE OR REPLACE VIEW funding AS
 SELECT year, carrier_id, CAST(tier AS VARCHAR) AS tier, cap_yuan, factor, amount_yuan, recovery_yuan,
        unscaled_yuan, run_id
 FROM store.assessments
-WHERE outcome = 'graded';
+WHERE outcome = 'graded' OR tier IS NOT NULL;
 
 -- name: assessment_runs :view
 -- How each run was made: window, rubric (hash and text), budget, data cut-off.
@@ -52,6 +55,8 @@ CREATE OR REPLACE VIEW assessment_runs AS
 SELECT * FROM store.assessment_runs;
 
 -- name: published_years :view
+-- Years whose results are frozen (publish): later runs read them as they
+-- are and never recompute them unless assess --force; when, and by which run.
 CREATE OR REPLACE VIEW published_years AS
 SELECT * FROM store.published_years;
 

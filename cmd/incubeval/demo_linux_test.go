@@ -1,0 +1,52 @@
+//go:build linux
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The demo's row in the run ledger lists what it wrote: the sample inbox,
+// the rejects workbook and the assessment workbook.
+func TestDemoLedgerRowListsTheFilesItWrote(t *testing.T) {
+	dir := demoDatabase(t)
+	db := filepath.Join(dir, "incubeval.duckdb")
+	code, out, stderr := incubeval3(t, "--db", db, "sql", "--format", "csv", "SELECT files_written FROM runs WHERE job = 'demo'")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{filepath.Join(dir, "inbox") + "/", filepath.Join(dir, "rejects.xlsx"), filepath.Join(dir, "assessment-2025.xlsx")} {
+		if !strings.Contains(out, `""`+f+`""`) {
+			t.Errorf("files_written has no %s: %s", f, out)
+		}
+	}
+}
+
+// Every command line demo prints as a hint runs as printed, pasted into a
+// shell in the folder demo ran in (make demo: the project's folder), and
+// reaches the demo's database — also with $INCUBEVAL_DB naming another.
+func TestDemoHintsRunAsPrinted(t *testing.T) {
+	demoDatabase(t)
+	bin := daemonBinary(t)
+	var hints []string
+	for _, l := range strings.Split(demoOut, "\n") {
+		if strings.HasPrefix(l, "  "+bin+" ") {
+			hints = append(hints, strings.TrimSpace(l))
+		}
+	}
+	if len(hints) != 3 {
+		t.Fatalf("want 3 hints (rejected rows, explain, look at it), got %q in\n%s", hints, demoOut)
+	}
+	for _, h := range hints {
+		cmd := exec.Command("sh", "-c", h)
+		cmd.Env = append(os.Environ(), "INCUBEVAL_DB="+filepath.Join(t.TempDir(), "other.duckdb"))
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "-- snapshot of ") || strings.Contains(string(out), "(0 rows)") {
+			t.Errorf("%s: %v\n%s", h, err, out)
+		}
+	}
+}

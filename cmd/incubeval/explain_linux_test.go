@@ -1,0 +1,37 @@
+//go:build linux
+
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// explain names the indicators in Chinese (the rubric stored with the run,
+// the code beside it) and the decision and grade in both languages, and
+// finds the carrier whatever the case of the id typed.
+func TestExplainSpeaksChineseAndMatchesIDsInAnyCase(t *testing.T) {
+	db := copyDemo(t, t.TempDir())
+	var first string
+	for _, id := range []string{"LZ-ZC-0007", "lz-zc-0007", " Lz-Zc-0007 "} {
+		code, out, stderr := runCLI(t, "--db", db, "explain", "--carrier", id, "--year", "2025")
+		if code != exitOK {
+			t.Fatalf("explain --carrier %q: exit %d\n%s", id, code, stderr)
+		}
+		for _, want := range []string{"LZ-ZC-0007 兰州汇川青年众创空间", "在孵企业备案率 (filed_ratio)", "培训辅导次数 (trainings)",
+			"指标 indicator", "得分 points", "等级 grade 不合格 fail", "决定 decision: 摘牌 delist", "采用的季度报表"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("explain --carrier %q: no %q in\n%s", id, want, out)
+			}
+		}
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Errorf("explain --carrier %q differs from LZ-ZC-0007:\n%s", id, out)
+		}
+	}
+	code, _, stderr := runCLI(t, "--db", db, "explain", "--carrier", "NO-SUCH", "--year", "2025")
+	if code != exitFail || !strings.Contains(stderr, "NO-SUCH has no result") || !strings.Contains(stderr, "没有评价结果") {
+		t.Fatalf("explain unknown: exit %d %s", code, stderr)
+	}
+}
