@@ -100,12 +100,12 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 		// ledger (it is not a failure).
 		r.Log.Info("跳过 skipped", "file", ingest.PathText(relTo(inbox, sk.Path)), "reason", sk.EN)
 	}
-	loaded := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
+	loaded := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected) - res.Retries()
 	if len(res.Files) > 0 {
 		r.Set("batch", res.BatchID)
 	}
-	r.Log.Info(fmt.Sprintf("收件箱 inbox: %s: %d loaded, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected",
-		store.Plural(int64(len(res.Files)), "file", "files"), loaded, res.Count(ingest.StatusDuplicate), len(whole), read, acc, rej),
+	r.Log.Info(fmt.Sprintf("收件箱 inbox: %s: %d loaded, %d retried, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected",
+		store.Plural(int64(len(res.Files)), "file", "files"), loaded, res.Retries(), res.Count(ingest.StatusDuplicate), len(whole), read, acc, rej),
 		"batch", res.BatchID, "warned", warned)
 	if len(whole) > 0 {
 		r.Note("%d file(s) rejected whole, moved to processed/…/rejected: %s", len(whole), strings.Join(whole, "; "))

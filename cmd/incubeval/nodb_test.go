@@ -43,6 +43,9 @@ func TestNoImplicitDatabase(t *testing.T) {
 	}{
 		{"assess before any ingest", []string{"assess", "--year", "2025"}, "", []string{"no database at", "没有数据库", "none was created"}},
 		{"publish", []string{"publish", "--year", "2025", "--yes"}, "", []string{"no database at", "没有数据库"}},
+		{"unpublish", []string{"unpublish", "--year", "2025", "--reason", "wrong data"}, "", []string{"no database at"}},
+		{"discard", []string{"discard", "--year", "2025", "--yes"}, "", []string{"no database at"}},
+		{"jobs history", []string{"jobs", "history"}, "", nil},
 		{"report", []string{"report", "--year", "2025", "--out", filepath.Join(inputs, "out")}, "", []string{"no database at"}},
 		{"explain", []string{"explain", "--carrier", "LZ-ZC-0001", "--year", "2025"}, "", []string{"no database at"}},
 		{"sql", []string{"sql", "SELECT 1"}, "", []string{"no database at"}},

@@ -3,16 +3,19 @@
 -- Every row of every file is accounted for once (SPEC §3.5, §10):
 --   * on every ingest_log row, rows_read = rows_accepted + rows_rejected;
 --   * a file rejected whole has one row, status `rejected`, 0 = 0 + 0, and
---     one line in rejects (its rule and message, row_no empty);
---   * a retry (retry_of set) reads again rows an earlier ingest of the same
---     file rejected only for unknown_carrier or banned_operator; the earlier
---     ingest counts them in rows_retried, and rejects lists a row under its
---     latest reading only. So for every ingest,
---         rows_rejected = rows_retried + the rows it has in rejects,
---     and over the files (retry_of IS NULL: each file once)
---         sum(rows_read) = sum(rows_accepted) + sum(rows_rejected - rows_retried)
---     summed over every row of ingest_log: each row read is accepted once
---     or still rejected once.
+--     one line in rejects (its rule and message, row_no empty); the same
+--     bytes rejected again get a row again;
+--   * a retry (retry_of set) reads again the rows earlier ingests of the
+--     same file rejected only for unknown_carrier or banned_operator
+--     (retryable_rejects); each earlier ingest counts those of its rows in
+--     rows_retried, and rejects lists a row under its latest reading only.
+-- So for every ingest_log row
+--     rows_rejected - rows_retried = the rows it has in rejects
+--       (count(DISTINCT (sheet, row_no)) FROM rejects WHERE row_no IS NOT NULL),
+-- and over the whole log, each file counted once by its first ingest,
+--     sum(rows_read) FILTER (WHERE retry_of IS NULL)
+--       = sum(rows_accepted) + sum(rows_rejected - rows_retried):
+-- each row a file holds is accepted once, or still rejected once.
 
 -- name: ingest_log :view
 -- One row per file ingested (loaded, partial, all_rejected, or rejected whole with its rule and message) and per retry of a file's rejected rows (retry_of: the file's first ingest); rows_read = rows_accepted + rows_rejected on every row, rows_retried = of its rejected rows, those a later retry read again.
