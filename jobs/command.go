@@ -54,6 +54,23 @@ func OpenCommand(ctx context.Context, db, name string, argv []string) (*store.St
 // RunID is the command's row in store.runs.
 func (c *Command) RunID() int64 { return c.entry.RunID }
 
+// Wrote records a file the command wrote, in files_written, and its
+// SHA-256 in args.sha256, keyed by the path.
+func (c *Command) Wrote(path, sha256 string) {
+	c.entry.Files = append(c.entry.Files, path)
+	addSHA256(c.entry.Args, path, sha256)
+}
+
+// addSHA256 adds a file's hash to a ledger row's args.sha256.
+func addSHA256(args map[string]any, path, sum string) {
+	sums, _ := args["sha256"].(map[string]string)
+	if sums == nil {
+		sums = map[string]string{}
+		args["sha256"] = sums
+	}
+	sums[path] = sum
+}
+
 // Finish records the command's outcome when it no longer holds the
 // database: to the pending file, which Finish then moves into store.runs
 // by opening the database once more if it is free (if not, the process

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
 
@@ -168,15 +169,19 @@ func TestAssessmentHeadersAreBilingual(t *testing.T) {
 	if len(codes) != 11 {
 		t.Fatalf("%d indicators", len(codes))
 	}
+	// They follow the columns that print, which end with the reasons.
 	hdr := asmShown(t, f, "排名")[2]
-	for i, code := range codes {
-		h := hdr[9+i]
-		if code == "filed_ratio" && !strings.HasPrefix(h, "在孵企业备案率") || code == "reporting" && !strings.HasPrefix(h, "数据按时报送") {
-			t.Errorf("indicator column %d (%s) header %q", 10+i, code, h)
-		}
+	if h := hdr[13]; h != "说明\nReasons" {
+		t.Errorf("column before the indicators: %q", h)
 	}
-	if h := hdr[20]; h != "得分变化\nScore change" {
-		t.Errorf("column after the indicators: %q", h)
+	if len(hdr) != 14+len(codes) {
+		t.Errorf("排名 has %d columns, want 14 + %d indicators", len(hdr), len(codes))
+	}
+	for i, code := range codes {
+		h := hdr[14+i]
+		if code == "filed_ratio" && !strings.HasPrefix(h, "在孵企业备案率") || code == "reporting" && !strings.HasPrefix(h, "数据按时报送") {
+			t.Errorf("indicator column %d (%s) header %q", 15+i, code, h)
+		}
 	}
 }
 
@@ -217,7 +222,7 @@ func TestAssessmentRankingMatchesViews(t *testing.T) {
 		t.Fatalf("排名 has %d rows (info %d), view has %d graded carriers", len(got), info.RankedRows, len(want))
 	}
 	for i, g := range got {
-		row := []string{asmCell(g, 0), asmCell(g, 1), asmCell(g, 2), asmCell(g, 7), asmCell(g, 8), asmCell(g, 20), asmCell(g, 21), asmCell(g, 22), asmCell(g, 23)}
+		row := []string{asmCell(g, 0), asmCell(g, 1), asmCell(g, 2), asmCell(g, 7), asmCell(g, 8), asmCell(g, 9), asmCell(g, 10), asmCell(g, 11), asmCell(g, 12)}
 		if !slices.Equal(row, want[i]) {
 			t.Fatalf("排名 row %d: got %q, want %q", i+4, row, want[i])
 		}
@@ -240,7 +245,7 @@ func TestAssessmentRankingMatchesViews(t *testing.T) {
 	}
 	prow.Close()
 	for _, g := range got {
-		if gotP := g[9:20]; !slices.Equal(gotP, points[g[1]]) {
+		if gotP := g[14:25]; !slices.Equal(gotP, points[g[1]]) {
 			t.Fatalf("%s points %q, view %q", g[1], gotP, points[g[1]])
 		}
 	}
@@ -421,7 +426,7 @@ func TestAssessmentRowCountsMatchViews(t *testing.T) {
 		var id, uscc, banned string
 		var rec int64
 		rows.Scan(&id, &uscc, &banned, &rec)
-		if asmCell(del[i], 2) != id || asmCell(del[i], 8) != uscc || asmCell(delShown[i], 14) != banned || asmCell(del[i], 15) != strconv.FormatInt(rec, 10) {
+		if asmCell(del[i], 2) != id || asmCell(del[i], 6) != uscc || asmCell(delShown[i], 8) != banned || asmCell(del[i], 9) != strconv.FormatInt(rec, 10) {
 			t.Errorf("摘牌与撤销 row %d: %q, want %s %s %s %d", i+4, del[i], id, uscc, banned, rec)
 		}
 	}
@@ -454,7 +459,7 @@ func TestAssessmentComplianceMatchesQuarterlyReports(t *testing.T) {
 	rows.Close()
 	seen := map[string]bool{}
 	for _, r := range asmData(asmShown(t, f, "数据报送")) {
-		got := []string{asmCell(r, 4), asmCell(r, 6), asmCell(r, 8), asmCell(r, 10)}
+		got := []string{asmCell(r, 3), asmCell(r, 4), asmCell(r, 5), asmCell(r, 6)}
 		if !slices.Equal(got, want[r[0]]) {
 			t.Errorf("%s: %q, want %q", r[0], got, want[r[0]])
 		}
@@ -533,7 +538,9 @@ func TestAssessmentFinalIsMarked(t *testing.T) {
 		WHERE r.run_id = (SELECT max(run_id) FROM assessments WHERE year = ?)`, demoYear).Scan(&cutoff); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(p.Title, "定稿") || !strings.Contains(p.ContentStatus, "定稿") || p.Created != cutoff.UTC().Format(time.RFC3339) {
+	// data_cutoff is an Asia/Shanghai wall time: 23:37 there is 15:37 UTC.
+	at := time.Date(cutoff.Year(), cutoff.Month(), cutoff.Day(), cutoff.Hour(), cutoff.Minute(), cutoff.Second(), 0, store.Location)
+	if !strings.Contains(p.Title, "定稿") || !strings.Contains(p.ContentStatus, "定稿") || p.Created != at.UTC().Format(time.RFC3339) {
 		t.Fatalf("properties %+v, want 定稿 dated %v", p, cutoff)
 	}
 }

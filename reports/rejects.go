@@ -88,7 +88,7 @@ func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (
 		return 0, err
 	}
 	setProps(f, "数据退回清单 Rejected rows")
-	return written, saveAtomic(f, path)
+	return written, saveRejects(ctx, db, batchID, f, path)
 }
 
 // writeRejectsSheet writes sheet k of sheets with the next n rejects.

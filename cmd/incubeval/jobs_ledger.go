@@ -39,6 +39,14 @@ func (l *commandLedger) open(ctx context.Context, db string) (*store.Store, erro
 	return st, nil
 }
 
+// wrote records a file the command wrote and its SHA-256 in the command's
+// row; a command without one (report only reads) records nothing.
+func (l *commandLedger) wrote(path, sha256 string) {
+	if l.rec != nil {
+		l.rec.Wrote(path, sha256)
+	}
+}
+
 // finish records the outcome; a command that never opened the database
 // for writing has no row.
 // The command's database is closed here, after its row is in, so that the

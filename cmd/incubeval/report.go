@@ -79,14 +79,20 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 	}
 	fmt.Fprintf(a.stdout, "评价结果工作簿 Assessment workbook: %s (%d ranked carriers, %d indicator rows, %.1f s)\n",
 		termSafe(info.Path), info.RankedRows, info.IndicatorRows, time.Since(t0).Seconds())
+	fmt.Fprintf(a.stdout, "  SHA-256 %s\n", info.SHA256)
+	a.ledger.wrote(info.Path, info.SHA256)
 	if f.feedback {
 		t0 = time.Now()
 		dir := filepath.Join(out, fmt.Sprintf("feedback-%d", year))
-		k, err := reports.WriteFeedback(ctx, st.DB, year, dir, 0)
+		fb, err := reports.WriteFeedback(ctx, st.DB, year, dir, reports.FeedbackOptions{Final: f.final})
 		if err != nil {
 			return fmt.Errorf("write feedback workbooks: %w", err)
 		}
-		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%d carriers, %.1f s)\n", termSafe(dir), k, time.Since(t0).Seconds())
+		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%d carriers, %.1f s)\n", termSafe(dir), fb.Written, time.Since(t0).Seconds())
+		if fb.Sums != "" {
+			fmt.Fprintf(a.stdout, "  校验清单 Checksums: %s, SHA-256 %s\n", termSafe(fb.Sums), fb.SumsSHA256)
+			a.ledger.wrote(fb.Sums, fb.SumsSHA256)
+		}
 	}
 	return nil
 }
