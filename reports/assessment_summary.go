@@ -363,7 +363,8 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		return first, w.row - 1, rows.Err()
 	}
 	// Districts and kinds on the third page.
-	const sideChartHeight, rowPixels = 300, 20
+	// Rows of the default height (Arial 10: 12.75 points, 17 pixels).
+	const sideChartHeight, rowPixels = 300, 17
 	w.row = max(w.row, binSection+sideChartHeight/rowPixels+2)
 	pageBreak()
 	w.section("四、各区县情况", "By district")
@@ -395,7 +396,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 			series = 2
 		}
 		distChartHeight = min(600, max(300, 90+n*series*18))
-		w.row += int(distChartHeight)/rowPixels + 1
+		w.row += int(distChartHeight)/rowPixels + 2
 	}
 	if w.err != nil {
 		return w.err

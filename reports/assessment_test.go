@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -612,18 +613,14 @@ func TestAssessmentOfAYearNotAssessed(t *testing.T) {
 	}
 }
 
-// An independent reader: LibreOffice converts the workbook to PDF. With
+// An independent reader: LibreOffice converts the workbook to PDF, and the
+// page count is what an official prints: the indicator detail (1,595
+// rows) its heading only, every list at most a few pages. With
 // INCUBEVAL_RENDER_DIR set, the workbook and PDF are kept there to look at
 // (pdftoppm -png -r 60 assessment-2025.pdf page).
 func TestAssessmentRendersInLibreOffice(t *testing.T) {
-	soffice := ""
-	for _, name := range []string{"soffice", "libreoffice"} {
-		if p, err := exec.LookPath(name); err == nil {
-			soffice = p
-			break
-		}
-	}
-	if soffice == "" {
+	office := soffice(t)
+	if office == "" {
 		t.Skip("LibreOffice is not installed (no soffice or libreoffice on PATH): the PDF rendering check is skipped")
 	}
 	st := demoStore(t)
@@ -635,21 +632,43 @@ func TestAssessmentRendersInLibreOffice(t *testing.T) {
 	if _, err := reports.WriteAssessment(context.Background(), st.DB, demoYear, path, reports.AssessmentOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	profile := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+profile, "--headless", "--norestore",
-		"--convert-to", "pdf", "--outdir", dir, path)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
+	pdf := renderPDF(t, office, path, dir)
+	pages := pagesBySheet(t, pdf, assessmentSheets)
+	if pages == nil {
+		return
 	}
-	pdf := strings.TrimSuffix(path, ".xlsx") + ".pdf"
-	fi, err := os.Stat(pdf)
-	if err != nil {
-		t.Fatalf("no PDF: %v\n%s", err, out)
+	// 145 graded carriers: about 35 rows a page.
+	most := map[string]int{"概览": 4, "排名": 5, "限期整改": 1, "摘牌与撤销": 1, "资助": 7, "数据报送": 7, "指标明细": 1, "说明": 5}
+	total := 0
+	for _, sh := range assessmentSheets {
+		total += pages[sh]
+		if pages[sh] < 1 || pages[sh] > most[sh] {
+			t.Errorf("%s prints on %d pages, want 1 to %d", sh, pages[sh], most[sh])
+		}
 	}
-	if fi.Size() < 10_000 {
-		t.Fatalf("PDF is %d bytes", fi.Size())
+	t.Logf("%d pages: %v", total, pages)
+}
+
+// A feedback letter prints on two pages of A4, its smallest text 8 points
+// or more (TestWorkbooksPrintAtLeast8pt); LibreOffice agrees on the pages.
+func TestFeedbackRendersOnTwoPages(t *testing.T) {
+	office := soffice(t)
+	if office == "" {
+		t.Skip("LibreOffice is not installed (no soffice or libreoffice on PATH): the PDF rendering check is skipped")
+	}
+	st := demoStore(t)
+	dir := t.TempDir()
+	if _, err := reports.WriteFeedback(context.Background(), st.DB, demoYear, dir, reports.FeedbackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A revoked carrier's letter: the longest decision text of the demo.
+	pdf := renderPDF(t, office, filepath.Join(dir, "LZ-ZC-0050.xlsx"), t.TempDir())
+	out, err := exec.Command("pdfinfo", pdf).Output()
+	if err != nil {
+		t.Logf("pdfinfo (poppler-utils) is not installed: the pages are not counted")
+		return
+	}
+	if !regexp.MustCompile(`(?m)^Pages:\s+2$`).Match(out) {
+		t.Errorf("the letter prints on other than 2 pages:\n%s", out)
 	}
 }
