@@ -61,8 +61,11 @@ func (c *Command) Wrote(path, sha256 string) {
 	addSHA256(c.entry.Args, path, sha256)
 }
 
-// addSHA256 adds a file's hash to a ledger row's args.sha256.
+// addSHA256 adds a file's hash to a ledger row's args.sha256 (none: none).
 func addSHA256(args map[string]any, path, sum string) {
+	if sum == "" {
+		return
+	}
 	sums, _ := args["sha256"].(map[string]string)
 	if sums == nil {
 		sums = map[string]string{}

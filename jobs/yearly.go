@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -20,6 +21,9 @@ func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) er
 	dir := filepath.Join(env.Config.Outbox, strconv.Itoa(y))
 	if env.Config.Assessment.ingestInbox() {
 		if err := ingestInbox(ctx, env, st, r, dir); err != nil {
+			return err
+		}
+		if err := hashWorkbooksWritten(r); err != nil {
 			return err
 		}
 	}
@@ -85,6 +89,22 @@ func writeWorkbooks(ctx context.Context, env *Env, st *store.Store, r *Run, y in
 		}
 		r.Set("feedback_workbooks", fb.Written)
 		r.Log.Info("评价反馈表 feedback workbooks", "dir", fdir, "carriers", fb.Written, "sha256sums", fb.SumsSHA256)
+	}
+	return nil
+}
+
+// hashWorkbooksWritten records the SHA-256 of each workbook in
+// files_written that has none yet: the rejects workbook of the inbox.
+func hashWorkbooksWritten(r *Run) error {
+	for _, p := range r.files {
+		if sums, _ := r.args["sha256"].(map[string]string); !strings.HasSuffix(p, ".xlsx") || sums[p] != "" {
+			continue
+		}
+		sum, err := reports.FileSHA256(p)
+		if err != nil {
+			return fmt.Errorf("SHA-256 of %s: %w", p, err)
+		}
+		addSHA256(r.args, p, sum)
 	}
 	return nil
 }

@@ -90,6 +90,21 @@ func writeAtomic(path string, write func(io.Writer) error) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// FileSHA256 is the SHA-256 (hex) of a file already written, for the run
+// ledger of a workbook whose writer does not report it.
+func FileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
 // WriteWorkbook writes f to w as every incubeval workbook is written: each
 // sheet's used range declared, parts in a fixed order, dated stamp (zero:
 // not dated). For workbooks built outside this package (`sql --output

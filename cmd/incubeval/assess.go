@@ -251,6 +251,7 @@ func (a *app) runCommand() *cobra.Command {
 				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
 			} else if n > 0 {
 				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%d issues)\n", termSafe(rejects), n)
+				a.ledger.wroteFile(rejects)
 			} else {
 				os.Remove(rejects)
 			}

@@ -43,6 +43,17 @@ func TestRunRecordsTheWorkbookHash(t *testing.T) {
 	if code != exitOK || strings.TrimSpace(strings.Split(csv, "\n")[1]) != sum+",true" {
 		t.Errorf("the run's ledger row: exit %d %q %s, want %s recorded for %s", code, csv, stderr, sum, book)
 	}
+	// The rejects workbook too, read back.
+	rejects, _ := filepath.Glob(filepath.Join(out, "rejects-batch-*.xlsx"))
+	if len(rejects) != 1 {
+		t.Fatalf("rejects workbooks %v", rejects)
+	}
+	rdata, _ := os.ReadFile(rejects[0])
+	code, csv, _ = runCLI(t, "--db", db, "sql", "--format", "csv", fmt.Sprintf(
+		`SELECT json_extract_string(args, '$.sha256."%s"') FROM runs WHERE job = 'run'`, rejects[0]))
+	if want := fmt.Sprintf("%x", sha256.Sum256(rdata)); code != exitOK || strings.TrimSpace(strings.Split(csv, "\n")[1]) != want {
+		t.Errorf("the run's ledger row has %q for %s, want %s", csv, rejects[0], want)
+	}
 	// The same database, reported again: the same bytes.
 	again := filepath.Join(dir, "again")
 	if code, _, stderr := runCLI(t, "--db", db, "report", "--year", "2025", "--out", again); code != exitOK {
