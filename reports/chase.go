@@ -218,7 +218,7 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	if err := writeChaseDistricts(f, st, cs, period); err != nil {
 		return nil, err
 	}
-	if err := bookProps(f, "季度报表催报清单 Chase list "+period, ""); err != nil {
+	if err := bookProps(f, "季度报表催报清单 Chase list "+period, "", time.Time{}); err != nil {
 		return nil, err
 	}
 	stamp, err := latestIngest(ctx, db)

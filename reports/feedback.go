@@ -136,6 +136,9 @@ feed:
 	if len(carriers) == 0 {
 		return info, nil
 	}
+	if err := syncLetters(dir, names); err != nil {
+		return info, fmt.Errorf("sync %s: %w", dir, err)
+	}
 	info.Sums = filepath.Join(dir, feedbackSums)
 	if info.SumsSHA256, err = writeSums(info.Sums, names, sums); err != nil {
 		return info, fmt.Errorf("write %s: %w", info.Sums, err)
@@ -151,7 +154,7 @@ func writeSums(path string, names, sums []string) (string, error) {
 		lines[i] = sums[i] + "  " + n + "\n"
 	}
 	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[len(sums[0])+2:], b[len(sums[0])+2:]) })
-	return writeAtomic(path, func(w io.Writer) error {
+	return writeAtomic(path, true, func(w io.Writer) error {
 		_, err := io.WriteString(w, strings.Join(lines, ""))
 		return err
 	})
@@ -810,10 +813,11 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	if err := b.write(f); err != nil {
 		return "", err
 	}
-	if err := bookProps(f, fmt.Sprintf("%s %s %s", titleZH, titleEN, c.ID), status); err != nil {
+	stamp := run.stamp()
+	if err := bookProps(f, fmt.Sprintf("%s %s %s", titleZH, titleEN, c.ID), status, stamp); err != nil {
 		return "", err
 	}
-	return t.save(f, path, run.stamp())
+	return t.save(f, path, stamp)
 }
 
 func fbSpan(from, to int) float64 {

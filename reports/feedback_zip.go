@@ -87,7 +87,7 @@ func (t *feedbackTemplate) save(f *excelize.File, path string, stamp time.Time) 
 	for name, data := range t.kept {
 		f.Pkg.Store(name, data)
 	}
-	return saveWorkbook(f, path, bookOptions{stamp: stamp, pack: t.parts})
+	return saveWorkbook(f, path, bookOptions{stamp: stamp, pack: t.parts, unsynced: true, dated: true})
 }
 
 // fbStoreZip writes every part uncompressed, except the parts kept aside.

@@ -166,7 +166,7 @@ func WriteTemplate(ctx context.Context, db *sql.DB, year, quarter int, path stri
 		return fmt.Errorf("instructions sheet: %w", err)
 	}
 	f.SetActiveSheet(0)
-	if err := bookProps(f, fmt.Sprintf("季度报表 %s 填报模板 Quarterly report template", p.en()), ""); err != nil {
+	if err := bookProps(f, fmt.Sprintf("季度报表 %s 填报模板 Quarterly report template", p.en()), "", time.Time{}); err != nil {
 		return err
 	}
 	// Dated by the data it lists (the latest ingest), or, without a

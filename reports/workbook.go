@@ -47,18 +47,25 @@ type bookOptions struct {
 	stamp time.Time
 	// pack compresses the parts; nil deflates them in chunks on every core.
 	pack packer
+	// unsynced leaves the file to the caller to sync, with others at once
+	// (syncLetters): thousands of feedback letters.
+	unsynced bool
+	// dated says the document properties already carry the stamp
+	// (bookProps): they need not be read back to be dated.
+	dated bool
 }
 
 // saveWorkbook writes f to path as described above and returns the file's
 // SHA-256 (hex).
 func saveWorkbook(f *excelize.File, path string, o bookOptions) (string, error) {
-	return writeAtomic(path, func(w io.Writer) error { return writeBook(f, w, o) })
+	return writeAtomic(path, !o.unsynced, func(w io.Writer) error { return writeBook(f, w, o) })
 }
 
 // writeAtomic writes path through write: to a temporary file beside it,
-// synced — a hash recorded in the ledger names bytes that are on the disk —
-// then renamed. It returns the SHA-256 of what was written.
-func writeAtomic(path string, write func(io.Writer) error) (string, error) {
+// synced (unless the caller syncs it later) — a hash recorded in the ledger
+// names bytes that are on the disk — then renamed. It returns the SHA-256
+// of what was written.
+func writeAtomic(path string, sync bool, write func(io.Writer) error) (string, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
@@ -74,9 +81,11 @@ func writeAtomic(path string, write func(io.Writer) error) (string, error) {
 		tmp.Close()
 		return "", err
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", err
+	if sync {
+		if err := tmp.Sync(); err != nil {
+			tmp.Close()
+			return "", err
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return "", err
@@ -114,7 +123,7 @@ func WriteWorkbook(f *excelize.File, w io.Writer, stamp time.Time) error {
 }
 
 func writeBook(f *excelize.File, w io.Writer, o bookOptions) error {
-	if !o.stamp.IsZero() {
+	if !o.stamp.IsZero() && !o.dated {
 		p, err := f.GetDocProps()
 		if err != nil {
 			return fmt.Errorf("document properties: %w", err)
@@ -166,12 +175,18 @@ func saveRejects(ctx context.Context, db *sql.DB, batchID int64, f *excelize.Fil
 	return err
 }
 
-// bookProps are the document properties of a workbook of ours.
-func bookProps(f *excelize.File, title, status string) error {
-	return f.SetDocProps(&excelize.DocProperties{
+// bookProps are the document properties of a workbook of ours, dated
+// stamp (zero: saveWorkbook dates them).
+func bookProps(f *excelize.File, title, status string, stamp time.Time) error {
+	p := &excelize.DocProperties{
 		Title: title, Creator: "incubeval", LastModifiedBy: "incubeval",
 		ContentStatus: status, Category: status, Language: "zh-CN",
-	})
+	}
+	if !stamp.IsZero() {
+		p.Created = stamp.UTC().Format(time.RFC3339)
+		p.Modified = p.Created
+	}
+	return f.SetDocProps(p)
 }
 
 // sizedStream is a stream writer for a sheet whose size is known before its

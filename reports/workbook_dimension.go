@@ -46,11 +46,20 @@ func (d *dimensionFixer) Write(p []byte) (int, error) {
 	}
 	n := len(p)
 	if !d.decided {
-		d.head = append(d.head, p...)
-		if !d.decide(false) {
+		// Undecided, the part so far is looked at; in the usual case the
+		// first write holds the whole head and is not copied.
+		buf := p
+		if len(d.head) > 0 {
+			d.head = append(d.head, p...)
+			buf = d.head
+		}
+		if !d.decide(buf, false) {
+			if len(d.head) == 0 {
+				d.head = append(d.head, p...)
+			}
 			return n, nil
 		}
-		p, d.head = d.head, nil
+		p, d.head = buf, nil
 		if !d.collect {
 			_, d.err = d.inner.Write(p)
 			return n, d.err
@@ -65,21 +74,21 @@ func (d *dimensionFixer) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// decide looks at the head for the dimension element; at the end of the
-// part (final) it decides with what there is.
-func (d *dimensionFixer) decide(final bool) bool {
-	i := bytes.Index(d.head, dimensionOpen)
-	data := bytes.Index(d.head, sheetDataOpen)
+// decide looks at the part's head for the dimension element; at the end of
+// the part (final) it decides with what there is.
+func (d *dimensionFixer) decide(head []byte, final bool) bool {
+	i := bytes.Index(head, dimensionOpen)
+	data := bytes.Index(head, sheetDataOpen)
 	switch {
 	case i >= 0 && (data < 0 || i < data):
-		rest := d.head[i+len(dimensionOpen):]
+		rest := head[i+len(dimensionOpen):]
 		end := bytes.IndexByte(rest, '"')
 		if end < 0 && !final {
 			return false // the attribute goes on in the next write
 		}
 		d.decided = true
 		d.collect = end >= 0 && string(rest[:end]) == "A1"
-	case data >= 0 || final || len(d.head) > sniffLimit:
+	case data >= 0 || final || len(head) > sniffLimit:
 		d.decided = true // no dimension element: nothing to fix
 	default:
 		return false
@@ -92,7 +101,7 @@ func (d *dimensionFixer) close() error {
 		return d.err
 	}
 	if !d.decided {
-		d.decide(true)
+		d.decide(d.head, true)
 		p := d.head
 		d.head = nil
 		if !d.collect {
