@@ -60,8 +60,25 @@ func (c *Command) RunID() int64 { return c.entry.RunID }
 func (c *Command) Set(key string, v any) { c.entry.Args[key] = v }
 
 // Wrote records a file the command wrote (a folder: the path ending in a
-// separator), for the row's files_written, as a job's Run.Wrote does.
-func (c *Command) Wrote(path string) { c.entry.Files = append(c.entry.Files, path) }
+// separator), for the row's files_written, as a job's Run.Wrote does, and
+// its SHA-256 (if known) in args.sha256, keyed by the path.
+func (c *Command) Wrote(path, sha256 string) {
+	c.entry.Files = append(c.entry.Files, path)
+	addSHA256(c.entry.Args, path, sha256)
+}
+
+// addSHA256 adds a file's hash to a ledger row's args.sha256 (none: none).
+func addSHA256(args map[string]any, path, sum string) {
+	if sum == "" {
+		return
+	}
+	sums, _ := args["sha256"].(map[string]string)
+	if sums == nil {
+		sums = map[string]string{}
+		args["sha256"] = sums
+	}
+	sums[path] = sum
+}
 
 // Finish records the command's outcome when it no longer holds the
 // database: to the pending file, which Finish then moves into store.runs

@@ -2,10 +2,13 @@ package jobs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -308,4 +311,73 @@ func TestJobsRefuseAYearWhoseWindowHasNotEnded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The yearly assessment and publish jobs record, in the ledger, the
+// SHA-256 of every workbook they write (args.sha256, keyed by path; the
+// feedback letters through their folder's SHA256SUMS) beside the paths in
+// files_written; the letters say 草稿 until the year is published.
+func TestYearlyAndPublishRecordWorkbookHashes(t *testing.T) {
+	env, _ := oneOff(t, at(2025, 11, 1, 3, 0))
+	cfg := env.Config
+	os.MkdirAll(cfg.Inbox, 0o755)
+	os.WriteFile(filepath.Join(cfg.Inbox, "载体名录.csv"), []byte(registryCSV), 0o644)
+	os.WriteFile(filepath.Join(cfg.Inbox, "季度报表.csv"), []byte(quarterlyCSV), 0o644)
+	dir := filepath.Join(cfg.Outbox, "2025")
+	book := filepath.Join(dir, "assessment-2025.xlsx")
+	sums := filepath.Join(dir, "feedback-2025", "SHA256SUMS")
+	check := func(job, mark string) {
+		t.Helper()
+		e := NewRunner(env).Execute(context.Background(), catalogJob(t, env, job), TriggerManual, time.Time{}, time.Time{})
+		if e.Status != StatusOK {
+			t.Fatalf("%s: %s %q", job, e.Status, e.Error)
+		}
+		recorded, _ := e.Args["sha256"].(map[string]string)
+		written := []string{book, sums}
+		if job == JobYearlyAssessment { // the inbox's rejected row
+			written = append(written, filepath.Join(dir, "rejects-batch-1.xlsx"))
+		}
+		for _, p := range written {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h := sha256.Sum256(data); recorded[p] != hex.EncodeToString(h[:]) {
+				t.Errorf("%s: args.sha256[%s] = %q, the file's is %x", job, p, recorded[p], h)
+			}
+			if !slices.Contains(e.Files, p) {
+				t.Errorf("%s: files_written %q lacks %s", job, e.Files, p)
+			}
+		}
+		letters, _ := filepath.Glob(filepath.Join(dir, "feedback-2025", "*.xlsx"))
+		if len(letters) == 0 {
+			t.Fatalf("%s wrote no feedback letters", job)
+		}
+		f, err := excelize.OpenFile(letters[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		title, _ := f.GetCellValue("评价反馈表", "A1")
+		f.Close()
+		if !strings.Contains(title, mark) {
+			t.Errorf("%s: letter titled %q, want %s", job, title, mark)
+		}
+		// The ledger row says the same, read back from the database.
+		st, err := store.Open(context.Background(), cfg.Database, store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		es, err := History(context.Background(), st.DB, job, 1)
+		if err != nil || len(es) != 1 {
+			t.Fatalf("history %v %v", es, err)
+		}
+		stored, _ := es[0].Args["sha256"].(map[string]any)
+		if stored[book] != recorded[book] {
+			t.Errorf("%s: the ledger row's args.sha256 %v, want %s", job, es[0].Args["sha256"], recorded[book])
+		}
+	}
+	check(JobYearlyAssessment, "草稿")
+	env.Clock.(*fakeClock).set(at(2025, 11, 30, 18, 0))
+	check(JobPublish, "定稿")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -26,6 +27,9 @@ func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) er
 	dir := filepath.Join(env.Config.Outbox, strconv.Itoa(y))
 	if env.Config.Assessment.ingestInbox() {
 		if err := ingestInbox(ctx, env, st, r, dir); err != nil {
+			return err
+		}
+		if err := hashWorkbooksWritten(r); err != nil {
 			return err
 		}
 	}
@@ -98,20 +102,47 @@ func writeWorkbooks(ctx context.Context, env *Env, st *store.Store, r *Run, y in
 	if err != nil {
 		return fmt.Errorf("the results of %d are stored, but writing %s failed: %w", y, path, err)
 	}
-	r.Wrote(info.Path)
+	wroteWorkbook(r, info.Path, info.SHA256)
 	r.Set("final", published)
-	r.Log.Info("评价结果工作簿 assessment workbook", "path", info.Path, "ranked", info.RankedRows, "final", published)
+	r.Log.Info("评价结果工作簿 assessment workbook", "path", info.Path, "ranked", info.RankedRows, "final", published, "sha256", info.SHA256)
 	if env.Config.Assessment.feedback() {
 		fdir := filepath.Join(dir, fmt.Sprintf("feedback-%d", y))
-		n, err := reports.WriteFeedback(ctx, st.DB, y, fdir, 0)
+		fb, err := reports.WriteFeedback(ctx, st.DB, y, fdir, reports.FeedbackOptions{Final: published})
 		if err != nil {
 			return fmt.Errorf("the results of %d are stored, but writing the feedback workbooks failed: %w", y, err)
 		}
 		r.Wrote(fdir + string(filepath.Separator))
-		r.Set("feedback_workbooks", n)
-		r.Log.Info("评价反馈表 feedback workbooks", "dir", fdir, "carriers", n)
+		if fb.Sums != "" {
+			wroteWorkbook(r, fb.Sums, fb.SumsSHA256)
+		}
+		r.Set("feedback_workbooks", fb.Written)
+		r.Log.Info("评价反馈表 feedback workbooks", "dir", fdir, "carriers", fb.Written, "sha256sums", fb.SumsSHA256)
 	}
 	return nil
+}
+
+// hashWorkbooksWritten records the SHA-256 of each workbook in
+// files_written that has none yet: the rejects workbook of the inbox.
+func hashWorkbooksWritten(r *Run) error {
+	for _, p := range r.files {
+		if sums, _ := r.args["sha256"].(map[string]string); !strings.HasSuffix(p, ".xlsx") || sums[p] != "" {
+			continue
+		}
+		sum, err := reports.FileSHA256(p)
+		if err != nil {
+			return fmt.Errorf("SHA-256 of %s: %w", p, err)
+		}
+		addSHA256(r.args, p, sum)
+	}
+	return nil
+}
+
+// wroteWorkbook records a file written and its SHA-256 in the run ledger:
+// the path in files_written, the hash in args.sha256 keyed by the path (for
+// the feedback folder, its SHA256SUMS, which holds every workbook's).
+func wroteWorkbook(r *Run, path, sum string) {
+	r.Wrote(path)
+	addSHA256(r.args, path, sum)
 }
 
 // deadlineReminder logs the days left to the summary deadline (the

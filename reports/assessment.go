@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +26,7 @@ type AssessmentInfo struct {
 	Sheets        []string
 	RankedRows    int // rows of 排名: the graded carriers
 	IndicatorRows int // rows of 指标明细: graded carriers × indicators
+	SHA256        string
 }
 
 // The sheets of assessment-Y.xlsx, in order (SPEC §5.2).
@@ -61,9 +61,8 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 	if err != nil {
 		return nil, err
 	}
-	f := excelize.NewFile()
+	f := newBook()
 	defer f.Close()
-	f.SetZipWriter(newAsmZip)
 	st, err := newAsmStyles(f)
 	if err != nil {
 		return nil, err
@@ -142,7 +141,7 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 	if err := f.SetDocProps(run.docProps()); err != nil {
 		return nil, err
 	}
-	if err := saveAtomic(f, path); err != nil {
+	if info.SHA256, err = saveWorkbook(f, path, bookOptions{stamp: run.stamp()}); err != nil {
 		return nil, fmt.Errorf("save %s: %w", path, err)
 	}
 	return info, nil
@@ -240,12 +239,7 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 				}
 			}
 		}
-		switch {
-		case ind.unit == "ratio":
-			ind.valueKind = akRatio
-		case ind.unit == "万元" || strings.HasSuffix(ind.code, "_avg"):
-			ind.valueKind = akDecimal
-		}
+		ind.valueKind = asmIndicatorKind(ind.code, ind.unit)
 		r.indicators = append(r.indicators, ind)
 	}
 	return r, rows.Err()
@@ -282,15 +276,19 @@ func (r *asmRun) cutoffText() string {
 
 func asmDay(t time.Time) string { return t.Format("2006-01-02") }
 
-// docProps are dated by the data cut-off, not the wall clock, so that the
-// same data gives the same workbook.
+// stamp dates the workbook: the data cut-off of the run, or when the run
+// computed (a run without data has no cut-off). The same results give the
+// same bytes.
+func (r *asmRun) stamp() time.Time {
+	if r.cutoff.Valid {
+		return bookStamp(r.cutoff.Time)
+	}
+	return bookStamp(r.computedAt)
+}
+
+// docProps mark the workbook draft or final; saveWorkbook dates them.
 func (r *asmRun) docProps() *excelize.DocProperties {
 	mz, me := r.mark()
-	when := time.Date(r.year, 1, 1, 0, 0, 0, 0, time.UTC)
-	if r.cutoff.Valid {
-		when = r.cutoff.Time
-	}
-	stamp := when.UTC().Format(time.RFC3339)
 	status := "草稿 Draft"
 	if r.final {
 		status = "定稿 Final"
@@ -305,7 +303,5 @@ func (r *asmRun) docProps() *excelize.DocProperties {
 		ContentStatus:  status,
 		Category:       status,
 		Language:       "zh-CN",
-		Created:        stamp,
-		Modified:       stamp,
 	}
 }

@@ -19,7 +19,7 @@ type asmKind int
 const (
 	akText        asmKind = iota // wrapped text, left
 	akCode                       // short text, centred (ids, grades, districts)
-	akInt                        // 0
+	akInt                        // #,##0: counts, ranks
 	akScore                      // 0.00
 	akSignedNum                  // +0.00 (score change)
 	akSignedInt                  // +0 (rank change)
@@ -27,18 +27,34 @@ const (
 	akFactor                     // 0.00
 	akDate                       // yyyy-mm-dd
 	akPercent                    // 0.0%
-	akRatio                      // 0.00% (indicator values that are ratios)
-	akDecimal                    // #,##0.00
-	akGeneral                    // General (counts that may be halves)
+	akRatio                      // 0.0% (indicator values that are ratios)
+	akDecimal                    // #,##0.00 (万元, quarterly averages)
+	akGeneral                    // General (weights)
 	akSignedMoney                // +#,##0 (change in yuan)
+	akHalves                     // #,##0.0 (quarters reported on time)
 	akCount
 )
 
-// asmNumFmts of the kinds that have one.
+// asmNumFmts of the kinds that have one (formats.go).
 var asmNumFmts = map[asmKind]string{
-	akInt: "0", akScore: "0.00", akSignedNum: "+0.00;-0.00;0.00", akSignedInt: "+0;-0;0",
-	akMoney: "#,##0", akFactor: "0.00", akDate: "yyyy-mm-dd", akPercent: "0.0%", akRatio: "0.00%",
-	akDecimal: "#,##0.00", akGeneral: "General", akSignedMoney: "+#,##0;-#,##0;0",
+	akInt: fmtCount, akScore: fmtScore, akSignedNum: "+0.00;-0.00;0.00", akSignedInt: "+#,##0;-#,##0;0",
+	akMoney: fmtYuan, akFactor: "0.00", akDate: fmtDate, akPercent: fmtRatio, akRatio: fmtRatio,
+	akDecimal: fmtDecimal, akGeneral: fmtGeneral, akSignedMoney: "+#,##0;-#,##0;0", akHalves: fmtHalves,
+}
+
+// asmIndicatorKind is the kind of an indicator's values (indicatorFormat).
+func asmIndicatorKind(code, unit string) asmKind {
+	switch indicatorFormat(code, unit) {
+	case fmtRatio:
+		return akRatio
+	case fmtDecimal:
+		return akDecimal
+	case fmtHalves:
+		return akHalves
+	case fmtCount:
+		return akInt
+	}
+	return akGeneral
 }
 
 // column of a list sheet: bilingual header, kind, width (0: fit the content).
@@ -114,7 +130,7 @@ func newAsmStyles(f *excelize.File) (*asmStyles, error) {
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}); err != nil {
 		return nil, err
 	}
-	if s.hash, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "Courier New", Size: 8}, Border: border,
+	if s.hash, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "Courier New", Size: 9}, Border: border,
 		Alignment: &excelize.Alignment{Vertical: "center"}}); err != nil {
 		return nil, err
 	}
@@ -143,6 +159,47 @@ func newAsmStyles(f *excelize.File) (*asmStyles, error) {
 	return s, nil
 }
 
+// Paper sizes (ECMA-376 paperSize codes).
+const (
+	asmA4 = 9
+	asmA3 = 8
+)
+
+// asmPrintSetup prints a sheet landscape on paper, fitted to one page wide,
+// repeatRows on every page, area only (if set), with narrow side margins
+// and page numbers in the footer. The sheets are laid out so that fitting
+// to the width keeps the text at 8 points or more (TestAssessmentPrintsAtLeast8pt).
+func asmPrintSetup(f *excelize.File, sheet string, paper int, repeatRows, area string) error {
+	orient, fitW, fitH := "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &paper, FitToWidth: &fitW, FitToHeight: &fitH}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	m := func(x float64) *float64 { return &x }
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: m(asmMarginSide), Right: m(asmMarginSide), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3),
+	}); err != nil {
+		return err
+	}
+	if repeatRows != "" {
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!" + repeatRows, Scope: sheet}); err != nil {
+			return err
+		}
+	}
+	if area != "" {
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: "'" + sheet + "'!" + area, Scope: sheet}); err != nil {
+			return err
+		}
+	}
+	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&A&C第 &P 页 / 共 &N 页  Page &P of &N"})
+}
+
+// asmMarginSide is the left and right margin, in inches.
+const asmMarginSide = 0.35
+
 // asmCond applies conditional formats to one column's data cells.
 type asmCond struct {
 	col  int // 1-based
@@ -168,6 +225,13 @@ type asmList struct {
 	freezeCols  int    // columns kept in view when scrolling right
 	empty       string // shown when there are no rows
 	headerLines int    // header height in lines (0: fit)
+	// printCols are the leading columns that print (0: all): what an
+	// official reads on paper; the columns after them are for the screen
+	// and for filtering. printHead prints the title, note and header only
+	// (a sheet too long to be worth paper unless asked for).
+	printCols int
+	printHead bool
+	a3        bool // printed on A3 (landscape), not A4
 }
 
 // The first three rows of every list sheet.
@@ -188,6 +252,8 @@ type asmStream struct {
 	sw      *excelize.StreamWriter
 	widths  []float64
 	lastCol string
+	// titleCol is the last column the title and note span: the printed ones.
+	titleCol string
 }
 
 // prepareAsmList makes the sheet and its stream writer and writes the title,
@@ -211,16 +277,22 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	if err := f.AutoFilter(ls.name, fmt.Sprintf("A%d:%s%d", asmHeaderRow, lastCol, last), nil); err != nil {
 		return nil, err
 	}
-	if err := printSetup(f, ls.name, fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow)); err != nil {
-		return nil, err
+	printCols := ncol
+	if ls.printCols > 0 {
+		printCols = min(ls.printCols, ncol)
 	}
-	if ncol > 16 {
-		// The rankings (25 columns) would print at about 45% on A4: A3,
-		// which bureaus print such tables on, keeps the text readable.
-		a3 := 8
-		if err := f.SetPageLayout(ls.name, &excelize.PageLayoutOptions{Size: &a3}); err != nil {
-			return nil, err
-		}
+	printLast, _ := excelize.ColumnNumberToName(printCols)
+	printRows := asmHeaderRow + max(ls.n, 1) + len(ls.totals)
+	if ls.printHead {
+		printRows = asmHeaderRow
+	}
+	paper := asmA4
+	if ls.a3 {
+		paper = asmA3
+	}
+	area := fmt.Sprintf("$A$1:$%s$%d", printLast, printRows)
+	if err := asmPrintSetup(f, ls.name, paper, fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow), area); err != nil {
+		return nil, err
 	}
 	if ls.n > 0 {
 		for _, c := range ls.conds {
@@ -231,8 +303,8 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 			}
 		}
 	}
-	widths := asmFitWidths(ls.cols, ls.n, ls.fill)
-	sw, err := f.NewStreamWriter(ls.name)
+	widths := asmFitWidths(ls.cols, ls.n, ls.fill, ls.totals)
+	sw, err := sizedStream(f, ls.name, ncol, asmHeaderRow+max(ls.n, 1)+len(ls.totals))
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +325,7 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 		return nil, err
 	}
 	total := 0.0
-	for _, w := range widths {
+	for _, w := range widths[:printCols] {
 		total += w
 	}
 	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: ls.note}}, excelize.RowOpts{Height: asmNoteHeight(ls.note, total)}); err != nil {
@@ -270,7 +342,7 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 6)}); err != nil {
 		return nil, err
 	}
-	return &asmStream{ls: ls, st: st, sw: sw, widths: widths, lastCol: lastCol}, nil
+	return &asmStream{ls: ls, st: st, sw: sw, widths: widths, lastCol: lastCol, titleCol: printLast}, nil
 }
 
 // body writes the data rows, the totals and the merged cells.
@@ -359,10 +431,10 @@ func (s *asmStream) body() error {
 	if err := writeRows(len(ls.totals), rowsFill(ls.totals), &st.total); err != nil {
 		return err
 	}
-	if err := sw.MergeCell("A1", lastCol+"1"); err != nil {
+	if err := sw.MergeCell("A1", s.titleCol+"1"); err != nil {
 		return err
 	}
-	if err := sw.MergeCell("A2", lastCol+"2"); err != nil {
+	if err := sw.MergeCell("A2", s.titleCol+"2"); err != nil {
 		return err
 	}
 	return nil
@@ -458,6 +530,43 @@ func asmWords(s string) []string {
 	return words
 }
 
+// asmBreakZH breaks a Chinese label into lines of at most width (in
+// asmTextWidth units), between characters but never inside a bracketed
+// part, so that no line starts with a closing bracket or ends with an
+// opening one: "在孵企业（团队）数（季均）" → "在孵企业\n（团队）数\n（季均）".
+func asmBreakZH(s string, width float64) string {
+	if asmTextWidth(s) <= width {
+		return s
+	}
+	var units []string
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		if rs[i] == '（' || rs[i] == '(' {
+			j := i
+			for j < len(rs) && rs[j] != '）' && rs[j] != ')' {
+				j++
+			}
+			if j < len(rs) {
+				units = append(units, string(rs[i:j+1]))
+				i = j + 1
+				continue
+			}
+		}
+		units = append(units, string(rs[i]))
+		i++
+	}
+	var lines []string
+	cur := ""
+	for _, u := range units {
+		if cur != "" && asmTextWidth(cur+u) > width {
+			lines = append(lines, cur)
+			cur = ""
+		}
+		cur += u
+	}
+	return strings.Join(append(lines, cur), "\n")
+}
+
 // asmNoteHeight fits a wrapped note into its merged row.
 func asmNoteHeight(note string, width float64) float64 {
 	if note == "" {
@@ -466,9 +575,12 @@ func asmNoteHeight(note string, width float64) float64 {
 	return fitHeight(float64(asmLines(note, width*1.05))*13.5 + 6)
 }
 
-// asmFitWidths sizes each column to its header's Chinese line and its widest
-// value (CJK characters count two), within [6, max].
-func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int)) []float64 {
+// asmFitWidths sizes each column to its header and its widest value (CJK
+// characters count two), within [6, max]; totals rows count too. Every
+// column holds its header's Chinese lines (break a long one with "\n")
+// and its longest English word unbroken, so that a header never wraps
+// inside a word or strands a bracket on a line of its own.
+func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals [][]any) []float64 {
 	ws := make([]float64, len(cols))
 	var rows [][]any // read only if a column is to be fitted
 	for _, c := range cols {
@@ -481,30 +593,31 @@ func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int)) []float
 			break
 		}
 	}
+	rows = append(rows, totals...)
 	for j, c := range cols {
+		head := 0.0
+		for _, line := range strings.Split(c.zh, "\n") {
+			head = max(head, asmTextWidth(line))
+		}
+		for _, word := range strings.Fields(c.en) {
+			head = max(head, math.Min(asmTextWidth(word), 18))
+		}
+		head += asmPadding + 0.5
 		if c.width > 0 {
-			// A header word is not broken: a fixed column grows to hold it.
-			ws[j] = c.width
-			for _, word := range strings.Fields(c.en) {
-				ws[j] = max(ws[j], math.Min(asmTextWidth(word)+2, 20))
-			}
+			ws[j] = max(c.width, head)
 			continue
 		}
 		limit := c.max
 		if limit == 0 {
 			limit = 40
 		}
-		w := asmTextWidth(c.zh)
-		// The English line may wrap, but not inside a word.
-		for _, word := range strings.Fields(c.en) {
-			w = max(w, asmTextWidth(word))
-		}
+		w := 0.0
 		for _, r := range rows {
 			if j < len(r) {
 				w = max(w, asmValueWidth(r[j], c.kind))
 			}
 		}
-		ws[j] = math.Min(math.Max(w+2.5, 6), limit)
+		ws[j] = math.Min(math.Max(math.Max(w+2.5, head), 6), max(limit, head))
 	}
 	return ws
 }
@@ -537,11 +650,14 @@ func asmValueWidth(v any, k asmKind) float64 {
 
 func asmNumWidth(x float64, k asmKind) float64 {
 	digits := float64(len(strconv.FormatInt(int64(math.Abs(x)), 10)))
+	commas := math.Floor((digits - 1) / 3)
 	switch k {
-	case akMoney:
-		return digits + math.Floor((digits-1)/3) + 1
+	case akMoney, akInt, akSignedInt, akSignedMoney:
+		return digits + commas + 1
 	case akDecimal:
-		return digits + math.Floor((digits-1)/3) + 4
+		return digits + commas + 4
+	case akHalves:
+		return digits + commas + 3
 	case akScore, akFactor, akSignedNum:
 		return digits + 4
 	case akRatio, akPercent:

@@ -54,7 +54,8 @@ func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) 
 		}
 		row := make([]any, 0, 14+nInd)
 		row = append(row, asmInt(rank), id, name, district, label(kindZH, kind), label(levelZH, level),
-			label(trackZH, track), asmFloat(score), label(gradeZH, grade))
+			label(trackZH, track), asmFloat(score), label(gradeZH, grade),
+			asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
 		ps, _ := pts.([]any)
 		for i := range nInd {
 			var v any
@@ -63,44 +64,43 @@ func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) 
 			}
 			row = append(row, v)
 		}
-		row = append(row, asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG),
-			reasonsLabel(asmStrings(reasons)))
 		data = append(data, row)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// What an official reads comes first and prints (on A3); the points of
+	// each indicator follow, for the screen and for sorting.
 	cols := []asmColumn{
 		{zh: "名次", en: "Rank", kind: akInt, width: 7},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode},
-		{zh: "载体名称", en: "Name", kind: akText, max: 44},
-		{zh: "区县", en: "District", kind: akCode},
-		{zh: "载体类型", en: "Kind", kind: akCode, max: 24},
-		{zh: "级别", en: "Level", kind: akCode},
-		{zh: "类别", en: "Track", kind: akCode},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+		{zh: "载体名称", en: "Name", kind: akText, max: 40},
+		{zh: "区县", en: "District", kind: akCode, max: 14},
+		{zh: "载体类型", en: "Kind", kind: akCode, max: 22},
+		{zh: "级别", en: "Level", kind: akCode, max: 10},
+		{zh: "类别", en: "Track", kind: akCode, max: 10},
 		{zh: "得分", en: "Score", kind: akScore, width: 9},
 		{zh: "等级", en: "Grade", kind: akCode, width: 8},
+		{zh: "得分变化", en: "Score change", kind: akSignedNum, width: 9},
+		{zh: "名次变化", en: "Rank change", kind: akSignedInt, width: 9},
+		{zh: "区县内\n名次", en: "Rank in district", kind: akInt, width: 9},
+		{zh: "同类\n名次", en: "Rank in group", kind: akInt, width: 9},
+		{zh: "说明", en: "Reasons", kind: akText, max: 32},
 	}
+	printCols := len(cols)
 	for _, ind := range r.indicators {
-		cols = append(cols, asmColumn{zh: fmt.Sprintf("%s（%s分）", ind.zh, asmNum(ind.weight)), en: ind.en, kind: akScore, width: 10})
+		cols = append(cols, asmColumn{zh: asmBreakZH(ind.zh, 14) + fmt.Sprintf("\n（%s分）", asmNum(ind.weight)), en: ind.en, kind: akScore, width: 16})
 	}
-	cols = append(cols,
-		asmColumn{zh: "得分变化", en: "Score change", kind: akSignedNum, width: 9},
-		asmColumn{zh: "名次变化", en: "Rank change", kind: akSignedInt, width: 9},
-		asmColumn{zh: "区县内名次", en: "Rank in district", kind: akInt, width: 10},
-		asmColumn{zh: "同类名次", en: "Rank in group", kind: akInt, width: 9},
-		asmColumn{zh: "说明", en: "Reasons", kind: akText, max: 32},
-	)
 	prevNote := "上年未参评的载体，得分变化和名次变化为空。"
 	if !r.hasPrev {
 		prevNote = fmt.Sprintf("%d年无评价结果，得分变化和名次变化为空。", r.year-1)
 	}
-	note := r.provenance() + fmt.Sprintf(" 按总分从高到低排名，同分同名次（1-2-2-4），同分者按载体编号排列；各指标得分见“指标明细”。得分变化 = 本年得分 − %d年得分；名次变化 = %d年名次 − 本年名次，正数表示名次上升。%s 同类 = 载体类型 + 类别。"+
+	note := r.provenance() + fmt.Sprintf(" 按总分从高到低排名，同分同名次（1-2-2-4），同分者按载体编号排列；各指标得分在“说明”列之后（不打印），明细见“指标明细”。得分变化 = 本年得分 − %d年得分；名次变化 = %d年名次 − 本年名次，正数表示名次上升。%s 同类 = 载体类型 + 类别。"+
 		"Ranked by score (ties share a rank); score change = %d score − %d score; rank change > 0 means the carrier moved up.",
 		r.year-1, r.year-1, prevNote, r.year, r.year-1)
 	ls := &asmList{
 		name: asmSheetRankings, title: r.title("排名", "Rankings"), note: note, cols: cols, rows: data,
-		conds: []asmCond{asmGradeConds(st, 9)}, freezeCols: 3,
+		conds: []asmCond{asmGradeConds(st, 9)}, freezeCols: 3, printCols: printCols, a3: true,
 		empty: "本年度没有参评载体 No carrier was graded this year",
 	}
 	return ls, nil
@@ -152,17 +152,18 @@ func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// Narrow enough to print on A4 at 8 points or more, whatever the names.
 	cols := []asmColumn{
 		{zh: "序号", en: "No.", kind: akInt, width: 6},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode},
-		{zh: "载体名称", en: "Name", kind: akText, max: 44},
-		{zh: "区县", en: "District", kind: akCode},
-		{zh: "载体类型", en: "Kind", kind: akCode, max: 24},
-		{zh: "级别", en: "Level", kind: akCode},
-		{zh: "运营主体", en: "Operator", kind: akText, max: 44},
-		{zh: "得分", en: "Score", kind: akScore, width: 9},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+		{zh: "载体名称", en: "Name", kind: akText, max: 22},
+		{zh: "区县", en: "District", kind: akCode, max: 14},
+		{zh: "载体类型", en: "Kind", kind: akText, max: 12},
+		{zh: "级别", en: "Level", kind: akCode, max: 10},
+		{zh: "运营主体", en: "Operator", kind: akText, max: 22},
+		{zh: "得分", en: "Score", kind: akScore, width: 8},
 		{zh: "等级", en: "Grade", kind: akCode, width: 8},
-		{zh: "整改原因", en: "Reasons", kind: akText, max: 40},
+		{zh: "整改原因", en: "Reasons", kind: akText, max: 24},
 		{zh: "决定日期", en: "Decided on", kind: akDate, width: 12},
 		{zh: "整改期限", en: "Rectify by", kind: akDate, width: 12},
 	}
@@ -229,42 +230,48 @@ func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*
 		if action == "delist" {
 			designation = "摘牌，撤销全部认定"
 		}
-		data = append(data, []any{len(data) + 1, label(actionZH, action), id, name, district, label(kindZH, kind),
-			label(levelZH, level), operator.String, uscc.String, asmFloat(score), why, prevFail, designation,
-			asmTime(effective), asmTime(banned), asmInt(recovery)})
+		data = append(data, []any{len(data) + 1, label(actionZH, action), id, name, district, operator.String, uscc.String,
+			why, asmTime(banned), asmInt(recovery),
+			label(kindZH, kind), label(levelZH, level), asmFloat(score), prevFail, designation, asmTime(effective)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// The first ten columns print (A4): who, why, the ban and the money;
+	// the rest are for the screen.
 	cols := []asmColumn{
 		{zh: "序号", en: "No.", kind: akInt, width: 6},
 		{zh: "处理", en: "Action", kind: akCode, width: 10},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode},
-		{zh: "载体名称", en: "Name", kind: akText, max: 44},
-		{zh: "区县", en: "District", kind: akCode},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+		{zh: "载体名称", en: "Name", kind: akText, max: 22},
+		{zh: "区县", en: "District", kind: akCode, max: 14},
+		{zh: "运营主体", en: "Operator", kind: akText, max: 22},
+		{zh: "统一社会信用代码", en: "USCC", kind: akCode, width: 20},
+		{zh: "原因", en: "Reason", kind: akText, max: 24},
+		{zh: "禁止申报\n截止", en: "Banned until", kind: akDate, width: 12},
+		{zh: "追回资助\n（元）", en: "Recovery (yuan)", kind: akMoney},
 		{zh: "载体类型", en: "Kind", kind: akCode, max: 24},
 		{zh: "级别", en: "Level", kind: akCode},
-		{zh: "运营主体", en: "Operator", kind: akText, max: 44},
-		{zh: "统一社会信用代码", en: "USCC", kind: akCode, width: 22},
 		{zh: "本年得分", en: "Score", kind: akScore, width: 9},
-		{zh: "原因", en: "Reason", kind: akText, max: 36},
-		{zh: "上次不合格年度", en: "Previous failing year", kind: akInt, width: 12},
+		{zh: "上次不合格\n年度", en: "Previous failing year", kind: akCode, width: 11},
 		{zh: "认定资格", en: "Designation", kind: akCode},
 		{zh: "决定日期", en: "Decided on", kind: akDate, width: 12},
-		{zh: "禁止申报截止", en: "Banned until", kind: akDate, width: 13},
-		{zh: "追回资助（元）", en: "Recovery (yuan)", kind: akMoney, width: 13},
 	}
 	years := "3"
 	if r.rubric != nil {
 		years = fmt.Sprint(r.rubric.Decisions.BanYears)
 	}
-	note := r.provenance() + fmt.Sprintf(" 连续两年考核不合格的载体予以摘牌，撤销全部认定资格；提供虚假材料的载体撤销认定，并追回上年度及本年度已拨付的资助资金。"+
+	decided := ""
+	if r.rubric != nil {
+		decided = fmt.Sprintf("决定日期 %s。Decided on %s. ", asmDay(r.rubric.Decisions.Date(r.year)), asmDay(r.rubric.Decisions.Date(r.year)))
+	}
+	note := r.provenance() + fmt.Sprintf(" %s连续两年考核不合格的载体予以摘牌，撤销全部认定资格；提供虚假材料的载体撤销认定，并追回上年度及本年度已拨付的资助资金。"+
 		"运营主体%s年内（至禁止申报截止日）不得申报任何市级载体认定。"+
 		"Carriers failing two graded years in a row are delisted; carriers that supplied false data are revoked and their subsidies recovered. "+
-		"Their operators may not apply for any municipal designation until the date shown.", years)
+		"Their operators may not apply for any municipal designation until the date shown. 载体类型、级别、得分、上次不合格年度、认定资格和决定日期在右侧各列（不打印）。", decided, years)
 	return &asmList{
 		name: asmSheetDelist, title: r.title("摘牌与撤销", "Delisting and revocation"), note: note, cols: cols, rows: data,
-		freezeCols: 4, empty: "本年度没有摘牌或撤销的载体 No carrier was delisted or revoked this year",
+		freezeCols: 4, printCols: 10, empty: "本年度没有摘牌或撤销的载体 No carrier was delisted or revoked this year",
 	}, nil
 }
 
@@ -344,19 +351,19 @@ func loadAsmFunding(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 	}
 	cols := []asmColumn{
 		{zh: "名次", en: "Rank", kind: akInt, width: 7},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode},
-		{zh: "载体名称", en: "Name", kind: akText, max: 44},
-		{zh: "区县", en: "District", kind: akCode},
-		{zh: "级别", en: "Level", kind: akCode},
-		{zh: "类别", en: "Track", kind: akCode},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+		{zh: "载体名称", en: "Name", kind: akText, max: 28},
+		{zh: "区县", en: "District", kind: akCode, max: 14},
+		{zh: "级别", en: "Level", kind: akCode, max: 10},
+		{zh: "类别", en: "Track", kind: akCode, max: 10},
 		{zh: "等级", en: "Grade", kind: akCode, width: 8},
-		{zh: "资助档次", en: "Tier", kind: akCode},
-		{zh: "档次上限（元）", en: "Cap (yuan)", kind: akMoney, width: 13},
-		{zh: "等级系数", en: "Factor", kind: akFactor, width: 9},
-		{zh: "测算金额（元）", en: "Before budget (yuan)", kind: akMoney, width: 14},
-		{zh: "资助金额（元）", en: "Amount (yuan)", kind: akMoney, width: 14},
-		{zh: "追回金额（元）", en: "Recovery (yuan)", kind: akMoney, width: 13},
-		{zh: "处理决定", en: "Decision", kind: akCode, width: 10},
+		{zh: "资助档次", en: "Tier", kind: akText, max: 12},
+		{zh: "档次上限\n（元）", en: "Cap (yuan)", kind: akMoney},
+		{zh: "等级系数", en: "Factor", kind: akFactor, width: 8},
+		{zh: "测算金额\n（元）", en: "Before budget (yuan)", kind: akMoney},
+		{zh: "资助金额\n（元）", en: "Amount (yuan)", kind: akMoney},
+		{zh: "追回金额\n（元）", en: "Recovery (yuan)", kind: akMoney},
+		{zh: "处理决定", en: "Decision", kind: akCode, width: 9},
 	}
 	budget := "未设年度资助预算，按测算金额资助。No annual budget: amounts as computed."
 	if r.budget.Valid {
@@ -448,7 +455,7 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	}
 	defer rows.Close()
 	var data [][]any
-	var cur []any
+	var cur, dates []any
 	k := 0
 	for rows.Next() {
 		var id, name, district string
@@ -464,6 +471,7 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		if k == 0 {
 			cur = make([]any, 0, 3+2*len(quarters)+4)
 			cur = append(cur, id, name, district)
+			dates = make([]any, 0, len(quarters))
 		}
 		if !quarters[k].due.Valid && due.Valid {
 			quarters[k].due = due
@@ -476,30 +484,31 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		default:
 			status = fmt.Sprintf("逾期%d天", daysLate.Int64)
 		}
-		cur = append(cur, asmTime(submitted), status)
+		cur = append(cur, status)
+		dates = append(dates, asmTime(submitted))
 		if k++; k == len(quarters) {
-			data = append(data, append(cur, nOnTime, nLate, nMissing, asmFloat(points)))
+			data = append(data, append(append(cur, nOnTime, nLate, nMissing, asmFloat(points)), dates...))
 			k = 0
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// Printed: each quarter's status, the counts and the points; the
+	// submission dates follow, for the screen.
 	cols := []asmColumn{
-		{zh: "载体编号", en: "Carrier ID", kind: akCode},
-		{zh: "载体名称", en: "Name", kind: akText, max: 44},
-		{zh: "区县", en: "District", kind: akCode},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+		{zh: "载体名称", en: "Name", kind: akText, max: 36},
+		{zh: "区县", en: "District", kind: akCode, max: 14},
 	}
 	var conds []asmCond
 	for _, q := range quarters {
-		qz := fmt.Sprintf("%d年第%s季度", q.y, asmQuarterZH(q.q))
-		status, statusEN := "报送情况", "Status"
+		zh, en := fmt.Sprintf("%d年\n第%s季度", q.y, asmQuarterZH(q.q)), fmt.Sprintf("%d Q%d", q.y, q.q)
 		if q.due.Valid {
-			status, statusEN = "截止"+asmDay(q.due.Time), "Status (due date)"
+			zh += "\n截止" + q.due.Time.Format("01-02")
+			en += " due " + q.due.Time.Format("01-02")
 		}
-		cols = append(cols,
-			asmColumn{zh: qz + "报送日期", en: fmt.Sprintf("%d Q%d submitted on", q.y, q.q), kind: akDate, width: 12},
-			asmColumn{zh: status, en: statusEN, kind: akCode})
+		cols = append(cols, asmColumn{zh: zh, en: en, kind: akCode, width: 11})
 		statusCol := len(cols)
 		colName, _ := excelize.ColumnNumberToName(statusCol)
 		missing, late := st.status.missing, st.status.late
@@ -515,11 +524,15 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		}
 	}
 	cols = append(cols,
-		asmColumn{zh: "按时季度数", en: "On time", kind: akInt},
-		asmColumn{zh: "逾期季度数", en: "Late", kind: akInt},
-		asmColumn{zh: "未报送季度数", en: "Missing", kind: akInt},
-		asmColumn{zh: fmt.Sprintf("报送得分（%s分）", weight), en: "Reporting points", kind: akScore},
+		asmColumn{zh: "按时\n季度数", en: "On time", kind: akInt, width: 8},
+		asmColumn{zh: "逾期\n季度数", en: "Late", kind: akInt, width: 8},
+		asmColumn{zh: "未报送\n季度数", en: "Missing", kind: akInt, width: 8},
+		asmColumn{zh: fmt.Sprintf("报送得分\n（%s分）", weight), en: "Reporting points", kind: akScore, width: 10},
 	)
+	printCols := len(cols)
+	for _, q := range quarters {
+		cols = append(cols, asmColumn{zh: fmt.Sprintf("%d年第%s季度\n报送日期", q.y, asmQuarterZH(q.q)), en: fmt.Sprintf("%d Q%d submitted on", q.y, q.q), kind: akDate, width: 16})
+	}
 	rp := "按时1、逾期0.5、未报送0"
 	if r.rubric != nil {
 		rp = fmt.Sprintf("按时%s、逾期%s、未报送%s", asmNum(r.rubric.Reporting.OnTime), asmNum(r.rubric.Reporting.Late), asmNum(r.rubric.Reporting.Missing))
@@ -528,7 +541,7 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		"。考核期内缺报两个及以上季度的，评为不合格。Reports are due 15 days after the quarter ends; the latest revision counts."
 	return &asmList{
 		name: asmSheetCompliance, title: r.title("数据报送", "Reporting compliance"), note: note, cols: cols, rows: data,
-		conds: conds, freezeCols: 2,
+		conds: conds, freezeCols: 2, printCols: printCols,
 		empty: "本年度没有参评载体 No carrier was graded this year",
 	}, nil
 }
@@ -675,9 +688,12 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		{zh: "得分", en: "Points", kind: akScore, width: 8},
 	}
 	note := r.provenance() + " 越高越好的指标：得分 = 权重 × min(1, 实际值 ÷ 目标值)，目标值按载体级别确定；退出率越低越好，目标值为满分线。各项得分保留两位小数，总分为各项得分之和。" +
-		"Points = weight × min(1, value ÷ target); for the exit rate the target is the full-points line."
+		"Points = weight × min(1, value ÷ target); for the exit rate the target is the full-points line." +
+		fmt.Sprintf(" 本表共 %s 行，打印整个工作簿时只打印表头；如需打印明细，请在“页面布局 → 打印区域”中取消或重设打印区域。"+
+			"This sheet has %s rows: printing the workbook prints its heading only; to print rows, clear or reset the print area (Page Layout → Print Area).",
+			asmMoney(int64(n)), asmMoney(int64(n)))
 	return &asmList{
 		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill, done: done,
-		freezeCols: 3, empty: "本年度没有参评载体 No carrier was graded this year",
+		freezeCols: 3, printHead: true, empty: "本年度没有参评载体 No carrier was graded this year",
 	}, nil
 }

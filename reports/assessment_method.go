@@ -18,8 +18,9 @@ var (
 	asmDirectionZH  = map[string]string{rubric.Higher: "越高越好", rubric.BandLower: "越低越好"}
 )
 
-// asmMethodWidths are the widths of 说明's columns A–I.
-var asmMethodWidths = []float64{30, 34, 42, 10, 11, 11, 11, 10, 21}
+// asmMethodWidths are the widths of 说明's columns A–I: narrow enough to
+// print on A4 at more than 90%, B:C wide enough for a SHA-256.
+var asmMethodWidths = []float64{24, 31, 38, 8, 11, 11, 11, 8, 20}
 
 // writeAsmMethod writes 说明: the window, the rubric the run used, the data
 // cut-off, the run id and every input file with its SHA-256.
@@ -256,7 +257,7 @@ func writeAsmInputs(ctx context.Context, db *sql.DB, f *excelize.File, w *asmGri
 	if w.err != nil {
 		return w.err
 	}
-	return printSetup(f, w.sheet, "$1:$1")
+	return asmPrintSetup(f, w.sheet, asmA4, "$1:$1", "")
 }
 
 // asmPct prints a share as a percentage without trailing zeros: 0.3 → "30%".

@@ -99,10 +99,17 @@ func (w *asmGrid) cellRef(col, row int) string {
 // asmSummaryCols is the width of the tables on 概览; charts stand to their right.
 const asmSummaryCols = 9
 
-// asmChartCol is where the charts stand, after a narrow gap.
-const asmChartCol = "K"
+// Charts stand within the tables' columns (A:I), so that the sheet prints
+// one page wide at full size: the grade and score charts beside the
+// narrow tables they draw, from column E; the district chart on a page of
+// its own. Widths in pixels.
+const (
+	asmSideChartCol   = "E"
+	asmSideChartWidth = 400
+	asmWideChartWidth = 800
+)
 
-var asmSummaryWidths = []float64{40, 11, 11, 11, 11, 11, 11, 13, 13, 2}
+var asmSummaryWidths = []float64{40, 11, 11, 11, 11, 11, 11, 13, 13}
 
 func asmSummaryWidth() float64 {
 	t := 0.0
@@ -124,8 +131,10 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		}
 	}
 	lastCol, _ := excelize.ColumnNumberToName(asmSummaryCols)
-	// The title is not merged: it runs on over the charts' columns.
-	w.put(1, 1, r.title("概览", "Summary"), st.title)
+	w.put(1, 1, r.title("概览", "Summary"), st.titleCenter)
+	if err := f.MergeCell(sheet, "A1", lastCol+"1"); err != nil {
+		return err
+	}
 	if err := f.SetRowHeight(sheet, 1, 30); err != nil {
 		return err
 	}
@@ -228,7 +237,17 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		w.line(lbl, []asmKind{it.kind, it.kind, signed[it.kind]}, a, b, asmDifference(a, b))
 	}
 
-	// 二、等级分布, with the year before beside it.
+	// 二、等级分布, with the year before beside it, on the second page with
+	// the score distribution: a page of landscape A4 holds the overview
+	// (and the grade chart beside it) and no more.
+	pageBreak := func() {
+		w.row++
+		if w.err == nil {
+			w.err = f.InsertPageBreak(sheet, fmt.Sprintf("A%d", w.row))
+		}
+		w.row--
+	}
+	pageBreak()
 	w.section("二、等级分布", "Grades")
 	gradeHdr := w.header(append([]string{"等级\nGrade", fmt.Sprintf("%d年", r.year), "占比\nShare"},
 		func() []string {
@@ -272,7 +291,41 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 	}
 	gradeLast := w.row - 1
 
-	// 三、各区县 and 四、各类型: the same columns, grouped two ways.
+	// 三、得分分布 in ten-point bins (the top bin holds 100), its chart
+	// beside it.
+	w.section("三、得分分布", "Score distribution")
+	binSection := w.row - 1
+	w.header("分数段\nScore band", fmt.Sprintf("%d年", r.year), "占比\nShare")
+	binFirst := w.row
+	brows, err := db.QueryContext(ctx, `
+		WITH s AS (
+			SELECT LEAST(CAST(floor(score / 10) AS INTEGER), 9) AS b
+			FROM assessments WHERE year = ? AND outcome = 'graded')
+		SELECT t.b, count(s.b), CAST(count(s.b) AS DOUBLE) / nullif(sum(count(s.b)) OVER (), 0)
+		FROM range(0, 10) t(b) LEFT JOIN s ON s.b = t.b
+		GROUP BY t.b ORDER BY t.b`, r.year)
+	if err != nil {
+		return err
+	}
+	for brows.Next() {
+		var b, n int64
+		var share sql.NullFloat64
+		if err := brows.Scan(&b, &n, &share); err != nil {
+			brows.Close()
+			return err
+		}
+		band := fmt.Sprintf("%d–%d.99", b*10, b*10+9)
+		if b == 9 {
+			band = "90–100"
+		}
+		w.line(band, []asmKind{akInt, akPercent}, n, asmFloat(share))
+	}
+	brows.Close()
+	if err := brows.Err(); err != nil {
+		return err
+	}
+	binLast := w.row - 1
+	// 四、各区县 and 五、各类型: the same columns, grouped two ways.
 	groupHdr := []string{"", "载体数\nCarriers", "参评\nGraded", "优秀\nExcellent", "良好\nGood", "合格\nPass", "不合格\nFail", fmt.Sprintf("%d年平均得分 Avg. score %d", r.year, r.year)}
 	if prev != nil {
 		groupHdr = append(groupHdr, fmt.Sprintf("%d年平均得分 Avg. score %d", r.year-1, r.year-1))
@@ -309,14 +362,12 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		}
 		return first, w.row - 1, rows.Err()
 	}
-	// Districts, kinds and scores on the second page, beside their charts.
-	w.row++
-	if err := f.InsertPageBreak(sheet, fmt.Sprintf("A%d", w.row)); err != nil {
-		return err
-	}
-	w.row--
-	w.section("三、各区县情况", "By district")
-	distSection := w.row - 1
+	// Districts and kinds on the third page.
+	// Rows of the default height (Arial 10: 12.75 points, 17 pixels).
+	const sideChartHeight, rowPixels = 300, 17
+	w.row = max(w.row, binSection+sideChartHeight/rowPixels+2)
+	pageBreak()
+	w.section("四、各区县情况", "By district")
 	groupHdr[0] = "区县\nDistrict"
 	distHdr := w.header(groupHdr...)
 	distFirst, distLast, err := group("district", "count(*) FILTER (WHERE outcome = 'graded') DESC, a.district",
@@ -324,7 +375,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 	if err != nil {
 		return err
 	}
-	w.section("四、各类型载体情况", "By kind")
+	w.section("五、各类型载体情况", "By kind")
 	groupHdr[0] = "载体类型\nKind"
 	w.header(groupHdr...)
 	if _, _, err := group("kind", "list_position(['maker_space', 'incubator', 'innovation_center', 'demo_base'], a.kind), a.kind",
@@ -332,44 +383,26 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		return err
 	}
 
-	// 五、得分分布 in ten-point bins (the top bin holds 100).
-	w.section("五、得分分布", "Score distribution")
-	binSection := w.row - 1
-	w.header("分数段\nScore band", fmt.Sprintf("%d年", r.year), "占比\nShare")
-	binFirst := w.row
-	brows, err := db.QueryContext(ctx, `
-		WITH s AS (
-			SELECT LEAST(CAST(floor(score / 10) AS INTEGER), 9) AS b
-			FROM assessments WHERE year = ? AND outcome = 'graded')
-		SELECT t.b, count(s.b), CAST(count(s.b) AS DOUBLE) / nullif(sum(count(s.b)) OVER (), 0)
-		FROM range(0, 10) t(b) LEFT JOIN s ON s.b = t.b
-		GROUP BY t.b ORDER BY t.b`, r.year)
-	if err != nil {
-		return err
-	}
-	for brows.Next() {
-		var b, n int64
-		var share sql.NullFloat64
-		if err := brows.Scan(&b, &n, &share); err != nil {
-			brows.Close()
-			return err
+	// 六: the district chart on the last page, as tall as the districts
+	// need and a page allows.
+	distChartRow, distChartHeight := 0, uint(0)
+	if distLast >= distFirst {
+		pageBreak()
+		w.section("六、各区县平均得分", "Average score by district")
+		distChartRow = w.row
+		n := uint(distLast - distFirst + 1)
+		series := uint(1)
+		if prev != nil {
+			series = 2
 		}
-		band := fmt.Sprintf("%d–%d.99", b*10, b*10+9)
-		if b == 9 {
-			band = "90–100"
-		}
-		w.line(band, []asmKind{akInt, akPercent}, n, asmFloat(share))
+		distChartHeight = min(600, max(300, 90+n*series*18))
+		w.row += int(distChartHeight)/rowPixels + 2
 	}
-	brows.Close()
-	if err := brows.Err(); err != nil {
-		return err
-	}
-	binLast := w.row - 1
 	if w.err != nil {
 		return w.err
 	}
 
-	// Charts to the right of the tables they draw, over those cells.
+	// Charts over the tables' cells.
 	font := excelize.Font{Family: "SimSun", Size: 9, Color: "262626"}
 	titleFont := &excelize.Font{Family: "SimSun", Size: 12, Bold: true, Color: "262626"}
 	chartTitle := func(s string) excelize.ChartTitle {
@@ -390,18 +423,17 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 			DataLabelPosition: excelize.ChartDataLabelsPositionOutsideEnd,
 		}
 	}
-	anchor := func(row int) string { return fmt.Sprintf("%s%d", asmChartCol, row) }
-	chartW := uint(560)
+	anchor := func(row int) string { return fmt.Sprintf("%s%d", asmSideChartCol, row) }
 	valueAxis := excelize.ChartAxis{Font: font, MajorGridLines: true}
 	gradeSeries := []excelize.ChartSeries{series(2, gradeHdr, gradeFirst, gradeLast, 2, 0)}
 	if prev != nil {
 		gradeSeries = append(gradeSeries, series(4, gradeHdr, gradeFirst, gradeLast, 4, 1))
 	}
 	// The grade chart beside the overview, which is four columns wide.
-	if err := f.AddChart(sheet, "F4", &excelize.Chart{
+	if err := f.AddChart(sheet, anchor(4), &excelize.Chart{
 		Type: excelize.Col, Series: gradeSeries, Title: chartTitle(fmt.Sprintf("等级分布 Grades, %d", r.year)),
 		Legend: legend, PlotArea: excelize.ChartPlotArea{ShowVal: true}, XAxis: excelize.ChartAxis{Font: font}, YAxis: valueAxis,
-		Dimension: excelize.ChartDimension{Width: chartW, Height: 320},
+		Dimension: excelize.ChartDimension{Width: asmSideChartWidth, Height: 320},
 	}); err != nil {
 		return fmt.Errorf("grade chart: %w", err)
 	}
@@ -412,13 +444,12 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		}
 		// Horizontal bars: district names read across, labels do not collide.
 		lo, hi := 0.0, 100.0
-		n := uint(distLast - distFirst + 1)
-		if err := f.AddChart(sheet, anchor(distSection), &excelize.Chart{
+		if err := f.AddChart(sheet, fmt.Sprintf("A%d", distChartRow), &excelize.Chart{
 			Type: excelize.Bar, Series: distSeries, Title: chartTitle("各区县平均得分 Average score by district"),
 			Legend: legend, PlotArea: excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0"}},
 			XAxis:     excelize.ChartAxis{Font: font, ReverseOrder: true},
 			YAxis:     excelize.ChartAxis{Font: font, MajorGridLines: true, Minimum: &lo, Maximum: &hi, MajorUnit: 20},
-			Dimension: excelize.ChartDimension{Width: chartW, Height: max(300, 90+n*uint(len(distSeries))*18)},
+			Dimension: excelize.ChartDimension{Width: asmWideChartWidth, Height: distChartHeight},
 			Format:    excelize.GraphicOptions{OffsetY: 8},
 		}); err != nil {
 			return fmt.Errorf("district chart: %w", err)
@@ -429,12 +460,12 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		Title:  chartTitle(fmt.Sprintf("得分分布 Score distribution, %d", r.year)),
 		Legend: excelize.ChartLegend{Position: "none"}, PlotArea: excelize.ChartPlotArea{ShowVal: true},
 		XAxis: excelize.ChartAxis{Font: font}, YAxis: valueAxis,
-		Dimension: excelize.ChartDimension{Width: chartW, Height: 300},
+		Dimension: excelize.ChartDimension{Width: asmSideChartWidth, Height: sideChartHeight},
 		Format:    excelize.GraphicOptions{OffsetY: 8},
 	}); err != nil {
 		return fmt.Errorf("score chart: %w", err)
 	}
-	return printSetup(f, sheet, "$1:$1")
+	return asmPrintSetup(f, sheet, asmA4, "$1:$1", fmt.Sprintf("$A$1:$%s$%d", lastCol, w.row))
 }
 
 // asmDifference is a − b for the year-on-year column; empty if either is.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
 
@@ -168,15 +170,19 @@ func TestAssessmentHeadersAreBilingual(t *testing.T) {
 	if len(codes) != 11 {
 		t.Fatalf("%d indicators", len(codes))
 	}
+	// They follow the columns that print, which end with the reasons.
 	hdr := asmShown(t, f, "排名")[2]
-	for i, code := range codes {
-		h := hdr[9+i]
-		if code == "filed_ratio" && !strings.HasPrefix(h, "在孵企业备案率") || code == "reporting" && !strings.HasPrefix(h, "数据按时报送") {
-			t.Errorf("indicator column %d (%s) header %q", 10+i, code, h)
-		}
+	if h := hdr[13]; h != "说明\nReasons" {
+		t.Errorf("column before the indicators: %q", h)
 	}
-	if h := hdr[20]; h != "得分变化\nScore change" {
-		t.Errorf("column after the indicators: %q", h)
+	if len(hdr) != 14+len(codes) {
+		t.Errorf("排名 has %d columns, want 14 + %d indicators", len(hdr), len(codes))
+	}
+	for i, code := range codes {
+		h := hdr[14+i]
+		if code == "filed_ratio" && !strings.HasPrefix(h, "在孵企业备案率") || code == "reporting" && !strings.HasPrefix(h, "数据按时报送") {
+			t.Errorf("indicator column %d (%s) header %q", 15+i, code, h)
+		}
 	}
 }
 
@@ -217,7 +223,7 @@ func TestAssessmentRankingMatchesViews(t *testing.T) {
 		t.Fatalf("排名 has %d rows (info %d), view has %d graded carriers", len(got), info.RankedRows, len(want))
 	}
 	for i, g := range got {
-		row := []string{asmCell(g, 0), asmCell(g, 1), asmCell(g, 2), asmCell(g, 7), asmCell(g, 8), asmCell(g, 20), asmCell(g, 21), asmCell(g, 22), asmCell(g, 23)}
+		row := []string{asmCell(g, 0), asmCell(g, 1), asmCell(g, 2), asmCell(g, 7), asmCell(g, 8), asmCell(g, 9), asmCell(g, 10), asmCell(g, 11), asmCell(g, 12)}
 		if !slices.Equal(row, want[i]) {
 			t.Fatalf("排名 row %d: got %q, want %q", i+4, row, want[i])
 		}
@@ -240,7 +246,7 @@ func TestAssessmentRankingMatchesViews(t *testing.T) {
 	}
 	prow.Close()
 	for _, g := range got {
-		if gotP := g[9:20]; !slices.Equal(gotP, points[g[1]]) {
+		if gotP := g[14:25]; !slices.Equal(gotP, points[g[1]]) {
 			t.Fatalf("%s points %q, view %q", g[1], gotP, points[g[1]])
 		}
 	}
@@ -421,7 +427,7 @@ func TestAssessmentRowCountsMatchViews(t *testing.T) {
 		var id, uscc, banned string
 		var rec int64
 		rows.Scan(&id, &uscc, &banned, &rec)
-		if asmCell(del[i], 2) != id || asmCell(del[i], 8) != uscc || asmCell(delShown[i], 14) != banned || asmCell(del[i], 15) != strconv.FormatInt(rec, 10) {
+		if asmCell(del[i], 2) != id || asmCell(del[i], 6) != uscc || asmCell(delShown[i], 8) != banned || asmCell(del[i], 9) != strconv.FormatInt(rec, 10) {
 			t.Errorf("摘牌与撤销 row %d: %q, want %s %s %s %d", i+4, del[i], id, uscc, banned, rec)
 		}
 	}
@@ -454,7 +460,7 @@ func TestAssessmentComplianceMatchesQuarterlyReports(t *testing.T) {
 	rows.Close()
 	seen := map[string]bool{}
 	for _, r := range asmData(asmShown(t, f, "数据报送")) {
-		got := []string{asmCell(r, 4), asmCell(r, 6), asmCell(r, 8), asmCell(r, 10)}
+		got := []string{asmCell(r, 3), asmCell(r, 4), asmCell(r, 5), asmCell(r, 6)}
 		if !slices.Equal(got, want[r[0]]) {
 			t.Errorf("%s: %q, want %q", r[0], got, want[r[0]])
 		}
@@ -533,7 +539,9 @@ func TestAssessmentFinalIsMarked(t *testing.T) {
 		WHERE r.run_id = (SELECT max(run_id) FROM assessments WHERE year = ?)`, demoYear).Scan(&cutoff); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(p.Title, "定稿") || !strings.Contains(p.ContentStatus, "定稿") || p.Created != cutoff.UTC().Format(time.RFC3339) {
+	// data_cutoff is an Asia/Shanghai wall time: 23:37 there is 15:37 UTC.
+	at := time.Date(cutoff.Year(), cutoff.Month(), cutoff.Day(), cutoff.Hour(), cutoff.Minute(), cutoff.Second(), 0, store.Location)
+	if !strings.Contains(p.Title, "定稿") || !strings.Contains(p.ContentStatus, "定稿") || p.Created != at.UTC().Format(time.RFC3339) {
 		t.Fatalf("properties %+v, want 定稿 dated %v", p, cutoff)
 	}
 }
@@ -605,18 +613,14 @@ func TestAssessmentOfAYearNotAssessed(t *testing.T) {
 	}
 }
 
-// An independent reader: LibreOffice converts the workbook to PDF. With
+// An independent reader: LibreOffice converts the workbook to PDF, and the
+// page count is what an official prints: the indicator detail (1,595
+// rows) its heading only, every list at most a few pages. With
 // INCUBEVAL_RENDER_DIR set, the workbook and PDF are kept there to look at
 // (pdftoppm -png -r 60 assessment-2025.pdf page).
 func TestAssessmentRendersInLibreOffice(t *testing.T) {
-	soffice := ""
-	for _, name := range []string{"soffice", "libreoffice"} {
-		if p, err := exec.LookPath(name); err == nil {
-			soffice = p
-			break
-		}
-	}
-	if soffice == "" {
+	office := soffice(t)
+	if office == "" {
 		t.Skip("LibreOffice is not installed (no soffice or libreoffice on PATH): the PDF rendering check is skipped")
 	}
 	st := demoStore(t)
@@ -628,21 +632,43 @@ func TestAssessmentRendersInLibreOffice(t *testing.T) {
 	if _, err := reports.WriteAssessment(context.Background(), st.DB, demoYear, path, reports.AssessmentOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	profile := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation=file://"+profile, "--headless", "--norestore",
-		"--convert-to", "pdf", "--outdir", dir, path)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
+	pdf := renderPDF(t, office, path, dir)
+	pages := pagesBySheet(t, pdf, assessmentSheets)
+	if pages == nil {
+		return
 	}
-	pdf := strings.TrimSuffix(path, ".xlsx") + ".pdf"
-	fi, err := os.Stat(pdf)
-	if err != nil {
-		t.Fatalf("no PDF: %v\n%s", err, out)
+	// 145 graded carriers: about 35 rows a page.
+	most := map[string]int{"概览": 4, "排名": 5, "限期整改": 1, "摘牌与撤销": 1, "资助": 7, "数据报送": 7, "指标明细": 1, "说明": 5}
+	total := 0
+	for _, sh := range assessmentSheets {
+		total += pages[sh]
+		if pages[sh] < 1 || pages[sh] > most[sh] {
+			t.Errorf("%s prints on %d pages, want 1 to %d", sh, pages[sh], most[sh])
+		}
 	}
-	if fi.Size() < 10_000 {
-		t.Fatalf("PDF is %d bytes", fi.Size())
+	t.Logf("%d pages: %v", total, pages)
+}
+
+// A feedback letter prints on two pages of A4, its smallest text 8 points
+// or more (TestWorkbooksPrintAtLeast8pt); LibreOffice agrees on the pages.
+func TestFeedbackRendersOnTwoPages(t *testing.T) {
+	office := soffice(t)
+	if office == "" {
+		t.Skip("LibreOffice is not installed (no soffice or libreoffice on PATH): the PDF rendering check is skipped")
+	}
+	st := demoStore(t)
+	dir := t.TempDir()
+	if _, err := reports.WriteFeedback(context.Background(), st.DB, demoYear, dir, reports.FeedbackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A revoked carrier's letter: the longest decision text of the demo.
+	pdf := renderPDF(t, office, filepath.Join(dir, "LZ-ZC-0050.xlsx"), t.TempDir())
+	out, err := exec.Command("pdfinfo", pdf).Output()
+	if err != nil {
+		t.Logf("pdfinfo (poppler-utils) is not installed: the pages are not counted")
+		return
+	}
+	if !regexp.MustCompile(`(?m)^Pages:\s+2$`).Match(out) {
+		t.Errorf("the letter prints on other than 2 pages:\n%s", out)
 	}
 }

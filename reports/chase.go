@@ -16,6 +16,7 @@ type ChaseInfo struct {
 	DueOn         time.Time // the quarter's due date (view macro due_on)
 	Due           int       // carriers that owe the quarter's report
 	Missing       int       // of them, those without it
+	SHA256        string
 }
 
 // chaseColumns of the chase list: Chinese first, English beneath.
@@ -26,13 +27,13 @@ var chaseColumns = []struct {
 	{"序号", "No.", 6},
 	{"区县", "District", 12},
 	{"载体编号", "Carrier ID", 14},
-	{"载体名称", "Carrier", 30},
-	{"载体类型", "Kind", 20},
+	{"载体名称", "Carrier", 28},
+	{"载体类型", "Kind", 16},
 	{"级别", "Level", 8},
-	{"运营主体", "Operator", 30},
+	{"运营主体", "Operator", 28},
 	{"统一社会信用代码", "USCC", 21},
 	{"最近报送季度", "Last reported", 22},
-	{"逾期天数", "Days overdue", 11},
+	{"逾期天数", "Days overdue", 13},
 }
 
 // chaseCarrier is a carrier that owes the quarter's report.
@@ -127,7 +128,7 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 		overdue = 0
 	}
 
-	f := excelize.NewFile()
+	f := newBook()
 	defer f.Close()
 	const sheet = "催报清单"
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -145,10 +146,15 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:%s%d", lastCol, last), nil); err != nil {
 		return nil, err
 	}
-	if err := printSetup(f, sheet, "$3:$3"); err != nil {
+	if err := asmPrintSetup(f, sheet, asmA4, "$3:$3", ""); err != nil {
 		return nil, err
 	}
-	sw, err := f.NewStreamWriter(sheet)
+	count, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10}, CustomNumFmt: &chaseCountFmt,
+		Border: chaseBorder, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
+	sw, err := sizedStream(f, sheet, len(chaseColumns), last)
 	if err != nil {
 		return nil, err
 	}
@@ -173,10 +179,12 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 		return nil, err
 	}
 	hdr := make([]any, len(chaseColumns))
+	lines := 1
 	for i, c := range chaseColumns {
 		hdr[i] = excelize.Cell{StyleID: st.header, Value: c.zh + "\n" + c.en}
+		lines = max(lines, asmLines(c.zh, c.width)+asmLines(c.en, c.width))
 	}
-	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: 32}); err != nil {
+	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 6)}); err != nil {
 		return nil, err
 	}
 	for i, c := range missing {
@@ -184,7 +192,11 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 			c.operator, c.uscc, quarterText(c.last), overdue}
 		cells := make([]any, len(vals))
 		for j, v := range vals {
-			cells[j] = excelize.Cell{StyleID: st.body, Value: v}
+			style := st.body
+			if _, isNum := v.(int); isNum {
+				style = count
+			}
+			cells[j] = excelize.Cell{StyleID: style, Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+4)
 		if err := sw.SetRow(cell, cells); err != nil {
@@ -206,8 +218,20 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	if err := writeChaseDistricts(f, st, cs, period); err != nil {
 		return nil, err
 	}
-	setProps(f, "季度报表催报清单 Chase list "+period)
-	return info, saveAtomic(f, path)
+	if err := bookProps(f, "季度报表催报清单 Chase list "+period, "", time.Time{}); err != nil {
+		return nil, err
+	}
+	stamp, err := latestIngest(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if stamp.IsZero() {
+		stamp = asOf
+	}
+	if info.SHA256, err = saveWorkbook(f, path, bookOptions{stamp: stamp}); err != nil {
+		return nil, err
+	}
+	return info, nil
 }
 
 // writeChaseDistricts adds the sheet of counts by district.
@@ -231,9 +255,12 @@ func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period
 			n.reported++
 		}
 	}
-	pct, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10}, NumFmt: 10,
-		Border: []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
-			{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}})
+	ratio := fmtRatio
+	pct, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10}, CustomNumFmt: &ratio, Border: chaseBorder})
+	if err != nil {
+		return err
+	}
+	count, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10}, CustomNumFmt: &chaseCountFmt, Border: chaseBorder})
 	if err != nil {
 		return err
 	}
@@ -265,7 +292,11 @@ func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period
 		}
 		for i, v := range []any{name, n.due, n.reported, n.due - n.reported} {
 			cell, _ := excelize.CoordinatesToCellName(i+1, row)
-			if err := set(cell, v, st.body); err != nil {
+			style := count
+			if i == 0 {
+				style = st.body
+			}
+			if err := set(cell, v, style); err != nil {
 				return err
 			}
 		}
@@ -290,5 +321,12 @@ func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return printSetup(f, sheet, "$2:$2")
+	return asmPrintSetup(f, sheet, asmA4, "$2:$2", "")
 }
+
+// chaseCountFmt and chaseBorder are the chase list's counts and cell borders.
+var (
+	chaseCountFmt = fmtCount
+	chaseBorder   = []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
+)

@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,21 +27,46 @@ import (
 // feedbackSheet is the one sheet of a feedback workbook.
 const feedbackSheet = "评价反馈表"
 
+// FeedbackOptions of the feedback workbooks.
+type FeedbackOptions struct {
+	// Final marks them 定稿 (final), for a published year; otherwise they
+	// are marked 草稿 (draft), in the title and the document properties.
+	Final bool
+	// Workers write workbooks at once; ≤ 0: GOMAXPROCS.
+	Workers int
+}
+
+// FeedbackInfo says what WriteFeedback wrote.
+type FeedbackInfo struct {
+	Dir     string
+	Written int // workbooks
+	// Sums is DIR/SHA256SUMS: every workbook's SHA-256 and name, as
+	// sha256sum writes them (`sha256sum -c SHA256SUMS` checks the folder);
+	// SumsSHA256 is that file's own, which the run ledger records. Empty
+	// when nothing was written.
+	Sums, SumsSHA256 string
+}
+
+// feedbackSums is the name of the checksum file of a feedback folder.
+const feedbackSums = "SHA256SUMS"
+
 // WriteFeedback writes one feedback workbook (评价反馈表) per graded carrier
 // of year into dir, named <carrier_id>.xlsx (an id Windows could not use as
-// a file name is made safe and given a short hash of itself), and returns
-// how many it wrote. Everything is read with three set-based queries first;
-// the workbooks are then written by workers goroutines (GOMAXPROCS when
-// workers ≤ 0), each atomically. A cancelled ctx stops the writers with an
-// error; files already written stay.
-func WriteFeedback(ctx context.Context, db *sql.DB, year int, dir string, workers int) (int, error) {
+// a file name is made safe and given a short hash of itself), and the
+// folder's SHA256SUMS. Everything is read with three set-based queries
+// first; the workbooks are then written by o.Workers goroutines, each
+// atomically. A cancelled ctx stops the writers with an error; files
+// already written stay (and no SHA256SUMS is written). The returned info
+// counts the workbooks written, also with an error.
+func WriteFeedback(ctx context.Context, db *sql.DB, year int, dir string, o FeedbackOptions) (*FeedbackInfo, error) {
+	info := &FeedbackInfo{Dir: dir}
 	carriers, runs, err := readFeedback(ctx, db, year)
 	if err != nil {
-		return 0, fmt.Errorf("read feedback data: %w", err)
+		return info, fmt.Errorf("read feedback data: %w", err)
 	}
 	tpl, err := newFeedbackTemplate()
 	if err != nil {
-		return 0, fmt.Errorf("feedback template: %w", err)
+		return info, fmt.Errorf("feedback template: %w", err)
 	}
 	ids := make([]string, len(carriers))
 	for i, c := range carriers {
@@ -47,11 +74,12 @@ func WriteFeedback(ctx context.Context, db *sql.DB, year int, dir string, worker
 	}
 	names, err := feedbackFileNames(ids)
 	if err != nil {
-		return 0, err
+		return info, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
+		return info, err
 	}
+	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -66,6 +94,7 @@ func WriteFeedback(ctx context.Context, db *sql.DB, year int, dir string, worker
 		firstErr error
 		wg       sync.WaitGroup
 	)
+	sums := make([]string, len(carriers))
 	jobs := make(chan int)
 	for range workers {
 		wg.Add(1)
@@ -76,10 +105,12 @@ func WriteFeedback(ctx context.Context, db *sql.DB, year int, dir string, worker
 					continue
 				}
 				c := carriers[i]
-				if err := writeFeedbackBook(tpl, c, runs[c.RunID], year, filepath.Join(dir, names[i])); err != nil {
+				sum, err := writeFeedbackBook(tpl, c, runs[c.RunID], year, o.Final, filepath.Join(dir, names[i]))
+				if err != nil {
 					once.Do(func() { firstErr = fmt.Errorf("feedback for %s: %w", c.ID, err); cancel() })
 					continue
 				}
+				sums[i] = sum
 				written.Add(1)
 			}
 		}()
@@ -94,15 +125,39 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
-	n := int(written.Load())
+	info.Written = int(written.Load())
 	if firstErr != nil {
-		return n, firstErr
+		return info, firstErr
 	}
 	// Without a write error, only the caller can have cancelled.
-	if err := parent.Err(); err != nil && n < len(carriers) {
-		return n, fmt.Errorf("feedback workbooks: %w", err)
+	if err := parent.Err(); err != nil && info.Written < len(carriers) {
+		return info, fmt.Errorf("feedback workbooks: %w", err)
 	}
-	return n, nil
+	if len(carriers) == 0 {
+		return info, nil
+	}
+	if err := syncLetters(dir, names); err != nil {
+		return info, fmt.Errorf("sync %s: %w", dir, err)
+	}
+	info.Sums = filepath.Join(dir, feedbackSums)
+	if info.SumsSHA256, err = writeSums(info.Sums, names, sums); err != nil {
+		return info, fmt.Errorf("write %s: %w", info.Sums, err)
+	}
+	return info, nil
+}
+
+// writeSums writes a sha256sum file, in name order, and returns its own
+// SHA-256.
+func writeSums(path string, names, sums []string) (string, error) {
+	lines := make([]string, len(names))
+	for i, n := range names {
+		lines[i] = sums[i] + "  " + n + "\n"
+	}
+	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[len(sums[0])+2:], b[len(sums[0])+2:]) })
+	return writeAtomic(path, true, func(w io.Writer) error {
+		_, err := io.WriteString(w, strings.Join(lines, ""))
+		return err
+	})
 }
 
 // feedbackCarrier is everything one feedback workbook shows, as the views hold it.
@@ -142,9 +197,19 @@ type feedbackIndicator struct {
 
 // feedbackRun is what the workbooks need of an assessment run.
 type feedbackRun struct {
-	ID     int64
-	Rubric *rubric.Rubric
-	Cutoff sql.NullTime
+	ID       int64
+	Rubric   *rubric.Rubric
+	Cutoff   sql.NullTime
+	Computed time.Time
+}
+
+// stamp dates the workbooks as the assessment workbook is dated: the data
+// cut-off, or when the run computed.
+func (r *feedbackRun) stamp() time.Time {
+	if r.Cutoff.Valid {
+		return bookStamp(r.Cutoff.Time)
+	}
+	return bookStamp(r.Computed)
 }
 
 const feedbackCarriersQuery = `
@@ -183,7 +248,7 @@ FROM s JOIN m ON m.kind = s.kind AND m.track = s.track AND m.indicator = s.indic
 ORDER BY s.carrier_id, s.ord`
 
 const feedbackRunsQuery = `
-SELECT run_id, rubric_yaml, data_cutoff FROM assessment_runs
+SELECT run_id, rubric_yaml, data_cutoff, computed_at FROM assessment_runs
 WHERE run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
 
 // readFeedback reads the graded carriers of year with their indicators, and
@@ -250,7 +315,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 	for rows.Next() {
 		r := &feedbackRun{}
 		var text string
-		if err := rows.Scan(&r.ID, &text, &r.Cutoff); err != nil {
+		if err := rows.Scan(&r.ID, &text, &r.Cutoff, &r.Computed); err != nil {
 			return nil, nil, err
 		}
 		// A rubric stored by an older version that no longer parses still
@@ -349,19 +414,13 @@ func fbSanitize(id string) string {
 type feedbackStyles struct {
 	title, subtitle, section, label, value, valueLarge, score, money, note int
 	th, td, tdCenter, tdBold, points, weight, met, notMet                  int
-	// num[format][bound]: value formats (0 count, 1 decimal, 2 money, 3 ratio)
+	// num[format][bound]: the indicator value formats (indicatorFormat)
 	// with no bound, "≥" or "≤" in front.
-	num [4][3]int
+	num map[string][3]int
 }
 
-const (
-	fbCount = iota
-	fbDecimal
-	fbMoney
-	fbRatio
-)
-
-var fbNumFormats = [4]string{"#,##0", "#,##0.0#", "#,##0.00", "0.0%"}
+// fbNumFormats are the formats indicatorFormat gives.
+var fbNumFormats = []string{fmtCount, fmtDecimal, fmtHalves, fmtRatio, fmtGeneral}
 
 func newFeedbackStyles(f *excelize.File) (*feedbackStyles, error) {
 	var s feedbackStyles
@@ -389,7 +448,7 @@ func newFeedbackStyles(f *excelize.File) (*feedbackStyles, error) {
 		{&s.valueLarge, excelize.Style{Font: font(12, true, ""), Alignment: left, Border: border}},
 		{&s.score, excelize.Style{Font: font(12, true, ""), Alignment: left, Border: border, NumFmt: 2}},
 		{&s.money, excelize.Style{Font: font(10, false, ""), Alignment: left, Border: border, CustomNumFmt: str(`#,##0" 元 yuan"`)}},
-		{&s.note, excelize.Style{Font: font(9, false, "595959"), Alignment: &excelize.Alignment{WrapText: true, Vertical: "top", Horizontal: "left"}}},
+		{&s.note, excelize.Style{Font: font(10, false, "595959"), Alignment: &excelize.Alignment{WrapText: true, Vertical: "top", Horizontal: "left"}}},
 		{&s.th, excelize.Style{Font: font(10, true, ""), Alignment: center, Fill: fill("DDEBF7"), Border: border}},
 		{&s.td, excelize.Style{Font: font(10, false, ""), Alignment: left, Border: border}},
 		{&s.tdCenter, excelize.Style{Font: font(10, false, ""), Alignment: center, Border: border}},
@@ -406,22 +465,26 @@ func newFeedbackStyles(f *excelize.File) (*feedbackStyles, error) {
 		}
 		*sp.id = id
 	}
-	for i, nf := range fbNumFormats {
+	s.num = map[string][3]int{}
+	for _, nf := range fbNumFormats {
+		var ids [3]int
 		for j, prefix := range []string{"", `"≥"`, `"≤"`} {
 			code := prefix + nf
 			id, err := f.NewStyle(&excelize.Style{Font: font(10, false, ""), Alignment: right, Border: border, CustomNumFmt: &code})
 			if err != nil {
 				return nil, err
 			}
-			s.num[i][j] = id
+			ids[j] = id
 		}
+		s.num[nf] = ids
 	}
 	return &s, nil
 }
 
 // Column widths: the header block pairs A:B label, C:D value, E:F label,
 // G:I value; the indicator table uses B:C for the indicator's name.
-var feedbackWidths = []float64{6, 15, 21, 13, 13, 8, 9, 13, 11}
+// 101 units: A4 portrait, 0.4" margins, at full size.
+var feedbackWidths = []float64{6, 15, 19, 12, 12, 8, 8, 12, 9}
 
 // feedbackBook lays out one feedback sheet top to bottom in memory; write
 // streams it into the workbook.
@@ -431,6 +494,8 @@ type feedbackBook struct {
 	rows    [][]any     // by row number; nil: an empty row
 	heights []float64   // by row number: the height the row's text needs, or more
 	merges  [][2]string // merged ranges
+	// breakBefore is the row a page starts at (0: none).
+	breakBefore int
 }
 
 // set puts v into column col of the current row with style; the cell is
@@ -461,8 +526,6 @@ func (b *feedbackBook) set(col, to int, v any, style int) {
 		switch style {
 		case b.st.valueLarge:
 			lineHeight = 16
-		case b.st.note:
-			lineHeight = 12
 		}
 		b.height(fbTextHeight(text, fbSpan(col, to), lineHeight))
 	}
@@ -477,7 +540,13 @@ func (b *feedbackBook) height(h float64) {
 
 // write streams the sheet into f.
 func (b *feedbackBook) write(f *excelize.File) error {
-	sw, err := f.NewStreamWriter(feedbackSheet)
+	if b.breakBefore > 0 {
+		// On the worksheet before it is streamed: the stream writer copies it.
+		if err := f.InsertPageBreak(feedbackSheet, "A"+strconv.Itoa(b.breakBefore)); err != nil {
+			return err
+		}
+	}
+	sw, err := sizedStream(f, feedbackSheet, len(feedbackWidths), len(b.rows)-1)
 	if err != nil {
 		return err
 	}
@@ -554,11 +623,12 @@ func fbCodeLabel(zh, en map[string]string, code string) string {
 	return fbBilingual(label(zh, code), label(en, code))
 }
 
-// writeFeedbackBook writes the feedback workbook of one carrier to path.
-func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun, year int, path string) error {
+// writeFeedbackBook writes the feedback workbook of one carrier to path,
+// marked draft or final, and returns its SHA-256.
+func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun, year int, final bool, path string) (string, error) {
 	f, err := t.open()
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer f.Close()
 	st := t.st
@@ -567,7 +637,13 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 
 	// Title.
 	b.row = 1
-	b.set(1, 9, fmt.Sprintf("%d年度双创载体绩效评价反馈表 Assessment feedback %d", year, year), st.title)
+	markZH, markEN, status := "（草稿）", " (draft)", "草稿 Draft"
+	if final {
+		markZH, markEN, status = "（定稿）", " (final)", "定稿 Final"
+	}
+	titleZH := fmt.Sprintf("%d年度双创载体绩效评价反馈表%s", year, markZH)
+	titleEN := fmt.Sprintf("Assessment feedback %d%s", year, markEN)
+	b.set(1, 9, asmTitle(titleZH, titleEN), st.title)
 	b.height(30)
 	b.row++
 	b.set(1, 9, fmt.Sprintf("考核期 Assessment window：%s — %s　　报送季度 Quarters reported：%d / 4",
@@ -603,80 +679,14 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	b.pair(fbBilingual("同类排名", "Rank in the group"), fbRank(c.RankGroup, c.CountGrp)+"\n（"+group+"）", st.value, false)
 	b.pair2(fbBilingual("较上年", "Against last year"), fbDelta(c.ScoreDelta, c.RankDelta), st.value)
 
-	// The indicators.
-	b.section("三、指标得分 Indicators")
-	b.row++
-	for _, h := range []struct {
-		from, to int
-		text     string
-	}{
-		{1, 1, "序号\nNo."}, {2, 3, "指标\nIndicator"}, {4, 4, "本单位数值\nValue"}, {5, 5, "目标值\nTarget"},
-		{6, 6, "权重\nWeight"}, {7, 7, "得分\nPoints"}, {8, 8, "同类中位数\nGroup median"}, {9, 9, "是否达标\nTarget met"},
-	} {
-		b.set(h.from, h.to, h.text, st.th)
-	}
-	met := 0
-	var weights float64
-	for i, ind := range c.Indicators {
-		b.row++
-		def, ok := r.Indicator(ind.Code)
-		if !ok {
-			def, _ = rubric.Default().Indicator(ind.Code)
-		}
-		nameZH, nameEN := def.NameZH, def.NameEN
-		if nameZH == "" {
-			nameZH, nameEN = ind.Code, ind.Code
-		}
-		if def.Unit != "" && def.Unit != "ratio" {
-			nameZH += "（" + def.Unit + "）"
-		}
-		if def.Unit == "万元" {
-			nameEN += " (10,000 yuan)"
-		}
-		bound := 1
-		if def.Direction == rubric.BandLower {
-			bound = 2
-		}
-		b.set(1, 1, i+1, st.tdCenter)
-		b.set(2, 3, fbBilingual(nameZH, nameEN), st.td)
-		if ind.Value.Valid {
-			b.set(4, 4, ind.Value.Float64, st.num[fbValueFormat(def.Unit, ind.Value.Float64)][0])
-		} else {
-			b.set(4, 4, "—", st.tdCenter)
-		}
-		b.set(5, 5, ind.Target, st.num[fbValueFormat(def.Unit, ind.Target)][bound])
-		b.set(6, 6, ind.Weight, st.weight)
-		b.set(7, 7, ind.Points, st.points)
-		b.set(8, 8, ind.Median, st.num[fbValueFormat(def.Unit, ind.Median)][0])
-		if fbMeetsTarget(def.Direction, ind) {
-			met++
-			b.set(9, 9, "达标\nMet", st.met)
-		} else {
-			b.set(9, 9, "未达标\nNot met", st.notMet)
-		}
-		weights += ind.Weight
-	}
-	b.row++
-	b.set(1, 5, "合计 Total", st.tdBold)
-	b.set(6, 6, weights, st.weight)
-	b.set(7, 7, c.Score, st.points)
-	b.set(8, 8, nil, st.td)
-	b.set(9, 9, fmt.Sprintf("%d / %d", met, len(c.Indicators)), st.tdCenter)
-	b.height(20)
-	b.row++
-	note := fmt.Sprintf("同类：%d年度参评的全部%s载体，共 %d 家；中位数为其本项指标数值的中位数。目标值按认定级别（%s）确定；“≤”表示不高于该值为达标。"+
-		"\nGroup: the %d graded carriers of %d of the same kind and track; the median is of their values of the indicator. Targets depend on the level of recognition; \"≤\" means at most.",
-		year, group, c.CountGrp, label(levelZH, c.Level), c.CountGrp, year)
-	b.set(1, 9, note, st.note)
-
 	// Why.
-	b.section("四、评价说明 Reasons")
+	b.section("三、评价说明 Reasons")
 	b.row++
 	reasons := fbReasons(c, r)
 	b.set(1, 9, reasons, st.value)
 
 	// What follows.
-	b.section("五、处理决定与资助 Decision and funding")
+	b.section("四、处理决定与资助 Decision and funding")
 	b.row++
 	b.pair(fbBilingual("处理决定", "Decision"), fbCodeLabel(actionZH, actionEN, c.Action), st.valueLarge, false)
 	if c.EffectiveOn.Valid {
@@ -714,6 +724,75 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 		b.pair2(fbBilingual("追回范围", "Covers"), fbBilingual(fmt.Sprintf("%d、%d年度资助", year-1, year), fmt.Sprintf("subsidies for %d and %d", year-1, year)), st.value)
 	}
 
+	// The indicators, on the second page: the first holds the result and
+	// what follows from it. One page would print below 8 points.
+	b.breakBefore = b.row + 1
+	b.section("五、指标得分 Indicators")
+	b.row++
+	for _, h := range []struct {
+		from, to int
+		text     string
+	}{
+		{1, 1, "序号\nNo."}, {2, 3, "指标\nIndicator"}, {4, 4, "本单位数值\nValue"}, {5, 5, "目标值\nTarget"},
+		{6, 6, "权重\nWeight"}, {7, 7, "得分\nPoints"}, {8, 8, "同类中位数\nGroup median"}, {9, 9, "是否达标\nTarget met"},
+	} {
+		b.set(h.from, h.to, h.text, st.th)
+	}
+	met := 0
+	var weights float64
+	for i, ind := range c.Indicators {
+		b.row++
+		def, ok := r.Indicator(ind.Code)
+		if !ok {
+			def, _ = rubric.Default().Indicator(ind.Code)
+		}
+		nameZH, nameEN := def.NameZH, def.NameEN
+		if nameZH == "" {
+			nameZH, nameEN = ind.Code, ind.Code
+		}
+		if def.Unit != "" && def.Unit != "ratio" {
+			nameZH += "（" + def.Unit + "）"
+		}
+		if def.Unit == "万元" {
+			nameEN += " (10,000 yuan)"
+		}
+		bound := 1
+		if def.Direction == rubric.BandLower {
+			bound = 2
+		}
+		format := indicatorFormat(ind.Code, def.Unit)
+		b.set(1, 1, i+1, st.tdCenter)
+		b.set(2, 3, fbBilingual(nameZH, nameEN), st.td)
+		if ind.Value.Valid {
+			b.set(4, 4, ind.Value.Float64, st.num[format][0])
+		} else {
+			b.set(4, 4, "—", st.tdCenter)
+		}
+		b.set(5, 5, ind.Target, st.num[format][bound])
+		b.set(6, 6, ind.Weight, st.weight)
+		b.set(7, 7, ind.Points, st.points)
+		b.set(8, 8, ind.Median, st.num[format][0])
+		if fbMeetsTarget(def.Direction, ind) {
+			met++
+			b.set(9, 9, "达标\nMet", st.met)
+		} else {
+			b.set(9, 9, "未达标\nNot met", st.notMet)
+		}
+		weights += ind.Weight
+	}
+	b.row++
+	b.set(1, 5, "合计 Total", st.tdBold)
+	b.set(6, 6, weights, st.weight)
+	b.set(7, 7, c.Score, st.points)
+	b.set(8, 8, nil, st.td)
+	b.set(9, 9, fmt.Sprintf("%d / %d", met, len(c.Indicators)), st.tdCenter)
+	b.height(20)
+	b.row++
+	note := fmt.Sprintf("同类：%d年度参评的全部%s载体，共 %d 家；中位数为其本项指标数值的中位数。目标值按认定级别（%s）确定；“≤”表示不高于该值为达标。"+
+		"\nGroup: the %d graded carriers of %d of the same kind and track; the median is of their values of the indicator. Targets depend on the level of recognition; \"≤\" means at most.",
+		year, group, c.CountGrp, label(levelZH, c.Level), c.CountGrp, year)
+	b.set(1, 9, note, st.note)
+
 	// Provenance.
 	b.row += 2
 	cutoff := "—"
@@ -727,15 +806,18 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	// '&' starts a footer code; a literal one is doubled.
 	safeID := strings.ReplaceAll(c.ID, "&", "&&")
 	if err := f.SetHeaderFooter(feedbackSheet, &excelize.HeaderFooterOptions{
-		OddFooter: fmt.Sprintf("&L&8评价反馈表 Assessment feedback · %d · %s&R&8第 &P 页 / 共 &N 页 Page &P of &N", year, safeID),
+		OddFooter: fmt.Sprintf("&L&9评价反馈表 Assessment feedback · %d · %s&R&9第 &P 页 / 共 &N 页 Page &P of &N", year, safeID),
 	}); err != nil {
-		return err
+		return "", err
 	}
 	if err := b.write(f); err != nil {
-		return err
+		return "", err
 	}
-	setProps(f, fmt.Sprintf("%d年度双创载体绩效评价反馈表 %s", year, c.ID))
-	return t.save(f, path)
+	stamp := run.stamp()
+	if err := bookProps(f, fmt.Sprintf("%s %s %s", titleZH, titleEN, c.ID), status, stamp); err != nil {
+		return "", err
+	}
+	return t.save(f, path, stamp)
 }
 
 func fbSpan(from, to int) float64 {
@@ -744,20 +826,6 @@ func fbSpan(from, to int) float64 {
 		w += x
 	}
 	return w
-}
-
-// fbValueFormat picks the number format of an indicator's value: ratios as
-// percentages, money with two decimals, whole numbers without decimals.
-func fbValueFormat(unit string, v float64) int {
-	switch {
-	case unit == "ratio":
-		return fbRatio
-	case unit == "万元":
-		return fbMoney
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return fbCount
-	}
-	return fbDecimal
 }
 
 // fbMeetsTarget: a higher indicator meets its target at or above it, a
@@ -893,10 +961,12 @@ func fbNumber(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", x), "0"), ".")
 }
 
-// feedbackPageSetup: A4 portrait, fitted to one page.
+// feedbackPageSetup: A4 portrait, fitted to the page's width (at full
+// size), two pages: the result, the decision and the funding on the first,
+// the indicators on the second.
 func feedbackPageSetup(f *excelize.File) error {
-	orient, size, fit1 := "portrait", 9, 1
-	if err := f.SetPageLayout(feedbackSheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &size, FitToWidth: &fit1, FitToHeight: &fit1}); err != nil {
+	orient, size, fit1, tall := "portrait", 9, 1, 0
+	if err := f.SetPageLayout(feedbackSheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &size, FitToWidth: &fit1, FitToHeight: &tall}); err != nil {
 		return err
 	}
 	fit := true
@@ -905,6 +975,6 @@ func feedbackPageSetup(f *excelize.File) error {
 	}
 	m := func(x float64) *float64 { return &x }
 	return f.SetPageMargins(feedbackSheet, &excelize.PageLayoutMarginsOptions{
-		Left: m(0.5), Right: m(0.5), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
+		Left: m(0.4), Right: m(0.4), Top: m(0.5), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
 	})
 }

@@ -33,7 +33,8 @@ func BenchmarkFeedback(b *testing.B) {
 		files := 0
 		for i := 0; b.Loop(); i++ {
 			out := filepath.Join(dir, fmt.Sprintf("feedback-%d", i))
-			n, err := reports.WriteFeedback(ctx, st.DB, 2025, out, 0)
+			fb, err := reports.WriteFeedback(ctx, st.DB, 2025, out, reports.FeedbackOptions{})
+			n := fb.Written
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -27,11 +27,11 @@ const feedbackSheet = "评价反馈表"
 func writeDemoFeedback(t *testing.T, db *sql.DB) (string, int) {
 	t.Helper()
 	dir := t.TempDir()
-	n, err := reports.WriteFeedback(context.Background(), db, demoYear, dir, 0)
+	fb, err := reports.WriteFeedback(context.Background(), db, demoYear, dir, reports.FeedbackOptions{})
 	if err != nil {
 		t.Fatalf("WriteFeedback: %v", err)
 	}
-	return dir, n
+	return dir, fb.Written
 }
 
 // feedbackCells reads back a feedback workbook's cells, raw (numbers
@@ -108,6 +108,7 @@ func TestFeedbackOneWorkbookPerGradedCarrier(t *testing.T) {
 	if n != len(want) {
 		t.Errorf("WriteFeedback wrote %d, the view has %d graded carriers", n, len(want))
 	}
+	want = append(want, "SHA256SUMS") // the folder's checksums
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +187,7 @@ func TestFeedbackMatchesViews(t *testing.T) {
 			}
 			rows := feedbackCells(t, filepath.Join(dir, id+".xlsx"))
 
-			if got := fbCell(rows[0], 0); got != "2025年度双创载体绩效评价反馈表 Assessment feedback 2025" {
+			if got := fbCell(rows[0], 0); got != "2025年度双创载体绩效评价反馈表（草稿）  Assessment feedback 2025 (draft)" {
 				t.Errorf("title %q", got)
 			}
 			if got := fbCell(fbFind(t, rows, 0, "载体名称"), 2); got != name {
@@ -368,6 +369,9 @@ func TestFeedbackIsDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".xlsx" {
+			continue
+		}
 		a := feedbackCells(t, filepath.Join(first, e.Name()))
 		b := feedbackCells(t, filepath.Join(second, e.Name()))
 		if diff := cmp.Diff(a, b); diff != "" {
@@ -383,7 +387,8 @@ func TestFeedbackStopsWhenCancelled(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		dir := t.TempDir()
-		n, err := reports.WriteFeedback(ctx, st.DB, demoYear, dir, 0)
+		fb, err := reports.WriteFeedback(ctx, st.DB, demoYear, dir, reports.FeedbackOptions{})
+		n := fb.Written
 		if !errors.Is(err, context.Canceled) || n != 0 {
 			t.Fatalf("WriteFeedback = %d, %v; want 0, context.Canceled", n, err)
 		}
@@ -403,8 +408,8 @@ func TestFeedbackStopsWhenCancelled(t *testing.T) {
 		}
 		done := make(chan result, 1)
 		go func() {
-			n, err := reports.WriteFeedback(ctx, st.DB, demoYear, dir, 1)
-			done <- result{n, err}
+			fb, err := reports.WriteFeedback(ctx, st.DB, demoYear, dir, reports.FeedbackOptions{Workers: 1})
+			done <- result{fb.Written, err}
 		}()
 		// Cancel as soon as the first workbook is there.
 		deadline := time.Now().Add(time.Minute)
@@ -431,8 +436,8 @@ func TestFeedbackStopsWhenCancelled(t *testing.T) {
 
 func TestFeedbackYearWithoutResults(t *testing.T) {
 	st := demoStore(t)
-	n, err := reports.WriteFeedback(context.Background(), st.DB, 1999, t.TempDir(), 0)
-	if err != nil || n != 0 {
-		t.Fatalf("WriteFeedback(1999) = %d, %v; want 0, nil", n, err)
+	fb, err := reports.WriteFeedback(context.Background(), st.DB, 1999, t.TempDir(), reports.FeedbackOptions{})
+	if err != nil || fb.Written != 0 {
+		t.Fatalf("WriteFeedback(1999) = %d, %v; want 0, nil", fb.Written, err)
 	}
 }

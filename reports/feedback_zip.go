@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -38,7 +39,7 @@ type feedbackTemplate struct {
 }
 
 func newFeedbackTemplate() (*feedbackTemplate, error) {
-	f := excelize.NewFile()
+	f := newBook()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", feedbackSheet); err != nil {
 		return nil, err
@@ -74,19 +75,19 @@ func (t *feedbackTemplate) open() (*excelize.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.SetZipWriter(t.parts.writer)
 	return f, nil
 }
 
-// save writes f, opened from the template and not restyled, to path.
-func (t *feedbackTemplate) save(f *excelize.File, path string) error {
+// save writes f, opened from the template and not restyled, to path, dated
+// stamp, and returns its SHA-256.
+func (t *feedbackTemplate) save(f *excelize.File, path string, stamp time.Time) (string, error) {
 	// Without the parts in the zip, excelize opened empty styles and no
 	// theme; nil makes it write the bytes stored here instead of encoding them.
 	f.Styles, f.Theme = nil, nil
 	for name, data := range t.kept {
 		f.Pkg.Store(name, data)
 	}
-	return saveAtomic(f, path)
+	return saveWorkbook(f, path, bookOptions{stamp: stamp, pack: t.parts, unsynced: true, dated: true})
 }
 
 // fbStoreZip writes every part uncompressed, except the parts kept aside.
@@ -174,57 +175,26 @@ func (c *fbPartCache) part(name string, raw []byte) (*fbCachedPart, error) {
 	return np, nil
 }
 
-func (c *fbPartCache) writer(w io.Writer) excelize.ZipWriter {
-	return &fbCachingZip{zw: zip.NewWriter(w), cache: c}
+// open makes fbPartCache a packer: each part is held whole, then
+// compressed through the cache.
+func (c *fbPartCache) open(name string) partSink {
+	return &fbCachedSink{cache: c, name: name}
 }
 
-// fbCachingZip is an excelize.ZipWriter that buffers each part and writes it
-// compressed through the cache.
-type fbCachingZip struct {
-	zw    *zip.Writer
+type fbCachedSink struct {
 	cache *fbPartCache
 	name  string
 	buf   bytes.Buffer
-	open  bool
 }
 
-func (z *fbCachingZip) Create(name string) (io.Writer, error) {
-	if err := z.flush(); err != nil {
+func (s *fbCachedSink) Write(p []byte) (int, error) { return s.buf.Write(p) }
+func (s *fbCachedSink) close() error                { return nil }
+
+func (s *fbCachedSink) result() (*packedPart, error) {
+	raw := s.buf.Bytes()
+	p, err := s.cache.part(s.name, raw)
+	if err != nil {
 		return nil, err
 	}
-	z.name, z.open = name, true
-	z.buf.Reset()
-	return &z.buf, nil
-}
-
-func (z *fbCachingZip) AddFS(fs.FS) error {
-	return errors.New("feedback workbook: AddFS not supported")
-}
-
-func (z *fbCachingZip) Close() error {
-	if err := z.flush(); err != nil {
-		return err
-	}
-	return z.zw.Close()
-}
-
-func (z *fbCachingZip) flush() error {
-	if !z.open {
-		return nil
-	}
-	z.open = false
-	raw := z.buf.Bytes()
-	p, err := z.cache.part(z.name, raw)
-	if err != nil {
-		return err
-	}
-	w, err := z.zw.CreateRaw(&zip.FileHeader{
-		Name: z.name, Method: zip.Deflate, CRC32: p.crc,
-		CompressedSize64: uint64(len(p.deflated)), UncompressedSize64: uint64(len(raw)),
-	})
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(p.deflated)
-	return err
+	return &packedPart{name: s.name, crc: p.crc, size: uint64(len(raw)), data: [][]byte{p.deflated}}, nil
 }

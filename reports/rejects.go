@@ -115,7 +115,7 @@ func writeRejects(ctx context.Context, db *sql.DB, batchID int64, part rejectsPa
 		return 0, err
 	}
 	setProps(f, "数据退回清单 Rejected rows")
-	return written, saveAtomic(f, path)
+	return written, saveRejects(ctx, db, batchID, f, path)
 }
 
 // writeRejectsSheet writes sheet k of sheets with the next n rejects.

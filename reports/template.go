@@ -55,28 +55,31 @@ type templateField struct {
 	check  templateCheck
 	width  float64
 	zh, en string // what the column means, for the input message
+	header string // the header's English line: readable, and one ingest recognises
 }
 
+// The widths hold each value and each English word of the header (the
+// Chinese wraps): the eighteen columns print on A4 at more than 8 points.
 var templateFields = []templateField{
-	{"carrier_id", tcCarrier, 13, "从下拉列表选择本载体的编号（见「在册载体」工作表）。每个载体每季度填一行。",
-		"Pick the carrier's registry number from the list (sheet 在册载体). One row per carrier and quarter."},
-	{"year", tcYear, 7, "", ""},
-	{"quarter", tcQuarter, 7.5, "", ""},
-	{"submitted_on", tcDate, 12.5, "", ""},
-	{"incubating", tcCount, 12, "季度末在孵企业和团队总数（存量）。", "Enterprises and teams in incubation at the quarter's end (stock)."},
-	{"filed", tcFiled, 11, "季度末已备案的在孵企业数，不能大于在孵企业(团队)数。", "Incubated enterprises on file at the quarter's end; not more than incubating."},
-	{"new_entrants", tcCount, 12.5, "本季度新入孵的企业(团队)数（本季度发生数，不累计）。", "Enterprises and teams admitted this quarter (this quarter only, not cumulative)."},
-	{"graduated", tcCount, 10.5, "本季度毕业的企业数。", "Enterprises that graduated this quarter."},
-	{"exited", tcCount, 9, "本季度未毕业而退出的企业数。", "Enterprises that left this quarter without graduating."},
-	{"trainings", tcCount, 10, "本季度开展培训辅导的次数。", "Training and mentoring sessions held this quarter."},
-	{"trainees", tcCount, 9, "本季度参加培训辅导的人次。", "Attendances at training and mentoring this quarter."},
-	{"events", tcCount, 10, "本季度举办路演、沙龙、大赛等创业活动的次数。", "Start-up events (pitches, salons, contests) held this quarter."},
-	{"jobs", tcCount, 12, "季度末在孵企业从业人员总数（存量）。", "People employed by incubated enterprises at the quarter's end (stock)."},
-	{"revenue", tcMoney, 14.5, "本季度在孵企业营业收入合计。", "Total revenue of incubated enterprises this quarter."},
-	{"ip_granted", tcCount, 11, "本季度在孵企业获得授权的知识产权数（专利、软件著作权等）。", "IP rights granted to incubated enterprises this quarter (patents, software copyrights …)."},
-	{"financing", tcMoney, 16, "本季度在孵企业获得的投融资金额合计。", "Investment and financing raised by incubated enterprises this quarter."},
-	{"financed", tcCount, 11, "本季度获得投融资的在孵企业数。", "Incubated enterprises that raised financing this quarter."},
-	{"utilization", tcRatio, 11, "选填。季度末场地使用率。", "Optional: share of the space in use at the quarter's end."},
+	{"carrier_id", tcCarrier, 12.5, "从下拉列表选择本载体的编号（见「在册载体」工作表）。每个载体每季度填一行。",
+		"Pick the carrier's registry number from the list (sheet 在册载体). One row per carrier and quarter.", "Carrier ID"},
+	{"year", tcYear, 6.5, "", "", "Year"},
+	{"quarter", tcQuarter, 8.5, "", "", "Quarter"},
+	{"submitted_on", tcDate, 11, "", "", "Submitted on"},
+	{"incubating", tcCount, 12.5, "季度末在孵企业和团队总数（存量）。", "Enterprises and teams in incubation at the quarter's end (stock).", "Incubating"},
+	{"filed", tcFiled, 7.5, "季度末已备案的在孵企业数，不能大于在孵企业(团队)数。", "Incubated enterprises on file at the quarter's end; not more than incubating.", "Filed"},
+	{"new_entrants", tcCount, 9.5, "本季度新入孵的企业(团队)数（本季度发生数，不累计）。", "Enterprises and teams admitted this quarter (this quarter only, not cumulative).", "New entrants"},
+	{"graduated", tcCount, 12, "本季度毕业的企业数。", "Enterprises that graduated this quarter.", "Graduated"},
+	{"exited", tcCount, 7.5, "本季度未毕业而退出的企业数。", "Enterprises that left this quarter without graduating.", "Exited"},
+	{"trainings", tcCount, 10.5, "本季度开展培训辅导的次数。", "Training and mentoring sessions held this quarter.", "Trainings"},
+	{"trainees", tcCount, 9.5, "本季度参加培训辅导的人次。", "Attendances at training and mentoring this quarter.", "Trainees"},
+	{"events", tcCount, 7.5, "本季度举办路演、沙龙、大赛等创业活动的次数。", "Start-up events (pitches, salons, contests) held this quarter.", "Events"},
+	{"jobs", tcCount, 7.5, "季度末在孵企业从业人员总数（存量）。", "People employed by incubated enterprises at the quarter's end (stock).", "Jobs"},
+	{"revenue", tcMoney, 12, "本季度在孵企业营业收入合计。", "Total revenue of incubated enterprises this quarter.", "Revenue (10,000 yuan)"},
+	{"ip_granted", tcCount, 8.5, "本季度在孵企业获得授权的知识产权数（专利、软件著作权等）。", "IP rights granted to incubated enterprises this quarter (patents, software copyrights …).", "IP granted"},
+	{"financing", tcMoney, 11.5, "本季度在孵企业获得的投融资金额合计。", "Investment and financing raised by incubated enterprises this quarter.", "Financing (10,000 yuan)"},
+	{"financed", tcCount, 10, "本季度获得投融资的在孵企业数。", "Incubated enterprises that raised financing this quarter.", "Financed"},
+	{"utilization", tcRatio, 12.5, "选填。季度末场地使用率。", "Optional: share of the space in use at the quarter's end.", "Utilization"},
 }
 
 // templateCarrierColumns of the carriers sheet. No operator credit code: with
@@ -85,13 +88,13 @@ var templateCarrierColumns = []struct {
 	zh, en string
 	width  float64
 }{
-	{"载体编号", "carrier_id", 13},
-	{"载体名称", "name", 36},
-	{"运营主体名称", "operator", 32},
-	{"区县", "district", 12},
-	{"载体类型", "kind", 22},
-	{"类别", "track", 8},
-	{"级别", "level", 8},
+	{"载体编号", "Carrier ID", 13},
+	{"载体名称", "Name", 36},
+	{"运营主体名称", "Operator", 32},
+	{"区县", "District", 12},
+	{"载体类型", "Kind", 22},
+	{"类别", "Track", 8},
+	{"级别", "Level", 8},
 }
 
 // templatePeriod is the quarter a template is for, with the dates its text
@@ -139,7 +142,7 @@ func WriteTemplate(ctx context.Context, db *sql.DB, year, quarter int, path stri
 	if err != nil {
 		return fmt.Errorf("read carriers: %w", err)
 	}
-	f := excelize.NewFile()
+	f := newBook()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", templateSheet); err != nil {
 		return err
@@ -163,8 +166,20 @@ func WriteTemplate(ctx context.Context, db *sql.DB, year, quarter int, path stri
 		return fmt.Errorf("instructions sheet: %w", err)
 	}
 	f.SetActiveSheet(0)
-	setProps(f, fmt.Sprintf("季度报表 %s 填报模板 Quarterly report template", p.en()))
-	return saveAtomic(f, path)
+	if err := bookProps(f, fmt.Sprintf("季度报表 %s 填报模板 Quarterly report template", p.en()), "", time.Time{}); err != nil {
+		return err
+	}
+	// Dated by the data it lists (the latest ingest), or, without a
+	// database, the quarter's last day.
+	stamp, err := latestIngest(ctx, db)
+	if err != nil {
+		return err
+	}
+	if stamp.IsZero() {
+		stamp = bookStamp(p.end)
+	}
+	_, err = saveWorkbook(f, path, bookOptions{stamp: stamp})
+	return err
 }
 
 // templateCarriers lists the carriers expected to report for the quarter
@@ -199,7 +214,9 @@ func templateCarriers(ctx context.Context, db *sql.DB, end time.Time) ([]templat
 }
 
 // templateHeader is the bilingual header cell of a field: ingest's Chinese
-// name (money with its unit) over the English column name.
+// name (money with its unit) over readable English ("Carrier ID", not
+// carrier_id). Ingest reads a header cell by each of its lines and words,
+// and TestTemplateRoundTrip holds it to that.
 func templateHeader(fd templateField) (string, error) {
 	for _, c := range ingest.Specs[ingest.Quarterly].Columns {
 		if c.Name == fd.name {
@@ -207,7 +224,7 @@ func templateHeader(fd templateField) (string, error) {
 			if fd.check == tcMoney {
 				zh += "(万元)"
 			}
-			return zh + "\n" + c.Name, nil
+			return zh + "\n" + fd.header, nil
 		}
 	}
 	return "", fmt.Errorf("no quarterly column %q in ingest's spec", fd.name)
@@ -235,7 +252,11 @@ func writeTemplateReport(f *excelize.File, st *styles, p templatePeriod, haveCar
 	note := fmt.Sprintf("报送截止日期：%s。每个载体一行，从第 %d 行起填写；除“场地使用率”外均为必填，没有发生的填 0；金额单位：万元。请勿修改表头。填写前请阅读「填报说明」。\n"+
 		"Due %s. One row per carrier from row %d; every column but utilization is required (0 if none); money in 万元 (10,000 yuan). Do not change the header. See sheet 填报说明.",
 		templateDay(p.due), templateFirstRow, templateDay(p.due), templateFirstRow)
-	if err := templateBanner(f, st, sheet, lastCol, title, note, 34); err != nil {
+	widths := make([]float64, len(templateFields))
+	for i, fd := range templateFields {
+		widths[i] = fd.width
+	}
+	if err := templateBanner(f, st, sheet, widths, title, note); err != nil {
 		return err
 	}
 	for i, fd := range templateFields {
@@ -251,7 +272,13 @@ func writeTemplateReport(f *excelize.File, st *styles, p templatePeriod, haveCar
 	if err := f.SetCellStyle(sheet, "A3", lastCol+"3", st.header); err != nil {
 		return err
 	}
-	if err := f.SetRowHeight(sheet, templateFirstRow-1, 44); err != nil {
+	lines := 1
+	for _, fd := range templateFields {
+		hdr, _ := templateHeader(fd)
+		zh, en, _ := strings.Cut(hdr, "\n")
+		lines = max(lines, asmLines(zh, fd.width)+asmLines(en, fd.width))
+	}
+	if err := f.SetRowHeight(sheet, templateFirstRow-1, fitHeight(float64(lines)*13+6)); err != nil {
 		return err
 	}
 	for i, fd := range templateFields {
@@ -281,7 +308,7 @@ func writeTemplateReport(f *excelize.File, st *styles, p templatePeriod, haveCar
 		Selection: []excelize.Selection{{SQRef: fmt.Sprintf("A%d", templateFirstRow), ActiveCell: fmt.Sprintf("A%d", templateFirstRow), Pane: "bottomRight"}}}); err != nil {
 		return err
 	}
-	return printSetup(f, sheet, "$3:$3")
+	return asmPrintSetup(f, sheet, asmA4, "$3:$3", "")
 }
 
 var templateBorder = []excelize.Border{
@@ -299,11 +326,11 @@ func newTemplateFormats(f *excelize.File) (map[templateCheck]int, error) {
 		tcCarrier: {Font: font, NumFmt: 49}, // text: keep leading zeros
 		tcYear:    {Font: font, NumFmt: 1, Alignment: &excelize.Alignment{Horizontal: "center"}},
 		tcQuarter: {Font: font, NumFmt: 1, Alignment: &excelize.Alignment{Horizontal: "center"}},
-		tcDate:    custom("yyyy-mm-dd"),
-		tcCount:   {Font: font, NumFmt: 1},
-		tcFiled:   {Font: font, NumFmt: 1},
-		tcMoney:   custom("#,##0.00"),
-		tcRatio:   custom("0.0%"),
+		tcDate:    custom(fmtDate),
+		tcCount:   custom(fmtCount),
+		tcFiled:   custom(fmtCount),
+		tcMoney:   custom(fmtDecimal),
+		tcRatio:   custom(fmtRatio),
 	}
 	out := map[templateCheck]int{}
 	for _, k := range []templateCheck{tcCarrier, tcYear, tcQuarter, tcDate, tcCount, tcFiled, tcMoney, tcRatio} {
@@ -325,8 +352,8 @@ func templateValidation(fd templateField, p templatePeriod, haveCarriers bool) (
 		return nil, "", "", err
 	}
 	title := strings.ReplaceAll(hdr, "\n", " ")
-	if fd.check == tcMoney {
-		title = strings.Replace(title, "(万元)", "", 1) // the title is at most 32 characters
+	if fd.check == tcMoney { // the title is at most 32 characters
+		title = strings.Replace(strings.Replace(title, "(万元)", "", 1), " (10,000 yuan)", "", 1)
 	}
 	dv = excelize.NewDataValidation(true)
 	var ruleZH, ruleEN, zhErr, enErr string
@@ -394,27 +421,47 @@ func templateSerial(t time.Time) int {
 }
 
 // templateBanner writes the title and the note in rows 1 and 2, merged
-// across the table.
-func templateBanner(f *excelize.File, st *styles, sheet, lastCol, title, note string, noteHeight float64) error {
-	if err := f.SetCellStr(sheet, "A1", title); err != nil {
+// across the table (columns of widths) and as tall as their wrapped text.
+// A title running on past the table would widen the printed page.
+func templateBanner(f *excelize.File, st *styles, sheet string, widths []float64, title, note string) error {
+	lastCol, _ := excelize.ColumnNumberToName(len(widths))
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	titleStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 14, Bold: true},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
+	if err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(sheet, "A1", "A1", st.title); err != nil {
-		return err
+	for _, r := range []struct {
+		cell, text string
+		style      int
+		size, line float64 // font size, line height
+	}{{"A1", title, titleStyle, 14, 19}, {"A2", note, st.note, 10, 13.5}} {
+		if err := f.SetCellStr(sheet, r.cell, r.text); err != nil {
+			return err
+		}
+		end := lastCol + r.cell[1:]
+		if err := f.MergeCell(sheet, r.cell, end); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(sheet, r.cell, end, r.style); err != nil {
+			return err
+		}
+		// Widths count ten-point characters: a 14-point one takes 1.4.
+		lines := asmLines(r.text, total*10/r.size)
+		if err := f.SetRowHeight(sheet, mustRow(r.cell), fitHeight(float64(lines)*r.line+6)); err != nil {
+			return err
+		}
 	}
-	if err := f.SetRowHeight(sheet, 1, 24); err != nil {
-		return err
-	}
-	if err := f.SetCellStr(sheet, "A2", note); err != nil {
-		return err
-	}
-	if err := f.MergeCell(sheet, "A2", lastCol+"2"); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(sheet, "A2", lastCol+"2", st.note); err != nil {
-		return err
-	}
-	return f.SetRowHeight(sheet, 2, fitHeight(noteHeight))
+	return nil
+}
+
+// mustRow is the row number of a cell name such as "A2".
+func mustRow(cell string) int {
+	_, row, _ := excelize.CellNameToCoordinates(cell)
+	return row
 }
 
 func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carriers []templateCarrier) error {
@@ -429,7 +476,11 @@ func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carri
 	title := fmt.Sprintf("在册载体名单（%s 前认定，不含已摘牌、撤销的载体）  Carriers recognised by %s, not delisted or revoked", templateDay(p.end), templateDay(p.end))
 	note := "「季度报表」的载体编号须与本表一致；本载体不在名单中的，请先联系主管部门。本表仅供查阅，不会被导入。\n" +
 		"The carrier id on the report sheet must be one of these; if your carrier is missing, contact the bureau first. This sheet is for reference and is not imported."
-	if err := templateBanner(f, st, sheet, lastCol, title, note, 30); err != nil {
+	widths := make([]float64, len(templateCarrierColumns))
+	for i, c := range templateCarrierColumns {
+		widths[i] = c.width
+	}
+	if err := templateBanner(f, st, sheet, widths, title, note); err != nil {
 		return err
 	}
 	for i, c := range templateCarrierColumns {
@@ -474,7 +525,7 @@ func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carri
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return printSetup(f, sheet, "$3:$3")
+	return asmPrintSetup(f, sheet, asmA4, "$3:$3", "")
 }
 
 // templateHelpRow is one row of the instructions: item, Chinese, English.
@@ -530,7 +581,7 @@ func writeTemplateHelp(f *excelize.File, st *styles, p templatePeriod) error {
 	}
 	title := fmt.Sprintf("填报说明（%s季度报表）  Instructions: quarterly report, %s", p.zh(), p.en())
 	note := "各列的含义见下表后半部分；在「季度报表」中选中单元格时也会显示提示。\nThe second part of the table explains every column; selecting a cell on the report sheet shows the same hint."
-	if err := templateBanner(f, st, sheet, "C", title, note, 30); err != nil {
+	if err := templateBanner(f, st, sheet, widths, title, note); err != nil {
 		return err
 	}
 	if err := f.SetSheetRow(sheet, "A3", &[]any{"项目\nItem", "说明\n(中文)", "Explanation\n(English)"}); err != nil {
@@ -571,7 +622,7 @@ func writeTemplateHelp(f *excelize.File, st *styles, p templatePeriod) error {
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return printSetup(f, sheet, "$3:$3")
+	return asmPrintSetup(f, sheet, asmA4, "$3:$3", "")
 }
 
 // templateTextLines estimates how many lines text wraps to in a column of width

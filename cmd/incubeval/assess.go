@@ -336,7 +336,7 @@ func (a *app) runCommand() *cobra.Command {
 				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
 			} else if n > 0 {
 				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejects), plural(n, "issue", "issues"))
-				a.ledger.wrote(rejects)
+				a.ledger.wroteFile(rejects)
 			} else {
 				os.Remove(rejects)
 			}

@@ -81,7 +81,7 @@ a database that holds other data is refused, untouched.`,
 			if err := claimForDemo(cmd.Context(), st); err != nil {
 				return err
 			}
-			a.ledger.wrote(inbox + string(filepath.Separator))
+			a.ledger.wrote(inbox+string(filepath.Separator), "")
 			// closed by run, after the ledger row (openWrite)
 			res, err := a.ingest(cmd.Context(), st, []string{inbox}, ingest.Options{})
 			if err != nil {
@@ -94,7 +94,7 @@ a database that holds other data is refused, untouched.`,
 					"，未进行评价", " Nothing was assessed.", err)
 			}
 			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejects), plural(n, "issue", "issues"))
-			a.ledger.wrote(rejects)
+			a.ledger.wroteFile(rejects)
 			if err := a.assess(cmd.Context(), st, assess.Options{Year: demoYear}); err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/incubeval/incubeval/jobs"
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/reports"
 )
 
 // commandLedger puts a command that writes (ingest, assess, publish, run,
@@ -50,9 +51,10 @@ func (l *commandLedger) set(key string, v any) {
 }
 
 // wrote records a file (a folder: ending in a separator) the command
-// wrote in its ledger row (files_written), as an absolute path; a command
+// wrote in its ledger row (files_written), as an absolute path, with its
+// SHA-256 when known (args.sha256); a command
 // that has no row (one that only reads) records nothing.
-func (l *commandLedger) wrote(path string) {
+func (l *commandLedger) wrote(path, sha256 string) {
 	if l.rec == nil {
 		return
 	}
@@ -63,7 +65,18 @@ func (l *commandLedger) wrote(path string) {
 	if strings.HasSuffix(path, string(filepath.Separator)) {
 		abs += string(filepath.Separator)
 	}
-	l.rec.Wrote(abs)
+	l.rec.Wrote(abs, sha256)
+}
+
+// wroteFile is wrote for a file whose writer does not report its SHA-256
+// (the rejects workbook): it is read back. A file that cannot be read is
+// listed without a hash.
+func (l *commandLedger) wroteFile(path string) {
+	if l.rec == nil {
+		return
+	}
+	sum, _ := reports.FileSHA256(path)
+	l.wrote(path, sum)
 }
 
 // finish records the outcome; a command that never opened the database

@@ -80,18 +80,23 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	a.ledger.wrote(info.Path) // in the run ledger of run and demo; report has no row
 	fmt.Fprintf(a.stdout, "评价结果工作簿 Assessment workbook: %s (%d ranked carriers, %d indicator rows, %.1f s)\n",
 		termSafe(info.Path), info.RankedRows, info.IndicatorRows, time.Since(t0).Seconds())
+	fmt.Fprintf(a.stdout, "  SHA-256 %s\n", info.SHA256)
+	a.ledger.wrote(info.Path, info.SHA256)
 	if f.feedback {
 		t0 = time.Now()
 		dir := filepath.Join(out, fmt.Sprintf("feedback-%d", year))
-		k, err := reports.WriteFeedback(ctx, st.DB, year, dir, 0)
+		fb, err := reports.WriteFeedback(ctx, st.DB, year, dir, reports.FeedbackOptions{Final: f.final})
 		if err != nil {
 			return fmt.Errorf("write feedback workbooks: %w", err)
 		}
-		a.ledger.wrote(dir + string(filepath.Separator))
-		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%s, %.1f s)\n", termSafe(dir), plural(k, "carrier", "carriers"), time.Since(t0).Seconds())
+		a.ledger.wrote(dir+string(filepath.Separator), "")
+		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%s, %.1f s)\n", termSafe(dir), plural(fb.Written, "carrier", "carriers"), time.Since(t0).Seconds())
+		if fb.Sums != "" {
+			fmt.Fprintf(a.stdout, "  校验清单 Checksums: %s, SHA-256 %s\n", termSafe(fb.Sums), fb.SumsSHA256)
+			a.ledger.wrote(fb.Sums, fb.SumsSHA256)
+		}
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/reports"
 )
 
 // result is a stream of rows: a query's, or the schema listing's.
@@ -328,7 +329,9 @@ func writeXLSX(res result, w io.Writer) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	return f.Write(w)
+	// Saved as every workbook of ours is: the sheet declares its used
+	// range, which readers such as openpyxl's read_only mode trust.
+	return reports.WriteWorkbook(f, w, time.Time{})
 }
 
 // maxExactExcel is the largest integer Excel shows exactly (15 digits).
