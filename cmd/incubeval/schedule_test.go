@@ -321,8 +321,8 @@ jobs:
 		"SELECT job, status, rows_ingested, scheduled_at IS NOT NULL AS scheduled, len(from_json(files_written, '[\"VARCHAR\"]')) AS files FROM runs ORDER BY run_id")
 	want := `job,status,rows_ingested,scheduled,files
 quarterly-sweep,ok,3439,true,2
-yearly-assessment,ok,0,true,2
-publish,ok,,true,2
+yearly-assessment,ok,0,true,3
+publish,ok,,true,3
 deadline-reminder,ok,,true,`
 	if code != exitOK || strings.TrimSpace(out) != want {
 		t.Fatalf("ledger: exit %d\n%s\nwant\n%s", code, out, want)
