@@ -246,7 +246,7 @@ func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*
 		{zh: "载体名称", en: "Name", kind: akText, max: 22},
 		{zh: "区县", en: "District", kind: akCode, max: 14},
 		{zh: "运营主体", en: "Operator", kind: akText, max: 22},
-		{zh: "统一社会信用代码", en: "USCC", kind: akCode, width: 20},
+		{zh: "统一社会信用代码", en: "USCC", kind: akCode, width: 22},
 		{zh: "原因", en: "Reason", kind: akText, max: 24},
 		{zh: "禁止申报\n截止", en: "Banned until", kind: akDate, width: 12},
 		{zh: "追回资助\n（元）", en: "Recovery (yuan)", kind: akMoney},

@@ -109,7 +109,7 @@ const (
 	asmWideChartWidth = 800
 )
 
-var asmSummaryWidths = []float64{40, 11, 11, 11, 11, 11, 11, 13, 13}
+var asmSummaryWidths = []float64{34, 14, 14, 14, 11, 11, 11, 13, 13}
 
 func asmSummaryWidth() float64 {
 	t := 0.0

@@ -31,7 +31,7 @@ var chaseColumns = []struct {
 	{"载体类型", "Kind", 16},
 	{"级别", "Level", 8},
 	{"运营主体", "Operator", 28},
-	{"统一社会信用代码", "USCC", 21},
+	{"统一社会信用代码", "USCC", 22},
 	{"最近报送季度", "Last reported", 22},
 	{"逾期天数", "Days overdue", 13},
 }

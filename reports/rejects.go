@@ -15,19 +15,31 @@ import (
 )
 
 // rejectColumns of the rejects workbook: Chinese first, English beneath.
+// A clerk reads the column as the template names it (已备案在孵企业数, not
+// filed) and the problem in words; the codes an analyst filters on follow,
+// outside the print area.
 var rejectColumns = []struct {
 	zh, en string
 	width  float64
 }{
-	{"文件", "File", 28},
-	{"工作表", "Sheet", 12},
+	{"文件", "File", 22},
+	{"工作表", "Sheet", 10},
 	{"行号", "Row", 7},
 	{"列", "Column", 16},
-	{"原值", "Value", 18},
-	{"规则", "Rule", 30},
-	{"问题及修改方法", "Problem and how to fix it (Chinese)", 55},
-	{"Problem and how to fix it", "(English)", 55},
+	{"原值", "Value", 14},
+	{"问题", "Problem", 18},
+	{"修改方法", "How to fix it", 36},
+	{"How to fix it", "(English)", 36},
+	{"规则代码", "Rule code", 24},
+	{"字段代码", "Field code", 16},
 }
+
+// rejectsPrintCols are the columns that print (A:H): on A4 landscape at
+// 8 points or more.
+const rejectsPrintCols = 8
+
+// rejectsLastCol is the last column's letter.
+var rejectsLastCol, _ = excelize.ColumnNumberToName(len(rejectColumns))
 
 // rejectsSheetRows is how many rows one sheet of the rejects workbook
 // holds, its three heading rows included: Excel's limit. More rejects go
@@ -84,7 +96,7 @@ func writeRejects(ctx context.Context, db *sql.DB, batchID int64, part rejectsPa
 	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT file_name, coalesce(sheet, ''), row_no, coalesce(column_name, ''), coalesce(raw_value, ''),
-		       rule, message_zh, message_en
+		       rule, message_zh, message_en, coalesce(kind, '')
 		FROM `+from+` WHERE `+where+`
 		ORDER BY ingest_id, sheet NULLS FIRST, row_no NULLS FIRST, column_name NULLS FIRST, rule`, args...)
 	if err != nil {
@@ -133,10 +145,14 @@ func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, 
 	if n == 0 {
 		last = rejectsHeadRows + 1
 	}
-	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:H%d", last), nil); err != nil {
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:%s%d", rejectsLastCol, last), nil); err != nil {
 		return err
 	}
 	if err := printSetup(f, sheet, "$3:$3"); err != nil {
+		return err
+	}
+	printLast, _ := excelize.ColumnNumberToName(rejectsPrintCols)
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", sheet, printLast, last), Scope: sheet}); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(sheet)
@@ -158,7 +174,7 @@ func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, 
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
 		return err
 	}
-	note := "以下行未被接收，请按“问题及修改方法”更正后重新报送整份文件。 These rows were not accepted: correct them as described and resend the whole file."
+	note := "以下行未被接收，请按“修改方法”更正后重新报送整份文件。 These rows were not accepted: correct them as described and resend the whole file."
 	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: note}}, excelize.RowOpts{Height: 20}); err != nil {
 		return err
 	}
@@ -177,24 +193,34 @@ func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, 
 			}
 			return fmt.Errorf("the rejects of batch %d changed while they were written", batchID)
 		}
-		var file, sh, col, raw, rule, zh, en string
+		var file, sh, col, raw, rule, zh, en, kind string
 		var rowNo sql.NullInt64
-		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en); err != nil {
+		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en, &kind); err != nil {
 			return err
 		}
 		var row any = rowNo.Int64
+		column := col
+		if name := ingest.ColumnName(ingest.Kind(kind), col); name != "" {
+			column = name
+		}
 		if !rowNo.Valid {
 			// A file rejected whole: no row of it was read.
-			row, col = "", "整个文件\nwhole file"
+			row, column = "", "整个文件\nwhole file"
 		}
+		ruleZH, ruleEN := ingest.RuleName(rule, !rowNo.Valid)
 		// Rejects stored before values were clipped may be of any length.
-		vals := []any{file, sh, row, col, ingest.Clip(raw, ingest.MaxRawChars), rule, ingest.Clip(zh, 2*ingest.MaxRawChars), ingest.Clip(en, 2*ingest.MaxRawChars)}
+		vals := []any{file, sh, row, column, ingest.Clip(raw, ingest.MaxRawChars), ruleZH + "\n" + ruleEN,
+			ingest.Clip(zh, 2*ingest.MaxRawChars), ingest.Clip(en, 2*ingest.MaxRawChars), rule, col}
+		lines := 2
 		for j, v := range vals {
 			cells[j] = excelize.Cell{StyleID: st.body, Value: v}
+			if t, ok := v.(string); ok && j < rejectsPrintCols {
+				lines = max(lines, asmLines(t, rejectColumns[j].width))
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+rejectsHeadRows+1)
-		// Long messages wrap onto a second line.
-		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: 30}); err != nil {
+		// As tall as the longest text wraps to.
+		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 4)}); err != nil {
 			return err
 		}
 	}
@@ -204,7 +230,7 @@ func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, 
 			return err
 		}
 	}
-	if err := sw.MergeCell("A2", "H2"); err != nil {
+	if err := sw.MergeCell("A2", printLast+"2"); err != nil {
 		return err
 	}
 	return sw.Flush()

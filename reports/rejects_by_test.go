@@ -97,17 +97,17 @@ func TestRejectsWorkbookPerDistrictOrCarrier(t *testing.T) {
 		want map[string][]string // workbook → its rows
 	}{
 		{reports.RejectsByDistrict, map[string][]string{
-			"退回清单-城关区.xlsx":  {"季度报表.csv 2 filed"},
-			"退回清单-七里河区.xlsx": {"季度报表.csv 3 new_entrants"},
-			"退回清单-安宁区.xlsx":  {"registry.csv 4 operator_uscc"},
-			"退回清单-文件" + itoa(ids["季度报表.csv"]) + "-季度报表.xlsx":      {"季度报表.csv 4 carrier_id"},
+			"退回清单-城关区.xlsx":  {"季度报表.csv 2 已备案在孵企业数"},
+			"退回清单-七里河区.xlsx": {"季度报表.csv 3 新入孵企业数"},
+			"退回清单-安宁区.xlsx":  {"registry.csv 4 运营主体统一社会信用代码"},
+			"退回清单-文件" + itoa(ids["季度报表.csv"]) + "-季度报表.xlsx":      {"季度报表.csv 4 载体编号"},
 			"退回清单-文件" + itoa(ids["broken.xlsx"]) + "-broken.xlsx": {"broken.xlsx  整个文件 whole file"},
 		}},
 		{reports.RejectsByCarrier, map[string][]string{
-			"退回清单-LZ-ZC-0001.xlsx": {"季度报表.csv 2 filed"},
-			"退回清单-LZ-FH-0001.xlsx": {"季度报表.csv 3 new_entrants"},
-			"退回清单-LZ-ZC-0002.xlsx": {"registry.csv 4 operator_uscc"},
-			"退回清单-文件" + itoa(ids["季度报表.csv"]) + "-季度报表.xlsx":      {"季度报表.csv 4 carrier_id"},
+			"退回清单-LZ-ZC-0001.xlsx": {"季度报表.csv 2 已备案在孵企业数"},
+			"退回清单-LZ-FH-0001.xlsx": {"季度报表.csv 3 新入孵企业数"},
+			"退回清单-LZ-ZC-0002.xlsx": {"registry.csv 4 运营主体统一社会信用代码"},
+			"退回清单-文件" + itoa(ids["季度报表.csv"]) + "-季度报表.xlsx":      {"季度报表.csv 4 载体编号"},
 			"退回清单-文件" + itoa(ids["broken.xlsx"]) + "-broken.xlsx": {"broken.xlsx  整个文件 whole file"},
 		}},
 	}

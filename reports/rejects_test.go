@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,15 +62,30 @@ func TestRejectsWorkbookMatchesView(t *testing.T) {
 	if len(rows) != 3+n {
 		t.Fatalf("%d rows, want title, note, header and %d issues", len(rows), n)
 	}
-	if rows[2][0] != "文件\nFile" || rows[2][6] != "问题及修改方法\nProblem and how to fix it (Chinese)" {
+	if rows[2][0] != "文件\nFile" || rows[2][3] != "列\nColumn" || rows[2][5] != "问题\nProblem" || rows[2][6] != "修改方法\nHow to fix it" || rows[2][8] != "规则代码\nRule code" {
 		t.Fatalf("header %q", rows[2])
 	}
+	// A clerk reads the column as the template names it and the problem
+	// in words; the codes follow for analysts, outside the print area.
+	code := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^[a-z]+$`)
+	var seen []string
 	for _, r := range rows[3:] {
 		if r[0] != "incidents.csv" || r[6] == "" || r[7] == "" {
 			t.Fatalf("issue row %q lacks file or messages", r)
 		}
+		for j, v := range r[:8] {
+			if j != 4 && code.MatchString(v) {
+				t.Errorf("issue row %q shows the code %q in column %d where a clerk reads it", r, v, j+1)
+			}
+		}
+		seen = append(seen, r[3]+"|"+r[5]+"|"+r[8]+"|"+r[9])
 		if _, err := strconv.Atoi(r[2]); err != nil {
 			t.Fatalf("row number %q", r[2])
+		}
+	}
+	for _, w := range []string{"发生日期|不是有效日期\nNot a valid date|date|occurred_on", "载体编号|载体不在名录中\nCarrier not in the registry|unknown_carrier|carrier_id"} {
+		if !slices.Contains(seen, w) {
+			t.Errorf("no issue row reads %q: %q", w, seen)
 		}
 	}
 	layout, err := f.GetPageLayout("退回清单")
