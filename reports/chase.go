@@ -191,15 +191,20 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 		vals := []any{i + 1, c.district, c.id, c.name, label(kindZH, c.kind), label(levelZH, c.level),
 			c.operator, c.uscc, quarterText(c.last), overdue}
 		cells := make([]any, len(vals))
+		lines := 1
 		for j, v := range vals {
 			style := st.body
 			if _, isNum := v.(int); isNum {
 				style = count
 			}
+			if t, ok := v.(string); ok {
+				lines = max(lines, asmLines(t, chaseColumns[j].width))
+			}
 			cells[j] = excelize.Cell{StyleID: style, Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+4)
-		if err := sw.SetRow(cell, cells); err != nil {
+		// As tall as the longest name wraps to: a name is never cut.
+		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 4)}); err != nil {
 			return nil, err
 		}
 	}

@@ -66,7 +66,7 @@ var templateFields = []templateField{
 	{"year", tcYear, 6.5, "", "", "Year"},
 	{"quarter", tcQuarter, 8.5, "", "", "Quarter"},
 	{"submitted_on", tcDate, 11, "", "", "Submitted on"},
-	{"incubating", tcCount, 12.5, "季度末在孵企业和团队总数（存量）。", "Enterprises and teams in incubation at the quarter's end (stock).", "Incubating"},
+	{"incubating", tcCount, 17.5, "季度末在孵企业和团队总数（存量）。", "Enterprises and teams in incubation at the quarter's end (stock).", "Incubating"},
 	{"filed", tcFiled, 7.5, "季度末已备案的在孵企业数，不能大于在孵企业(团队)数。", "Incubated enterprises on file at the quarter's end; not more than incubating.", "Filed"},
 	{"new_entrants", tcCount, 9.5, "本季度新入孵的企业(团队)数（本季度发生数，不累计）。", "Enterprises and teams admitted this quarter (this quarter only, not cumulative).", "New entrants"},
 	{"graduated", tcCount, 12, "本季度毕业的企业数。", "Enterprises that graduated this quarter.", "Graduated"},
