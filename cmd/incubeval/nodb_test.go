@@ -43,16 +43,16 @@ func TestNoImplicitDatabase(t *testing.T) {
 	}{
 		{"assess before any ingest", []string{"assess", "--year", "2025"}, "", []string{"no database at", "没有数据库", "none was created"}},
 		{"publish", []string{"publish", "--year", "2025", "--yes"}, "", []string{"no database at", "没有数据库"}},
-		{"unpublish", []string{"unpublish", "--year", "2025", "--reason", "wrong data"}, "", []string{"no database at"}},
-		{"discard", []string{"discard", "--year", "2025", "--yes"}, "", []string{"no database at"}},
+		{"unpublish", []string{"unpublish", "--year", "2025", "--reason", "wrong data"}, "", []string{"no database at", "没有数据库"}},
+		{"discard", []string{"discard", "--year", "2025", "--yes"}, "", []string{"no database at", "没有数据库"}},
 		{"jobs history", []string{"jobs", "history"}, "", nil},
-		{"report", []string{"report", "--year", "2025", "--out", filepath.Join(inputs, "out")}, "", []string{"no database at"}},
-		{"explain", []string{"explain", "--carrier", "LZ-ZC-0001", "--year", "2025"}, "", []string{"no database at"}},
-		{"sql", []string{"sql", "SELECT 1"}, "", []string{"no database at"}},
+		{"report", []string{"report", "--year", "2025", "--out", filepath.Join(inputs, "out")}, "", []string{"no database at", "没有数据库"}},
+		{"explain", []string{"explain", "--carrier", "LZ-ZC-0001", "--year", "2025"}, "", []string{"no database at", "没有数据库"}},
+		{"sql", []string{"sql", "SELECT 1"}, "", []string{"no database at", "没有数据库"}},
 		{"ingest of a missing path", []string{"ingest", filepath.Join(inputs, "typo.csv")}, "", []string{"typo.csv"}},
 		{"ingest into a missing folder", []string{"ingest", quarterly}, "folder", []string{"does not exist", "不存在", "nonexist"}},
 		{"run into a missing folder", []string{"run", "--year", "2025", "--inbox", inputs, "--out", filepath.Join(inputs, "out")}, "folder", []string{"does not exist", "nonexist"}},
-		{"assess in a missing folder", []string{"assess", "--year", "2025"}, "folder", []string{"no database at"}},
+		{"assess in a missing folder", []string{"assess", "--year", "2025"}, "folder", []string{"no database at", "没有数据库"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 //     snapshot through).
 func OpenReader(ctx context.Context, path string, opts ReaderOptions) (*Reader, error) {
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("no database at %s (run `incubeval ingest` or `incubeval demo` first): %w", path, err)
+		return nil, fmt.Errorf("没有数据库 %s：请先用 incubeval ingest 导入数据，或用 --db 指定数据库 / no database at %s (run `incubeval ingest` or `incubeval demo` first, or give the database with --db): %w", path, path, err)
 	}
 	spill, err := os.MkdirTemp("", "incubeval-sql-")
 	if err != nil {
