@@ -318,6 +318,9 @@ func (a *app) runCommand() *cobra.Command {
 			if err := checkInputs([]string{inbox}); err != nil {
 				return err
 			}
+			if err := a.checkReportOut(out, opts.Year); err != nil {
+				return err
+			}
 			st, err := a.openCreate(cmd.Context())
 			if err != nil {
 				return err

@@ -60,6 +60,20 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 			if err := checkInputs(args); err != nil {
 				return err
 			}
+			// Where the rejects go is checked before anything is loaded: a
+			// workbook written over the database would lose the batch.
+			switch {
+			case rejectsOut != "" && rejectsBy != "":
+				if err := outputDir("--rejects-out", rejectsOut, a.dbPath); err != nil {
+					return err
+				}
+			case rejectsOut != "":
+				resolved, err := outputPathFlag("--rejects-out", rejectsOut, a.dbPath)
+				if err != nil {
+					return err
+				}
+				rejectsOut = resolved
+			}
 			st, err := a.openCreate(cmd.Context())
 			if err != nil {
 				return err

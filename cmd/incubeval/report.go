@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -47,6 +48,9 @@ is opened read-only. Run 'incubeval assess --year Y' first.`,
 			if out == "" {
 				return usageError{fmt.Errorf("--out DIR is required")}
 			}
+			if err := a.checkReportOut(out, year); err != nil {
+				return err
+			}
 			// The published snapshot while a writer works (read_source.go).
 			return a.readStore(cmd.Context(), a.dbPath, func(st *store.Store) error {
 				return a.report(cmd.Context(), st, year, out, f)
@@ -58,6 +62,20 @@ is opened read-only. Run 'incubeval assess --year Y' first.`,
 	requireFlags(cmd, "year", "out")
 	f.register(cmd)
 	return cmd
+}
+
+// checkReportOut refuses, before anything runs, a --out folder that is the
+// database's, one of its files or its archive, or whose assessment
+// workbook would replace the database or one of its files.
+func (a *app) checkReportOut(out string, year int) error {
+	if err := outputDir("--out", out, a.dbPath); err != nil {
+		return err
+	}
+	if _, err := os.Stat(out); err != nil {
+		return nil // a new folder holds nothing of the database's
+	}
+	_, err := outputPathFlag("--out", filepath.Join(out, fmt.Sprintf("assessment-%d.xlsx", year)), a.dbPath)
+	return err
 }
 
 // report writes the year's workbooks into out and says where they are.

@@ -74,19 +74,25 @@ func (a *app) withOutputMode(output string, mode os.FileMode, fn func(w io.Write
 // folder does not get past. It returns the resolved path, which is where
 // the file is then written.
 func outputPath(output, db string) (string, error) {
+	return outputPathFlag("--output", output, db)
+}
+
+// outputPathFlag is outputPath for the file another flag names
+// (ingest --rejects-out, template --out): the messages name that flag.
+func outputPathFlag(flag, output, db string) (string, error) {
 	out, err := resolvePath(output, true)
 	if err != nil {
-		return "", usageError{fmt.Errorf("--output %s 无法使用 / --output %s: %w", output, output, err)}
+		return "", usageError{fmt.Errorf("%s %s 无法使用 / %s %s: %w", flag, output, flag, output, err)}
 	}
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
-		return "", usage(fmt.Sprintf("--output %s 是文件夹，请给出文件名", output), fmt.Sprintf("--output %s is a folder; give a file name", output))
+		return "", usage(fmt.Sprintf("%s %s 是文件夹，请给出文件名", flag, output), fmt.Sprintf("%s %s is a folder; give a file name", flag, output))
 	}
 	dbPath, err := resolvePath(db, false)
 	if err != nil {
 		dbPath, _ = filepath.Abs(db)
 	}
 	refuse := func(what string) error {
-		return usageError{fmt.Errorf("--output %s would overwrite the database or one of its files (%s); choose another file / 输出文件不能覆盖数据库及其相关文件", output, what)}
+		return usageError{fmt.Errorf("%s %s would overwrite the database or one of its files (%s); choose another file / 输出文件不能覆盖数据库及其相关文件", flag, output, what)}
 	}
 	dbDir, dbName := filepath.Split(dbPath)
 	outDir, outName := filepath.Split(out)
@@ -98,17 +104,8 @@ func outputPath(output, db string) (string, error) {
 			return "", refuse(outName + " beside it")
 		}
 	}
-	archive := filepath.Join(dbDir, "archive")
-	if a, err := filepath.EvalSymlinks(archive); err == nil {
-		archive = a
-	}
-	for d := filepath.Clean(outDir); ; d = filepath.Dir(d) {
-		if sameFolder(d, archive) {
-			return "", refuse("its archive of ingested files, " + archive)
-		}
-		if d == filepath.Dir(d) {
-			break
-		}
+	if archive, in := inArchive(outDir, dbDir); in {
+		return "", refuse("its archive of ingested files, " + archive)
 	}
 	// The same file under another name (a hard link): replacing it would
 	// not change the database, but writing a result over it is no one's
@@ -121,6 +118,66 @@ func outputPath(output, db string) (string, error) {
 		}
 	}
 	return out, nil
+}
+
+// inArchive reports whether dir is, or is under, the archive folder beside
+// the database (in dbDir), and names the archive.
+func inArchive(dir, dbDir string) (string, bool) {
+	archive := filepath.Join(dbDir, "archive")
+	if a, err := filepath.EvalSymlinks(archive); err == nil {
+		archive = a
+	}
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if sameFolder(d, archive) {
+			return archive, true
+		}
+		if d == filepath.Dir(d) {
+			return archive, false
+		}
+	}
+}
+
+// outputDir checks, before anything runs, a folder a command writes its
+// workbooks into (report --out, run --out, ingest --rejects-by with
+// --rejects-out): it must not be the database or one of its files, nor
+// the archive of ingested files or a folder under it. The folder need not
+// exist yet; what exists of it is resolved as the kernel would.
+func outputDir(flag, dir, db string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return usageError{fmt.Errorf("%s %s: %w", flag, dir, err)}
+	}
+	// The deepest folder that exists, its links resolved, and the rest.
+	rest := ""
+	d := abs
+	for {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			d = filepath.Join(r, rest)
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		rest = filepath.Join(filepath.Base(d), rest)
+		d = parent
+	}
+	dbPath, err := resolvePath(db, false)
+	if err != nil {
+		dbPath, _ = filepath.Abs(db)
+	}
+	dbDir, dbName := filepath.Split(dbPath)
+	refuse := func(what string) error {
+		return usageError{fmt.Errorf("%s %s would write into the database or one of its files (%s); choose another folder / 输出文件夹不能是数据库、其相关文件或导入文件存档", flag, dir, what)}
+	}
+	outParent, outName := filepath.Split(d)
+	if sameFolder(outParent, dbDir) && (outName == dbName || strings.HasPrefix(outName, dbName+".")) {
+		return refuse(outName)
+	}
+	if archive, in := inArchive(d, dbDir); in {
+		return refuse("its archive of ingested files, " + archive)
+	}
+	return nil
 }
 
 // sameFolder reports whether a and b name the same folder.

@@ -41,6 +41,11 @@ carriers list.`,
 			case !strings.EqualFold(filepath.Ext(out), ".xlsx"):
 				return usage(fmt.Sprintf("--out 应以 .xlsx 结尾，而不是「%s」", filepath.Base(out)), fmt.Sprintf("--out must end in .xlsx, not %q", filepath.Base(out)))
 			}
+			resolved, err := outputPathFlag("--out", out, a.dbPath)
+			if err != nil {
+				return err
+			}
+			out = resolved
 			write := func(db *sql.DB) error {
 				if err := reports.WriteTemplate(cmd.Context(), db, year, quarter, out); err != nil {
 					return fmt.Errorf("write template: %w", err)
