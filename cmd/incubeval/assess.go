@@ -121,10 +121,17 @@ func (a *app) assess(ctx context.Context, st *store.Store, opts assess.Options) 
 	if len(res.Frozen) > 0 {
 		fmt.Fprintf(a.stdout, "; published, kept as they are: %s", yearsText(res.Frozen))
 	}
+	if len(res.Held) > 0 {
+		fmt.Fprintf(a.stdout, "; kept as they are because the published %d builds on them: %s", res.HeldBy, yearsText(res.Held))
+	}
 	if len(res.LaterKept) > 0 {
 		fmt.Fprintf(a.stdout, "; later published years, kept as they are: %s", yearsText(res.LaterKept))
 	}
 	fmt.Fprintf(a.stdout, "; run %d, rubric %s\n", res.RunID, res.RubricSHA[:12])
+	if opts.Force && len(res.LaterKept) > 0 {
+		ys := yearsText(res.LaterKept)
+		fmt.Fprintf(a.stderr, "incubeval: 注意 warning: the published %s builds on the years recomputed and was kept as it is: its decisions may now contradict them; unpublish and assess it again to bring them together / 已发布的 %s 年度以重算的年度为依据且未改变，其处理决定可能与之不一致\n", ys, ys)
+	}
 	if len(res.OpenStored) > 0 {
 		// Stored before SPEC §10 was enforced: say how to remove them.
 		ys := yearsText(res.OpenStored)
@@ -259,6 +266,9 @@ published year: 'incubeval unpublish --year Y --reason TEXT'.`,
 			}
 			if err := sum.CheckEnded(today); err != nil {
 				return usageError{err}
+			}
+			if err := assess.CheckCurrent(cmd.Context(), st.DB, sum); err != nil {
+				return err
 			}
 			fmt.Fprintf(a.stdout, "将发布 To publish (freeze): %d, window %s to %s (%s), assessment run %d\n", year,
 				sum.WindowStart.Format("2006-01-02"), sum.WindowEnd.Format("2006-01-02"), sum.Window, sum.RunID)

@@ -35,8 +35,15 @@ func TestAssessPublishExplainCommands(t *testing.T) {
 		t.Fatalf("publish twice: exit %d %s", code, out)
 	}
 	code, out, _ = runCLI(t, "--db", db, "assess", "--year", "2025")
-	if code != exitOK || !strings.Contains(out, "computed 2019–2024") || !strings.Contains(out, "published, kept as they are: 2025") {
+	if code != exitOK || !strings.Contains(out, "computed none") || !strings.Contains(out, "published, kept as they are: 2025") ||
+		!strings.Contains(out, "because the published 2025 builds on them: 2019–2024") {
 		t.Fatalf("assess after publish: exit %d\n%s", code, out)
+	}
+	// A year the published 2025 builds on is not recomputed: its delisting
+	// for "failing 2024 and 2025" must not stand beside a 2024 that passes.
+	code, _, stderr = runCLI(t, "--db", db, "assess", "--year", "2024")
+	if code != exitFail || !strings.Contains(stderr, "the published 2025 builds on") || !strings.Contains(stderr, "unpublish --year 2025") || !strings.Contains(stderr, "已发布的 2025 年") {
+		t.Fatalf("assess 2024 under a published 2025: exit %d\n%s", code, stderr)
 	}
 	code, out, _ = runCLI(t, "--db", db, "assess", "--year", "2025", "--force")
 	if code != exitOK || !strings.Contains(out, "computed 2019–2025") {
@@ -87,5 +94,42 @@ func TestRunIngestsAndAssesses(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(out, "rejects-batch-*.xlsx")); len(m) != 1 {
 		t.Fatalf("run wrote %v, want one rejects workbook", m)
+	}
+}
+
+// publish refuses results that no longer follow from the database: a
+// revision for the year's window accepted after the assessment would be
+// frozen unseen (and explain would show it beside a score it did not
+// make). A quarter after the window changes nothing and does not stop it.
+func TestPublishRefusesResultsOlderThanTheirData(t *testing.T) {
+	db := demoDB(t)
+	dir := t.TempDir()
+	late := filepath.Join(dir, "late-q4.csv")
+	os.WriteFile(late, []byte("载体编号,年度,季度,报送日期,在孵企业(团队)数,已备案在孵企业数,新入孵企业数,毕业企业数,退出企业数,培训辅导次数,培训人次,创业活动次数,在孵企业从业人数,在孵企业营收(万元),知识产权授权数,获得投融资金额(万元),获投融资企业数,场地使用率\n"+
+		"LZ-ZC-0007,2025,4,2026-01-10,20,18,3,1,1,4,90,3,110,600,2,100,2,85%\n"), 0o644)
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", late); code != exitOK || !strings.Contains(out, "1 accepted") {
+		t.Fatalf("ingest a later quarter: exit %d\n%s%s", code, out, stderr)
+	}
+	fix := filepath.Join(dir, "fix.csv")
+	os.WriteFile(fix, []byte("载体编号,年度,季度,报送日期,在孵企业(团队)数,已备案在孵企业数,新入孵企业数,毕业企业数,退出企业数,培训辅导次数,培训人次,创业活动次数,在孵企业从业人数,在孵企业营收(万元),知识产权授权数,获得投融资金额(万元),获投融资企业数,场地使用率\n"+
+		"LZ-ZC-0007,2025,3,2025-11-20,20,18,3,1,1,4,90,3,110,600,2,100,2,85%\n"), 0o644)
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", fix); code != exitOK || !strings.Contains(out, "1 accepted") {
+		t.Fatalf("ingest a revision: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, out, _ := runCLI(t, "--db", db, "explain", "--carrier", "LZ-ZC-0007", "--year", "2025"); code != exitOK || !strings.Contains(out, "1 file that can change them came in since") {
+		t.Errorf("explain says nothing of the data that came in after the score:\n%s", out)
+	}
+	code, out, stderr := runCLI(t, "--db", db, "publish", "--year", "2025", "--yes")
+	if code != exitFail || !strings.Contains(stderr, "1 files with 1 accepted rows") || !strings.Contains(stderr, "assess --year 2025") || strings.Contains(out, "Published") {
+		t.Fatalf("publish of stale results: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, n, _ := runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) FROM published_years"); !strings.Contains(n, "\n0") {
+		t.Fatalf("published_years after the refusal:\n%s", n)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "assess", "--year", "2025"); code != exitOK {
+		t.Fatalf("assess: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "publish", "--year", "2025", "--yes"); code != exitOK || !strings.Contains(out, "Published 2025") {
+		t.Fatalf("publish after assessing again: exit %d\n%s%s", code, out, stderr)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/incubeval/incubeval/pipeline/assess"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -173,6 +174,14 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 		return err
 	}
 	fmt.Fprintf(w, "采用的季度报表（各季度的最终版本） Quarters used (winning revisions): %d / 4\n", n)
+	// The table shows today's winning revisions; the score is the run's.
+	if sum, err := assess.Summarize(ctx, db, year); err == nil {
+		if files, _, cut, err := assess.NewerInputs(ctx, db, sum); err == nil && files > 0 {
+			fmt.Fprintf(w, "注意：%d 年的结果由第 %d 次评价（数据截至 %s）得出，之后又导入了 %d 个可改变结果的文件；下表为当前数据，可能不是得分所用的数据。\n"+
+				"Note: the results of %d were made by assessment run %d (data cut-off %s); %s that can change them came in since, so the quarters below are today's and may not be those the score used.\n",
+				year, sum.RunID, cut.Format("2006-01-02 15:04"), files, year, sum.RunID, cut.Format("2006-01-02 15:04"), plural(int(files), "file", "files"))
+		}
+	}
 	if n > 0 {
 		fmt.Fprintln(w, tw.Render())
 	}

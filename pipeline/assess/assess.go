@@ -49,6 +49,8 @@ type Result struct {
 	LastYear    int
 	Computed    []int // years recomputed
 	Frozen      []int // published years read as they are
+	Held        []int // unpublished years a later published year builds on, read as they are
+	HeldBy      int   // that published year
 	LaterKept   []int // published years after the requested one, left as they are
 	OpenStored  []int // stored years whose window has not ended (stored before SPEC §10 was enforced)
 	RubricSHA   string
@@ -139,6 +141,19 @@ func (e *LaterYearsError) Error() string {
 		en += fmt.Sprintf(". Remove the later results first with 'incubeval discard --year %d' (some of their windows have not ended)", e.Later[0])
 	}
 	return zh + "；未做任何更改 / " + en + "; nothing was changed"
+}
+
+// HeldError says the requested year is what a published later year builds
+// on (previous graded year, recovery, deltas): recomputing it would make
+// the official record contradict itself (a published delisting for
+// "failing 2024 and 2025" beside a stored 2024 that no longer fails).
+type HeldError struct{ Year, By int }
+
+func (e *HeldError) Error() string {
+	return fmt.Sprintf("%d 年的结果是已发布的 %d 年评价的依据（上一参评年度、追回、变化），重新计算会使正式结果前后矛盾；如需更改，请先运行 incubeval unpublish --year %d --reason …，或用 --force 强制重算；未做任何更改 / "+
+		"the results of %d are what the published %d builds on (previous graded year, recovery, deltas): recomputing them would make the official record contradict itself. "+
+		"To change them, first run 'incubeval unpublish --year %d --reason …', or force it with --force; nothing was changed",
+		e.Year, e.By, e.By, e.Year, e.By, e.By)
 }
 
 // yearList writes years as 2019–2025 when they run on, else 2019, 2021.
@@ -265,6 +280,25 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		published[y] = true
 	}
 	rows.Close()
+	// A stored year that a published later year builds on is read as it
+	// is, as the published year is (unless forced): the published year's
+	// decisions name it (README, Readings of the spec).
+	held := map[int]bool{}
+	if !opts.Force {
+		latest := 0
+		for y := range published {
+			latest = max(latest, y)
+		}
+		for _, y := range stored {
+			if y.year < latest && !published[y.year] {
+				held[y.year] = true
+				res.HeldBy = latest
+			}
+		}
+		if held[opts.Year] {
+			return nil, &HeldError{Year: opts.Year, By: latest}
+		}
+	}
 	if err := st.DB.QueryRowContext(ctx, "SELECT coalesce(max(run_id), 0) + 1 FROM store.assessment_runs").Scan(&res.RunID); err != nil {
 		return nil, err
 	}
@@ -295,10 +329,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	var years, quarters []string
 	var yargs, qargs []any
 	for y := res.FirstYear; y <= res.LastYear; y++ {
-		frozen := published[y] && !opts.Force
-		if frozen {
+		frozen := (published[y] || held[y]) && !opts.Force
+		switch {
+		case frozen && held[y]:
+			res.Held = append(res.Held, y)
+		case frozen:
 			res.Frozen = append(res.Frozen, y)
-		} else {
+		default:
 			res.Computed = append(res.Computed, y)
 		}
 		start, end, qs := Window(opts.Window, y)
@@ -590,7 +627,59 @@ func Publish(ctx context.Context, st *store.Store, year int, today time.Time) (a
 	if err := sum.CheckEnded(today); err != nil {
 		return false, err
 	}
+	if err := CheckCurrent(ctx, st.DB, sum); err != nil {
+		return false, err
+	}
 	return false, st.Exec(ctx, "INSERT INTO store.published_years VALUES (?, ?, ?)", year, store.Now(), sum.RunID)
+}
+
+// StaleError says data that can change a year's results was accepted after
+// the assessment run that stored them: publishing would freeze results
+// that no longer follow from the database.
+type StaleError struct {
+	Year, RunID int64
+	Cutoff      time.Time // the run's data cut-off
+	Files, Rows int64     // accepted since
+}
+
+func (e *StaleError) Error() string {
+	cut := e.Cutoff.Format("2006-01-02 15:04")
+	return fmt.Sprintf("%d 年的评价结果（第 %d 次评价，数据截至 %s）之后又导入了 %d 个文件、%d 行可改变结果的数据；请先重新运行 incubeval assess --year %d，再发布；未做任何更改 / "+
+		"after assessment run %d stored the results of %d (data cut-off %s), %d files with %d accepted rows that can change them were ingested: run 'incubeval assess --year %d' again, then publish; nothing was changed",
+		e.Year, e.RunID, cut, e.Files, e.Rows, e.Year, e.RunID, e.Year, cut, e.Files, e.Rows, e.Year)
+}
+
+// NewerInputs counts the files, and their accepted rows, ingested after
+// the data cut-off of the run that stored sum's year that can change its
+// results: any registry, incident or deferral file, and quarterly files
+// holding a quarter that starts by the window's end (a later quarter
+// cannot change the year).
+func NewerInputs(ctx context.Context, db *sql.DB, sum *YearSummary) (files, rows int64, cutoff time.Time, err error) {
+	var cut sql.NullTime
+	err = db.QueryRowContext(ctx, `
+		WITH r AS (SELECT data_cutoff FROM store.assessment_runs WHERE run_id = $1)
+		SELECT (SELECT data_cutoff FROM r), count(*), coalesce(sum(g.rows_accepted), 0)
+		FROM store.ingests g
+		WHERE g.rows_accepted > 0
+		  AND ((SELECT data_cutoff FROM r) IS NULL OR g.ingested_at > (SELECT data_cutoff FROM r))
+		  AND (g.kind IS DISTINCT FROM 'quarterly' OR EXISTS (
+		       SELECT 1 FROM store.quarterly q
+		       WHERE q.ingest_id = g.ingest_id AND make_date(q.year, q.quarter * 3 - 2, 1) <= $2))`,
+		sum.RunID, sum.WindowEnd).Scan(&cut, &files, &rows)
+	return files, rows, cut.Time, err
+}
+
+// CheckCurrent refuses (*StaleError) to go on with a year's stored results
+// when data that can change them arrived after they were computed.
+func CheckCurrent(ctx context.Context, db *sql.DB, sum *YearSummary) error {
+	files, rows, cut, err := NewerInputs(ctx, db, sum)
+	if err != nil {
+		return fmt.Errorf("newer inputs: %w", err)
+	}
+	if files == 0 {
+		return nil
+	}
+	return &StaleError{Year: int64(sum.Year), RunID: sum.RunID, Cutoff: cut, Files: files, Rows: rows}
 }
 
 // NotPublishedError says a year to unpublish is not published.

@@ -81,8 +81,8 @@ func TestPublishedDecisionGovernsLaterYears(t *testing.T) {
 		lateYear(w, "A", 2023, full)
 		w.window("A", 2025, full)
 		w.assess(2025)
-		w.want(2023, "A", "good", "keep")
-		w.want(2024, "A", "fail", "delist") // published: unchanged
+		w.want(2023, "A", "fail", "rectify") // held: the published 2024 builds on it
+		w.want(2024, "A", "fail", "delist")  // published: unchanged
 		if o := w.get(2025, "A"); o != nil {
 			t.Errorf("A appears in 2025 (%+v) although its published 2024 decision is delist", *o)
 		}
@@ -102,7 +102,7 @@ func TestPublishedDecisionGovernsLaterYears(t *testing.T) {
 		lateYear(w, "B", 2023, poor)
 		w.window("B", 2025, full)
 		w.assess(2025)
-		w.want(2023, "B", "fail", "rectify")
+		w.want(2023, "B", "good", "keep")    // held: the published 2024 builds on it
 		w.want(2024, "B", "fail", "rectify") // published: unchanged
 		if o := w.get(2025, "B"); o == nil {
 			t.Errorf("B is missing from 2025 although its published 2024 decision is rectify (not delist)")

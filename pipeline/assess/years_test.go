@@ -162,9 +162,22 @@ func TestNoYearAfterTheOneAskedForIsStored(t *testing.T) {
 	if _, err := assess.Publish(ctx, w.st, 2026, testToday); err != nil {
 		t.Fatal(err)
 	}
-	res := w.assess(2025)
+	// …and so does 2025, which it builds on: assessing 2025 again is
+	// refused, changing nothing, unless forced.
+	before, _ = w.st.TableCounts(ctx)
+	var held *assess.HeldError
+	if _, err := w.tryAssess(2025); !errors.As(err, &held) || held.Year != 2025 || held.By != 2026 {
+		t.Fatalf("assess 2025 with 2026 published: %v, want HeldError", err)
+	}
+	if after, _ := w.st.TableCounts(ctx); !reflect.DeepEqual(before, after) {
+		t.Fatalf("the refused run changed the database:\n before %v\n after  %v", before, after)
+	}
+	res, err := w.tryAssess(2025, func(o *assess.Options) { o.Force = true })
+	if err != nil {
+		t.Fatal(err)
+	}
 	if res.LastYear != 2025 || !reflect.DeepEqual(res.LaterKept, []int{2026}) || res.Computed[len(res.Computed)-1] != 2025 {
-		t.Fatalf("assess 2025 with 2026 published: %+v", res)
+		t.Fatalf("assess 2025 --force with 2026 published: %+v", res)
 	}
 	if n := w.count("SELECT max(run_id) FROM assessments WHERE year = 2026"); n != run2026 {
 		t.Fatalf("2026 was rewritten by run %d (was %d)", n, run2026)
