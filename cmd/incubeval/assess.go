@@ -270,9 +270,10 @@ published year: 'incubeval unpublish --year Y --reason TEXT'.`,
 			if err := assess.CheckCurrent(cmd.Context(), st.DB, sum); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "将发布 To publish (freeze): %d, window %s to %s (%s), assessment run %d\n", year,
+			shown := a.shown(yes)
+			fmt.Fprintf(shown, "将发布 To publish (freeze): %d, window %s to %s (%s), assessment run %d\n", year,
 				sum.WindowStart.Format("2006-01-02"), sum.WindowEnd.Format("2006-01-02"), sum.Window, sum.RunID)
-			printCounts(a.stdout, sum)
+			printCounts(shown, sum)
 			if !yes {
 				ok, err := a.confirm(cmd.Context(), fmt.Sprintf("发布后 %d 年结果冻结，作为正式结果 / once published, these are the official results of %d. 确认发布 Publish %d? [y/N] ", year, year, year))
 				if err != nil {

@@ -34,6 +34,17 @@ func stdinIsTerminal(r io.Reader) bool {
 	return ok && isTTY(f)
 }
 
+// shown is where a command that asks prints what it is about to do: its
+// standard output, and also standard error (where the question goes) when
+// it will ask and its output is not the terminal (publish > file.txt on a
+// terminal must not ask about what it does not show).
+func (a *app) shown(yes bool) io.Writer {
+	if f, ok := a.stdout.(*os.File); yes || (ok && isTTY(f)) {
+		return a.stdout
+	}
+	return io.MultiWriter(a.stdout, a.stderr)
+}
+
 // confirm prints question (on standard error, so that it shows on the
 // terminal when the output is piped) and reads one line from the terminal: y, yes or
 // 是 (whatever the case and spaces) confirm; anything else, an empty line or
@@ -148,15 +159,16 @@ has not ended can be removed (results stored for one by an older version).`,
 				return err
 			}
 			ys := yearsText(plan.Years)
-			fmt.Fprintf(a.stdout, "将删除 To remove: the stored results of %s", ys)
+			w := a.shown(yes)
+			fmt.Fprintf(w, "将删除 To remove: the stored results of %s", ys)
 			if len(plan.Years) > 1 {
-				fmt.Fprintf(a.stdout, " (%d and every later stored year, which builds on it / 之后的年度依赖 %d 年，一并删除)", year, year)
+				fmt.Fprintf(w, " (%d and every later stored year, which builds on it / 之后的年度依赖 %d 年，一并删除)", year, year)
 			}
-			fmt.Fprintln(a.stdout)
+			fmt.Fprintln(w)
 			for _, s := range plan.Summaries {
-				fmt.Fprintf(a.stdout, "%d, window %s to %s (%s), assessment run %d, %d carriers:\n", s.Year,
+				fmt.Fprintf(w, "%d, window %s to %s (%s), assessment run %d, %d carriers:\n", s.Year,
 					s.WindowStart.Format("2006-01-02"), s.WindowEnd.Format("2006-01-02"), s.Window, s.RunID, s.Carriers)
-				printCounts(a.stdout, s)
+				printCounts(w, s)
 			}
 			if !yes {
 				ok, err := a.confirm(cmd.Context(), fmt.Sprintf("确认删除 %s 年的评价结果？Remove the results of %s? [y/N] ", ys, ys))

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // publish and discard on a terminal show what they act on and ask: y, yes
 // or 是 confirms; anything else does nothing (exit 1). The built binary on
@@ -46,6 +51,28 @@ func TestPublishAndDiscardAskOnATerminal(t *testing.T) {
 			}
 		})
 	}
+	// publish > file.txt on a terminal: the question is on the terminal,
+	// and so is what it freezes (also in the file).
+	t.Run("publish with its output in a file", func(t *testing.T) {
+		db := copyDemo(t, t.TempDir())
+		out, err := os.Create(filepath.Join(t.TempDir(), "publish.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		p := startPTYOut(t, bin, out, nil, "--db", db, "publish", "--year", "2025")
+		p.expect("To publish (freeze): 2025")
+		p.expect("decisions: 保留 keep")
+		p.expect("Publish 2025? [y/N]")
+		p.send("n\r")
+		p.expect("not confirmed")
+		if code := p.exit(); code != exitFail {
+			t.Fatalf("exit %d", code)
+		}
+		if data, _ := os.ReadFile(out.Name()); !strings.Contains(string(data), "To publish (freeze): 2025") {
+			t.Errorf("the file lacks the summary:\n%s", data)
+		}
+	})
 	t.Run("discard answered no, then yes", func(t *testing.T) {
 		db := copyDemo(t, t.TempDir())
 		count := func() string {

@@ -229,6 +229,13 @@ type ptySession struct {
 
 func startPTY(t *testing.T, bin string, env []string, args ...string) *ptySession {
 	t.Helper()
+	return startPTYOut(t, bin, nil, env, args...)
+}
+
+// startPTYOut is startPTY with standard output sent to stdout instead (nil:
+// the terminal too), as a shell's "> file" does.
+func startPTYOut(t *testing.T, bin string, stdout *os.File, env []string, args ...string) *ptySession {
+	t.Helper()
 	master, slave, err := openPTY()
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
@@ -236,6 +243,9 @@ func startPTY(t *testing.T, bin string, env []string, args ...string) *ptySessio
 	p := &ptySession{t: t, master: master}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = slave, slave, slave
+	if stdout != nil {
+		p.cmd.Stdout = stdout
+	}
 	p.cmd.Env = append(append(os.Environ(), "TERM=xterm", "INCUBEVAL_DB="), env...)
 	p.cmd.SysProcAttr = ptyAttr()
 	if err := p.cmd.Start(); err != nil {
