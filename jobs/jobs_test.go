@@ -381,3 +381,24 @@ func TestYearlyAndPublishRecordWorkbookHashes(t *testing.T) {
 	env.Clock.(*fakeClock).set(at(2025, 11, 30, 18, 0))
 	check(JobPublish, "定稿")
 }
+
+// publish and the reminder need a database already there: with none they
+// fail saying so and make none (a mistyped database in a crontab must not
+// leave an empty one behind); the row waits in the pending file.
+func TestJobsThatNeedDataMakeNoDatabase(t *testing.T) {
+	for _, job := range []string{JobPublish, JobDeadlineReminder} {
+		t.Run(job, func(t *testing.T) {
+			env, _ := oneOff(t, at(2025, 11, 30, 18, 0))
+			e := NewRunner(env).Execute(context.Background(), catalogJob(t, env, job), TriggerManual, time.Time{}, time.Time{})
+			if e.Status != StatusFailed || !strings.Contains(e.Error, "no database") {
+				t.Fatalf("%s %q; want failed, no database", e.Status, e.Error)
+			}
+			if _, err := os.Stat(env.Config.Database); err == nil {
+				t.Fatal("a database was made")
+			}
+			if _, err := os.Stat(env.Config.Database + ".runs-pending.jsonl"); err != nil {
+				t.Errorf("the run's row is nowhere: %v", err)
+			}
+		})
+	}
+}

@@ -240,7 +240,11 @@ func (r *Runner) open(ctx context.Context, job string, log *slog.Logger) (*store
 	holder := strings.ReplaceAll(r.Holder, "%s", job)
 	waiting := false
 	for {
-		st, err := store.Open(ctx, r.Env.Config.Database, store.Options{Holder: holder})
+		// Only the jobs that bring data in make a new database; publish
+		// and the reminder need one already there (a mistyped database
+		// in a crontab must not leave an empty one behind).
+		noCreate := job == JobPublish || job == JobDeadlineReminder
+		st, err := store.Open(ctx, r.Env.Config.Database, store.Options{Holder: holder, NoCreate: noCreate})
 		var busy *store.BusyError
 		if err == nil || !errors.As(err, &busy) {
 			if err == nil && waiting {
