@@ -15,7 +15,7 @@ import (
 // exist is not made: the run fails, naming it, and nothing is created.
 func TestFirstJobMakesTheDatabaseAndSaysSo(t *testing.T) {
 	env, logs := oneOff(t, at(2025, 11, 3, 9, 0))
-	job := catalogJob(t, env, JobDeadlineReminder)
+	job := catalogJob(t, env, JobQuarterlySweep) // a job that brings data in
 	e := NewRunner(env).Execute(context.Background(), job, TriggerManual, time.Time{}, time.Time{})
 	if e.Status != StatusOK {
 		t.Fatalf("first run: %s %q", e.Status, e.Error)

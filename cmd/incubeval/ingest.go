@@ -68,7 +68,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 					return err
 				}
 			case rejectsOut != "":
-				resolved, err := outputPathFlag("--rejects-out", rejectsOut, a.dbPath)
+				resolved, err := outputFile("--rejects-out", rejectsOut, a.dbPath)
 				if err != nil {
 					return err
 				}
@@ -87,7 +87,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 				return a.writeRejectsBy(cmd.Context(), st, res, rejectsOut, rejectsBy, "", "")
 			}
 			if rejectsOut != "" {
-				n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejectsOut)
+				n, err := writeRejects(cmd.Context(), st.DB, res.BatchID, rejectsOut)
 				if err != nil {
 					return a.loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", "", err)
 				}
@@ -303,3 +303,7 @@ func (a *app) loadedButFailed(res *ingest.Result, whatZH, whatEN, nextZH, nextEN
 		"The rejects are in the view rejects: %s sql -o rejects.xlsx \"SELECT * FROM rejects WHERE batch_id = %d\"",
 		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, plural(files, "file", "files"), read, acc, rej, whatEN, err, nextEN, a.selfDB(), res.BatchID))
 }
+
+// writeRejects writes ingest's rejects workbook; a test makes it fail after
+// the batch was committed (a disk that fills up between the two).
+var writeRejects = reports.WriteRejects

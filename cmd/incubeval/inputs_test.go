@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/reports"
 )
 
 const registryCSV = "载体编号,载体名称,运营主体统一社会信用代码,运营主体名称,区县,载体类型,类别,级别,认定日期\n" +
@@ -201,10 +206,17 @@ func TestLoadedBatchSurvivesRejectsWorkbookFailure(t *testing.T) {
 			os.WriteFile(filepath.Join(inbox, "q.csv"), []byte(quarterlyCSV+strings.Split(quarterlyCSV, "\n")[1][:10]+"-NOPE"+strings.Split(quarterlyCSV, "\n")[1][10:]+"\n"), 0o644)
 			db := filepath.Join(dir, "t.duckdb")
 			out := filepath.Join(dir, "out")
-			// A folder where the workbook should go: it cannot be written.
+			// A folder where run's workbook should go: it cannot be written.
 			blocked := filepath.Join(out, "rejects-batch-1.xlsx")
 			os.MkdirAll(blocked, 0o755)
-			args := []string{"--db", db, "ingest", "--rejects-out", blocked, inbox}
+			// ingest checks --rejects-out before loading (a folder is
+			// refused then): its write fails afterwards, as on a disk that
+			// fills up between the two.
+			writeRejects = func(context.Context, *sql.DB, int64, string) (int, error) {
+				return 0, errors.New("no space left on device")
+			}
+			defer func() { writeRejects = reports.WriteRejects }()
+			args := []string{"--db", db, "ingest", "--rejects-out", filepath.Join(out, "rejects.xlsx"), inbox}
 			if command == "run" {
 				args = []string{"--db", db, "run", "--year", "2025", "--inbox", inbox, "--out", out}
 			}

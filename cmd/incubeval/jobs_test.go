@@ -31,9 +31,10 @@ func TestJobsCommands(t *testing.T) {
 		}
 	}
 
+	// The reminder needs a database: with none it fails and makes none.
 	code, out, stderr = runCLI(t, "--db", db, "jobs", "run", "deadline-reminder")
-	if code != exitOK || !strings.Contains(out, "deadline-reminder: ok (run 1") || !strings.Contains(stderr, "deadline-reminder") {
-		t.Fatalf("jobs run: exit %d\n%s\n%s", code, out, stderr)
+	if _, err := os.Stat(db); code != exitFail || !strings.Contains(stderr, "no database") || err == nil {
+		t.Fatalf("jobs run without a database: exit %d (database there: %v)\n%s\n%s", code, err == nil, out, stderr)
 	}
 	// A command that writes is in the ledger too, with the rows it loaded.
 	csv := filepath.Join(dir, "registry.csv")
@@ -42,16 +43,20 @@ func TestJobsCommands(t *testing.T) {
 	if code, out, _ := runCLI(t, "--db", db, "ingest", csv); code != exitOK {
 		t.Fatalf("ingest: %s", out)
 	}
+	code, out, stderr = runCLI(t, "--db", db, "jobs", "run", "deadline-reminder")
+	if code != exitOK || !strings.Contains(out, "deadline-reminder: ok (run 3") || !strings.Contains(stderr, "deadline-reminder") {
+		t.Fatalf("jobs run: exit %d\n%s\n%s", code, out, stderr)
+	}
 	code, out, _ = runCLI(t, "--db", db, "jobs", "history")
-	if code != exitOK || !strings.Contains(out, "(2 runs)") {
+	if code != exitOK || !strings.Contains(out, "(3 runs)") {
 		t.Fatalf("history: exit %d\n%s", code, out)
 	}
 	lines := strings.Split(out, "\n")
-	if !strings.Contains(strings.Join(lines[:4], "\n"), "ingest") || !strings.Contains(out, "command") || !strings.Contains(out, "manual") {
+	if !strings.Contains(strings.Join(lines[:4], "\n"), "deadline-reminder") || !strings.Contains(out, "command") || !strings.Contains(out, "manual") {
 		t.Fatalf("history, newest first:\n%s", out)
 	}
 	code, out, _ = runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT job, status, rows_ingested, json_extract_string(args, '$.trigger') FROM runs ORDER BY run_id")
-	if code != exitOK || !strings.Contains(out, "deadline-reminder,ok,,manual") || !strings.Contains(out, "ingest,ok,1,command") {
+	if code != exitOK || !strings.Contains(out, "deadline-reminder,failed,,manual") || !strings.Contains(out, "deadline-reminder,ok,,manual") || !strings.Contains(out, "ingest,ok,1,command") {
 		t.Fatalf("runs view: exit %d\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "--db", db, "jobs", "history", "--job", "quarterly-sweep")

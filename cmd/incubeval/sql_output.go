@@ -77,6 +77,18 @@ func outputPath(output, db string) (string, error) {
 	return outputPathFlag("--output", output, db)
 }
 
+// outputFile checks a workbook's path that a flag names (ingest
+// --rejects-out, template --out) before anything runs, and returns where
+// to write it: resolved as outputPath does when its folder exists; a
+// folder still to be made (the writer makes it) is checked as outputDir
+// checks one, since a new folder holds nothing of the database's.
+func outputFile(flag, path, db string) (string, error) {
+	if _, err := os.Stat(filepath.Dir(path)); errors.Is(err, fs.ErrNotExist) {
+		return path, outputDir(flag, filepath.Dir(path), db)
+	}
+	return outputPathFlag(flag, path, db)
+}
+
 // outputPathFlag is outputPath for the file another flag names
 // (ingest --rejects-out, template --out): the messages name that flag.
 func outputPathFlag(flag, output, db string) (string, error) {

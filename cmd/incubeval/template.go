@@ -41,7 +41,7 @@ carriers list.`,
 			case !strings.EqualFold(filepath.Ext(out), ".xlsx"):
 				return usage(fmt.Sprintf("--out 应以 .xlsx 结尾，而不是「%s」", filepath.Base(out)), fmt.Sprintf("--out must end in .xlsx, not %q", filepath.Base(out)))
 			}
-			resolved, err := outputPathFlag("--out", out, a.dbPath)
+			resolved, err := outputFile("--out", out, a.dbPath)
 			if err != nil {
 				return err
 			}
