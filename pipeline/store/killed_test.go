@@ -135,6 +135,64 @@ func rawDuckDB(t *testing.T, path string, keepLog bool, stmts ...string) {
 	}
 }
 
+// DuckDB 1.1.2 cannot replay a log that creates a schema and then a type
+// in it. Open says so in plain words, with what to do, rather than
+// DuckDB's error alone; doing it opens the database as it was at its last
+// checkpoint. A reader is told the same.
+func TestUnreplayableLogIsExplained(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.duckdb")
+	rawDuckDB(t, db, false, "CREATE TABLE kept AS SELECT 1 AS i")
+	rawDuckDB(t, db, true, "CREATE SCHEMA s", "CREATE TYPE s.e AS ENUM ('a', 'b')", "INSERT INTO kept VALUES (2)")
+	ctx := context.Background()
+	for _, opts := range []store.Options{{}, {ReadOnly: true}} {
+		_, err := store.Open(ctx, db, opts)
+		var le *store.LogReplayError
+		if !errors.As(err, &le) || store.IsCorrupt(err) {
+			t.Fatalf("open (read-only %v): %v, want a LogReplayError", opts.ReadOnly, err)
+		}
+		for _, w := range []string{"预写日志", "write-ahead log", "mv " + db + ".wal " + db + ".wal.unreplayable", "checks out", "Schema with name s does not exist"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("message lacks %q: %s", w, err)
+			}
+		}
+	}
+	if err := os.Rename(db+".wal", db+".wal.unreplayable"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "SELECT count(*) FROM kept"); n != 1 {
+		t.Fatalf("after the log was set aside: %d rows, want the 1 checkpointed", n)
+	}
+}
+
+// A database file that is damaged is reported as damaged even when its
+// log does not replay either: the damage is what needs the restore.
+func TestDamagedFileWithUnreplayableLogIsDamaged(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.duckdb")
+	rawDuckDB(t, db, false, "CREATE TABLE kept AS SELECT range AS x, md5(range::VARCHAR) AS s FROM range(200000)")
+	var block int64
+	if n := count(t, db, "SELECT max(block_id) FROM pragma_storage_info('kept') WHERE column_name = 's' AND block_id >= 0"); n > 0 {
+		block = n
+	} else {
+		t.Fatal("no data block")
+	}
+	rawDuckDB(t, db, true, "CREATE SCHEMA s", "CREATE TYPE s.e AS ENUM ('a', 'b')")
+	// A block of the table's data, which DuckDB reads only when a query
+	// needs it: the open itself fails on the log.
+	f, err := os.OpenFile(db, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte("damaged damaged damaged"), 12288+block*262144+4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = store.Open(context.Background(), db, store.Options{})
+	var ce *store.CorruptError
+	if !errors.As(err, &ce) {
+		t.Fatalf("open: %v, want a CorruptError", err)
+	}
+}
+
 // A database file that exists but holds nothing yet (an empty DuckDB
 // file, or one whose unreplayable log was set aside) is migrated in
 // place: its schema is checkpointed before any migration, so that the

@@ -483,10 +483,18 @@ func (s *Store) explainOpenError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
+	msg := err.Error()
+	if strings.Contains(msg, "Failure while replaying WAL file") {
+		// Damage in the file itself comes first: it needs the restore.
+		verr := verifyBlocks(s.Path)
+		if verr != nil && isCorrupt(verr) {
+			return newCorruptError(s.Path, verr)
+		}
+		return &LogReplayError{Database: s.Path, Err: err, Checked: verr == nil}
+	}
 	if isCorrupt(err) {
 		return newCorruptError(s.Path, err)
 	}
-	msg := err.Error()
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
 		pid := 0
 		if m := lockPID.FindStringSubmatch(msg); m != nil {
