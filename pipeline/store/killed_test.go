@@ -113,6 +113,72 @@ func killedCreatorChild(db string) {
 	select {}
 }
 
+// A database that appears at the path while a new one is being built
+// (put there by something that does not take the writer's lock: a copy
+// restored by hand) is opened, never replaced by the new one.
+func TestNewDatabaseNeverReplacesOneThatAppeared(t *testing.T) {
+	if db := os.Getenv("STORE_TEST_RACED_CREATOR"); db != "" {
+		ctx := context.Background()
+		st, err := store.Open(ctx, db, store.Options{})
+		if err == nil {
+			err = st.Exec(ctx, "INSERT INTO store.meta VALUES ('raced-child', 'committed')")
+			fmt.Fprintln(os.Stderr, "child: created", st.Created)
+			err = errors.Join(err, st.Close())
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	other := filepath.Join(t.TempDir(), "other.duckdb")
+	mustWrite(t, other, "CREATE TABLE appeared AS SELECT 42 AS i")
+	release := filepath.Join(t.TempDir(), "release")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNewDatabaseNeverReplacesOneThatAppeared$")
+	cmd.Env = append(os.Environ(), "STORE_TEST_RACED_CREATOR="+db, "INCUBEVAL_TEST_PAUSE=create", "INCUBEVAL_TEST_PAUSE_RELEASE="+release)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	var said []string
+	for sc.Scan() {
+		said = append(said, sc.Text())
+		if strings.Contains(sc.Text(), "test hook: paused at create") {
+			b, err := os.ReadFile(other)
+			if err == nil {
+				err = os.WriteFile(db, b, 0o644)
+			}
+			if err == nil {
+				err = os.WriteFile(release, nil, 0o644)
+			}
+			if err != nil {
+				cmd.Process.Kill()
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := cmd.Wait(); err != nil || !strings.Contains(strings.Join(said, "\n"), "child: created false") {
+		t.Fatalf("child: %v\n%s", err, strings.Join(said, "\n"))
+	}
+	if n := count(t, db, "SELECT count(*) FROM appeared WHERE i = 42"); n != 1 {
+		t.Fatalf("the database that appeared: %d rows, want 1", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM store.meta WHERE key = 'raced-child'"); n != 1 {
+		t.Fatalf("the child's commit: %d rows, want 1", n)
+	}
+	for _, name := range listDir(t, dir) {
+		if strings.Contains(name, "creating") {
+			t.Errorf("left behind: %s", name)
+		}
+	}
+}
+
 // rawDuckDB runs stmts on the file at path with DuckDB alone and closes
 // it, checkpointing it unless keepLog: then what the statements did stays
 // in the write-ahead log, as after a kill.
