@@ -52,6 +52,38 @@ func (e *CorruptError) Error() string {
 
 func (e *CorruptError) Unwrap() error { return e.Err }
 
+// LogReplayError says the database does not open because DuckDB cannot
+// replay its write-ahead log, <db>.wal: what was committed since the
+// database was last checkpointed (by a writer closing it). The database
+// file is not damaged as far as its checksums tell (Checked), or it would
+// be a *CorruptError: set aside, the log gives way to the database as it
+// was at that checkpoint.
+type LogReplayError struct {
+	Database string
+	Err      error // DuckDB's error
+	// Checked: every block of the database file matches its checksum
+	// (verifyBlocks). False when the check could not be made.
+	Checked bool
+}
+
+func (e *LogReplayError) Error() string {
+	var b strings.Builder
+	wal := e.Database + ".wal"
+	fmt.Fprintf(&b, "数据库 %s 无法打开：其预写日志 %s 无法重放 / the database %s does not open: DuckDB cannot replay its write-ahead log %s (%v). ",
+		e.Database, wal, e.Database, wal, e.Err)
+	if e.Checked {
+		b.WriteString("The database file itself checks out (every block matches its checksum). ")
+	}
+	fmt.Fprintf(&b, "The log holds what was committed after the database was last closed properly. "+
+		"To open the database as it was then, with no incubeval command or scheduler running: mv %s %s.unreplayable (keep that file: it shows what could not be replayed); "+
+		"what was done after that must be done again (the run ledger ends there) / "+
+		"处理方法：停止所有 incubeval 进程，将预写日志改名保留，数据库即回到上次正常关闭时的状态；之后的工作需重新执行",
+		wal, wal)
+	return b.String()
+}
+
+func (e *LogReplayError) Unwrap() error { return e.Err }
+
 // newCorruptError describes the damaged file at path: the database (with
 // its last snapshot, checked by opening it) or a snapshot.
 func newCorruptError(path string, err error) *CorruptError {
@@ -106,9 +138,12 @@ func IsCorrupt(err error) bool {
 func isCorrupt(err error) bool {
 	var cd *CopyDamagedError
 	var cb *CorruptBlockError
+	var lr *LogReplayError
 	switch {
 	case errors.As(err, &cd):
 		return false // the copy, not the file it was made from
+	case errors.As(err, &lr):
+		return false // the log, not the file; its blocks were checked
 	case errors.As(err, &cb):
 		return true
 	}

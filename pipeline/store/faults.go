@@ -103,8 +103,10 @@ func isFatal(err error) bool {
 
 // A hook for the tests that fail or kill a run at a chosen point (a full
 // disk from then on, SIGKILL): INCUBEVAL_TEST_PAUSE=commit:N stops the
-// process after its N-th commit, INCUBEVAL_TEST_PAUSE=close as a writer
-// begins to close, saying so on standard error, until the file named by
+// process after its N-th commit (a new database's migrations count),
+// INCUBEVAL_TEST_PAUSE=create once a new database is built but before it
+// is put in place, INCUBEVAL_TEST_PAUSE=close as a writer begins to close,
+// saying so on standard error, until the file named by
 // INCUBEVAL_TEST_PAUSE_RELEASE exists (for ever if it is not set).
 var (
 	pauseAt = os.Getenv("INCUBEVAL_TEST_PAUSE")

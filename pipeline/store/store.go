@@ -144,8 +144,10 @@ var writerSettings = []string{
 // Open opens the database at path. A read-write open creates it when
 // there is none (unless opts.NoCreate), in a folder that must exist: a
 // folder is never created, and a missing one is a *MissingError naming
-// it. It takes the lock file <path>.lock first, applies pending migrations
-// and refreshes the views; Store.Created says whether the file was made.
+// it; it is made whole, migrated and checkpointed, before it appears at
+// path (create). It takes the lock file <path>.lock first, applies pending
+// migrations and refreshes the views; Store.Created says whether the file
+// was made.
 // A read-only open never creates anything. A file DuckDB cannot read gives
 // a *CorruptError.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
@@ -171,6 +173,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 		// Again under the lock: another writer may have made it meanwhile.
 		created, err := s.missing(opts.NoCreate)
+		if err == nil && created {
+			created, err = s.create(ctx)
+		}
 		if err != nil {
 			s.unlock()
 			return nil, err
@@ -224,6 +229,81 @@ func (s *Store) missing(noCreate bool) (bool, error) {
 		return false, &MissingError{Path: s.Path, Folder: dir}
 	}
 	return true, nil
+}
+
+// create makes a new database at s.Path in one step, under the writer's
+// lock: it is built beside it (creatingPath) — migrated, its views made,
+// checkpointed and closed — and then linked into place, which never
+// replaces a file that appeared at s.Path meanwhile (then that one is
+// opened, and created is false). A process killed before the link leaves
+// no database; one killed after it leaves a whole one. Built in place,
+// the new schema and everything in it would be in the write-ahead log
+// only until the first checkpoint, and a kill before that left a log that
+// DuckDB 1.1.2 cannot replay (see ensureSchema): the file never opened
+// again.
+func (s *Store) create(ctx context.Context) (created bool, err error) {
+	tmp := creatingPath(s.Path)
+	// Left by a creator killed before its link; no one else builds it
+	// while we hold the lock.
+	removeDatabaseFiles(tmp)
+	b := &Store{Path: tmp, opts: s.opts}
+	err = b.connect(ctx)
+	if err == nil {
+		err = b.migrate(ctx)
+		if err == nil {
+			_, err = b.DB.ExecContext(ctx, "CHECKPOINT")
+		}
+		if cerr := b.closeDB(); err == nil {
+			err = cerr
+		}
+	}
+	if fi, serr := os.Stat(tmp + ".wal"); err == nil && serr == nil && fi.Size() > 0 {
+		err = fmt.Errorf("%s.wal is left after the checkpoint", tmp)
+	}
+	if err != nil {
+		removeDatabaseFiles(tmp)
+		return false, fmt.Errorf("create %s: %w", s.Path, err)
+	}
+	testPause("create")
+	// A log left by a database that was removed belongs to no database:
+	// replayed into the new one it would bring back part of the old one,
+	// or fail. DuckDB deletes it when it makes a file itself.
+	if err := os.Remove(s.Path + ".wal"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		removeDatabaseFiles(tmp)
+		return false, fmt.Errorf("create %s: %w", s.Path, err)
+	}
+	created, err = true, os.Link(tmp, s.Path)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		// Put there by something that does not take our lock (a copy
+		// restored by hand): it is opened as it is.
+		created, err = false, nil
+	case err != nil:
+		// A file system without hard links (FAT, some network shares):
+		// rename, after a last look, under the lock.
+		if _, serr := os.Lstat(s.Path); serr == nil {
+			created, err = false, nil
+		} else {
+			err = os.Rename(tmp, s.Path)
+		}
+	}
+	removeDatabaseFiles(tmp)
+	if err != nil {
+		return false, fmt.Errorf("create %s: %w", s.Path, err)
+	}
+	syncDir(filepath.Dir(s.Path))
+	return created, nil
+}
+
+// creatingPath is where create builds the database for path.
+func creatingPath(path string) string { return path + ".creating" }
+
+// removeDatabaseFiles removes the DuckDB file at path, its write-ahead
+// log and its spill folder.
+func removeDatabaseFiles(path string) {
+	os.Remove(path)
+	os.Remove(path + ".wal")
+	os.RemoveAll(path + ".tmp")
 }
 
 // readerWaits × readerWait is how long a writer waits for a reader that
@@ -403,10 +483,18 @@ func (s *Store) explainOpenError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
+	msg := err.Error()
+	if strings.Contains(msg, "Failure while replaying WAL file") {
+		// Damage in the file itself comes first: it needs the restore.
+		verr := verifyBlocks(s.Path)
+		if verr != nil && isCorrupt(verr) {
+			return newCorruptError(s.Path, verr)
+		}
+		return &LogReplayError{Database: s.Path, Err: err, Checked: verr == nil}
+	}
 	if isCorrupt(err) {
 		return newCorruptError(s.Path, err)
 	}
-	msg := err.Error()
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
 		pid := 0
 		if m := lockPID.FindStringSubmatch(msg); m != nil {
@@ -530,8 +618,10 @@ func (s *Store) Dir() string { return filepath.Dir(s.Path) }
 // migrate applies the embedded migrations not yet recorded, each in its own
 // transaction, then re-creates the views if their text changed.
 func (s *Store) migrate(ctx context.Context) error {
+	if err := s.ensureSchema(ctx); err != nil {
+		return err
+	}
 	if _, err := s.DB.ExecContext(ctx, `
-		CREATE SCHEMA IF NOT EXISTS store;
 		CREATE TABLE IF NOT EXISTS store.schema_migrations (
 			name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL);
 		CREATE TABLE IF NOT EXISTS store.meta (key VARCHAR PRIMARY KEY, value VARCHAR)`); err != nil {
@@ -567,6 +657,34 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return s.refreshViews(ctx)
+}
+
+// ensureSchema creates the schema store, if it is not there yet, and
+// checkpoints it at once. DuckDB 1.1.2 cannot replay a write-ahead log
+// that creates a schema and then a type in it (migration 0008's ENUMs):
+// the first pass of its replay, meant only to read the log, already
+// creates the types, before any schema exists, and the database does not
+// open ("Schema with name store does not exist"). Once the schema is in
+// the file, a log that creates types in it replays. A new database is
+// built whole before it is put in place (create); this covers a file that
+// exists but holds nothing yet (an empty DuckDB file, or one whose log
+// was set aside because it could not be replayed).
+func (s *Store) ensureSchema(ctx context.Context) error {
+	var n int
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_schemas()
+		WHERE database_name = current_database() AND schema_name = 'store'`).Scan(&n); err != nil {
+		return fmt.Errorf("look for schema store: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := s.DB.ExecContext(ctx, "CREATE SCHEMA store"); err != nil {
+		return fmt.Errorf("create schema store: %w", err)
+	}
+	if _, err := s.DB.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint schema store: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) refreshViews(ctx context.Context) error {
