@@ -91,6 +91,11 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 				// The rows rejected earlier only for unknown_carrier or
 				// banned_operator, read again (SPEC §10).
 				attrs = append(attrs, "retry_of", fr.RetryOf, "retried_for", strings.Join(fr.RetriedRules, ","))
+				if fr.NowRejected > 0 {
+					// Read again, and now rejected for a reason no later
+					// file removes (duplicate_key): a corrected file is needed.
+					attrs = append(attrs, "now_rejected", fr.NowRejected, "now_rejected_for", strings.Join(fr.NowRejectedRules, ","))
+				}
 			}
 			r.Log.Info("导入 ingested", attrs...)
 		}

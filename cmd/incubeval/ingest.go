@@ -237,9 +237,10 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 			fmt.Fprintf(w, "  same      %s: same bytes as another file in this batch; nothing to do / 与本批另一文件相同\n", name)
 		}
 		if fr.Blocked > 0 {
-			fmt.Fprintf(w, "            %s rejected for %s still cannot be accepted: load the registry (or have the ban lifted) first, then this file again / "+
-				"因%s退回的 %d 行仍无法接收：请先导入载体名录（或待禁令解除），再重新导入本文件\n",
-				plural(fr.Blocked, "row", "rows"), strings.Join(fr.BlockedRules, ", "), rulesZH(fr.BlockedRules), fr.Blocked)
+			en, zh := blockedAdvice(fr.BlockedRules)
+			fmt.Fprintf(w, "            %s rejected for %s still cannot be accepted: %s first, then this file again / "+
+				"因%s退回的 %d 行仍无法接收：请先%s，再重新导入本文件\n",
+				plural(fr.Blocked, "row", "rows"), strings.Join(fr.BlockedRules, ", "), en, rulesZH(fr.BlockedRules), fr.Blocked, zh)
 		}
 		for _, n := range fr.Notes {
 			fmt.Fprintf(w, "            note: %s\n", termText(n, termNote))
@@ -253,6 +254,14 @@ func printFile(w io.Writer, fr ingest.FileResult) {
 			"重新读取因%s退回的 %d 行：%d 行已接收，%d 行仍退回\n",
 			name, fr.Kind, fr.IngestID, fr.RetryOf, plural(fr.RowsRead, "row", "rows"), strings.Join(fr.RetriedRules, ", "), fr.Accepted, fr.Rejected, warn,
 			rulesZH(fr.RetriedRules), fr.RowsRead, fr.Accepted, fr.Rejected)
+		if fr.NowRejected > 0 {
+			// Rejected again for a reason no later file removes (a key
+			// another row of the file holds): not read again.
+			fmt.Fprintf(w, "            %s read again %s now rejected for %s: send a corrected file / "+
+				"重新读取的 %d 行现因%s退回，请报送更正后的文件\n",
+				plural(fr.NowRejected, "row", "rows"), map[bool]string{true: "is", false: "are"}[fr.NowRejected == 1],
+				strings.Join(fr.NowRejectedRules, ", "), fr.NowRejected, rulesZH(fr.NowRejectedRules))
+		}
 	default:
 		warn := ""
 		if fr.Warned > 0 {
@@ -272,12 +281,31 @@ var ruleZH = map[string]string{"unknown_carrier": "载体不在名录中", "bann
 func rulesZH(rules []string) string {
 	zh := make([]string, len(rules))
 	for i, r := range rules {
-		zh[i] = "「" + ruleZH[r] + "」"
-		if ruleZH[r] == "" {
-			zh[i] = r
+		n := ruleZH[r]
+		if n == "" {
+			n, _ = ingest.RuleName(r, false)
 		}
+		zh[i] = "「" + n + "」"
 	}
 	return strings.Join(zh, "、")
+}
+
+// blockedAdvice says what lets rows waiting for a retry in: for each of
+// their reasons, what removes it — and no other.
+func blockedAdvice(rules []string) (en, zh string) {
+	var ens, zhs []string
+	for _, r := range rules {
+		switch r {
+		case "unknown_carrier":
+			ens, zhs = append(ens, "load the registry"), append(zhs, "导入载体名录")
+		case "banned_operator":
+			ens, zhs = append(ens, "have the ban lifted"), append(zhs, "待禁令解除")
+		}
+	}
+	if len(ens) == 0 { // not reached: only those two are retried
+		return "remove the reason", "消除退回原因"
+	}
+	return strings.Join(ens, " and "), strings.Join(zhs, "并")
 }
 
 // displayName is a file's path as printed: relative to the working folder

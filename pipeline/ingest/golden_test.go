@@ -148,6 +148,36 @@ func makeFixtures(t *testing.T) {
 	write("testdata/golden/csv_utf8/input/incidents.csv", []byte("载体编号,发生日期,类型,说明\nLZ-ZC-0001,2025-03-01,列入经营异常名录,年报未按时公示\n"))
 	write("testdata/golden/csv_utf8/input/deferrals.csv", []byte("carrier_id,year,reason\nLZ-FH-0001,2024,场地改造\n"))
 
+	// CSV, UTF-8: keys repeated in a file, one occurrence with another
+	// error (an invalid number, an unknown carrier, a blank required
+	// cell): every occurrence is rejected duplicate_key. Keys are compared
+	// as read (full-width carrier_id, 第二季度 = Q2, 列入经营异常名录 =
+	// abnormal_operation_list); a row whose key cell is invalid (a year
+	// that is not one) has no key and is no row's twin.
+	write("testdata/golden/csv_duplicates/input/registry.csv", []byte(registryCSV+
+		"LZ-ZC-0901,城关双创空间,911100001000128855,兰州青创科技有限公司,城关区,众创空间,综合,市级,2020-05-01,,abc,800,120,,8,否\n"+
+		"LZ-ZC-0901,城关双创空间,911100001000128855,兰州青创科技有限公司,城关区,众创空间,综合,市级,2020-05-01,,1200,800,120,,8,否\n"+
+		"ＬＺ－ＺＣ－０９０２,,911100001000128855,兰州青创科技有限公司,城关区,众创空间,综合,市级,2020-05-01,,1200,800,120,,8,否\n"+
+		"LZ-ZC-0902,安宁双创空间,911100001000128855,兰州青创科技有限公司,安宁区,众创空间,综合,市级,2020-05-01,,1200,800,120,,8,否\n"))
+	write("testdata/golden/csv_duplicates/input/quarterly.csv", []byte(quarterlyHeader+
+		qrow(nil)+
+		qrow(map[int]string{4: "x"})+
+		qrow(map[int]string{0: "LZ-FH-0001", 2: "Q2", 3: "2025-07-10"})+
+		qrow(map[int]string{0: "LZ-FH-0001", 2: "第二季度", 3: "2025-07-11"})+
+		qrow(map[int]string{0: "LZ-FH-0001"})+
+		qrow(map[int]string{0: "LZ-FH-0001", 1: "今年"})+
+		qrow(map[int]string{0: "LZ-XX-0001"})+
+		qrow(map[int]string{0: "LZ-XX-0001", 5: "30"})))
+	write("testdata/golden/csv_duplicates/input/incidents.csv", []byte("载体编号,发生日期,类型,说明\n"+
+		"LZ-ZC-0001,2025-03-01,列入经营异常名录,年报未按时公示\n"+
+		"LZ-ZC-0001,2025/3/1,abnormal_operation_list,\n"+
+		"LZ-FH-0001,2025-04-01,major_accident,\n"))
+	write("testdata/golden/csv_duplicates/input/deferrals.csv", []byte("carrier_id,year,reason\n"+
+		"LZ-FH-0001,2024,场地改造\n"+
+		"LZ-FH-0001,2024,\n"+
+		"LZ-FH-0001,1999,太早\n"+
+		"LZ-ZC-0001,2025,场地改造\n"))
+
 	// CSV, GBK: full-width brackets in headers, a title row, 是/否.
 	write("testdata/golden/csv_gbk/input/名录.csv", gbk("兰州市双创载体名录\n"+strings.ReplaceAll(registryHeader, "(平方米)", "（平方米）")+
 		"LZ-SC-0001,西固双创中心,911100001000128855,兰州青创科技有限公司,西固区,双创中心,综合,国家级,2017年1月5日,,3000,2000,200,,12,否\n"))

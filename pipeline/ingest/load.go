@@ -108,6 +108,12 @@ type FileResult struct {
 	// RowsRead is those rows, RetryOf the file's first ingest.
 	RetryOf      int64
 	RetriedRules []string
+	// Of a retry's rows read again, NowRejected are now rejected for a
+	// reason no later file removes, among NowRejectedRules (their
+	// reasons, e.g. duplicate_key: a key another row of the file holds);
+	// they need a corrected file and are not read again.
+	NowRejected      int
+	NowRejectedRules []string
 	// A duplicate with rows still waiting for a retry: Blocked rows
 	// rejected for BlockedRules that the registry still does not let in.
 	Blocked      int
@@ -196,11 +202,7 @@ type retryPlan struct {
 	of    int64            // the file's first ingest
 	rows  map[rowRef]int64 // each row to read again → the ingest that rejected it
 	rules []string         // the reasons, for the messages
-	// rejected holds every row of the file still rejected, whatever the
-	// reason (kinds other than quarterly): the file's other rows were
-	// accepted, and a row read again must not repeat one of their keys.
-	rejected map[rowRef]bool
-	met      int // rows of the plan met while reading
+	met   int              // rows of the plan met while reading
 }
 
 // carrierRef is what loading needs of a registered carrier.
@@ -875,9 +877,6 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			return nil, fmt.Errorf("%s: row accounting broke: %d read, %d accepted, %d rejected", p.path, fr.RowsRead, fr.Accepted, fr.Rejected)
 		}
 		if p.retry != nil {
-			if fr.Accepted == 0 {
-				return nil, errNothingRetried // nothing would change: roll back
-			}
 			fr.RetryOf, fr.RetriedRules = p.retry.of, p.retry.rules
 		}
 		switch {
@@ -929,6 +928,9 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 	}
 	for i, p := range group {
 		if p.retry != nil {
+			if err := settleRetry(ctx, conn, &out[i]); err != nil {
+				return nil, err
+			}
 			if err := markRetried(conn, p.retry, ids[i]); err != nil {
 				return nil, err
 			}
@@ -1071,12 +1073,9 @@ func (w *rowWriter) add(r *Row) error {
 	if pl := w.retry; pl != nil {
 		ref := rowRef{r.Sheet, r.RowNo}
 		if _, again := pl.rows[ref]; !again {
-			// Not read again. One of the file's rows accepted before
-			// still holds its key: a row read again repeating it is a
-			// duplicate, as it would have been the first time.
-			if pl.rejected != nil && !pl.rejected[ref] && !r.Rejected() {
-				w.track.seed(w.ingestID, r)
-			}
+			// Not read again, but its key still counts: a row read again
+			// repeating it is a duplicate, as it was the first time.
+			w.track.seed(w.ingestID, r)
 			return nil
 		}
 		pl.met++
@@ -1101,6 +1100,7 @@ func (w *rowWriter) add(r *Row) error {
 		w.whose(r)
 	}
 	if r.Rejected() {
+		w.track.reject(w.ingestID, r) // its key still counts: a twin accepted is a duplicate
 		return w.addIssues(r.Errors)
 	}
 	var sheet driver.Value

@@ -11,15 +11,20 @@ import (
 	"strings"
 
 	"github.com/marcboeker/go-duckdb"
+
+	"github.com/incubeval/incubeval/pipeline/store"
 )
 
 // Retries (SPEC §10): a file whose rows were rejected for a reason a later
 // file can remove — unknown_carrier, the registry not yet loaded;
 // banned_operator, a ban since lifted — is ingested again as it is, the
 // same bytes, with no flag to learn. Its other rows are not read again:
-// they were accepted, or rejected for reasons of their own. The retry is
-// an ingest of its own (ingest_log.retry_of = the file's first ingest,
-// rows_read = the rows read again), and store.retried_rows marks each
+// they were accepted, or rejected for reasons of their own (duplicate_key
+// among them, also beside unknown_carrier). Their keys still count: a row
+// read again whose key another row of the file holds, accepted or not, is
+// a duplicate, as on the first reading, so a retry loads no twin. The
+// retry is an ingest of its own (ingest_log.retry_of = the file's first
+// ingest, rows_read = the rows read again), and store.retried_rows marks each
 // earlier rejection it read again, so that the rejects view lists a row
 // under its latest reading only and no row is both accepted and rejected.
 // The rows a retry would read are the view retryable_rejects: the rule of
@@ -32,9 +37,41 @@ import (
 // that file still wins over it.
 
 // errNothingRetried rolls a retry back when none of the rows read again
-// would be accepted: nothing would change, and the file stays "already
-// ingested", with the rows still waiting said in its line.
+// would be accepted and each would still be retryable: nothing would
+// change, and the file stays "already ingested", with the rows still
+// waiting said in its line.
 var errNothingRetried = errors.New("no row read again was accepted")
+
+// settleRetry finds, inside the retry's transaction (its ingest log row
+// written), which of the rows read again are now rejected for a reason no
+// later file removes (not in retryable_rejects): a key another row of the
+// file holds (duplicate_key) — a state the earlier rule, which counted
+// only accepted rows towards a duplicated key, could leave. Such a retry
+// is kept even if it accepted nothing: the rows leave retryable_rejects
+// under their latest reading, and the clerk is told they need a corrected
+// file, instead of their waiting for ever behind a registry or a ban that
+// is no longer the reason. A retry that accepted nothing and changed no
+// row's reasons is rolled back (errNothingRetried).
+func settleRetry(ctx context.Context, conn *sql.Conn, fr *FileResult) error {
+	var n int
+	var rules string
+	err := conn.QueryRowContext(ctx, `
+		SELECT count(DISTINCT (coalesce(i.sheet, ''), i.row_no)), coalesce(string_agg(DISTINCT i.rule, ',' ORDER BY i.rule), '')
+		FROM store.row_issues i
+		ANTI JOIN (SELECT ingest_id, sheet, row_no FROM retryable_rejects WHERE ingest_id = ?) r
+		       ON r.row_no = i.row_no AND coalesce(r.sheet, '') = coalesce(i.sheet, '')
+		WHERE i.ingest_id = ? AND i.severity = 'error'`, fr.IngestID, fr.IngestID).Scan(&n, &rules)
+	if err != nil {
+		return fmt.Errorf("rows read again, now rejected: %w", err)
+	}
+	if fr.Accepted == 0 && n == 0 {
+		return errNothingRetried // nothing would change: roll back
+	}
+	if n > 0 {
+		fr.NowRejected, fr.NowRejectedRules = n, strings.Split(rules, ",")
+	}
+	return nil
+}
 
 // retry settles, for a file whose bytes were ingested before this batch,
 // a retry of its rows rejected only for unknown_carrier or banned_operator,
@@ -61,7 +98,6 @@ func (e *engine) retry(ctx context.Context, p *prepared) (bool, error) {
 		return false, err
 	}
 	dup := e.earlyResult(p)
-	dup.Blocked, dup.BlockedRules = len(plan.rows), plan.rules
 	q, fe, err := e.prepareRetry(ctx, p, kind, plan)
 	if err == nil && fe == nil {
 		var fr FileResult
@@ -71,14 +107,26 @@ func (e *engine) retry(ctx context.Context, p *prepared) (bool, error) {
 		}
 	}
 	var loadFE *FileError
+	if fe == nil && errors.As(err, &loadFE) {
+		fe = loadFE
+	}
 	switch {
 	case ctx.Err() != nil:
 		return true, ctx.Err()
 	case errors.Is(err, errNothingRetried):
+		// Read again, every row still rejected only for the reasons it
+		// waits for (no registry yet, a ban in force): say so.
+		dup.Blocked, dup.BlockedRules = len(plan.rows), plan.rules
 	case fe != nil:
-		dup.Notes = append(dup.Notes, "未能重试 / not retried: "+fe.ZH+" / "+fe.EN)
-	case errors.As(err, &loadFE):
-		dup.Notes = append(dup.Notes, "未能重试 / not retried: "+loadFE.ZH+" / "+loadFE.EN)
+		// Not read again: the reason is the file, not the registry or a
+		// ban, so the rows are not said to wait for those.
+		var zh []string
+		for _, r := range plan.rules {
+			n, _ := RuleName(r, false)
+			zh = append(zh, "「"+n+"」")
+		}
+		dup.Notes = append(dup.Notes, fmt.Sprintf("未能重试因%s退回的 %d 行 / %s rejected for %s not retried: %s / %s",
+			strings.Join(zh, "、"), len(plan.rows), store.Plural(int64(len(plan.rows)), "row", "rows"), strings.Join(plan.rules, ", "), fe.ZH, fe.EN))
 	default:
 		return true, fmt.Errorf("retry %s: %w", PathText(p.path), err)
 	}
@@ -141,28 +189,6 @@ func (e *engine) planRetry(ctx context.Context, id int64) (*retryPlan, Kind, err
 	var kind string
 	if err := e.st.DB.QueryRowContext(ctx, "SELECT kind FROM store.ingests WHERE ingest_id = ?", id).Scan(&kind); err != nil {
 		return nil, "", fmt.Errorf("kind of ingest %d: %w", id, err)
-	}
-	if Kind(kind) != Quarterly {
-		// Registry, incident and deferral rows are checked for repeated
-		// keys against the file's rows accepted before.
-		rej, err := e.st.DB.QueryContext(ctx, `
-			SELECT DISTINCT coalesce(r.sheet, ''), r.row_no FROM rejects r JOIN ingest_order o USING (ingest_id)
-			WHERE o.file_order = ? AND r.row_no IS NOT NULL`, id)
-		if err != nil {
-			return nil, "", fmt.Errorf("rows still rejected: %w", err)
-		}
-		defer rej.Close()
-		plan.rejected = map[rowRef]bool{}
-		for rej.Next() {
-			var ref rowRef
-			if err := rej.Scan(&ref.sheet, &ref.row); err != nil {
-				return nil, "", err
-			}
-			plan.rejected[ref] = true
-		}
-		if err := rej.Err(); err != nil {
-			return nil, "", err
-		}
 	}
 	return plan, Kind(kind), nil
 }

@@ -173,10 +173,11 @@ func TestRetryInTheRegistrysBatch(t *testing.T) {
 }
 
 // TestRetryAfterABanIsLifted: registry rows refused because their operator
-// was banned (banned_operator) are read again once the ban is gone. A row
-// read again whose carrier_id another row of the file, accepted the first
-// time, already holds is a duplicate, rejected as it would have been had
-// both been read together; the row accepted before stays.
+// was banned (banned_operator) are read again once the ban is gone. A
+// carrier_id on two rows of the file is a duplicate whatever else is wrong
+// with either: both rows are rejected duplicate_key the first time — the
+// one recognized before the ban does not load — and neither is read again
+// (TestRetryNowRejectedOnly has the twin loaded by the earlier rule).
 func TestRetryAfterABanIsLifted(t *testing.T) {
 	st := mustOpen(t)
 	loadRegistry(t, st)
@@ -189,14 +190,19 @@ func TestRetryAfterABanIsLifted(t *testing.T) {
 		return strings.Replace(strings.Replace(line, "LZ-ZC-0001", id, 1), "2019-03-31", recognized, 1) + "\n"
 	}
 	r := writeFile(t, t.TempDir(), "名录.csv", registryHeader+
-		row("LZ-ZC-0003", "2019-01-01")+ // row 2: before the ban: accepted
-		row("LZ-ZC-0003", "2025-03-01")+ // row 3: during the ban
+		row("LZ-ZC-0003", "2019-01-01")+ // row 2: before the ban, but a duplicate
+		row("LZ-ZC-0003", "2025-03-01")+ // row 3: during the ban, and a duplicate
 		row("LZ-ZC-0004", "2025-06-01")) // row 4: during the ban
 	first := run(t, st, r).Files[0]
-	if first.Accepted != 1 || first.Rejected != 2 {
+	if first.Accepted != 0 || first.Rejected != 3 {
 		t.Fatalf("during the ban: %+v", first)
 	}
-	if again := run(t, st, r).Files[0]; again.Status != ingest.StatusDuplicate || again.Blocked != 2 ||
+	want := []reject{{2, "carrier_id", "duplicate_key"}, {3, "carrier_id", "duplicate_key"}, {3, "recognized_on", "banned_operator"},
+		{4, "recognized_on", "banned_operator"}}
+	if diff := cmp.Diff(want, rejectsOf(t, st, first.IngestID)); diff != "" {
+		t.Fatalf("rejects (-want +got):\n%s", diff)
+	}
+	if again := run(t, st, r).Files[0]; again.Status != ingest.StatusDuplicate || again.Blocked != 1 ||
 		!cmp.Equal(again.BlockedRules, []string{"banned_operator"}) {
 		t.Fatalf("again during the ban: %+v", again)
 	}
@@ -204,20 +210,12 @@ func TestRetryAfterABanIsLifted(t *testing.T) {
 		t.Fatal(err)
 	}
 	retry := run(t, st, r).Files[0]
-	if retry.RetryOf != first.IngestID || retry.RowsRead != 2 || retry.Accepted != 1 || retry.Rejected != 1 {
+	if retry.RetryOf != first.IngestID || retry.RowsRead != 1 || retry.Accepted != 1 || retry.Rejected != 0 || retry.NowRejected != 0 {
 		t.Fatalf("after the ban: %+v", retry)
 	}
-	if diff := cmp.Diff([]reject{{3, "carrier_id", "duplicate_key"}}, rejectsOf(t, st, retry.IngestID)); diff != "" {
-		t.Fatalf("the retry's rejects (-want +got):\n%s", diff)
-	}
-	var msg, recognized string
-	st.DB.QueryRow("SELECT message_en FROM rejects WHERE ingest_id = ?", retry.IngestID).Scan(&msg)
-	if !strings.Contains(msg, "rows 2, 3") {
-		t.Fatalf("the duplicate's message does not name the row loaded before: %s", msg)
-	}
-	st.DB.QueryRow("SELECT recognized_on::VARCHAR FROM carriers WHERE carrier_id = 'LZ-ZC-0003'").Scan(&recognized)
-	if recognized != "2019-01-01" || count(t, st, "SELECT count(*) FROM carriers WHERE carrier_id = 'LZ-ZC-0004'") != 1 {
-		t.Fatalf("LZ-ZC-0003 recognized %s; LZ-ZC-0004 must be registered", recognized)
+	if count(t, st, "SELECT count(*) FROM carriers WHERE carrier_id = 'LZ-ZC-0003'") != 0 ||
+		count(t, st, "SELECT count(*) FROM carriers WHERE carrier_id = 'LZ-ZC-0004'") != 1 {
+		t.Fatal("LZ-ZC-0003, duplicated, must not be registered; LZ-ZC-0004 must be")
 	}
 	noRowBothAcceptedAndRejected(t, st)
 }
@@ -245,4 +243,28 @@ func TestRetryOfAStreamedFile(t *testing.T) {
 		t.Fatalf("%d reports, want 2", n)
 	}
 	noRowBothAcceptedAndRejected(t, st)
+}
+
+// TestRetryThatCannotReadTheRowsSaysWhy: when a retry cannot be made (here
+// the rows to read again are not where the file has them: retry_mismatch),
+// the file's line says so, and does not claim the rows still wait for the
+// registry.
+func TestRetryThatCannotReadTheRowsSaysWhy(t *testing.T) {
+	st := mustOpen(t)
+	q := writeFile(t, t.TempDir(), "q.csv", quarterlyHeader+qrow(nil))
+	first := run(t, st, q).Files[0]
+	if err := st.Exec(context.Background(), "UPDATE store.row_issues SET row_no = 99 WHERE ingest_id = ?", first.IngestID); err != nil {
+		t.Fatal(err)
+	}
+	loadRegistry(t, st)
+	again, err := ingest.Ingest(context.Background(), st, []string{q}, ingest.Options{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := again.Files[0]
+	if f.Status != ingest.StatusDuplicate || f.Blocked != 0 || len(f.Notes) != 1 ||
+		!strings.Contains(f.Notes[0], "1 row rejected for unknown_carrier not retried: ") ||
+		!strings.Contains(f.Notes[0], "the file no longer reads as it did") {
+		t.Fatalf("%+v", f)
+	}
 }

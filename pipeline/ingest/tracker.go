@@ -18,7 +18,14 @@ import (
 // uncommitted transaction's rows an order of magnitude slower than committed
 // ones.
 
-// duplicateKeys are the columns that identify a row within one file.
+// duplicateKeys are the columns that identify a row within one file. A key
+// repeated in a file rejects every row that holds it (duplicate_key),
+// accepted or rejected for other reasons: with two versions of a carrier,
+// a quarter, an incident or a deferral in one file there is no telling
+// which the carrier meant, and loading the one without an error of its
+// own would choose for them. A row has a key when every key cell was read
+// as a valid value (keyKnown); a blank or invalid year, quarter, date,
+// type or carrier_id leaves it without one, so it is no row's twin.
 var duplicateKeys = map[Kind][]string{
 	Registry:  {"carrier_id"},
 	Quarterly: {"carrier_id", "year", "quarter"},
@@ -43,14 +50,18 @@ type qrec struct {
 	sheet    int32 // index into tracker.sheets
 	row      int32
 	dup      bool
-	old      bool // committed before this transaction
-	gone     bool // old, and already recorded as superseded
+	how      uint8 // keyAccepted; keyRejected or keySeed: not loaded, only its key counts
+	old      bool  // committed before this transaction
+	gone     bool  // old, and already recorded as superseded
 	ingestID int64
 	order    int64 // the file's place in ingest order: a retry's is its file's (view ingest_order)
 	vals     [4]float64
 }
 
 func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
+
+// loaded reports whether the row is in the table and stays there.
+func (a *qrec) loaded() bool { return !a.dup && a.how == keyAccepted }
 
 // newer reports whether a wins over b by SPEC §3.2: later submitted_on,
 // then ingested later — a retried row counting as ingested with its file
@@ -88,14 +99,24 @@ func (a *qrec) before(b *qrec) bool {
 // maxListedRows is how many rows a duplicate_key message names.
 const maxListedRows = 10
 
-type keyEntry struct {
-	first   rowRef
-	more    []rowRef // later occurrences: the key is duplicated
-	raw     string
-	earlier bool // first was accepted by an earlier ingest of the file (a retry's seed)
+// How a row's key is recorded: its row accepted (appended to the table),
+// rejected for another reason, or (a retry) not read again.
+const (
+	keyAccepted uint8 = iota
+	keyRejected
+	keySeed
+)
+
+type keyRef struct {
+	rowRef
+	seed bool // not read again by this retry: named in the message, not rejected again
 }
 
-func (e *keyEntry) refs() []rowRef { return append([]rowRef{e.first}, e.more...) }
+type keyEntry struct {
+	refs   []keyRef // every occurrence, in file order; more than one: the key is duplicated
+	raw    string
+	loaded bool // an occurrence was appended to the table
+}
 
 // tracker follows the accepted rows of one load transaction. Quarterly rows,
 // which come by the hundred thousand, are kept in a slice and sorted once:
@@ -111,6 +132,9 @@ type tracker struct {
 	sheets  []string // sheet names by index
 	sheetIx map[string]int32
 	cids    map[string]carrierRef
+	// carriers not registered, numbered after the registered ones (their
+	// rows are rejected, but their keys count)
+	unknown map[string]int32
 	// other kinds, current file
 	fileID int64
 	keys   map[string]*keyEntry
@@ -200,21 +224,69 @@ func (t *tracker) accept(ingestID, order int64, r *Row, cid int32) {
 		t.recs = append(t.recs, q)
 		return
 	}
-	t.key(ingestID, r, false)
+	t.key(ingestID, r, keyAccepted)
 }
 
-// seed records, for a retry (file ingestID) of a registry, incident or
-// deferral file, a row of the file accepted by an earlier ingest: a row
-// read again with the same key is a duplicate, rejected as it would have
-// been had both been read the first time; the row accepted before stays.
-func (t *tracker) seed(ingestID int64, r *Row) {
-	if t.spec.Kind != Quarterly {
-		t.key(ingestID, r, true)
+// reject records the key, if it has one, of a row of file ingestID
+// rejected for other reasons: a row accepted with the same key is its
+// twin, and both are rejected duplicate_key.
+func (t *tracker) reject(ingestID int64, r *Row) { t.note(ingestID, r, keyRejected) }
+
+// seed records, for a retry (file ingestID), the key of a row of the file
+// not read again — accepted by an earlier ingest, or rejected for reasons
+// a retry does not remove: a row read again with the same key is a
+// duplicate, rejected as it was, or would have been, the first time. (A
+// row accepted before with such a twin, under the earlier rule that
+// counted accepted rows only, stays.)
+func (t *tracker) seed(ingestID int64, r *Row) { t.note(ingestID, r, keySeed) }
+
+func (t *tracker) note(ingestID int64, r *Row, how uint8) {
+	if !t.keyKnown(r) {
+		return
 	}
+	if t.spec.Kind != Quarterly {
+		t.key(ingestID, r, how)
+		return
+	}
+	t.recs = append(t.recs, qrec{cid: t.carrier(r.Vals[0].(string)), qi: r.Vals[1].(int32)*4 + r.Vals[2].(int32),
+		ingestID: ingestID, sheet: t.sheetIndex(r.Sheet), row: int32(r.RowNo), how: how})
+}
+
+// keyKnown reports whether every key cell of the row was read as a valid
+// value. A cell blank, invalid (year, year_range, quarter, date, enum,
+// too_long), or not read at all (extra_fields, summary_row) leaves the
+// row without a key. Rules that keep the value (quarter_future,
+// date_future, unknown_carrier) do not.
+func (t *tracker) keyKnown(r *Row) bool {
+	for _, ix := range t.keyIdx {
+		if r.Vals[ix] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// carrier numbers a carrier for sorting: the registered ones as loading
+// does, the others after them.
+func (t *tracker) carrier(id string) int32 {
+	if c, ok := t.cids[id]; ok {
+		return c.cid
+	}
+	if cid, ok := t.unknown[id]; ok {
+		return cid
+	}
+	if t.unknown == nil {
+		t.unknown = map[string]int32{}
+		t.names = slices.Clip(t.names) // appended to below: never into the engine's array
+	}
+	cid := int32(len(t.names))
+	t.names = append(t.names, id)
+	t.unknown[id] = cid
+	return cid
 }
 
 // key records the key of a row of file ingestID (small kinds).
-func (t *tracker) key(ingestID int64, r *Row, earlier bool) {
+func (t *tracker) key(ingestID int64, r *Row, how uint8) {
 	if ingestID != t.fileID {
 		t.fileID = ingestID
 		t.keys = map[string]*keyEntry{}
@@ -225,27 +297,23 @@ func (t *tracker) key(ingestID int64, r *Row, earlier bool) {
 		parts[i] = keyText(r.Vals[ix])
 	}
 	k := strings.Join(parts, keySep)
-	if e := t.keys[k]; e != nil && !earlier {
-		e.more = append(e.more, rowRef{r.Sheet, r.RowNo})
-		return
+	e := t.keys[k]
+	if e == nil {
+		e = &keyEntry{raw: parts[0]}
+		t.keys[k] = e
+		t.order = append(t.order, k)
 	}
-	if earlier {
-		// Seeds come in file order with the rows read again: make the
-		// earlier row the first, whatever was met before it.
-		if e := t.keys[k]; e != nil {
-			e.more = append([]rowRef{e.first}, e.more...)
-			e.first, e.earlier = rowRef{r.Sheet, r.RowNo}, true
-			return
-		}
+	e.refs = append(e.refs, keyRef{rowRef{r.Sheet, r.RowNo}, how == keySeed})
+	if how == keyAccepted {
+		e.loaded = true
 	}
-	t.keys[k] = &keyEntry{raw: parts[0], first: rowRef{r.Sheet, r.RowNo}, earlier: earlier}
-	t.order = append(t.order, k)
 }
 
 // duplicateIssues rejects every occurrence of a key repeated in one file:
 // with two versions of a quarter in one file there is no telling which the
-// carrier meant, so neither is loaded and the clerk keeps one.
-func (t *tracker) duplicateIssues(raw string, refs []rowRef) []Issue {
+// carrier meant, so neither is loaded and the clerk keeps one. seed(i)
+// reports a row a retry did not read again: named, not rejected again.
+func (t *tracker) duplicateIssues(raw string, refs []rowRef, seed func(i int) bool) []Issue {
 	var zh, en []string
 	for _, ix := range t.keyIdx {
 		zh = append(zh, t.spec.Columns[ix].ZH)
@@ -267,12 +335,15 @@ func (t *tracker) duplicateIssues(raw string, refs []rowRef) []Issue {
 		where += fmt.Sprintf(", … (%d in all)", len(refs))
 		whereZH += fmt.Sprintf(" …，共 %d 行", len(refs))
 	}
-	issues := make([]Issue, len(refs))
+	issues := make([]Issue, 0, len(refs))
 	for i, ref := range refs {
-		issues[i] = Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: raw,
+		if seed(i) {
+			continue
+		}
+		issues = append(issues, Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: raw,
 			Rule: "duplicate_key", Severity: "error", Carrier: raw, // every kind's key starts with carrier_id
 			ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), whereZH),
-			EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)}
+			EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)})
 	}
 	return issues
 }
@@ -287,15 +358,17 @@ func (t *tracker) finishFile() []Issue {
 	var issues []Issue
 	for _, k := range t.order {
 		e := t.keys[k]
-		if len(e.more) == 0 {
+		if len(e.refs) < 2 {
 			continue
 		}
-		t.dupDeletes[t.fileID] = append(t.dupDeletes[t.fileID], k)
-		is := t.duplicateIssues(e.raw, e.refs())
-		if e.earlier {
-			is = is[1:] // loaded before, and stays: the message names it
+		if e.loaded {
+			t.dupDeletes[t.fileID] = append(t.dupDeletes[t.fileID], k)
 		}
-		issues = append(issues, is...)
+		refs := make([]rowRef, len(e.refs))
+		for i, r := range e.refs {
+			refs[i] = r.rowRef
+		}
+		issues = append(issues, t.duplicateIssues(e.raw, refs, func(i int) bool { return e.refs[i].seed })...)
 	}
 	t.keys, t.order, t.fileID = nil, nil, 0
 	return issues
@@ -313,15 +386,20 @@ func (t *tracker) quarterlyDuplicates() map[int64][]Issue {
 		}
 		if j-i > 1 {
 			refs := make([]rowRef, 0, j-i)
+			loaded := false
 			for k := i; k < j; k++ {
+				loaded = loaded || t.recs[k].loaded()
 				t.recs[k].dup = true
 				refs = append(refs, t.ref(&t.recs[k]))
 			}
 			r := &t.recs[i]
 			carrier := t.names[r.cid]
-			y, q := int(r.qi-1)/4, int(r.qi-1)%4+1
-			t.dupDeletes[r.ingestID] = append(t.dupDeletes[r.ingestID], carrier+keySep+strconv.Itoa(y)+keySep+strconv.Itoa(q))
-			out[r.ingestID] = append(out[r.ingestID], t.duplicateIssues(carrier, refs)...)
+			if loaded {
+				y, q := int(r.qi-1)/4, int(r.qi-1)%4+1
+				t.dupDeletes[r.ingestID] = append(t.dupDeletes[r.ingestID], carrier+keySep+strconv.Itoa(y)+keySep+strconv.Itoa(q))
+			}
+			group := t.recs[i:j]
+			out[r.ingestID] = append(out[r.ingestID], t.duplicateIssues(carrier, refs, func(k int) bool { return group[k].how == keySeed })...)
 		}
 		i = j
 	}
@@ -359,12 +437,13 @@ func (t *tracker) deleteDuplicates(ctx context.Context, conn *sql.Conn) error {
 }
 
 // winners reduces rows sorted by (carrier, quarter) to the winning
-// revision of each carrier's quarter, skipping rejected duplicates.
+// revision of each carrier's quarter, skipping rows not loaded (rejected
+// duplicates, rows rejected for other reasons, a retry's seeds).
 func winners(recs []qrec) []*qrec {
 	var out []*qrec
 	for i := range recs {
 		r := &recs[i]
-		if r.dup {
+		if !r.loaded() {
 			continue
 		}
 		if n := len(out); n > 0 && out[n-1].cid == r.cid && out[n-1].qi == r.qi {
@@ -390,8 +469,13 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 	// (spikes) and the quarter itself (revisions it supersedes).
 	need := map[int]bool{}
 	for i := range t.recs {
-		need[int(t.recs[i].qi)-1] = true
-		need[int(t.recs[i].qi)] = true
+		if t.recs[i].loaded() {
+			need[int(t.recs[i].qi)-1] = true
+			need[int(t.recs[i].qi)] = true
+		}
+	}
+	if len(need) == 0 {
+		return nil, nil
 	}
 	qis := make([]string, 0, len(need))
 	for qi := range need {
@@ -457,7 +541,7 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 	w := 0
 	for i := range t.recs {
 		r := &t.recs[i]
-		if r.dup {
+		if !r.loaded() {
 			continue
 		}
 		// Rows are sorted, so the previous quarter's winner only moves forward.
@@ -500,7 +584,7 @@ func (t *tracker) supersede(ctx context.Context, conn *sql.Conn) error {
 	}
 	all := make([]qrec, 0, len(t.recs)+len(t.old))
 	for _, r := range t.recs {
-		if !r.dup {
+		if r.loaded() {
 			all = append(all, r)
 		}
 	}
