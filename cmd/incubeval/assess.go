@@ -329,7 +329,7 @@ func (a *app) runCommand() *cobra.Command {
 			if err := checkInputs([]string{inbox}); err != nil {
 				return err
 			}
-			if err := a.checkReportOut(out, opts.Year); err != nil {
+			if err := a.checkReportOut(out, opts.Year, rf.feedback); err != nil {
 				return err
 			}
 			st, err := a.openCreate(cmd.Context())

@@ -133,3 +133,43 @@ func TestPublishRefusesResultsOlderThanTheirData(t *testing.T) {
 		t.Fatalf("publish after assessing again: exit %d\n%s%s", code, out, stderr)
 	}
 }
+
+// A year built on an unpublished earlier year is as stale as that year:
+// 2026 computed while 2025 was published, 2025 then unpublished and given
+// a false-data incident, must not be published over a 2025 that no longer
+// follows from the data. An incident after the window and a deferral of a
+// later year change nothing and do not stop publish.
+func TestPublishRefusesAYearBuiltOnAStaleEarlierYear(t *testing.T) {
+	db := demoDB(t)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o644)
+		return p
+	}
+	must := func(want int, args ...string) string {
+		t.Helper()
+		code, out, stderr := runCLI(t, append([]string{"--db", db}, args...)...)
+		if code != want {
+			t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, want, out, stderr)
+		}
+		return out + stderr
+	}
+	// Neither can change 2025: an incident after its window, a deferral of 2026.
+	must(exitOK, "ingest", write("after.csv", "载体编号,发生日期,类型,说明\nLZ-ZC-0001,2025-11-01,提供虚假材料,窗口之后\n"))
+	must(exitOK, "ingest", write("def2026.csv", "载体编号,年度,原因\nLZ-FH-0001,2026,场地改造\n"))
+	must(exitOK, "publish", "--year", "2025", "--yes")
+	// A false-data incident inside 2025's window, after 2025 was published.
+	must(exitOK, "ingest", write("false.csv", "载体编号,发生日期,类型,说明\nLZ-ZC-0001,2025-03-01,提供虚假材料,虚报营收\n"))
+	must(exitOK, "assess", "--year", "2026")
+	must(exitOK, "unpublish", "--year", "2025", "--reason", "data correction")
+	out := must(exitFail, "publish", "--year", "2026", "--yes")
+	if !strings.Contains(out, "2026 builds on the unpublished results of 2025") || !strings.Contains(out, "assess --year 2026") {
+		t.Fatalf("publish 2026 on a stale 2025:\n%s", out)
+	}
+	must(exitOK, "assess", "--year", "2026")
+	must(exitOK, "publish", "--year", "2026", "--yes")
+	if _, n, _ := runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT action FROM decisions WHERE year = 2025 AND carrier_id = 'LZ-ZC-0001'"); !strings.Contains(n, "revoke") {
+		t.Fatalf("2025 after assessing 2026 again: %s", n)
+	}
+}

@@ -64,7 +64,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 			// workbook written over the database would lose the batch.
 			switch {
 			case rejectsOut != "" && rejectsBy != "":
-				if err := outputDir("--rejects-out", rejectsOut, a.dbPath); err != nil {
+				if err := outputFolder("--rejects-out", rejectsOut, a.dbPath, "退回清单-*.xlsx"); err != nil {
 					return err
 				}
 			case rejectsOut != "":

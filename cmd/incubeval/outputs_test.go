@@ -55,6 +55,54 @@ func TestOutputsNeverReplaceTheDatabase(t *testing.T) {
 	if after := tree(t, dir); strings.Join(after, "\n") != strings.Join(before, "\n") {
 		t.Fatalf("the database's folder changed:\nbefore %v\nafter  %v", before, after)
 	}
+	// Files written inside a folder: the feedback letters through a link
+	// into the archive.
+	out2 := filepath.Join(inputs, "out2")
+	os.Mkdir(out2, 0o755)
+	if err := os.Symlink(filepath.Join(dir, "archive"), filepath.Join(out2, "feedback-2025")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "report", "--year", "2025", "--out", out2, "--feedback"); code != exitUsage || !strings.Contains(stderr, "archive") {
+		t.Fatalf("feedback letters into the archive through a link: exit %d\n%s%s", code, out, stderr)
+	}
+	if after := tree(t, dir); strings.Join(after, "\n") != strings.Join(before, "\n") {
+		t.Fatalf("the database's folder changed:\nbefore %v\nafter  %v", before, after)
+	}
+	// A database named as a file a command writes in its folder.
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args func(db, folder string) []string
+	}{
+		{filepath.Join("out", "feedback-2025", "LZ-ZC-0001.xlsx"), func(db, folder string) []string {
+			return []string{"report", "--year", "2025", "--out", filepath.Dir(folder), "--feedback"}
+		}},
+		{filepath.Join("out", "feedback-2025", "SHA256SUMS"), func(db, folder string) []string {
+			return []string{"report", "--year", "2025", "--out", filepath.Dir(folder), "--feedback"}
+		}},
+		{filepath.Join("rej", "退回清单-城关区.xlsx"), func(db, folder string) []string {
+			return []string{"ingest", csv, "--rejects-by", "district", "--rejects-out", folder}
+		}},
+		{filepath.Join("out", "rejects-batch-2.xlsx"), func(db, folder string) []string {
+			return []string{"run", "--year", "2025", "--inbox", inputs, "--out", folder}
+		}},
+	} {
+		other := filepath.Join(t.TempDir(), c.name)
+		os.MkdirAll(filepath.Dir(other), 0o755)
+		if err := os.WriteFile(other, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, stderr := runCLI(t, append([]string{"--db", other}, c.args(other, filepath.Dir(other))...)...)
+		if code != exitUsage || !strings.Contains(stderr, "is named as a file written there") {
+			t.Errorf("database %s: exit %d\n%s%s", c.name, code, out, stderr)
+		}
+		if got, _ := os.ReadFile(other); string(got) != string(data) {
+			t.Errorf("database %s was written over", c.name)
+		}
+	}
 	// A folder of its own is fine.
 	if code, out, stderr := runCLI(t, "--db", db, "ingest", csv, "--rejects-out", filepath.Join(inputs, "r.xlsx")); code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)

@@ -48,7 +48,7 @@ is opened read-only. Run 'incubeval assess --year Y' first.`,
 			if out == "" {
 				return usageError{fmt.Errorf("--out DIR is required")}
 			}
-			if err := a.checkReportOut(out, year); err != nil {
+			if err := a.checkReportOut(out, year, f.feedback); err != nil {
 				return err
 			}
 			// The published snapshot while a writer works (read_source.go).
@@ -64,12 +64,19 @@ is opened read-only. Run 'incubeval assess --year Y' first.`,
 	return cmd
 }
 
-// checkReportOut refuses, before anything runs, a --out folder that is the
-// database's, one of its files or its archive, or whose assessment
-// workbook would replace the database or one of its files.
-func (a *app) checkReportOut(out string, year int) error {
-	if err := outputDir("--out", out, a.dbPath); err != nil {
+// checkReportOut refuses, before anything runs, a --out folder (and its
+// feedback folder) that is the database's, one of its files or its
+// archive, or where a workbook it writes would replace the database or one
+// of its files.
+func (a *app) checkReportOut(out string, year int, feedback bool) error {
+	if err := outputFolder("--out", out, a.dbPath, "assessment-*.xlsx", "rejects-batch-*.xlsx"); err != nil {
 		return err
+	}
+	if feedback {
+		// Every file of the feedback folder is ours (letters, SHA256SUMS).
+		if err := outputFolder("--out", filepath.Join(out, fmt.Sprintf("feedback-%d", year)), a.dbPath, "*"); err != nil {
+			return err
+		}
 	}
 	if _, err := os.Stat(out); err != nil {
 		return nil // a new folder holds nothing of the database's

@@ -155,6 +155,14 @@ func inArchive(dir, dbDir string) (string, bool) {
 // the archive of ingested files or a folder under it. The folder need not
 // exist yet; what exists of it is resolved as the kernel would.
 func outputDir(flag, dir, db string) error {
+	return outputFolder(flag, dir, db)
+}
+
+// outputFolder is outputDir for a folder the command fills with files of
+// its own naming (writes: their patterns, as filepath.Match takes them —
+// "*" for a folder all of whose files it writes): the database must not
+// be one of them.
+func outputFolder(flag, dir, db string, writes ...string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return usageError{fmt.Errorf("%s %s: %w", flag, dir, err)}
@@ -188,6 +196,13 @@ func outputDir(flag, dir, db string) error {
 	}
 	if archive, in := inArchive(d, dbDir); in {
 		return refuse("its archive of ingested files, " + archive)
+	}
+	if sameFolder(d, dbDir) {
+		for _, w := range writes {
+			if ok, _ := filepath.Match(w, dbName); ok {
+				return refuse("the database " + dbName + ", in the folder, is named as a file written there")
+			}
+		}
 	}
 	return nil
 }

@@ -640,10 +640,17 @@ type StaleError struct {
 	Year, RunID int64
 	Cutoff      time.Time // the run's data cut-off
 	Files, Rows int64     // accepted since
+	For         int64     // the year to publish, when Year is an unpublished year it builds on
 }
 
 func (e *StaleError) Error() string {
 	cut := e.Cutoff.Format("2006-01-02 15:04")
+	if e.For != 0 && e.For != e.Year {
+		return fmt.Sprintf("%d 年的评价建立在未发布的 %d 年结果之上，而 %d 年的结果（第 %d 次评价，数据截至 %s）之后又导入了 %d 个文件、%d 行可改变结果的数据；请先重新运行 incubeval assess --year %d（一并重算 %d 年），再发布；未做任何更改 / "+
+			"%d builds on the unpublished results of %d, and after assessment run %d stored those (data cut-off %s), %d files with %d accepted rows that can change them were ingested: run 'incubeval assess --year %d' again (it recomputes %d on the way), then publish; nothing was changed",
+			e.For, e.Year, e.Year, e.RunID, cut, e.Files, e.Rows, e.For, e.Year,
+			e.For, e.Year, e.RunID, cut, e.Files, e.Rows, e.For, e.Year)
+	}
 	return fmt.Sprintf("%d 年的评价结果（第 %d 次评价，数据截至 %s）之后又导入了 %d 个文件、%d 行可改变结果的数据；请先重新运行 incubeval assess --year %d，再发布；未做任何更改 / "+
 		"after assessment run %d stored the results of %d (data cut-off %s), %d files with %d accepted rows that can change them were ingested: run 'incubeval assess --year %d' again, then publish; nothing was changed",
 		e.Year, e.RunID, cut, e.Files, e.Rows, e.Year, e.RunID, e.Year, cut, e.Files, e.Rows, e.Year)
@@ -651,9 +658,11 @@ func (e *StaleError) Error() string {
 
 // NewerInputs counts the files, and their accepted rows, ingested after
 // the data cut-off of the run that stored sum's year that can change its
-// results: any registry, incident or deferral file, and quarterly files
-// holding a quarter that starts by the window's end (a later quarter
-// cannot change the year).
+// results (or those of a year before it, which it builds on): any registry
+// file, incident files holding an incident dated by the window's end,
+// deferral files holding a deferral of the year or before, and quarterly
+// files holding a quarter that starts by the window's end. A later
+// quarter, incident or deferral cannot change the year.
 func NewerInputs(ctx context.Context, db *sql.DB, sum *YearSummary) (files, rows int64, cutoff time.Time, err error) {
 	var cut sql.NullTime
 	err = db.QueryRowContext(ctx, `
@@ -662,24 +671,62 @@ func NewerInputs(ctx context.Context, db *sql.DB, sum *YearSummary) (files, rows
 		FROM store.ingests g
 		WHERE g.rows_accepted > 0
 		  AND ((SELECT data_cutoff FROM r) IS NULL OR g.ingested_at > (SELECT data_cutoff FROM r))
-		  AND (g.kind IS DISTINCT FROM 'quarterly' OR EXISTS (
-		       SELECT 1 FROM store.quarterly q
-		       WHERE q.ingest_id = g.ingest_id AND make_date(q.year, q.quarter * 3 - 2, 1) <= $2))`,
-		sum.RunID, sum.WindowEnd).Scan(&cut, &files, &rows)
+		  AND CASE g.kind
+		      WHEN 'quarterly' THEN EXISTS (SELECT 1 FROM store.quarterly q
+		           WHERE q.ingest_id = g.ingest_id AND make_date(q.year, q.quarter * 3 - 2, 1) <= $2)
+		      WHEN 'incidents' THEN EXISTS (SELECT 1 FROM store.incidents i
+		           WHERE i.ingest_id = g.ingest_id AND i.occurred_on <= $2)
+		      WHEN 'deferrals' THEN EXISTS (SELECT 1 FROM store.deferrals d
+		           WHERE d.ingest_id = g.ingest_id AND d.year <= $3)
+		      ELSE true END`,
+		sum.RunID, sum.WindowEnd, sum.Year).Scan(&cut, &files, &rows)
 	return files, rows, cut.Time, err
 }
 
 // CheckCurrent refuses (*StaleError) to go on with a year's stored results
-// when data that can change them arrived after they were computed.
+// when data that can change them arrived after they were computed — or
+// after an unpublished stored year before it, which it builds on, was
+// computed (that year may have been read as published when sum's year
+// was computed, and unpublished since).
 func CheckCurrent(ctx context.Context, db *sql.DB, sum *YearSummary) error {
-	files, rows, cut, err := NewerInputs(ctx, db, sum)
+	check := func(s *YearSummary) error {
+		files, rows, cut, err := NewerInputs(ctx, db, s)
+		if err != nil {
+			return fmt.Errorf("newer inputs: %w", err)
+		}
+		if files == 0 {
+			return nil
+		}
+		return &StaleError{Year: int64(s.Year), RunID: s.RunID, Cutoff: cut, Files: files, Rows: rows, For: int64(sum.Year)}
+	}
+	if err := check(sum); err != nil {
+		return err
+	}
+	stored, err := storedYears(ctx, db)
 	if err != nil {
-		return fmt.Errorf("newer inputs: %w", err)
+		return err
 	}
-	if files == 0 {
-		return nil
+	// The years since the latest published one before it: a published
+	// year and what it builds on are the official record, kept as they are.
+	since := 0
+	for _, y := range stored {
+		if y.year < sum.Year && y.published {
+			since = max(since, y.year)
+		}
 	}
-	return &StaleError{Year: int64(sum.Year), RunID: sum.RunID, Cutoff: cut, Files: files, Rows: rows}
+	for _, y := range stored {
+		if y.year >= sum.Year || y.year <= since || y.published {
+			continue
+		}
+		s, err := Summarize(ctx, db, y.year)
+		if err != nil {
+			return err
+		}
+		if err := check(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NotPublishedError says a year to unpublish is not published.

@@ -37,6 +37,10 @@ func TestQuarterlyRules(t *testing.T) {
 		{"filed_gt_incubating", "filed", map[int]string{5: "21"}},
 		{"unknown_carrier", "carrier_id", map[int]string{0: "LZ-XX-9999"}},
 		{"too_large", "trainees", map[int]string{10: "99999999999"}},
+		// The views' DECIMAL(18,6) holds less than 10^12: an amount that
+		// would not fit broke every query reading revenue.
+		{"too_large", "revenue", map[int]string{13: "1000000000000"}},
+		{"too_large", "financing", map[int]string{15: "1e11"}},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s=%v", tt.rule, tt.column, tt.over), func(t *testing.T) {
@@ -111,6 +115,7 @@ func TestRegistryRules(t *testing.T) {
 		{"date_future", "recognized_on", []string{"8", "2026-01-01"}},
 		{"service_area_gt_area", "service_area_m2", []string{"11", "1500"}},
 		{"negative", "area_m2", []string{"10", "-5"}},
+		{"too_large", "area_m2", []string{"10", "123456789012345"}},
 		{"integer", "workstations", []string{"12", "十"}},
 		{"bool", "virtual", []string{"15", "也许"}},
 	}

@@ -211,6 +211,10 @@ func (v *validator) textTooLong(r *Row, c *Column, raw, text string) bool {
 
 const maxInt32 = math.MaxInt32
 
+// maxNumber bounds a number or an amount (in 万元, after the unit): the
+// views cast them to DECIMAL(18,6), which holds less than 10^12.
+const maxNumber = 1e11
+
 // summaryLabels mark a totals row in the carrier_id column.
 var summaryLabels = map[string]bool{"合计": true, "总计": true, "小计": true, "total": true, "sum": true, "合计:": true}
 
@@ -269,8 +273,17 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", clipq(raw)))
 		default:
 			if c.Type == tMoney {
+				f *= v.layout.Factors[i]
+			}
+			// The views hold numbers as DECIMAL(18,6): nothing a carrier
+			// reports comes near (10^11 万元 is 10^15 yuan; 10^11 m²).
+			if f >= maxNumber {
+				v.add(r, c, raw, "too_large", "数值过大，请核对（注意单位）", fmt.Sprintf("%s is implausibly large (check the unit)", clipq(raw)))
+				return nil
+			}
+			if c.Type == tMoney {
 				// Round to 0.01 yuan so that unit conversion leaves no float dust.
-				return math.Round(f*v.layout.Factors[i]*1e6) / 1e6
+				return math.Round(f*1e6) / 1e6
 			}
 			return f
 		}
