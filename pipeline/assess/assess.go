@@ -156,6 +156,19 @@ func (e *HeldError) Error() string {
 		e.Year, e.By, e.By, e.Year, e.By, e.By)
 }
 
+// WindowMismatchError says a year kept as it is (published, or built on by
+// a published year) was assessed with another window than the one asked.
+type WindowMismatchError struct {
+	Year          int
+	Stored, Asked string
+}
+
+func (e *WindowMismatchError) Error() string {
+	return fmt.Sprintf("%d 年的结果按 %s 评价期存储且保持不变（已发布或为已发布年度的依据），不能在其上按 %s 评价期计算；请用 --window %s，或先撤回发布；未做任何更改 / "+
+		"the results of %d were made with the %s window and are kept as they are (published, or built on by a published year): a %s run cannot build on them; use --window %s, or unpublish first; nothing was changed",
+		e.Year, e.Stored, e.Asked, e.Stored, e.Year, e.Stored, e.Asked, e.Stored)
+}
+
 // yearList writes years as 2019–2025 when they run on, else 2019, 2021.
 func yearList(ys []int) string {
 	if len(ys) > 1 && ys[len(ys)-1]-ys[0] == len(ys)-1 {
@@ -297,6 +310,19 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		}
 		if held[opts.Year] {
 			return nil, &HeldError{Year: opts.Year, By: latest}
+		}
+		// Years read as they are were made with their own window: a run
+		// with the other window cannot build on them.
+		for _, y := range stored {
+			if (published[y.year] || held[y.year]) && y.year <= opts.Year {
+				kind := WindowSep
+				if y.windowEnd.Month() == time.December {
+					kind = WindowCalendar
+				}
+				if kind != opts.Window {
+					return nil, &WindowMismatchError{Year: y.year, Stored: kind, Asked: opts.Window}
+				}
+			}
 		}
 	}
 	if err := st.DB.QueryRowContext(ctx, "SELECT coalesce(max(run_id), 0) + 1 FROM store.assessment_runs").Scan(&res.RunID); err != nil {

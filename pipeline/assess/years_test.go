@@ -314,3 +314,28 @@ func checkSummaries(t *testing.T, db *sql.DB) {
 		}
 	}
 }
+
+// A run with the calendar window cannot build on years kept as they are
+// that were made with the sep window (it printed one window and kept the
+// other's results); forced, it recomputes them all.
+func TestWindowOfKeptYearsIsKept(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	twoCarriers(w)
+	w.assess(2025)
+	if _, err := assess.Publish(ctx, w.st, 2025, testToday); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.st.TableCounts(ctx)
+	var mismatch *assess.WindowMismatchError
+	_, err := w.tryAssess(2025, func(o *assess.Options) { o.Window = assess.WindowCalendar })
+	if !errors.As(err, &mismatch) || mismatch.Stored != assess.WindowSep {
+		t.Fatalf("calendar run over a published sep year: %v", err)
+	}
+	if after, _ := w.st.TableCounts(ctx); !reflect.DeepEqual(before, after) {
+		t.Fatalf("the refused run changed the database:\n before %v\n after  %v", before, after)
+	}
+	if _, err := w.tryAssess(2025, func(o *assess.Options) { o.Window = assess.WindowCalendar; o.Force = true }); err != nil {
+		t.Fatalf("forced: %v", err)
+	}
+}
