@@ -210,6 +210,24 @@ func (p *pausedRun) finish(t *testing.T) (int, string) {
 	return code, p.stdout.String() + p.stderr.String()
 }
 
+// tableCountLines is the row count of every table but the run ledger, as
+// "table=n" lines in order.
+func tableCountLines(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	counts, err := st.TableCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for name, n := range counts {
+		if name != "store.runs" {
+			lines = append(lines, fmt.Sprintf("%s=%d", name, n))
+		}
+	}
+	sort.Strings(lines)
+	return lines
+}
+
 // fingerprint is what a command's failure must leave as it was: the row
 // count of every table but the run ledger, and the content of the results
 // and the ingest log (no timestamps).
@@ -221,17 +239,7 @@ func fingerprint(t *testing.T, db string) string {
 		t.Fatalf("open %s: %v", db, err)
 	}
 	defer st.Close()
-	counts, err := st.TableCounts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for name, n := range counts {
-		if name != "store.runs" {
-			lines = append(lines, fmt.Sprintf("%s=%d", name, n))
-		}
-	}
-	sort.Strings(lines)
+	lines := tableCountLines(t, st)
 	for _, q := range []string{
 		"SELECT md5(string_agg(concat_ws('|', year, carrier_id, run_id, outcome, score, grade, rank_overall, rank_district, published), ',' ORDER BY year, carrier_id)) FROM assessments",
 		"SELECT md5(string_agg(concat_ws('|', year, carrier_id, action, deadline, reason), ',' ORDER BY year, carrier_id)) FROM decisions",

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -94,17 +93,7 @@ func accounted(t *testing.T, db string) string {
 		t.Fatalf("open %s: %v", db, err)
 	}
 	defer st.Close()
-	counts, err := st.TableCounts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for name, n := range counts {
-		if name != "store.runs" {
-			lines = append(lines, fmt.Sprintf("%s=%d", name, n))
-		}
-	}
-	sort.Strings(lines)
+	lines := tableCountLines(t, st)
 	rows, err := st.DB.QueryContext(ctx, "SELECT file_name, rows_read, rows_accepted, rows_rejected FROM ingest_log ORDER BY ALL")
 	if err != nil {
 		t.Fatal(err)
