@@ -23,8 +23,9 @@ const (
 
 // Func is a job's work. It gets the database opened for writing (the lock
 // is held for the whole run) and records what it did on r. Jobs call the
-// same code as the commands (ingest.Ingest, assess.Run, assess.Publish,
-// reports.*): every rule lives there, none here.
+// same code as the commands (stages.Year — what `incubeval run` calls —,
+// stages.IngestInbox, stages.Workbooks, assess.Publish, reports.*): every
+// rule lives there, none here.
 type Func func(ctx context.Context, env *Env, st *store.Store, r *Run) error
 
 // Job is a job with its schedule.
@@ -106,8 +107,13 @@ func (r *Run) AddRows(n int64) {
 	*r.rows += n
 }
 
-// Wrote records a file (or a folder, ending in a separator) written.
-func (r *Run) Wrote(path string) { r.files = append(r.files, path) }
+// Wrote records a file (or a folder, ending in a separator) written in
+// files_written, and its SHA-256 (if known) in args.sha256, keyed by the
+// path, as a command's Command.Wrote does (stages.Ledger).
+func (r *Run) Wrote(path, sha256 string) {
+	r.files = append(r.files, path)
+	addSHA256(r.args, path, sha256)
+}
 
 // Note records something a person should read although the run succeeded;
 // it goes to the ledger's error column of an ok row.

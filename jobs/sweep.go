@@ -13,7 +13,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/ingest"
+	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
@@ -29,15 +31,21 @@ func sweep(ctx context.Context, env *Env, st *store.Store, r *Run) error {
 	}
 	r.Set("quarter", fmt.Sprintf("%dQ%d", y, q))
 	dir := filepath.Join(env.Config.Outbox, strconv.Itoa(y))
-	if err := ingestInbox(ctx, env, st, r, dir); err != nil {
-		return err
+	if err := os.MkdirAll(env.Config.Inbox, 0o755); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	// The same step as the yearly run's first (stages.IngestInbox).
+	rep := &jobReport{env: env, r: r}
+	in := stages.Inbox{Path: env.Config.Inbox, Out: dir, RejectsBy: env.Config.RejectsBy}
+	if _, err := stages.IngestInbox(ctx, st, in, rep, r); err != nil {
+		return rep.wrap(err)
 	}
 	path := filepath.Join(dir, fmt.Sprintf("chase-%dQ%d.xlsx", y, q))
 	info, err := reports.WriteChase(ctx, st.DB, y, q, asOf, path)
 	if err != nil {
 		return fmt.Errorf("the inbox was ingested, but writing the chase list %s failed: %w", path, err)
 	}
-	r.Wrote(info.Path)
+	r.Wrote(info.Path, info.SHA256)
 	r.Set("carriers_due", info.Due)
 	r.Set("missing", info.Missing)
 	r.Log.Info(fmt.Sprintf("催报清单 chase list %dQ%d: %d of %d carriers have not reported", y, q, info.Missing, info.Due),
@@ -58,19 +66,32 @@ func dueQuarter(ctx context.Context, db *sql.DB, asOf time.Time) (year, quarter 
 	return year, quarter, nil
 }
 
-// ingestInbox ingests every file in the inbox (as `incubeval ingest INBOX`
-// does), writes the batch's rejects workbook into outDir when rows or
-// files were rejected (one per district or carrier with rejects_by), and
-// moves the files read to processed/<date>/.
-func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir string) error {
-	inbox := env.Config.Inbox
-	if err := os.MkdirAll(inbox, 0o755); err != nil {
-		return fmt.Errorf("inbox: %w", err)
+// jobReport is what a job says of the stage's steps (stages.Reporter):
+// lines in its log; for the ingest step also the rows counted, a note for
+// each file rejected whole, and the inbox emptied of what was read.
+type jobReport struct {
+	env          *Env
+	r            *Run
+	ingestFailed bool // the error the stage returns is the ingest's own
+}
+
+// wrap says which inbox an ingest that failed was reading; the other
+// steps' errors say themselves what stays committed (stages.StepError).
+func (j *jobReport) wrap(err error) error {
+	if err != nil && j.ingestFailed {
+		return fmt.Errorf("ingest %s: %w", j.env.Config.Inbox, err)
 	}
-	res, err := ingest.Ingest(ctx, st, []string{inbox}, ingest.Options{})
+	return err
+}
+
+// Ingested logs every file's fate and the batch's totals, and moves the
+// files read to processed/<date>/.
+func (j *jobReport) Ingested(res *ingest.Result, err error) {
 	if err != nil {
-		return fmt.Errorf("ingest %s: %w", inbox, err)
+		j.ingestFailed = true
+		return
 	}
+	r, inbox := j.r, j.env.Config.Inbox
 	read, acc, rej, warned := res.Totals()
 	r.AddRows(int64(acc))
 	var whole []string
@@ -106,37 +127,38 @@ func ingestInbox(ctx context.Context, env *Env, st *store.Store, r *Run, outDir 
 		r.Log.Info("跳过 skipped", "file", ingest.PathText(relTo(inbox, sk.Path)), "reason", sk.EN)
 	}
 	loaded := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected) - res.Retries()
-	if len(res.Files) > 0 {
-		r.Set("batch", res.BatchID)
-	}
 	r.Log.Info(fmt.Sprintf("收件箱 inbox: %s: %d loaded, %d retried, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected",
 		store.Plural(int64(len(res.Files)), "file", "files"), loaded, res.Retries(), res.Count(ingest.StatusDuplicate), len(whole), read, acc, rej),
 		"batch", res.BatchID, "warned", warned)
 	if len(whole) > 0 {
 		r.Note("%d file(s) rejected whole, moved to processed/…/rejected: %s", len(whole), strings.Join(whole, "; "))
 	}
-	switch {
-	case rej == 0 && len(whole) == 0:
-	case env.Config.RejectsBy != "":
-		// One workbook per district (or carrier), so that each clerk gets
-		// only theirs.
-		dir := filepath.Join(outDir, fmt.Sprintf("rejects-batch-%d", res.BatchID))
-		files, err := reports.WriteRejectsBy(ctx, st.DB, res.BatchID, dir, env.Config.RejectsBy)
-		for _, f := range files {
-			r.Wrote(f.Path)
-		}
-		if err != nil {
-			return fmt.Errorf("the inbox was ingested, but writing the rejects workbooks into %s failed: %w", dir, err)
-		}
-	default:
-		path := filepath.Join(outDir, fmt.Sprintf("rejects-batch-%d.xlsx", res.BatchID))
-		if _, err := reports.WriteRejects(ctx, st.DB, res.BatchID, path); err != nil {
-			return fmt.Errorf("the inbox was ingested, but writing the rejects workbook %s failed: %w", path, err)
-		}
-		r.Wrote(path)
-	}
-	moveProcessed(env, r, res)
+	// What was read is committed: it leaves the inbox whatever the later
+	// steps do.
+	moveProcessed(j.env, r, res)
+}
+
+// RejectsWritten logs the batch's rejects workbook(s).
+func (j *jobReport) RejectsWritten(w stages.Rejects) {
+	j.r.Log.Info("退回清单 rejects workbook", "path", w.Path, "batch", w.Batch, "issues", w.Issues, "workbooks", max(1, len(w.Files)))
+}
+
+// Assessed logs what the assessment computed.
+func (j *jobReport) Assessed(_ context.Context, _ *store.Store, opts assess.Options, res *assess.Result) error {
+	j.r.Log.Info(fmt.Sprintf("评价 assessed %d (window %s to %s), computed %v, published kept %v", opts.Year,
+		res.WindowStart.Format("2006-01-02"), res.WindowEnd.Format("2006-01-02"), res.Computed, res.Frozen),
+		"assessment_run", res.RunID)
 	return nil
+}
+
+// AssessmentWritten logs the assessment workbook.
+func (j *jobReport) AssessmentWritten(info *reports.AssessmentInfo, final bool, _ time.Duration) {
+	j.r.Log.Info("评价结果工作簿 assessment workbook", "path", info.Path, "ranked", info.RankedRows, "final", final, "sha256", info.SHA256)
+}
+
+// FeedbackWritten logs the feedback letters.
+func (j *jobReport) FeedbackWritten(fb *reports.FeedbackInfo, _ time.Duration) {
+	j.r.Log.Info("评价反馈表 feedback workbooks", "dir", fb.Dir, "carriers", fb.Written, "sha256sums", fb.SumsSHA256)
 }
 
 func relTo(base, path string) string {

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
-	"github.com/incubeval/incubeval/pipeline/ingest"
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
@@ -116,6 +116,13 @@ func (a *app) assess(ctx context.Context, st *store.Store, opts assess.Options) 
 	if err != nil {
 		return err
 	}
+	return a.printAssessed(ctx, st, opts, res)
+}
+
+// printAssessed prints what an assessment did — the years computed and
+// kept, warnings about published or open years — and the year's counts
+// and top ten.
+func (a *app) printAssessed(ctx context.Context, st *store.Store, opts assess.Options, res *assess.Result) error {
 	fmt.Fprintf(a.stdout, "评价 Assessed %d (window %s to %s, %s); computed %s", opts.Year,
 		res.WindowStart.Format("2006-01-02"), res.WindowEnd.Format("2006-01-02"), res.Window, yearsText(res.Computed))
 	if len(res.Frozen) > 0 {
@@ -313,11 +320,24 @@ published year: 'incubeval unpublish --year Y --reason TEXT'.`,
 func (a *app) runCommand() *cobra.Command {
 	var f assessFlags
 	var rf reportFlags
-	var inbox, out string
+	var inbox, out, rejectsBy string
 	cmd := &cobra.Command{
 		Use:   "run --year Y --inbox DIR --out DIR",
 		Short: "一次完成：导入收件箱、评价 Y 年、生成工作簿 — ingest the inbox, assess Y, and write the workbooks into --out",
-		Args:  cobra.NoArgs,
+		Long: `一次完成定时任务 yearly-assessment 所做的事：导入收件箱（一个批次），有退回时写出退回清单
+OUT/rejects-batch-N.xlsx（--rejects-by 时每个区县或载体一份，在 OUT/rejects-batch-N/ 中），
+评价 Y 年，写出 OUT/assessment-Y.xlsx（--feedback 另写反馈表）。该年度已发布时工作簿标为定稿，
+否则为草稿；--final 要求该年度已发布，否则不做任何操作。
+Do by hand what the scheduler's yearly-assessment job does, through the
+same code: ingest the inbox as one batch; when it rejected rows or whole
+files, write its rejects workbook OUT/rejects-batch-N.xlsx (with
+--rejects-by district|carrier, one per district or carrier in
+OUT/rejects-batch-N/); assess Y; write OUT/assessment-Y.xlsx and, with
+--feedback, the letters in OUT/feedback-Y/. The workbooks are final (定稿)
+once Y is published, draft (草稿) before; --final insists: a year not
+published is refused before anything is done. Every file written is in
+the run ledger with its SHA-256.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd)
 			if err != nil {
@@ -329,41 +349,29 @@ func (a *app) runCommand() *cobra.Command {
 			if err := checkInputs([]string{inbox}); err != nil {
 				return err
 			}
-			if err := a.checkReportOut(out, opts.Year, rf.feedback); err != nil {
+			if err := a.checkRunOut(out, opts.Year, rf.feedback, rejectsBy); err != nil {
 				return err
+			}
+			if _, err := os.Stat(a.dbPath); rf.final && errors.Is(err, fs.ErrNotExist) {
+				// Nothing is published where there is no database: no
+				// database is made only to be refused.
+				return a.stageError(&stages.NotPublishedError{Year: opts.Year}, false)
 			}
 			st, err := a.openCreate(cmd.Context())
 			if err != nil {
 				return err
 			}
 			// closed by run, after the ledger row (openWrite)
-			res, err := a.ingest(cmd.Context(), st, []string{inbox}, ingest.Options{})
-			if err != nil {
-				return err
-			}
-			const nextZH, nextEN = "，未进行评价：请再次运行（已导入的文件将跳过）", " Nothing was assessed: run again (the files already loaded are skipped)."
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return a.loadedButFailed(res, "创建 "+out, "creating "+out, nextZH, nextEN, err)
-			}
-			rejects := filepath.Join(out, fmt.Sprintf("rejects-batch-%d.xlsx", res.BatchID))
-			if n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects); err != nil {
-				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects, nextZH, nextEN, err)
-			} else if n > 0 {
-				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejects), plural(n, "issue", "issues"))
-				a.ledger.wroteFile(rejects)
-			} else {
-				os.Remove(rejects)
-			}
-			if err := a.assess(cmd.Context(), st, opts); err != nil {
-				return err
-			}
-			return a.report(cmd.Context(), st, opts.Year, out, rf)
+			return a.runYear(cmd.Context(), st, stages.Options{Inbox: inbox, Out: out, RejectsBy: rejectsBy,
+				Assess: opts, Feedback: rf.feedback, Final: rf.final})
 		},
 	}
 	f.register(cmd)
 	rf.register(cmd)
 	cmd.Flags().StringVar(&inbox, "inbox", "", "报送文件所在文件夹（必填） folder of submitted files (required)")
 	cmd.Flags().StringVar(&out, "out", "", "结果输出文件夹（必填） folder for the results (required)")
+	enumFlag(cmd.Flags(), &rejectsBy, "rejects-by", []string{reports.RejectsByDistrict, reports.RejectsByCarrier},
+		"按区县或载体分别写退回清单 one rejects workbook per submitting district or carrier, in OUT/rejects-batch-N/: district|carrier")
 	requireFlags(cmd, "inbox", "out")
 	return cmd
 }

@@ -10,10 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
-	"github.com/incubeval/incubeval/pipeline/ingest"
 	"github.com/incubeval/incubeval/pipeline/sample"
+	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
-	"github.com/incubeval/incubeval/reports"
 )
 
 // demoMetaKey marks, in store.meta, a database that demo made.
@@ -58,22 +57,27 @@ workbook, quarterly reports per district (XLSX with Chinese headers, one
 district as a GBK CSV), revisions, incidents, deferrals and a handful of
 rows that must be rejected — ingest it into DIR/incubeval.duckdb (or the
 --db given on the command line; $INCUBEVAL_DB is not used), assess 2025
-(with every year before it) and write DIR/assessment-2025.xlsx and
-DIR/rejects.xlsx. The sample goes only into a new database or one demo made:
-a database that holds other data is refused, untouched.`,
+(with every year before it) and write DIR/assessment-2025.xlsx and the
+batch's rejects DIR/rejects-batch-N.xlsx, as 'incubeval run' does. The
+sample goes only into a new database or one demo made: a database that
+holds other data is refused, untouched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			inbox := filepath.Join(out, "inbox")
-			files, err := sample.Demo(inbox)
-			if err != nil {
-				return fmt.Errorf("write sample: %w", err)
-			}
-			fmt.Fprintf(a.stdout, "示例数据 Sample inbox: %s (%s)\n", termSafe(inbox), plural(len(files), "file", "files"))
 			// The sample must never land in the bureau's database: only
 			// --db typed on this command line counts, not $INCUBEVAL_DB.
 			if !cmd.Flags().Changed("db") {
 				a.dbPath = filepath.Join(out, store.DefaultPath)
 			}
+			// What it writes into --out is checked as run's is, before anything.
+			if err := a.checkRunOut(out, demoYear, false, ""); err != nil {
+				return err
+			}
+			files, err := sample.Demo(inbox)
+			if err != nil {
+				return fmt.Errorf("write sample: %w", err)
+			}
+			fmt.Fprintf(a.stdout, "示例数据 Sample inbox: %s (%s)\n", termSafe(inbox), plural(len(files), "file", "files"))
 			st, err := a.openCreate(cmd.Context())
 			if err != nil {
 				return err
@@ -83,22 +87,10 @@ a database that holds other data is refused, untouched.`,
 			}
 			a.ledger.wrote(inbox+string(filepath.Separator), "")
 			// closed by run, after the ledger row (openWrite)
-			res, err := a.ingest(cmd.Context(), st, []string{inbox}, ingest.Options{})
+			// The stage of `run` and the yearly job (stages.Year).
+			err = a.runYear(cmd.Context(), st, stages.Options{Inbox: inbox, Out: out,
+				Assess: assess.Options{Year: demoYear, Window: assess.WindowSep, Today: assess.Today()}})
 			if err != nil {
-				return err
-			}
-			rejects := filepath.Join(out, "rejects.xlsx")
-			n, err := reports.WriteRejects(cmd.Context(), st.DB, res.BatchID, rejects)
-			if err != nil {
-				return a.loadedButFailed(res, "写退回清单 "+rejects, "writing the rejects workbook "+rejects,
-					"，未进行评价", " Nothing was assessed.", err)
-			}
-			fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejects), plural(n, "issue", "issues"))
-			a.ledger.wroteFile(rejects)
-			if err := a.assess(cmd.Context(), st, assess.Options{Year: demoYear}); err != nil {
-				return err
-			}
-			if err := a.report(cmd.Context(), st, demoYear, out, reportFlags{}); err != nil {
 				return err
 			}
 			// Each hint is a command line alone, to paste as printed.

@@ -19,7 +19,7 @@ func TestDemoLedgerRowListsTheFilesItWrote(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{filepath.Join(dir, "inbox") + "/", filepath.Join(dir, "rejects.xlsx"), filepath.Join(dir, "assessment-2025.xlsx")} {
+	for _, f := range []string{filepath.Join(dir, "inbox") + "/", filepath.Join(dir, "rejects-batch-1.xlsx"), filepath.Join(dir, "assessment-2025.xlsx")} {
 		if !strings.Contains(out, `""`+f+`""`) {
 			t.Errorf("files_written has no %s: %s", f, out)
 		}

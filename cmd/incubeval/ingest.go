@@ -84,12 +84,12 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 				return err
 			}
 			if rejectsOut != "" && rejectsBy != "" {
-				return a.writeRejectsBy(cmd.Context(), st, res, rejectsOut, rejectsBy, "", "")
+				return a.writeRejectsBy(cmd.Context(), st, res, rejectsOut, rejectsBy)
 			}
 			if rejectsOut != "" {
 				n, err := writeRejects(cmd.Context(), st.DB, res.BatchID, rejectsOut)
 				if err != nil {
-					return a.loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", "", err)
+					return a.loadedButFailed(res, "写退回清单 "+rejectsOut, "writing the rejects workbook "+rejectsOut, "", a.rejectsElsewhere(res.BatchID), err)
 				}
 				fmt.Fprintf(a.stdout, "退回清单 Rejects workbook: %s (%s)\n", termSafe(rejectsOut), plural(n, "issue", "issues"))
 			}
@@ -105,25 +105,31 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 
 // writeRejectsBy writes the batch's rejects as one workbook per district
 // or carrier into dir and lists them.
-func (a *app) writeRejectsBy(ctx context.Context, st *store.Store, res *ingest.Result, dir, by, nextZH, nextEN string) error {
+func (a *app) writeRejectsBy(ctx context.Context, st *store.Store, res *ingest.Result, dir, by string) error {
 	files, err := reports.WriteRejectsBy(ctx, st.DB, res.BatchID, dir, by)
 	if err != nil {
-		return a.loadedButFailed(res, "写退回清单到 "+dir, "writing the rejects workbooks into "+dir, nextZH, nextEN, err)
+		return a.loadedButFailed(res, "写退回清单到 "+dir, "writing the rejects workbooks into "+dir, "", a.rejectsElsewhere(res.BatchID), err)
 	}
 	if len(files) == 0 {
 		fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: none, nothing was rejected in batch %d / 本批次没有退回\n", res.BatchID)
 		return nil
 	}
+	printRejectsBy(a.stdout, dir, by, files)
+	return nil
+}
+
+// printRejectsBy lists the rejects workbooks written one per district or
+// carrier into dir.
+func printRejectsBy(w io.Writer, dir, by string, files []reports.RejectsFile) {
 	n := 0
 	for _, f := range files {
 		n += f.Issues
 	}
-	fmt.Fprintf(a.stdout, "退回清单 Rejects workbooks: %s (%s, one per %s; %s)\n", termSafe(dir),
+	fmt.Fprintf(w, "退回清单 Rejects workbooks: %s (%s, one per %s; %s)\n", termSafe(dir),
 		plural(len(files), "workbook", "workbooks"), by, plural(n, "issue", "issues"))
 	for _, f := range files {
-		fmt.Fprintf(a.stdout, "  %s (%d)\n", displayName(f.Path), f.Issues)
+		fmt.Fprintf(w, "  %s (%d)\n", displayName(f.Path), f.Issues)
 	}
-	return nil
 }
 
 // checkInputs looks at every path to ingest before the database is
@@ -140,6 +146,18 @@ func checkInputs(paths []string) error {
 // ingest runs a batch with a progress bar on a terminal and prints one line
 // per file and a total.
 func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts ingest.Options) (*ingest.Result, error) {
+	done := a.ingestProgress(ctx, &opts)
+	res, err := ingest.Ingest(ctx, st, paths, opts)
+	return res, done(res, err)
+}
+
+// ingestProgress sets the batch's callbacks — a progress bar on a
+// terminal when several files are read, else one line per file as its
+// fate is settled — and returns done, which is given the batch's outcome,
+// prints the rest (the lines held back behind the bar, the files skipped,
+// the total and where the rejected rows are) and returns the batch's
+// error made safe for the terminal.
+func (a *app) ingestProgress(ctx context.Context, opts *ingest.Options) (done func(*ingest.Result, error) error) {
 	var (
 		progress         *mpb.Progress
 		loadBar, readBar *mpb.Bar
@@ -177,44 +195,45 @@ func (a *app) ingest(ctx context.Context, st *store.Store, paths []string, opts 
 		}
 		lines = append(lines, fr)
 	}
-	res, err := ingest.Ingest(ctx, st, paths, opts)
-	err = termSafeErr(err)
-	if progress != nil {
+	return func(res *ingest.Result, err error) error {
+		err = termSafeErr(err)
+		if progress != nil {
+			if err != nil {
+				readBar.Abort(false)
+				loadBar.Abort(false)
+			}
+			progress.Wait()
+			for _, fr := range lines {
+				printFile(a.stdout, fr)
+			}
+		}
 		if err != nil {
-			readBar.Abort(false)
-			loadBar.Abort(false)
+			return err
 		}
-		progress.Wait()
-		for _, fr := range lines {
-			printFile(a.stdout, fr)
+		for _, s := range res.Skipped {
+			fmt.Fprintf(a.stdout, "  skip      %s: %s / %s\n", displayName(s.Path), s.ZH, s.EN)
 		}
+		read, acc, rej, warn := res.Totals()
+		retried := ""
+		if n := res.Retries(); n > 0 {
+			retried = fmt.Sprintf(", %d retried", n)
+		}
+		fmt.Fprintf(a.stdout, "合计 Total: %s: %d loaded%s, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
+			plural(len(res.Files), "file", "files"), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected)-res.Retries(), retried,
+			res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
+		if rej > 0 || res.Count(ingest.StatusRejected) > 0 {
+			fmt.Fprintf(a.stdout, "退回的行 Rejected rows (or ingest --rejects-out FILE.xlsx):\n  %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\"\n", a.selfDB(), res.BatchID)
+		}
+		if res.Count(ingest.StatusRejected) > 0 {
+			a.failed = true
+		}
+		if a.stats {
+			ph := res.Phases
+			fmt.Fprintf(a.stderr, "stats: read+validate+archive %.2fs, load %.2fs, commit %.2fs\n",
+				ph.Prepare.Seconds(), ph.Load.Seconds(), ph.Commit.Seconds())
+		}
+		return nil
 	}
-	if err != nil {
-		return res, err
-	}
-	for _, s := range res.Skipped {
-		fmt.Fprintf(a.stdout, "  skip      %s: %s / %s\n", displayName(s.Path), s.ZH, s.EN)
-	}
-	read, acc, rej, warn := res.Totals()
-	retried := ""
-	if n := res.Retries(); n > 0 {
-		retried = fmt.Sprintf(", %d retried", n)
-	}
-	fmt.Fprintf(a.stdout, "合计 Total: %s: %d loaded%s, %d already ingested, %d rejected whole; rows %d read = %d accepted + %d rejected; %d warned\n",
-		plural(len(res.Files), "file", "files"), len(res.Files)-res.Count(ingest.StatusDuplicate)-res.Count(ingest.StatusRejected)-res.Retries(), retried,
-		res.Count(ingest.StatusDuplicate), res.Count(ingest.StatusRejected), read, acc, rej, warn)
-	if rej > 0 || res.Count(ingest.StatusRejected) > 0 {
-		fmt.Fprintf(a.stdout, "退回的行 Rejected rows (or ingest --rejects-out FILE.xlsx):\n  %s sql \"SELECT file_name, sheet, row_no, column_name, raw_value, message_zh FROM rejects WHERE batch_id = %d\"\n", a.selfDB(), res.BatchID)
-	}
-	if res.Count(ingest.StatusRejected) > 0 {
-		a.failed = true
-	}
-	if a.stats {
-		ph := res.Phases
-		fmt.Fprintf(a.stderr, "stats: read+validate+archive %.2fs, load %.2fs, commit %.2fs\n",
-			ph.Prepare.Seconds(), ph.Load.Seconds(), ph.Commit.Seconds())
-	}
-	return res, nil
 }
 
 // printFile prints one file's fate. The file name, notes and messages come
@@ -321,15 +340,20 @@ func displayName(path string) string {
 // loadedButFailed is the error of a command whose batch was loaded and
 // committed before a later step failed: the message says first that the
 // rows are in, so that nobody loads the files again or thinks them lost,
-// then what failed (whatZH, whatEN), what was not done (nextZH, nextEN; may
-// be empty) and how to get the rejects another way.
+// then what failed (whatZH, whatEN) and what was not done or what to do
+// (nextZH, nextEN; may be empty).
 func (a *app) loadedButFailed(res *ingest.Result, whatZH, whatEN, nextZH, nextEN string, err error) error {
 	read, acc, rej, _ := res.Totals()
 	files := len(res.Files) - res.Count(ingest.StatusDuplicate) - res.Count(ingest.StatusRejected)
 	return termSafeErr(fmt.Errorf("批次 %d 已导入并提交（%d 个文件，%d 行 = %d 行接收 + %d 行退回），数据已保存；只是%s 时失败%s / "+
-		"batch %d was loaded and committed (%s; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s "+
-		"The rejects are in the view rejects: %s sql -o rejects.xlsx \"SELECT * FROM rejects WHERE batch_id = %d\"",
-		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, plural(files, "file", "files"), read, acc, rej, whatEN, err, nextEN, a.selfDB(), res.BatchID))
+		"batch %d was loaded and committed (%s; rows %d read = %d accepted + %d rejected) and stays loaded; only %s failed: %w.%s",
+		res.BatchID, files, read, acc, rej, whatZH, nextZH, res.BatchID, plural(files, "file", "files"), read, acc, rej, whatEN, err, nextEN))
+}
+
+// rejectsElsewhere says, after the rejects workbook of a batch could not
+// be written, how to get the rejects another way.
+func (a *app) rejectsElsewhere(batch int64) string {
+	return fmt.Sprintf(" The rejects are in the view rejects: %s sql -o rejects.xlsx \"SELECT * FROM rejects WHERE batch_id = %d\"", a.selfDB(), batch)
 }
 
 // writeRejects writes ingest's rejects workbook; a test makes it fail after

@@ -9,7 +9,6 @@ import (
 
 	"github.com/incubeval/incubeval/jobs"
 	"github.com/incubeval/incubeval/pipeline/store"
-	"github.com/incubeval/incubeval/reports"
 )
 
 // commandLedger puts a command that writes (ingest, assess, publish, run,
@@ -66,17 +65,6 @@ func (l *commandLedger) wrote(path, sha256 string) {
 		abs += string(filepath.Separator)
 	}
 	l.rec.Wrote(abs, sha256)
-}
-
-// wroteFile is wrote for a file whose writer does not report its SHA-256
-// (the rejects workbook): it is read back. A file that cannot be read is
-// listed without a hash.
-func (l *commandLedger) wroteFile(path string) {
-	if l.rec == nil {
-		return
-	}
-	sum, _ := reports.FileSHA256(path)
-	l.wrote(path, sum)
 }
 
 // finish records the outcome; a command that never opened the database

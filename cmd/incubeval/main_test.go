@@ -58,7 +58,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
 	}
 	db := filepath.Join(dir, "incubeval.duckdb")
-	if _, err := os.Stat(filepath.Join(dir, "rejects.xlsx")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "rejects-batch-1.xlsx")); err != nil {
 		t.Fatalf("no rejects workbook: %v", err)
 	}
 	m := regexp.MustCompile(`rows (\d+) read = (\d+) accepted \+ (\d+) rejected`).FindStringSubmatch(out)

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
-	"github.com/incubeval/incubeval/reports"
 )
 
 // reportFlags are shared by `report` and `run`.
@@ -85,6 +85,36 @@ func (a *app) checkReportOut(out string, year int, feedback bool) error {
 	return err
 }
 
+// checkRunOut is checkReportOut for a year's run (run, demo), which also
+// writes the batch's rejects into out: rejects-batch-N.xlsx, or with
+// rejectsBy workbooks in rejects-batch-N/ — a folder of that name already
+// there (N is known only once the batch is loaded) is checked now as the
+// folder they go into; a new one holds nothing of the database's.
+func (a *app) checkRunOut(out string, year int, feedback bool, rejectsBy string) error {
+	if err := a.checkReportOut(out, year, feedback); err != nil {
+		return err
+	}
+	if rejectsBy == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return nil // a new folder
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "rejects-batch-") {
+			continue
+		}
+		dir := filepath.Join(out, e.Name())
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			if err := outputFolder("--out", dir, a.dbPath, "退回清单-*.xlsx"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // report writes the year's workbooks into out and says where they are.
 func (a *app) report(ctx context.Context, st *store.Store, year int, out string, f reportFlags) error {
 	var n, published int
@@ -99,29 +129,7 @@ func (a *app) report(ctx context.Context, st *store.Store, year int, out string,
 		// A state of the database, not a mistake in the command line: exit 1.
 		return fmt.Errorf("--final: %d is not published; run '%s publish --year %d' first / %d 年尚未发布", year, self(), year, year)
 	}
-	t0 := time.Now()
-	path := filepath.Join(out, fmt.Sprintf("assessment-%d.xlsx", year))
-	info, err := reports.WriteAssessment(ctx, st.DB, year, path, reports.AssessmentOptions{Final: f.final})
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	fmt.Fprintf(a.stdout, "评价结果工作簿 Assessment workbook: %s (%d ranked carriers, %d indicator rows, %.1f s)\n",
-		termSafe(info.Path), info.RankedRows, info.IndicatorRows, time.Since(t0).Seconds())
-	fmt.Fprintf(a.stdout, "  SHA-256 %s\n", info.SHA256)
-	a.ledger.wrote(info.Path, info.SHA256)
-	if f.feedback {
-		t0 = time.Now()
-		dir := filepath.Join(out, fmt.Sprintf("feedback-%d", year))
-		fb, err := reports.WriteFeedback(ctx, st.DB, year, dir, reports.FeedbackOptions{Final: f.final})
-		if err != nil {
-			return fmt.Errorf("write feedback workbooks: %w", err)
-		}
-		a.ledger.wrote(dir+string(filepath.Separator), "")
-		fmt.Fprintf(a.stdout, "评价反馈表 Feedback workbooks: %s (%s, %.1f s)\n", termSafe(dir), plural(fb.Written, "carrier", "carriers"), time.Since(t0).Seconds())
-		if fb.Sums != "" {
-			fmt.Fprintf(a.stdout, "  校验清单 Checksums: %s, SHA-256 %s\n", termSafe(fb.Sums), fb.SumsSHA256)
-			a.ledger.wrote(fb.Sums, fb.SumsSHA256)
-		}
-	}
-	return nil
+	// The last step of a year's run (stages.Workbooks); report has no
+	// ledger row (it only reads the database).
+	return a.stageError(stages.Workbooks(ctx, st, year, out, f.final, f.feedback, &cliReport{a: a}, stageLedger{&a.ledger}), f.feedback)
 }
