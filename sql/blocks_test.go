@@ -117,6 +117,7 @@ func TestFoldersHoldWhatTheyAllow(t *testing.T) {
 		"views/0010.sql":      {Data: []byte("-- name: v :view\nCREATE VIEW v AS SELECT 1;\n-- name: m :macro\nCREATE MACRO m(a) AS a;\n")},
 		"assess/00.sql":       {Data: []byte("-- name: s :exec (parallel)\nSELECT 1;\n")},
 		"years/d.sql":         {Data: []byte("-- name: s :exec\nSELECT 1;\n")},
+		"reports/r.sql":       {Data: []byte("-- name: q :query\nSELECT 1\n")},
 	}
 	if _, err := load(good); err != nil {
 		t.Fatalf("load: %v", err)
@@ -133,7 +134,8 @@ func TestFoldersHoldWhatTheyAllow(t *testing.T) {
 		{"a value for a flag", "assess/10.sql", "-- name: w :exec (parallel=4)\nSELECT 1\n", "tag parallel takes no value"},
 		{"a tag on a view", "views/0020.sql", "-- name: w :view (parallel)\nSELECT 1\n", ":view has no tag parallel"},
 		{"a name twice in a folder", "views/0020.sql", "-- head\n\n-- name: v :view\nSELECT 1\n", "sql/views/0020.sql:3: block v is already named at sql/views/0010.sql:1"},
-		{"a syntax error", "years/e.sql", "-- name: q :exec\n-- name: r :exec\nSELECT 2\n", "sql/years/e.sql:1: block q has no SQL"},
+		{"a query twice", "reports/s.sql", "-- name: q :query\nSELECT 2\n", "block q is already named at sql/reports/r.sql:1"},
+		{"a syntax error", "reports/s.sql", "-- name: q :query\n-- name: r :query\nSELECT 2\n", "sql/reports/s.sql:1: block q has no SQL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,6 +175,21 @@ func TestEmbeddedFilesFollowTheGrammar(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"50_chain.sql chain", "70_rankings.sql ranks", "80_funding.sql rates"}, parallel); diff != "" {
 		t.Errorf("parallel steps (-want +got):\n%s", diff)
+	}
+}
+
+// TestQueryByName: a query of sql/reports is found by its name; another
+// name is an error that names it.
+func TestQueryByName(t *testing.T) {
+	q, err := Query("rejects_workbooks")
+	if err != nil || !strings.Contains(q, "FROM rejects") {
+		t.Fatalf("Query(rejects_workbooks) = %q, %v", q, err)
+	}
+	if q, err := Query("no_such_query"); err == nil || q != "" || !strings.Contains(err.Error(), `"no_such_query"`) {
+		t.Fatalf("Query(no_such_query) = %q, %v; want an error naming it", q, err)
+	}
+	if _, err := Query("carriers"); err == nil {
+		t.Fatal("a view's name found as a query")
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package sqlfiles embeds the project's SQL and reads it with one parser:
 // schema migrations, applied in name order; the analyst views, re-created
-// whenever their text changes; the steps of the yearly assessment; and the
-// statements on a year's stored results. The files are meant to be read by people as much as run by
+// whenever their text changes; the steps of the yearly assessment; the
+// statements on a year's stored results; and the named queries the
+// reports run. The files are meant to be read by people as much as run by
 // code.
 //
 // # Files and blocks
@@ -40,10 +41,14 @@
 //	views        view, macro   —
 //	assess       exec          parallel: run on all of DuckDB's threads (see pipeline/assess)
 //	years        exec          parallel
+//	reports      query         —
 //
 // Errors name the file and line: sql/views/0010_inputs.sql:12: ….
 // The embedded files are read once, at first use; one that breaks the
 // grammar panics then, and the package's tests read every file.
+//
+// The queries of reports/ use named parameters ($batch_id), bound with
+// sql.Named; Query looks one up by its block's name.
 package sqlfiles
 
 import (
@@ -56,7 +61,7 @@ import (
 	"sync"
 )
 
-//go:embed migrations/*.sql views/*.sql assess/*.sql years/*.sql
+//go:embed migrations/*.sql views/*.sql assess/*.sql years/*.sql reports/*.sql
 var files embed.FS
 
 // File is one embedded SQL file.
@@ -89,6 +94,19 @@ func Assessment() []File { return dir("assess") }
 // whole (removing an unpublished year's results).
 func Years() []File { return dir("years") }
 
+// Reports returns the files of the reports' named queries.
+func Reports() []File { return dir("reports") }
+
+// Query returns the SQL of the query block name of sql/reports.
+func Query(name string) (string, error) {
+	for _, f := range Reports() {
+		if b, ok := f.Block(name); ok {
+			return b.SQL, nil
+		}
+	}
+	return "", fmt.Errorf("no query %q in sql/reports", name)
+}
+
 // Find returns the file of files with the given base name.
 func Find(files []File, name string) (File, bool) {
 	for _, f := range files {
@@ -111,6 +129,7 @@ var folders = []folder{
 	{name: "views", kinds: []string{"view", "macro"}},
 	{name: "assess", kinds: []string{"exec"}},
 	{name: "years", kinds: []string{"exec"}},
+	{name: "reports", kinds: []string{"query"}},
 }
 
 // kindTags are the tags each kind allows, and whether they take a value.
@@ -118,6 +137,7 @@ var kindTags = map[string]map[string]bool{
 	"view":  {},
 	"macro": {},
 	"exec":  {"parallel": false},
+	"query": {},
 }
 
 // loaded holds every folder's files, read and checked once.
