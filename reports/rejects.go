@@ -5,6 +5,7 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/ingest"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // rejectColumns of the rejects workbook: Chinese first, English beneath.
@@ -64,45 +66,91 @@ func rejectsSheetName(k int) string {
 // The rows are streamed from the database into as many sheets as they
 // need.
 func WriteRejects(ctx context.Context, db *sql.DB, batchID int64, path string) (int, error) {
-	return writeRejects(ctx, db, batchID, rejectsPart{}, path)
-}
-
-// rejectsPart is the part of a batch's rejects one workbook holds
-// (WriteRejectsBy): those of one group, or with no group those of one
-// file; the zero value is the whole batch.
-type rejectsPart struct {
-	by, group string // by: district | carrier; group empty: the file's
-	ingestID  int64
-	title     string // added to the workbook's title
-}
-
-// where selects the part's rejects: the rows of rejectsGrouped.
-func (p rejectsPart) where(batchID int64) (string, []any) {
-	switch {
-	case p.by == "":
-		return "batch_id = ?", []any{batchID}
-	case p.group != "":
-		return "batch_id = ? AND grp = ?", []any{batchID, p.group}
-	}
-	return "batch_id = ? AND grp IS NULL AND ingest_id = ?", []any{batchID, p.ingestID}
-}
-
-func writeRejects(ctx context.Context, db *sql.DB, batchID int64, part rejectsPart, path string) (int, error) {
-	where, args := part.where(batchID)
-	from := rejectsGrouped(part.by)
-	var total int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+from+` WHERE `+where, args...).Scan(&total); err != nil {
-		return 0, err
-	}
-	rows, err := db.QueryContext(ctx, `
-		SELECT file_name, coalesce(sheet, ''), row_no, coalesce(column_name, ''), coalesce(raw_value, ''),
-		       rule, message_zh, message_en, coalesce(kind, '')
-		FROM `+from+` WHERE `+where+`
-		ORDER BY ingest_id, sheet NULLS FIRST, row_no NULLS FIRST, column_name NULLS FIRST, rule`, args...)
+	rs, err := queryRejects(ctx, db, batchID, "")
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
+	defer rs.close()
+	return writeRejects(ctx, db, batchID, rs, "", path)
+}
+
+// rejectRow is a row of the query rejects_workbooks (sql/reports/rejects.sql).
+type rejectRow struct {
+	part                                sql.NullString // the district or carrier; empty: the whole batch; NULL: the file's
+	fileID                              sql.NullInt64  // the file, when part is NULL
+	issues                              int            // of the row's workbook
+	file, sheet, col, raw, rule, zh, en string
+	kind                                string
+	rowNo                               sql.NullInt64
+}
+
+// sameWorkbook says whether r goes into the workbook of o.
+func (r *rejectRow) sameWorkbook(o *rejectRow) bool {
+	return r.part == o.part && r.fileID == o.fileID
+}
+
+// rejectRows reads the rows of rejects_workbooks one workbook at a time:
+// peek shows the next row without taking it.
+type rejectRows struct {
+	rows *sql.Rows
+	next *rejectRow // read ahead by peek
+}
+
+// queryRejects runs rejects_workbooks for batchID split by split: empty
+// (the whole batch), RejectsByDistrict or RejectsByCarrier.
+func queryRejects(ctx context.Context, db *sql.DB, batchID int64, split string) (*rejectRows, error) {
+	q, err := sqlfiles.Query("rejects_workbooks")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, q, sql.Named("batch_id", batchID), sql.Named("split", split))
+	if err != nil {
+		return nil, err
+	}
+	return &rejectRows{rows: rows}, nil
+}
+
+func (rs *rejectRows) peek() (*rejectRow, error) {
+	if rs.next != nil {
+		return rs.next, nil
+	}
+	if !rs.rows.Next() {
+		return nil, rs.rows.Err()
+	}
+	var r rejectRow
+	if err := rs.rows.Scan(&r.part, &r.fileID, &r.issues, &r.file, &r.sheet, &r.rowNo, &r.col, &r.raw, &r.rule, &r.zh, &r.en, &r.kind); err != nil {
+		return nil, err
+	}
+	rs.next = &r
+	return rs.next, nil
+}
+
+// take returns the next row, which must go into the workbook of first.
+func (rs *rejectRows) take(first *rejectRow) (*rejectRow, error) {
+	r, err := rs.peek()
+	if err != nil {
+		return nil, err
+	}
+	if r == nil || !r.sameWorkbook(first) {
+		return nil, errors.New("the rejects of a workbook are fewer than counted")
+	}
+	rs.next = nil
+	return r, nil
+}
+
+func (rs *rejectRows) close() { rs.rows.Close() }
+
+// writeRejects writes the next workbook's rows of rs to path; title is
+// added to the workbook's title.
+func writeRejects(ctx context.Context, db *sql.DB, batchID int64, rs *rejectRows, title, path string) (int, error) {
+	first, err := rs.peek()
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	if first != nil {
+		total = first.issues
+	}
 
 	f := excelize.NewFile()
 	defer f.Close()
@@ -115,23 +163,23 @@ func writeRejects(ctx context.Context, db *sql.DB, batchID int64, part rejectsPa
 	written := 0
 	for k := range sheets {
 		n := min(per, total-written)
-		if err := writeRejectsSheet(f, st, rows, k, sheets, n, batchID, part.title); err != nil {
+		if err := writeRejectsSheet(f, st, rs, first, k, sheets, n, batchID, title); err != nil {
 			return 0, err
 		}
 		written += n
 	}
-	if rows.Next() {
-		return 0, fmt.Errorf("the rejects of batch %d changed while they were written", batchID)
-	}
-	if err := rows.Err(); err != nil {
+	if r, err := rs.peek(); err != nil {
 		return 0, err
+	} else if r != nil && r.sameWorkbook(first) {
+		return 0, fmt.Errorf("the rejects of batch %d are more than counted", batchID)
 	}
 	setProps(f, "数据退回清单 Rejected rows")
 	return written, saveRejects(ctx, db, batchID, f, path)
 }
 
-// writeRejectsSheet writes sheet k of sheets with the next n rejects.
-func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, n int, batchID int64, part string) error {
+// writeRejectsSheet writes sheet k of sheets with the next n rejects of
+// rs, those of the workbook of first.
+func writeRejectsSheet(f *excelize.File, st *styles, rs *rejectRows, first *rejectRow, k, sheets, n int, batchID int64, part string) error {
 	sheet := rejectsSheetName(k)
 	if k == 0 {
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -187,17 +235,11 @@ func writeRejectsSheet(f *excelize.File, st *styles, rows *sql.Rows, k, sheets, 
 	}
 	cells := make([]any, len(rejectColumns))
 	for i := range n {
-		if !rows.Next() {
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			return fmt.Errorf("the rejects of batch %d changed while they were written", batchID)
-		}
-		var file, sh, col, raw, rule, zh, en, kind string
-		var rowNo sql.NullInt64
-		if err := rows.Scan(&file, &sh, &rowNo, &col, &raw, &rule, &zh, &en, &kind); err != nil {
+		r, err := rs.take(first)
+		if err != nil {
 			return err
 		}
+		file, sh, col, raw, rule, zh, en, kind, rowNo := r.file, r.sheet, r.col, r.raw, r.rule, r.zh, r.en, r.kind, r.rowNo
 		var row any = rowNo.Int64
 		column := col
 		if name := ingest.ColumnName(ingest.Kind(kind), col); name != "" {

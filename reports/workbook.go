@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/store"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // Every workbook incubeval writes is saved through saveWorkbook (or, to a
@@ -169,9 +170,13 @@ func latestIngest(ctx context.Context, db *sql.DB) (time.Time, error) {
 // saveRejects saves a rejects workbook, dated when its batch was ingested.
 // A batch that cannot be dated is saved undated rather than not at all.
 func saveRejects(ctx context.Context, db *sql.DB, batchID int64, f *excelize.File, path string) error {
+	q, err := sqlfiles.Query("batch_ingested_at")
+	if err != nil {
+		return err
+	}
 	var t sql.NullTime
-	_ = db.QueryRowContext(ctx, "SELECT max(ingested_at) FROM ingest_log WHERE batch_id = ?", batchID).Scan(&t)
-	_, err := saveWorkbook(f, path, bookOptions{stamp: bookStamp(t.Time)})
+	_ = db.QueryRowContext(ctx, q, sql.Named("batch_id", batchID)).Scan(&t)
+	_, err = saveWorkbook(f, path, bookOptions{stamp: bookStamp(t.Time)})
 	return err
 }
 

@@ -32,28 +32,15 @@ func (d viewDoc) Summary() string {
 	return strings.TrimSuffix(strings.TrimSuffix(t, ";"), ".") + "."
 }
 
-// viewDocs parses the embedded view files; one source for --schema and
-// the database.
+// viewDocs are the descriptions of the embedded views; one source for
+// --schema and the database.
 func viewDocs() map[string]viewDoc {
 	docs := map[string]viewDoc{}
-	n := 0
 	for _, f := range sqlfiles.Views() {
-		lines := strings.Split(f.Text, "\n")
-		for i := 0; i < len(lines); i++ {
-			fields := strings.Fields(strings.TrimPrefix(strings.TrimSpace(lines[i]), "--"))
-			if len(fields) != 3 || fields[0] != "name:" || fields[2] != ":view" {
-				continue
+		for _, b := range f.Blocks {
+			if b.Kind == "view" {
+				docs[b.Name] = viewDoc{Name: b.Name, Order: len(docs), Text: b.Description()}
 			}
-			var text []string
-			for j := i + 1; j < len(lines); j++ {
-				l := strings.TrimSpace(lines[j])
-				if !strings.HasPrefix(l, "--") {
-					break
-				}
-				text = append(text, strings.TrimSpace(strings.TrimPrefix(l, "--")))
-			}
-			docs[fields[1]] = viewDoc{Name: fields[1], Order: n, Text: strings.Join(text, " ")}
-			n++
 		}
 	}
 	return docs

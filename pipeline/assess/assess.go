@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -561,72 +560,72 @@ var trace = os.Getenv("INCUBEVAL_TRACE") != ""
 // of each step's last statement, one file per step.
 var profileDir = os.Getenv("INCUBEVAL_PROFILE")
 
-var nameHeader = regexp.MustCompile(`(?m)^-- name: *(\S+)(.*)$`)
-
-// execFile runs a step file statement group by statement group (each under
-// a `-- name:` header), so that an error names the step and the statement.
+// execFile runs a step file block by block (each under a `-- name:`
+// header), so that an error names the step and the block.
 func execFile(ctx context.Context, conn *sql.Conn, f sqlfiles.File, plan *threadPlan) error {
-	locs := nameHeader.FindAllStringSubmatchIndex(f.Text, -1)
-	for i, loc := range locs {
-		end := len(f.Text)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
-		}
-		name := f.Text[loc[2]:loc[3]]
-		body := strings.TrimSpace(f.Text[loc[1]:end])
-		if err := plan.set(ctx, conn, strings.Contains(f.Text[loc[4]:loc[5]], "(parallel)")); err != nil {
+	return execBlocks(ctx, conn, f.Name, f.Blocks, plan)
+}
+
+// execBlocks runs blocks of the file named file in order.
+func execBlocks(ctx context.Context, conn *sql.Conn, file string, blocks []sqlfiles.Block, plan *threadPlan) error {
+	for _, b := range blocks {
+		_, parallel := b.Tag("parallel")
+		if err := plan.set(ctx, conn, parallel); err != nil {
 			return err
 		}
 		t0 := time.Now()
 		if profileDir != "" {
-			out := filepath.Join(profileDir, strings.TrimSuffix(f.Name, ".sql")+"_"+name+".txt")
+			out := filepath.Join(profileDir, strings.TrimSuffix(file, ".sql")+"_"+b.Name+".txt")
 			if _, err := conn.ExecContext(ctx, "SET enable_profiling = 'query_tree'; SET profiling_output = '"+out+"'"); err != nil {
 				return err
 			}
 			defer conn.ExecContext(context.Background(), "SET enable_profiling = 'no_output'")
 		}
-		if _, err := conn.ExecContext(ctx, body); err != nil {
-			return fmt.Errorf("assessment step %s, %s: %w", f.Name, name, err)
+		if _, err := conn.ExecContext(ctx, b.SQL); err != nil {
+			return fmt.Errorf("assessment step %s, %s: %w", file, b.Name, err)
 		}
 		if trace {
-			fmt.Fprintf(os.Stderr, "assess %-18s %-20s %6.0f ms\n", f.Name, name, time.Since(t0).Seconds()*1000)
+			fmt.Fprintf(os.Stderr, "assess %-18s %-20s %6.0f ms\n", file, b.Name, time.Since(t0).Seconds()*1000)
 		}
 	}
 	return nil
 }
 
-// block is the statement group of f under `-- name: name`, as a file of
-// its own (empty if there is none).
-func block(f sqlfiles.File, name string) sqlfiles.File {
-	locs := nameHeader.FindAllStringSubmatchIndex(f.Text, -1)
-	for i, loc := range locs {
-		if f.Text[loc[2]:loc[3]] != name {
-			continue
-		}
-		end := len(f.Text)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
-		}
-		return sqlfiles.File{Name: f.Name, Text: f.Text[loc[0]:end]}
-	}
-	return sqlfiles.File{Name: f.Name}
-}
-
-var tempTable = regexp.MustCompile(`(?i)CREATE OR REPLACE TEMP (TABLE|VIEW) (\w+)`)
-
-// dropTemps drops the step tables so that a pooled connection does not keep
-// a year's intermediate results in memory.
+// dropTemps drops the connection's TEMP tables and views — the steps' —
+// so that a pooled connection does not keep a year's intermediate results
+// in memory.
 func dropTemps(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, `
+		SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND NOT internal
+		UNION ALL
+		SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary`)
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for rows.Next() {
+		var what, name string
+		if err := rows.Scan(&what, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		drops = append(drops, "DROP "+what+" IF EXISTS temp."+quoteIdent(name))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	var errs []error
-	for _, f := range sqlfiles.Assessment() {
-		for _, m := range tempTable.FindAllStringSubmatch(f.Text, -1) {
-			if _, err := conn.ExecContext(ctx, "DROP "+strings.ToUpper(m[1])+" IF EXISTS temp."+m[2]); err != nil {
-				errs = append(errs, err)
-			}
+	for _, q := range drops {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
+
+// quoteIdent quotes a name for SQL.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // NotStoredError says a year has no stored results.
 type NotStoredError struct{ Year int }

@@ -172,13 +172,15 @@ func Discard(ctx context.Context, st *store.Store, p *DiscardPlan) error {
 	}
 	defer conn.Close()
 	f, ok := sqlfiles.Find(sqlfiles.Years(), "discard.sql")
-	if !ok {
-		return errors.New("discard: sql/years/discard.sql is not embedded")
+	inputs, iok := f.Block("inputs")
+	results, rok := f.Block("results")
+	if !ok || !iok || !rok {
+		return errors.New("discard: sql/years/discard.sql, with blocks inputs and results, is not embedded")
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS temp.discard_years")
 	return st.ConnTx(ctx, conn, func(conn *sql.Conn) error {
 		plan := &threadPlan{}
-		if err := execFile(ctx, conn, block(f, "inputs"), plan); err != nil {
+		if err := execBlocks(ctx, conn, f.Name, []sqlfiles.Block{inputs}, plan); err != nil {
 			return err
 		}
 		var ys []any
@@ -201,6 +203,6 @@ func Discard(ctx context.Context, st *store.Store, p *DiscardPlan) error {
 		if published.Valid {
 			return &PublishedError{Year: int(published.Int64), Requested: p.Year}
 		}
-		return execFile(ctx, conn, block(f, "results"), plan)
+		return execBlocks(ctx, conn, f.Name, []sqlfiles.Block{results}, plan)
 	})
 }

@@ -687,6 +687,8 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	return nil
 }
 
+// refreshViews re-creates the views of sql/views, block by block, when
+// the files' text is not that of the hash in store.meta.
 func (s *Store) refreshViews(ctx context.Context) error {
 	h := sha256.New()
 	views := sqlfiles.Views()
@@ -705,8 +707,10 @@ func (s *Store) refreshViews(ctx context.Context) error {
 	}
 	return s.InTx(ctx, func(tx *sql.Conn) error {
 		for _, v := range views {
-			if _, err := tx.ExecContext(ctx, v.Text); err != nil {
-				return fmt.Errorf("view file %s: %w", v.Name, err)
+			for _, b := range v.Blocks {
+				if _, err := tx.ExecContext(ctx, b.SQL); err != nil {
+					return fmt.Errorf("view %s (%s): %w", b.Name, b.Where(), err)
+				}
 			}
 		}
 		_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO store.meta VALUES ('views_sha256', ?)", sum)

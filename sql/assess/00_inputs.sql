@@ -11,7 +11,7 @@
 -- fit in one 122,880-row group the others run on one (see threadPlan in
 -- pipeline/assess/assess.go): a speed choice, never a rule.
 
--- name: inputs
+-- name: inputs :exec
 -- The years computed: window dates, decision date, and whether the year is
 -- published (frozen: its stored results are read, never recomputed).
 CREATE OR REPLACE TEMP TABLE assess_years (

@@ -5,7 +5,7 @@
 -- the year, 暂缓, even if it reported), or graded. Carriers delisted or
 -- revoked in an earlier year are removed later, in 50_chain.sql.
 
--- name: carriers
+-- name: carriers :exec
 -- The registry as it stands, each carrier numbered (cid): the steps join on
 -- (year, cid), and names, districts … are joined back when results are
 -- written.
@@ -15,7 +15,7 @@ SELECT CAST(row_number() OVER (ORDER BY carrier_id) AS INTEGER) AS cid,
        ingest_id AS registry_ingest_id   -- the registry row in effect
 FROM carriers;
 
--- name: roster
+-- name: roster :exec
 CREATE OR REPLACE TEMP TABLE a_roster AS
 SELECT y.year, c.cid, c.level, y.window_start, y.window_end,
        CASE

@@ -2,7 +2,7 @@
 -- the quarters S it reported in the window (the winning revision of each):
 -- sums over S, averages over S.
 
--- name: sums
+-- name: sums :exec
 -- Summed per carrier and window first (the winning revision of each window
 -- quarter, quarterly_winners), then joined to the roster: graded carriers
 -- without a report get zeros. Counts are summed as DOUBLE, which is exact
@@ -46,7 +46,7 @@ CROSS JOIN rubric_param p
 LEFT JOIN s ON s.year = r.year AND s.carrier_id = c.carrier_id
 WHERE r.outcome = 'graded';
 
--- name: indicator_values
+-- name: indicator_values :exec
 -- The eleven values. exit_rate is NULL when there were no incubating firms
 -- on average (it then earns no points).
 CREATE OR REPLACE TEMP VIEW a_values AS

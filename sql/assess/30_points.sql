@@ -7,7 +7,7 @@
 -- such as 0.075 = 0.07499999…), then DuckDB's DECIMAL round, which rounds
 -- half away from zero. The score is the sum of the rounded points.
 
--- name: macros
+-- name: macros :exec
 CREATE OR REPLACE TEMP MACRO higher_points(weight, value, target) AS
     round(CAST(weight * least(1.0, coalesce(value, 0) / target) AS DECIMAL(18,12)), 2);
 CREATE OR REPLACE TEMP MACRO band_points(weight, value, full_at, zero_at) AS
@@ -16,7 +16,7 @@ CREATE OR REPLACE TEMP MACRO band_points(weight, value, full_at, zero_at) AS
                     WHEN value >= zero_at THEN 0
                     ELSE weight * (zero_at - value) / (zero_at - full_at) END AS DECIMAL(18,12)), 2);
 
--- name: points
+-- name: points :exec
 -- One row per graded carrier and year: values and points as lists
 -- in SPEC §4.2's order (filed_ratio … reporting), and their score.
 CREATE OR REPLACE TEMP TABLE a_points AS

@@ -12,7 +12,7 @@
 -- window of a deferred or not_assessed year revokes the carrier too, without
 -- a grade; the vetoes act on graded carriers only.
 
--- name: vetoes
+-- name: vetoes :exec
 CREATE OR REPLACE TEMP TABLE a_vetoes AS
 SELECT DISTINCT r.year, r.cid, i.type,
        CASE WHEN i.type = 'false_data' THEN 'revoke' ELSE v.action END AS action
@@ -23,7 +23,7 @@ JOIN incidents i
 LEFT JOIN rubric_veto v ON v.type = i.type
 WHERE i.type = 'false_data' OR (r.outcome = 'graded' AND v.action IS NOT NULL);
 
--- name: facts
+-- name: facts :exec
 -- One row per roster row: the graded ones with their score and forced
 -- fails, the not_assessed and deferred ones with their outcome and whether
 -- they gave false data.

@@ -14,7 +14,7 @@
 -- decision — not graded — is marked '-' so that it is never taken for a
 -- computed row.)
 
--- name: chain (parallel)
+-- name: chain :exec (parallel)
 -- One pass per carrier in year order: the previous graded year, the action,
 -- and the year of removal. a_chain holds the rows computed by this run,
 -- those after the removal marked `removed`; a_live is the rest (every year

@@ -9,7 +9,7 @@
 -- are admitted too — i.e. a candidate whose competition rank is within the
 -- quota. Ties are judged on the exact 2-decimal score.
 
--- name: quota
+-- name: quota :exec
 -- Per year: the quota and the cut, the score of the quota-th candidate (or
 -- of the last one, when there are fewer candidates than the quota). A
 -- candidate is admitted exactly when its score is at least the cut: then
@@ -33,7 +33,7 @@ SELECT g.year, g.graded, g.quota,
        CASE WHEN g.quota > 0 THEN c.scores[least(g.quota, len(c.scores))] END AS cut
 FROM g LEFT JOIN c USING (year);
 
--- name: grades
+-- name: grades :exec
 -- The graded rows of a_live with their grade and reasons.
 CREATE OR REPLACE TEMP TABLE a_graded AS
 WITH g AS (

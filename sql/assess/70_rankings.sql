@@ -4,7 +4,7 @@
 -- Y-1 when the carrier was graded then: score_delta = score(Y) − score(Y-1),
 -- rank_delta = rank(Y-1) − rank(Y) (positive: moved up, 名次上升).
 
--- name: numbers
+-- name: numbers :exec
 -- Districts and groups numbered, so that the ranking windows partition on
 -- integers.
 CREATE OR REPLACE TEMP TABLE a_numbers AS
@@ -18,7 +18,7 @@ k AS (
 )
 SELECT cid, district_no, group_no FROM a_carriers JOIN d USING (district) JOIN k USING (kind, track);
 
--- name: ranks (parallel)
+-- name: ranks :exec (parallel)
 CREATE OR REPLACE TEMP TABLE a_ranked AS
 SELECT year, cid, score,
        rank() OVER (PARTITION BY year ORDER BY score DESC)              AS rank_overall,
@@ -28,7 +28,7 @@ FROM (SELECT l.year, l.cid, n.district_no, n.group_no, l.score
       FROM a_live l JOIN a_numbers n USING (cid)
       WHERE l.outcome = 'graded');
 
--- name: deltas
+-- name: deltas :exec
 -- The change against Y-1, from this run or from a published year as it
 -- was stored.
 CREATE OR REPLACE TEMP TABLE a_ranks AS

@@ -10,7 +10,7 @@
 -- withheld, so the amounts are computed once per such combination
 -- (a_funding_rates) and looked up for each carrier (a_funding).
 
--- name: rates (parallel)
+-- name: rates :exec (parallel)
 CREATE OR REPLACE TEMP MACRO funding_tier(level, track) AS
     CASE WHEN level = 'national' THEN 'national'
          WHEN track = 'specialized' THEN 'specialized'
@@ -40,7 +40,7 @@ FROM u
 JOIN totals t USING (year)
 CROSS JOIN rubric_param p;
 
--- name: funding
+-- name: funding :exec
 -- Each graded carrier with its registry row, tier, cap, factor and amounts.
 CREATE OR REPLACE TEMP VIEW a_funding AS
 SELECT g.*, c.carrier_id, c.registry_ingest_id, c.level,
@@ -51,7 +51,7 @@ JOIN a_funding_rates r
   ON r.year = g.year AND r.tier = funding_tier(c.level, c.track) AND r.grade = g.grade
  AND r.withheld = (g.action IN ('delist', 'revoke'));
 
--- name: funding_ungraded
+-- name: funding_ungraded :exec
 -- A carrier revoked for false data in a year it was not graded has a
 -- funding row all the same (SPEC §4.7 "Rows per year"): its tier and cap,
 -- no grade and so no factor, nothing granted, and the recovery below.
@@ -63,7 +63,7 @@ JOIN a_carriers c USING (cid)
 JOIN rubric_tier t ON t.code = funding_tier(c.level, c.track)
 WHERE l.outcome <> 'graded' AND l.action = 'revoke';
 
--- name: recovery
+-- name: recovery :exec
 -- For every revoked carrier, graded or not: what it was granted for Y-1
 -- and Y, from this run or from a published year as it was stored.
 CREATE OR REPLACE TEMP TABLE a_recovery AS

@@ -1,11 +1,11 @@
 -- Step 9 — replace the computed years' results (published years untouched).
 
--- name: clear
+-- name: clear :exec
 DELETE FROM store.assessments     WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
 DELETE FROM store.indicator_lists WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
 DELETE FROM store.decisions       WHERE year IN (SELECT year FROM assess_years WHERE NOT frozen);
 
--- name: assessments
+-- name: assessments :exec
 -- One row per carrier-year: the assessment and, for graded rows, funding.
 INSERT INTO store.assessments
 -- graded rows (a_funding: a_graded's columns, registry row and funding) …
@@ -35,7 +35,7 @@ LEFT JOIN a_funding_ungraded u USING (year, cid)
 LEFT JOIN a_recovery v USING (year, cid)
 WHERE l.outcome <> 'graded';
 
--- name: indicators
+-- name: indicators :exec
 INSERT INTO store.run_indicators
 SELECT (SELECT run_id FROM assess_run), code, pos, ord, weight FROM rubric_indicator;
 
@@ -55,7 +55,7 @@ FROM a_points p
 JOIN a_carriers c USING (cid)
 ANTI JOIN (SELECT year, cid FROM a_chain WHERE removed) x USING (year, cid);
 
--- name: decisions
+-- name: decisions :exec
 -- Only decisions that act; see the decisions view. The graded carriers'
 -- (rectify, delist, revoke), and the revocations of carriers not graded
 -- that year (deferred or not_assessed, for false data).

@@ -12,10 +12,10 @@
 -- its run_indicators and run_targets — the history of every run, which the
 -- run ledger names and whose numbers are never given out again.
 
--- name: inputs
+-- name: inputs :exec
 CREATE OR REPLACE TEMP TABLE discard_years (year INTEGER PRIMARY KEY);
 
--- name: results
+-- name: results :exec
 DELETE FROM store.assessments     WHERE year IN (SELECT year FROM discard_years);
 DELETE FROM store.indicator_lists WHERE year IN (SELECT year FROM discard_years);
 DELETE FROM store.decisions       WHERE year IN (SELECT year FROM discard_years);
