@@ -53,7 +53,7 @@ const feedbackSums = "SHA256SUMS"
 // WriteFeedback writes one feedback workbook (评价反馈表) per graded carrier
 // of year into dir, named <carrier_id>.xlsx (an id Windows could not use as
 // a file name is made safe and given a short hash of itself), and the
-// folder's SHA256SUMS. Everything is read with three set-based queries
+// folder's SHA256SUMS. Everything is read with four set-based queries
 // first; the workbooks are then written by o.Workers goroutines, each
 // atomically. A cancelled ctx stops the writers with an error; files
 // already written stay (and no SHA256SUMS is written). The returned info
@@ -188,14 +188,11 @@ type feedbackCarrier struct {
 }
 
 // feedbackIndicator is one line of the indicator table, as the views hold
-// it: names, unit and direction as the run stored them (rubric_indicators;
-// empty where a run's rubric no longer reads), Met as indicator_scores
-// says, and Median the median value of the indicator among the graded
-// carriers of the carrier's ranking group (group_medians).
+// it: Met as indicator_scores says, and Median the median value of the
+// indicator among the graded carriers of the carrier's ranking group
+// (group_medians).
 type feedbackIndicator struct {
 	Code                           string
-	NameZH, NameEN, Unit           string
-	Direction                      string
 	Value                          sql.NullFloat64
 	Target, Weight, Points, Median float64
 	Met                            bool
@@ -203,12 +200,20 @@ type feedbackIndicator struct {
 
 // feedbackRun is what the workbooks need of an assessment run: its grade
 // thresholds (rubric_params; NULL for a run stored before they were kept
-// whose rubric no longer reads).
+// whose rubric no longer reads) and its indicators' names, units and
+// directions by code (rubric_indicators; the names empty where the run's
+// rubric no longer reads).
 type feedbackRun struct {
 	ID                    int64
 	Excellent, Good, Pass sql.NullFloat64
 	Cutoff                sql.NullTime
 	Computed              time.Time
+	Indicators            map[string]feedbackIndicatorName
+}
+
+// feedbackIndicatorName is how a run labels one of its indicators.
+type feedbackIndicatorName struct {
+	NameZH, NameEN, Unit, Direction string
 }
 
 // stamp dates the workbooks as the assessment workbook is dated: the data
@@ -241,14 +246,12 @@ WHERE a.year = ? AND a.outcome = 'graded'
 ORDER BY a.carrier_id`
 
 const feedbackIndicatorsQuery = `
-SELECT s.carrier_id, s.indicator, coalesce(r.name_zh, ''), coalesce(r.name_en, ''), coalesce(r.unit, ''),
-       coalesce(r.direction, ''), s.value, coalesce(s.target, 0), s.weight, coalesce(CAST(s.points AS DOUBLE), 0),
+SELECT s.carrier_id, s.indicator, s.value, coalesce(s.target, 0), s.weight, coalesce(CAST(s.points AS DOUBLE), 0),
        coalesce(m.median, 0), s.target_met
 FROM indicator_scores s
 JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
 JOIN group_medians m ON m.year = s.year AND m.kind IS NOT DISTINCT FROM a.kind AND m.track IS NOT DISTINCT FROM a.track
                     AND m.indicator = s.indicator
-LEFT JOIN rubric_indicators r ON r.run_id = s.run_id AND r.code = s.indicator
 WHERE s.year = ? AND a.outcome = 'graded'
 ORDER BY s.carrier_id, s.ord`
 
@@ -257,8 +260,13 @@ SELECT r.run_id, CAST(p.excellent AS DOUBLE), CAST(p.good AS DOUBLE), CAST(p.pas
 FROM assessment_runs r LEFT JOIN rubric_params p USING (run_id)
 WHERE r.run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
 
+const feedbackRunIndicatorsQuery = `
+SELECT run_id, code, coalesce(name_zh, ''), coalesce(name_en, ''), coalesce(unit, ''), coalesce(direction, '')
+FROM rubric_indicators
+WHERE run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
+
 // readFeedback reads the graded carriers of year with their indicators, and
-// the runs that graded them, in three queries.
+// the runs that graded them, in four queries.
 func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier, map[int64]*feedbackRun, error) {
 	rows, err := db.QueryContext(ctx, feedbackCarriersQuery, year)
 	if err != nil {
@@ -299,8 +307,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 	for rows.Next() {
 		var id string
 		var ind feedbackIndicator
-		if err := rows.Scan(&id, &ind.Code, &ind.NameZH, &ind.NameEN, &ind.Unit, &ind.Direction,
-			&ind.Value, &ind.Target, &ind.Weight, &ind.Points, &ind.Median, &ind.Met); err != nil {
+		if err := rows.Scan(&id, &ind.Code, &ind.Value, &ind.Target, &ind.Weight, &ind.Points, &ind.Median, &ind.Met); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
@@ -317,22 +324,43 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
 	runs := map[int64]*feedbackRun{}
 	for rows.Next() {
-		r := &feedbackRun{}
+		r := &feedbackRun{Indicators: map[string]feedbackIndicatorName{}}
 		if err := rows.Scan(&r.ID, &r.Excellent, &r.Good, &r.Pass, &r.Cutoff, &r.Computed); err != nil {
+			rows.Close()
 			return nil, nil, err
 		}
 		runs[r.ID] = r
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
 	for _, c := range carriers {
 		if runs[c.RunID] == nil {
-			runs[c.RunID] = &feedbackRun{ID: c.RunID}
+			runs[c.RunID] = &feedbackRun{ID: c.RunID, Indicators: map[string]feedbackIndicatorName{}}
 		}
+	}
+
+	rows, err = db.QueryContext(ctx, feedbackRunIndicatorsQuery, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		var n feedbackIndicatorName
+		if err := rows.Scan(&id, &code, &n.NameZH, &n.NameEN, &n.Unit, &n.Direction); err != nil {
+			return nil, nil, err
+		}
+		if r := runs[id]; r != nil {
+			r.Indicators[code] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
 	}
 	return carriers, runs, nil
 }
@@ -742,21 +770,22 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	var weights float64
 	for i, ind := range c.Indicators {
 		b.row++
-		nameZH, nameEN := ind.NameZH, ind.NameEN
+		def := run.Indicators[ind.Code]
+		nameZH, nameEN := def.NameZH, def.NameEN
 		if nameZH == "" {
 			nameZH, nameEN = ind.Code, ind.Code
 		}
-		if ind.Unit != "" && ind.Unit != "ratio" {
-			nameZH += "（" + ind.Unit + "）"
+		if def.Unit != "" && def.Unit != "ratio" {
+			nameZH += "（" + def.Unit + "）"
 		}
-		if ind.Unit == "万元" {
+		if def.Unit == "万元" {
 			nameEN += " (10,000 yuan)"
 		}
 		bound := 1
-		if ind.Direction == rubric.BandLower {
+		if def.Direction == rubric.BandLower {
 			bound = 2
 		}
-		format := indicatorFormat(ind.Code, ind.Unit)
+		format := indicatorFormat(ind.Code, def.Unit)
 		b.set(1, 1, i+1, st.tdCenter)
 		b.set(2, 3, fbBilingual(nameZH, nameEN), st.td)
 		if ind.Value.Valid {
