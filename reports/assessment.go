@@ -158,11 +158,30 @@ type asmRun struct {
 	cutoff                 sql.NullTime
 	budget                 sql.NullInt64
 	rubricSHA              string
-	rubric                 *rubric.Rubric // nil if the stored text no longer parses
-	published              bool
-	final                  bool
-	hasPrev                bool // year-1 has results to compare with
-	indicators             []asmIndicator
+	// rubric is the rubric the run recorded, which 说明 prints whole (with
+	// the tiers' names, also on 资助); nil if the stored text no longer
+	// parses. The other sheets read what the run stored for them (params,
+	// indicators).
+	rubric     *rubric.Rubric
+	params     asmParams
+	published  bool
+	final      bool
+	hasPrev    bool // year-1 has results to compare with
+	indicators []asmIndicator
+	// reportingWeight is the run's weight of the reporting indicator.
+	reportingWeight sql.NullFloat64
+}
+
+// asmParams are the run's thresholds and constants (view rubric_params);
+// valid is false for a run stored before they were kept whose rubric no
+// longer reads.
+type asmParams struct {
+	valid                 bool
+	pass                  float64
+	onTime, late, missing float64
+	decidedOn             time.Time // the decision date of the year
+	rectifyDays, banYears int
+	roundDownTo           int64
 }
 
 // asmIndicator is one indicator of the run, in the rubric's display order.
@@ -203,41 +222,47 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 	if rb, err := rubric.Load([]byte(yamlText), "assessment_runs.rubric_yaml"); err == nil {
 		r.rubric = rb
 	}
+	err = db.QueryRowContext(ctx, `
+		SELECT CAST(pass AS DOUBLE), on_time_points, late_points, missing_points,
+		       strptime(CAST(? AS VARCHAR) || '-' || decision_day, '%Y-%m-%d'), rectify_days, ban_years, round_down_to
+		FROM rubric_params WHERE run_id = ?`, year, r.runID).
+		Scan(&r.params.pass, &r.params.onTime, &r.params.late, &r.params.missing,
+			&r.params.decidedOn, &r.params.rectifyDays, &r.params.banYears, &r.params.roundDownTo)
+	switch {
+	case err == nil:
+		r.params.valid = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("read rubric parameters of run %d: %w", r.runID, err)
+	}
+	err = db.QueryRowContext(ctx, "SELECT weight FROM rubric_indicators WHERE run_id = ? AND code = 'reporting'", r.runID).Scan(&r.reportingWeight)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read indicators of run %d: %w", r.runID, err)
+	}
 	var prev int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM assessments WHERE year = ? AND outcome = 'graded'", year-1).Scan(&prev); err != nil {
 		return nil, err
 	}
 	r.hasPrev = prev > 0
-	// The indicators as the results hold them (order and weight); names,
-	// units and targets from the run's rubric.
+	// The indicators as the results hold them (order and weight), with the
+	// names, units and targets stored with their run (rubric_indicators).
 	rows, err := db.QueryContext(ctx, `
-		SELECT indicator, min(ord), CAST(any_value(weight) AS DOUBLE)
-		FROM indicator_scores WHERE year = ? GROUP BY indicator ORDER BY 2, 1`, year)
+		WITH s AS (
+			SELECT indicator, min(ord) AS ord, CAST(any_value(weight) AS DOUBLE) AS weight, any_value(run_id) AS run_id
+			FROM indicator_scores WHERE year = ? GROUP BY indicator)
+		SELECT s.indicator, s.ord, s.weight, coalesce(i.name_zh, s.indicator), coalesce(i.name_en, s.indicator),
+		       coalesce(i.unit, ''), coalesce(i.direction, ''), i.target_municipal, i.target_provincial, i.target_national,
+		       i.full_at, i.zero_at
+		FROM s LEFT JOIN rubric_indicators i ON i.run_id = s.run_id AND i.code = s.indicator
+		ORDER BY s.ord, s.indicator`, year)
 	if err != nil {
 		return nil, fmt.Errorf("read indicators: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var ind asmIndicator
-		if err := rows.Scan(&ind.code, &ind.ord, &ind.weight); err != nil {
+		if err := rows.Scan(&ind.code, &ind.ord, &ind.weight, &ind.zh, &ind.en, &ind.unit, &ind.direction,
+			&ind.targets[0], &ind.targets[1], &ind.targets[2], &ind.fullAt, &ind.zeroAt); err != nil {
 			return nil, err
-		}
-		ind.zh, ind.en, ind.valueKind = ind.code, ind.code, akGeneral
-		if r.rubric != nil {
-			if ri, ok := r.rubric.Indicator(ind.code); ok {
-				ind.zh, ind.en, ind.unit, ind.direction = ri.NameZH, ri.NameEN, ri.Unit, ri.Direction
-				if ri.Targets != nil {
-					for i, lv := range []string{"municipal", "provincial", "national"} {
-						ind.targets[i] = sql.NullFloat64{Float64: ri.Target(lv), Valid: true}
-					}
-				}
-				if ri.FullAt != nil {
-					ind.fullAt = sql.NullFloat64{Float64: *ri.FullAt, Valid: true}
-				}
-				if ri.ZeroAt != nil {
-					ind.zeroAt = sql.NullFloat64{Float64: *ri.ZeroAt, Valid: true}
-				}
-			}
 		}
 		ind.valueKind = asmIndicatorKind(ind.code, ind.unit)
 		r.indicators = append(r.indicators, ind)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -109,23 +110,30 @@ func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) 
 // asmNum prints a weight or threshold without trailing zeros.
 func asmNum(x float64) string { return strconv.FormatFloat(math.Round(x*1e9)/1e9, 'f', -1, 64) }
 
-// asmFailReasons says in Chinese why a carrier failed: its reasons, or, when it
-// has none, that its score is below the pass line.
-func asmFailReasons(codes []string, r *asmRun) string {
-	if len(codes) > 0 {
+// asmFailReasons says in Chinese why a carrier failed: its reasons, or,
+// when it has none, that its score is below the pass line (the stored
+// below_pass), with the run's pass mark.
+func asmFailReasons(codes []string, belowPass sql.NullBool, r *asmRun) string {
+	switch {
+	case len(codes) > 0:
 		return reasonsLabel(codes)
-	}
-	if r.rubric != nil {
-		return fmt.Sprintf("得分低于合格线（%s分）", asmNum(r.rubric.Grades.Pass))
+	case !belowPass.Bool:
+		return ""
+	case r.params.valid:
+		return fmt.Sprintf("得分低于合格线（%s分）", asmNum(r.params.pass))
 	}
 	return "得分低于合格线"
 }
+
+// asmUnknown stands for a number of the run's rubric that it no longer has
+// (a run stored before they were kept, whose rubric no longer reads).
+const asmUnknown = "—"
 
 // loadAsmRectify reads 限期整改: the carriers to rectify, why and by when.
 func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT d.carrier_id, a.name, a.district, a.kind, a.level, c.operator_name,
-		       CAST(a.score AS DOUBLE), a.grade, a.reasons, d.effective_on, d.deadline
+		       CAST(a.score AS DOUBLE), a.grade, a.reasons, a.below_pass, d.effective_on, d.deadline
 		FROM decisions d
 		JOIN assessments a ON a.year = d.year AND a.carrier_id = d.carrier_id
 		LEFT JOIN carriers c ON c.carrier_id = d.carrier_id
@@ -141,12 +149,13 @@ func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 		var operator sql.NullString
 		var score sql.NullFloat64
 		var reasons any
+		var below sql.NullBool
 		var effective, deadline sql.NullTime
-		if err := rows.Scan(&id, &name, &district, &kind, &level, &operator, &score, &grade, &reasons, &effective, &deadline); err != nil {
+		if err := rows.Scan(&id, &name, &district, &kind, &level, &operator, &score, &grade, &reasons, &below, &effective, &deadline); err != nil {
 			return nil, err
 		}
 		data = append(data, []any{len(data) + 1, id, name, district, label(kindZH, kind), label(levelZH, level),
-			operator.String, asmFloat(score), label(gradeZH, grade), asmFailReasons(asmStrings(reasons), r),
+			operator.String, asmFloat(score), label(gradeZH, grade), asmFailReasons(asmStrings(reasons), below, r),
 			asmTime(effective), asmTime(deadline)})
 	}
 	if err := rows.Err(); err != nil {
@@ -167,9 +176,9 @@ func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 		{zh: "决定日期", en: "Decided on", kind: akDate, width: 12},
 		{zh: "整改期限", en: "Rectify by", kind: akDate, width: 12},
 	}
-	days := "90"
-	if r.rubric != nil {
-		days = fmt.Sprint(r.rubric.Decisions.RectifyDays)
+	days := asmUnknown
+	if r.params.valid {
+		days = fmt.Sprint(r.params.rectifyDays)
 	}
 	note := r.provenance() + fmt.Sprintf(" 以下载体%d年度考核不合格，予以通报并限期整改，整改期限为决定之日起%s天；下一参评年度仍不合格的，予以摘牌。"+
 		"These carriers failed the %d assessment and must rectify within %s days of the decision.", r.year, days, r.year, days)
@@ -185,7 +194,7 @@ func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT d.action, d.carrier_id, a.name, a.district, a.kind, a.level, c.operator_name, d.operator_uscc,
-		       CAST(a.score AS DOUBLE), a.reasons, d.previous_graded_year, p.grade AS previous_grade,
+		       CAST(a.score AS DOUBLE), a.reasons, a.below_pass, d.previous_graded_year, p.grade AS previous_grade,
 		       d.effective_on, d.banned_until, fu.recovery_yuan
 		FROM decisions d
 		JOIN assessments a ON a.year = d.year AND a.carrier_id = d.carrier_id
@@ -204,9 +213,10 @@ func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*
 		var operator, uscc, prevGrade sql.NullString
 		var score sql.NullFloat64
 		var reasons any
+		var below sql.NullBool
 		var prevYear, recovery sql.NullInt64
 		var effective, banned sql.NullTime
-		if err := rows.Scan(&action, &id, &name, &district, &kind, &level, &operator, &uscc, &score, &reasons,
+		if err := rows.Scan(&action, &id, &name, &district, &kind, &level, &operator, &uscc, &score, &reasons, &below,
 			&prevYear, &prevGrade, &effective, &banned, &recovery); err != nil {
 			return nil, err
 		}
@@ -219,9 +229,9 @@ func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*
 			if prevYear.Valid {
 				why = fmt.Sprintf("连续两次参评不合格（%d年、%d年）", prevYear.Int64, r.year)
 			}
-			why += "；本年：" + asmFailReasons(codes, r)
+			why += "；本年：" + asmFailReasons(codes, below, r)
 		default:
-			why = asmFailReasons(codes, r)
+			why = asmFailReasons(codes, below, r)
 		}
 		if prevYear.Valid && prevGrade.String == "fail" {
 			prevFail = prevYear.Int64
@@ -257,13 +267,11 @@ func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*
 		{zh: "认定资格", en: "Designation", kind: akCode},
 		{zh: "决定日期", en: "Decided on", kind: akDate, width: 12},
 	}
-	years := "3"
-	if r.rubric != nil {
-		years = fmt.Sprint(r.rubric.Decisions.BanYears)
-	}
+	years := asmUnknown
 	decided := ""
-	if r.rubric != nil {
-		decided = fmt.Sprintf("决定日期 %s。Decided on %s. ", asmDay(r.rubric.Decisions.Date(r.year)), asmDay(r.rubric.Decisions.Date(r.year)))
+	if r.params.valid {
+		years = fmt.Sprint(r.params.banYears)
+		decided = fmt.Sprintf("决定日期 %s。Decided on %s. ", asmDay(r.params.decidedOn), asmDay(r.params.decidedOn))
 	}
 	note := r.provenance() + fmt.Sprintf(" %s连续两年考核不合格的载体予以摘牌，撤销全部认定资格；提供虚假材料的载体撤销认定，并追回上年度及本年度已拨付的资助资金。"+
 		"运营主体%s年内（至禁止申报截止日）不得申报任何市级载体认定。"+
@@ -368,8 +376,8 @@ func loadAsmFunding(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 	budget := "未设年度资助预算，按测算金额资助。No annual budget: amounts as computed."
 	if r.budget.Valid {
 		round := ""
-		if r.rubric != nil {
-			round = fmt.Sprintf("并向下取整到%d元", r.rubric.Funding.RoundDownTo)
+		if r.params.valid {
+			round = fmt.Sprintf("并向下取整到%d元", r.params.roundDownTo)
 		}
 		if sumAmount != sumUnscaled {
 			budget = fmt.Sprintf("年度资助预算 %s 元，测算总额 %s 元超出预算，各载体金额按“预算 ÷ 测算总额”等比例压缩%s，资助总额 %s 元。"+
@@ -410,22 +418,19 @@ func asmMoney(x int64) string {
 // loadAsmCompliance reads 数据报送: for every graded carrier and window
 // quarter, when the winning report was submitted and whether on time.
 func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	// The window's quarters, from the window the results carry.
-	const windowQuarters = `
-		SELECT CAST(year(d) AS INTEGER) AS y, CAST(quarter(d) AS INTEGER) AS q
-		FROM (SELECT unnest(generate_series(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), INTERVAL 3 MONTH)) AS d)`
+	// The window's quarters, as the run stored them.
 	type quarter struct {
 		y, q int
-		due  sql.NullTime
+		due  time.Time
 	}
 	var quarters []quarter
-	qrows, err := db.QueryContext(ctx, windowQuarters+" ORDER BY y, q", r.windowStart, r.windowEnd)
+	qrows, err := db.QueryContext(ctx, "SELECT quarter_year, quarter, due_on FROM window_quarters WHERE year = ? ORDER BY 1, 2", r.year)
 	if err != nil {
 		return nil, err
 	}
 	for qrows.Next() {
 		var q quarter
-		if err := qrows.Scan(&q.y, &q.q); err != nil {
+		if err := qrows.Scan(&q.y, &q.q, &q.due); err != nil {
 			qrows.Close()
 			return nil, err
 		}
@@ -438,18 +443,18 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	rows, err := db.QueryContext(ctx, `
 		WITH g AS (
 			SELECT carrier_id, name, district, rank_overall FROM assessments WHERE year = ? AND outcome = 'graded'),
-		w AS (`+windowQuarters+`),
+		w AS (SELECT quarter_year AS y, quarter AS q FROM window_quarters WHERE year = ?),
 		r AS (
-			SELECT g.*, w.y, w.q, q.submitted_on, q.due_on, q.on_time, q.days_late
+			SELECT g.*, w.y, w.q, q.submitted_on, q.on_time, q.days_late
 			FROM g CROSS JOIN w
 			LEFT JOIN quarterly_reports q ON q.carrier_id = g.carrier_id AND q.year = w.y AND q.quarter = w.q)
-		SELECT r.carrier_id, r.name, r.district, r.submitted_on, r.due_on, r.on_time, r.days_late,
+		SELECT r.carrier_id, r.name, r.district, r.submitted_on, r.on_time, r.days_late,
 		       count(*) FILTER (WHERE r.on_time) OVER c, count(*) FILTER (WHERE NOT r.on_time) OVER c,
 		       count(*) FILTER (WHERE r.on_time IS NULL) OVER c, CAST(s.points AS DOUBLE)
 		FROM r
 		LEFT JOIN indicator_scores s ON s.year = ? AND s.carrier_id = r.carrier_id AND s.indicator = 'reporting'
 		WINDOW c AS (PARTITION BY r.carrier_id)
-		ORDER BY r.rank_overall, r.carrier_id, r.y, r.q`, r.year, r.windowStart, r.windowEnd, r.year)
+		ORDER BY r.rank_overall, r.carrier_id, r.y, r.q`, r.year, r.year, r.year)
 	if err != nil {
 		return nil, err
 	}
@@ -459,12 +464,12 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	k := 0
 	for rows.Next() {
 		var id, name, district string
-		var submitted, due sql.NullTime
+		var submitted sql.NullTime
 		var onTime sql.NullBool
 		var daysLate sql.NullInt64
 		var nOnTime, nLate, nMissing int64
 		var points sql.NullFloat64
-		if err := rows.Scan(&id, &name, &district, &submitted, &due, &onTime, &daysLate,
+		if err := rows.Scan(&id, &name, &district, &submitted, &onTime, &daysLate,
 			&nOnTime, &nLate, &nMissing, &points); err != nil {
 			return nil, err
 		}
@@ -472,9 +477,6 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			cur = make([]any, 0, 3+2*len(quarters)+4)
 			cur = append(cur, id, name, district)
 			dates = make([]any, 0, len(quarters))
-		}
-		if !quarters[k].due.Valid && due.Valid {
-			quarters[k].due = due
 		}
 		status := "未报送"
 		switch {
@@ -503,11 +505,8 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	}
 	var conds []asmCond
 	for _, q := range quarters {
-		zh, en := fmt.Sprintf("%d年\n第%s季度", q.y, asmQuarterZH(q.q)), fmt.Sprintf("%d Q%d", q.y, q.q)
-		if q.due.Valid {
-			zh += "\n截止" + q.due.Time.Format("01-02")
-			en += " due " + q.due.Time.Format("01-02")
-		}
+		zh := fmt.Sprintf("%d年\n第%s季度\n截止%s", q.y, asmQuarterZH(q.q), q.due.Format("01-02"))
+		en := fmt.Sprintf("%d Q%d due %s", q.y, q.q, q.due.Format("01-02"))
 		cols = append(cols, asmColumn{zh: zh, en: en, kind: akCode, width: 11})
 		statusCol := len(cols)
 		colName, _ := excelize.ColumnNumberToName(statusCol)
@@ -517,11 +516,9 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			{Type: "formula", Criteria: fmt.Sprintf(`LEFT(%s%d,2)="逾期"`, colName, asmFirstData), Format: &late},
 		}})
 	}
-	weight := "10"
-	for _, ind := range r.indicators {
-		if ind.code == "reporting" {
-			weight = asmNum(ind.weight)
-		}
+	weight := asmUnknown
+	if r.reportingWeight.Valid {
+		weight = asmNum(r.reportingWeight.Float64)
 	}
 	cols = append(cols,
 		asmColumn{zh: "按时\n季度数", en: "On time", kind: akInt, width: 8},
@@ -533,9 +530,9 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	for _, q := range quarters {
 		cols = append(cols, asmColumn{zh: fmt.Sprintf("%d年第%s季度\n报送日期", q.y, asmQuarterZH(q.q)), en: fmt.Sprintf("%d Q%d submitted on", q.y, q.q), kind: akDate, width: 16})
 	}
-	rp := "按时1、逾期0.5、未报送0"
-	if r.rubric != nil {
-		rp = fmt.Sprintf("按时%s、逾期%s、未报送%s", asmNum(r.rubric.Reporting.OnTime), asmNum(r.rubric.Reporting.Late), asmNum(r.rubric.Reporting.Missing))
+	rp := asmUnknown
+	if r.params.valid {
+		rp = fmt.Sprintf("按时%s、逾期%s、未报送%s", asmNum(r.params.onTime), asmNum(r.params.late), asmNum(r.params.missing))
 	}
 	note := r.provenance() + " 季度报表应于季度结束后15日内报送；同一季度多次报送的，以最后报送的版本为准，按其报送日期判断是否按时。每季度计分：" + rp +
 		"。考核期内缺报两个及以上季度的，评为不合格。Reports are due 15 days after the quarter ends; the latest revision counts."

@@ -43,29 +43,20 @@ type chaseCarrier struct {
 	reported                                        bool
 }
 
-// readChase reads every carrier that owes the report of (year, quarter):
-// recognized by the quarter's end and not delisted or revoked by then (its
-// decision's effective date), in district and carrier order, with whether
-// the quarter's report is in (quarterly_reports: accepted, winning).
+// readChase reads every carrier that owes the report of (year, quarter),
+// in district and carrier order, with whether the quarter's report is in:
+// the rows of the macro reports_owed (sql/views/0040_reports_owed.sql),
+// which says who owes a report.
 func readChase(ctx context.Context, db *sql.DB, year, quarter int) ([]chaseCarrier, time.Time, error) {
 	var due time.Time
 	if err := db.QueryRowContext(ctx, "SELECT due_on($1::INT, $2::INT)", year, quarter).Scan(&due); err != nil {
 		return nil, due, fmt.Errorf("due date of %d Q%d: %w", year, quarter, err)
 	}
 	rows, err := db.QueryContext(ctx, `
-		WITH period AS (SELECT $1::INT AS y, $2::INT AS q, last_day(make_date($1::INT, $2::INT * 3, 1)) AS quarter_end),
-		ended AS (
-			SELECT DISTINCT d.carrier_id FROM decisions d, period p
-			WHERE d.action IN ('delist', 'revoke') AND d.effective_on <= p.quarter_end),
-		latest AS (
-			SELECT r.carrier_id, max(r.year * 10 + r.quarter) AS yq FROM quarterly_reports r, period p
-			WHERE r.year * 10 + r.quarter < p.y * 10 + p.q GROUP BY 1)
-		SELECT c.district, c.carrier_id, c.name, c.kind, c.level, c.operator_name, c.operator_uscc, l.yq,
-		       EXISTS (SELECT 1 FROM quarterly_reports r WHERE r.carrier_id = c.carrier_id AND r.year = p.y AND r.quarter = p.q)
-		FROM carriers c CROSS JOIN period p
-		LEFT JOIN latest l ON l.carrier_id = c.carrier_id
-		WHERE c.recognized_on <= p.quarter_end AND c.carrier_id NOT IN (SELECT carrier_id FROM ended)
-		ORDER BY c.district, c.carrier_id`, year, quarter)
+		SELECT district, carrier_id, name, kind, level, operator_name, operator_uscc,
+		       last_year * 10 + last_quarter, reported
+		FROM reports_owed($1::INT, $2::INT)
+		ORDER BY district, carrier_id`, year, quarter)
 	if err != nil {
 		return nil, due, err
 	}

@@ -53,7 +53,7 @@ const feedbackSums = "SHA256SUMS"
 // WriteFeedback writes one feedback workbook (评价反馈表) per graded carrier
 // of year into dir, named <carrier_id>.xlsx (an id Windows could not use as
 // a file name is made safe and given a short hash of itself), and the
-// folder's SHA256SUMS. Everything is read with three set-based queries
+// folder's SHA256SUMS. Everything is read with four set-based queries
 // first; the workbooks are then written by o.Workers goroutines, each
 // atomically. A cancelled ctx stops the writers with an error; files
 // already written stay (and no SHA256SUMS is written). The returned info
@@ -167,6 +167,7 @@ type feedbackCarrier struct {
 	Score                                  float64
 	Grade                                  string
 	Reasons                                []string
+	BelowPass                              sql.NullBool // the score was below the pass mark
 	RankOverall, RankDistrict, RankGroup   int
 	CountOverall, CountDistrict, CountGrp  int
 	ScoreDelta                             sql.NullFloat64
@@ -186,21 +187,33 @@ type feedbackCarrier struct {
 	Indicators                        []feedbackIndicator
 }
 
-// feedbackIndicator is one line of the indicator table; Median is the
-// median value of the indicator among the graded carriers of the carrier's
-// ranking group (kind + track, as rank_group).
+// feedbackIndicator is one line of the indicator table, as the views hold
+// it: Met as indicator_scores says, and Median the median value of the
+// indicator among the graded carriers of the carrier's ranking group
+// (group_medians).
 type feedbackIndicator struct {
 	Code                           string
 	Value                          sql.NullFloat64
 	Target, Weight, Points, Median float64
+	Met                            bool
 }
 
-// feedbackRun is what the workbooks need of an assessment run.
+// feedbackRun is what the workbooks need of an assessment run: its grade
+// thresholds (rubric_params; NULL for a run stored before they were kept
+// whose rubric no longer reads) and its indicators' names, units and
+// directions by code (rubric_indicators; the names empty where the run's
+// rubric no longer reads).
 type feedbackRun struct {
-	ID       int64
-	Rubric   *rubric.Rubric
-	Cutoff   sql.NullTime
-	Computed time.Time
+	ID                    int64
+	Excellent, Good, Pass sql.NullFloat64
+	Cutoff                sql.NullTime
+	Computed              time.Time
+	Indicators            map[string]feedbackIndicatorName
+}
+
+// feedbackIndicatorName is how a run labels one of its indicators.
+type feedbackIndicatorName struct {
+	NameZH, NameEN, Unit, Direction string
 }
 
 // stamp dates the workbooks as the assessment workbook is dated: the data
@@ -214,9 +227,9 @@ func (r *feedbackRun) stamp() time.Time {
 
 const feedbackCarriersQuery = `
 SELECT a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
-       CAST(a.score AS DOUBLE), a.grade, coalesce(array_to_string(a.reasons, ','), ''),
+       CAST(a.score AS DOUBLE), a.grade, coalesce(array_to_string(a.reasons, ','), ''), a.below_pass,
        a.rank_overall, a.rank_district, a.rank_group,
-       count(*) OVER (), count(*) OVER (PARTITION BY a.district), count(*) OVER (PARTITION BY a.kind, a.track),
+       count(*) OVER (), count(*) OVER (PARTITION BY a.district), coalesce(g.carriers, 0),
        CAST(a.score_delta AS DOUBLE), a.rank_delta, coalesce(a.quarters_reported, 0),
        a.window_start, a.window_end, a.run_id,
        coalesce(c.operator_name, ''), coalesce(d.operator_uscc, c.operator_uscc, ''),
@@ -227,32 +240,33 @@ FROM assessments a
 LEFT JOIN carriers c ON c.carrier_id = a.carrier_id
 LEFT JOIN decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
 LEFT JOIN funding f ON f.year = a.year AND f.carrier_id = a.carrier_id
+LEFT JOIN (SELECT DISTINCT year, kind, track, carriers FROM group_medians) g
+       ON g.year = a.year AND g.kind IS NOT DISTINCT FROM a.kind AND g.track IS NOT DISTINCT FROM a.track
 WHERE a.year = ? AND a.outcome = 'graded'
 ORDER BY a.carrier_id`
 
-// The group median is taken over the same group as rank_group (kind + track).
 const feedbackIndicatorsQuery = `
-WITH s AS (
-    SELECT i.carrier_id, i.indicator, i.ord, i.value, i.target, i.weight,
-           CAST(i.points AS DOUBLE) AS points, a.kind, a.track
-    FROM indicator_scores i
-    JOIN assessments a ON a.year = i.year AND a.carrier_id = i.carrier_id
-    WHERE i.year = ? AND a.outcome = 'graded'
-), m AS (
-    SELECT kind, track, indicator, median(value) AS group_median
-    FROM s GROUP BY kind, track, indicator
-)
-SELECT s.carrier_id, s.indicator, s.value, coalesce(s.target, 0), s.weight, coalesce(s.points, 0),
-       coalesce(m.group_median, 0)
-FROM s JOIN m ON m.kind = s.kind AND m.track = s.track AND m.indicator = s.indicator
+SELECT s.carrier_id, s.indicator, s.value, coalesce(s.target, 0), s.weight, coalesce(CAST(s.points AS DOUBLE), 0),
+       coalesce(m.median, 0), s.target_met
+FROM indicator_scores s
+JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
+JOIN group_medians m ON m.year = s.year AND m.kind IS NOT DISTINCT FROM a.kind AND m.track IS NOT DISTINCT FROM a.track
+                    AND m.indicator = s.indicator
+WHERE s.year = ? AND a.outcome = 'graded'
 ORDER BY s.carrier_id, s.ord`
 
 const feedbackRunsQuery = `
-SELECT run_id, rubric_yaml, data_cutoff, computed_at FROM assessment_runs
+SELECT r.run_id, CAST(p.excellent AS DOUBLE), CAST(p.good AS DOUBLE), CAST(p.pass AS DOUBLE), r.data_cutoff, r.computed_at
+FROM assessment_runs r LEFT JOIN rubric_params p USING (run_id)
+WHERE r.run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
+
+const feedbackRunIndicatorsQuery = `
+SELECT run_id, code, coalesce(name_zh, ''), coalesce(name_en, ''), coalesce(unit, ''), coalesce(direction, '')
+FROM rubric_indicators
 WHERE run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
 
 // readFeedback reads the graded carriers of year with their indicators, and
-// the runs that graded them, in three queries.
+// the runs that graded them, in four queries.
 func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier, map[int64]*feedbackRun, error) {
 	rows, err := db.QueryContext(ctx, feedbackCarriersQuery, year)
 	if err != nil {
@@ -264,7 +278,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 		c := &feedbackCarrier{}
 		var reasons string
 		if err := rows.Scan(&c.ID, &c.Name, &c.District, &c.Kind, &c.Level, &c.Track,
-			&c.Score, &c.Grade, &reasons,
+			&c.Score, &c.Grade, &reasons, &c.BelowPass,
 			&c.RankOverall, &c.RankDistrict, &c.RankGroup,
 			&c.CountOverall, &c.CountDistrict, &c.CountGrp,
 			&c.ScoreDelta, &c.RankDelta, &c.Quarters,
@@ -293,7 +307,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 	for rows.Next() {
 		var id string
 		var ind feedbackIndicator
-		if err := rows.Scan(&id, &ind.Code, &ind.Value, &ind.Target, &ind.Weight, &ind.Points, &ind.Median); err != nil {
+		if err := rows.Scan(&id, &ind.Code, &ind.Value, &ind.Target, &ind.Weight, &ind.Points, &ind.Median, &ind.Met); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
@@ -310,28 +324,43 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
 	runs := map[int64]*feedbackRun{}
 	for rows.Next() {
-		r := &feedbackRun{}
-		var text string
-		if err := rows.Scan(&r.ID, &text, &r.Cutoff, &r.Computed); err != nil {
+		r := &feedbackRun{Indicators: map[string]feedbackIndicatorName{}}
+		if err := rows.Scan(&r.ID, &r.Excellent, &r.Good, &r.Pass, &r.Cutoff, &r.Computed); err != nil {
+			rows.Close()
 			return nil, nil, err
-		}
-		// A rubric stored by an older version that no longer parses still
-		// has the default's names for the same codes.
-		if r.Rubric, err = rubric.Load([]byte(text), fmt.Sprintf("run %d rubric", r.ID)); err != nil {
-			r.Rubric = rubric.Default()
 		}
 		runs[r.ID] = r
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
 	for _, c := range carriers {
 		if runs[c.RunID] == nil {
-			runs[c.RunID] = &feedbackRun{ID: c.RunID, Rubric: rubric.Default()}
+			runs[c.RunID] = &feedbackRun{ID: c.RunID, Indicators: map[string]feedbackIndicatorName{}}
 		}
+	}
+
+	rows, err = db.QueryContext(ctx, feedbackRunIndicatorsQuery, year)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		var n feedbackIndicatorName
+		if err := rows.Scan(&id, &code, &n.NameZH, &n.NameEN, &n.Unit, &n.Direction); err != nil {
+			return nil, nil, err
+		}
+		if r := runs[id]; r != nil {
+			r.Indicators[code] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
 	}
 	return carriers, runs, nil
 }
@@ -633,7 +662,6 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	defer f.Close()
 	st := t.st
 	b := &feedbackBook{st: st}
-	r := run.Rubric
 
 	// Title.
 	b.row = 1
@@ -682,7 +710,7 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	// Why.
 	b.section("三、评价说明 Reasons")
 	b.row++
-	reasons := fbReasons(c, r)
+	reasons := fbReasons(c, run)
 	b.set(1, 9, reasons, st.value)
 
 	// What follows.
@@ -742,10 +770,7 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	var weights float64
 	for i, ind := range c.Indicators {
 		b.row++
-		def, ok := r.Indicator(ind.Code)
-		if !ok {
-			def, _ = rubric.Default().Indicator(ind.Code)
-		}
+		def := run.Indicators[ind.Code]
 		nameZH, nameEN := def.NameZH, def.NameEN
 		if nameZH == "" {
 			nameZH, nameEN = ind.Code, ind.Code
@@ -772,7 +797,7 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 		b.set(6, 6, ind.Weight, st.weight)
 		b.set(7, 7, ind.Points, st.points)
 		b.set(8, 8, ind.Median, st.num[format][0])
-		if fbMeetsTarget(def.Direction, ind) {
+		if ind.Met {
 			met++
 			b.set(9, 9, "达标\nMet", st.met)
 		} else {
@@ -828,19 +853,6 @@ func fbSpan(from, to int) float64 {
 	return w
 }
 
-// fbMeetsTarget: a higher indicator meets its target at or above it, a
-// band_lower one at or below it — and neither when it earned no points,
-// because exit_rate without incubating firms is stored as 0 yet scores nothing.
-func fbMeetsTarget(direction string, ind feedbackIndicator) bool {
-	if !ind.Value.Valid || (ind.Points == 0 && ind.Weight > 0) {
-		return false
-	}
-	if direction == rubric.BandLower {
-		return ind.Value.Float64 <= ind.Target
-	}
-	return ind.Value.Float64 >= ind.Target
-}
-
 func fbRank(rank, of int) string {
 	if rank == 0 {
 		return "—"
@@ -870,9 +882,10 @@ func fbDelta(score sql.NullFloat64, rank sql.NullInt64) string {
 	return fbBilingual(zh, en)
 }
 
-// fbReasons explains the grade: the recorded reasons, or the score
-// against the rubric's grade thresholds when there are none.
-func fbReasons(c *feedbackCarrier, r *rubric.Rubric) string {
+// fbReasons explains the grade: the recorded reasons; or, when there are
+// none, the score against the run's pass mark (below_pass) or against the
+// threshold of the grade it reached.
+func fbReasons(c *feedbackCarrier, run *feedbackRun) string {
 	var zh, en []string
 	for _, code := range c.Reasons {
 		zh = append(zh, reasonLabel(code))
@@ -885,24 +898,33 @@ func fbReasons(c *feedbackCarrier, r *rubric.Rubric) string {
 			fmt.Sprintf("评价等级为%s，原因：%s。", grade, strings.Join(zh, "；")),
 			fmt.Sprintf("Graded %s because: %s.", gradeE, strings.Join(en, "; ")))
 	}
-	g := r.Grades
-	var mark float64
+	if c.BelowPass.Bool {
+		if !run.Pass.Valid {
+			return fbBilingual(
+				fmt.Sprintf("综合得分 %.2f 分，低于合格线，评价等级为不合格。", c.Score),
+				fmt.Sprintf("The score of %.2f is below the pass mark: graded fail.", c.Score))
+		}
+		return fbBilingual(
+			fmt.Sprintf("综合得分 %.2f 分，低于合格线 %s 分，评价等级为不合格。", c.Score, fbNumber(run.Pass.Float64)),
+			fmt.Sprintf("The score of %.2f is below the pass mark of %s: graded fail.", c.Score, fbNumber(run.Pass.Float64)))
+	}
+	var mark sql.NullFloat64
 	switch c.Grade {
 	case "excellent":
-		mark = g.Excellent
+		mark = run.Excellent
 	case "good":
-		mark = g.Good
+		mark = run.Good
 	case "pass":
-		mark = g.Pass
+		mark = run.Pass
 	}
-	if c.Grade == "fail" {
+	if !mark.Valid {
 		return fbBilingual(
-			fmt.Sprintf("综合得分 %.2f 分，低于合格线 %s 分，评价等级为不合格。", c.Score, fbNumber(g.Pass)),
-			fmt.Sprintf("The score of %.2f is below the pass mark of %s: graded fail.", c.Score, fbNumber(g.Pass)))
+			fmt.Sprintf("综合得分 %.2f 分，评价等级为%s。", c.Score, grade),
+			fmt.Sprintf("The score of %.2f: graded %s.", c.Score, gradeE))
 	}
 	return fbBilingual(
-		fmt.Sprintf("综合得分 %.2f 分，达到%s线 %s 分，评价等级为%s。", c.Score, grade, fbNumber(mark), grade),
-		fmt.Sprintf("The score of %.2f reaches the %s mark of %s: graded %s.", c.Score, gradeE, fbNumber(mark), gradeE))
+		fmt.Sprintf("综合得分 %.2f 分，达到%s线 %s 分，评价等级为%s。", c.Score, grade, fbNumber(mark.Float64), grade),
+		fmt.Sprintf("The score of %.2f reaches the %s mark of %s: graded %s.", c.Score, gradeE, fbNumber(mark.Float64), gradeE))
 }
 
 // fbDecision says what the decision means for the carrier and its operator.

@@ -5,13 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/incubeval/incubeval/pipeline/assess"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
-	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
 )
@@ -53,20 +52,20 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 		name, outcome                     string
 		grade, reasons, action, reason    sql.NullString
 		score                             any
-		rank, runID                       sql.NullInt64
+		rank                              sql.NullInt64
 		deadline, banned, level, district sql.NullString
 		amount, recovery                  sql.NullInt64
 		ws, we                            string
 	)
 	err = db.QueryRowContext(ctx, `
-		SELECT a.name, a.outcome, a.grade, array_to_string(a.reasons, ','), a.score, a.rank_overall, a.run_id,
+		SELECT a.name, a.outcome, a.grade, array_to_string(a.reasons, ','), a.score, a.rank_overall,
 		       d.action, d.reason, CAST(d.deadline AS VARCHAR), CAST(d.banned_until AS VARCHAR), a.level, a.district,
 		       f.amount_yuan, f.recovery_yuan, CAST(a.window_start AS VARCHAR), CAST(a.window_end AS VARCHAR)
 		FROM assessments a
 		LEFT JOIN decisions d USING (year, carrier_id)
 		LEFT JOIN funding f USING (year, carrier_id)
 		WHERE a.year = ? AND a.carrier_id = ?`, year, carrier).Scan(
-		&name, &outcome, &grade, &reasons, &score, &rank, &runID, &action, &reason, &deadline, &banned, &level, &district, &amount, &recovery, &ws, &we)
+		&name, &outcome, &grade, &reasons, &score, &rank, &action, &reason, &deadline, &banned, &level, &district, &amount, &recovery, &ws, &we)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s 在 %d 年没有评价结果（未登记、认定晚于考核期、此前已摘牌或撤销，或该年度尚未评价） / "+
 			"%s has no result in %d (not registered, recognized after the window, removed earlier, or the year not assessed)",
@@ -108,20 +107,21 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 	}
 	fmt.Fprintln(w)
 
-	names := indicatorNames(ctx, db, runID.Int64)
-	rows, err := db.QueryContext(ctx, `SELECT indicator, value, target, weight, points FROM indicator_scores
-		WHERE year = ? AND carrier_id = ? ORDER BY ord`, year, carrier)
+	// Labelled with the names stored with the run that made the result.
+	rows, err := db.QueryContext(ctx, `SELECT s.indicator, coalesce(i.name_zh, ''), s.value, s.target, s.weight, s.points
+		FROM indicator_scores s LEFT JOIN rubric_indicators i ON i.run_id = s.run_id AND i.code = s.indicator
+		WHERE s.year = ? AND s.carrier_id = ? ORDER BY s.ord`, year, carrier)
 	if err != nil {
 		return err
 	}
 	tw := newTermTable(a.width())
 	tw.AppendHeader(table.Row{"指标 indicator", "实际值 value", "目标 target", "权重 weight", "得分 points"})
 	for rows.Next() {
-		var ind string
+		var ind, zh string
 		var value, weight float64
 		var target sql.NullFloat64
 		var points any
-		if err := rows.Scan(&ind, &value, &target, &weight, &points); err != nil {
+		if err := rows.Scan(&ind, &zh, &value, &target, &weight, &points); err != nil {
 			rows.Close()
 			return err
 		}
@@ -130,7 +130,7 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 			t = trimFloat(target.Float64)
 		}
 		label := termText(ind, termName)
-		if zh := names[ind]; zh != "" {
+		if zh != "" {
 			label = termText(zh, termName) + " (" + label + ")"
 		}
 		tw.AppendRow(table.Row{label, trimFloat(value), t, trimFloat(weight), store.Fixed(points)})
@@ -142,13 +142,14 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 	tw.AppendFooter(table.Row{"总分 score", "", "", "", store.Fixed(score)})
 	fmt.Fprintln(w, tw.Render())
 
+	// The quarters of the year's window, as the run stored them.
 	rows, err = db.QueryContext(ctx, `
-		WITH w AS (SELECT window_start, window_end FROM assessments WHERE year = ? AND carrier_id = ?)
 		SELECT q.year, q.quarter, CAST(q.submitted_on AS VARCHAR), CAST(q.due_on AS VARCHAR), q.on_time, q.revisions,
 		       l.file_name, coalesce(q.sheet, ''), q.row_no
-		FROM quarterly_reports q JOIN ingest_log l USING (ingest_id), w
-		WHERE q.carrier_id = ? AND make_date(q.year, q.quarter * 3, 1) BETWEEN w.window_start AND w.window_end
-		ORDER BY q.year, q.quarter`, year, carrier, carrier)
+		FROM quarterly_reports q JOIN ingest_log l USING (ingest_id)
+		JOIN window_quarters w ON w.quarter_year = q.year AND w.quarter = q.quarter
+		WHERE w.year = ? AND q.carrier_id = ?
+		ORDER BY q.year, q.quarter`, year, carrier)
 	if err != nil {
 		return err
 	}
@@ -225,25 +226,6 @@ func resolveCarrier(ctx context.Context, db *sql.DB, id string) (string, error) 
 	}
 	return "", fmt.Errorf("载体编号 %s 不区分大小写时对应多个载体：%s，请按名录中的写法输入 / carrier id %s matches %s, which differ only in case: type it as the registry writes it",
 		termText(id, termWord), strings.Join(ids, "、"), termText(id, termWord), strings.Join(ids, ", "))
-}
-
-// indicatorNames are the Chinese names of the indicators in the rubric
-// stored with the assessment run (what a result needs to be shown is
-// stored with it); empty when it cannot be read.
-func indicatorNames(ctx context.Context, db *sql.DB, runID int64) map[string]string {
-	names := map[string]string{}
-	var text string
-	if err := db.QueryRowContext(ctx, "SELECT rubric_yaml FROM assessment_runs WHERE run_id = ?", runID).Scan(&text); err != nil {
-		return names
-	}
-	r, err := rubric.Load([]byte(text), "assessment_runs.rubric_yaml")
-	if err != nil {
-		return names
-	}
-	for _, ind := range r.Indicators {
-		names[ind.Code] = ind.NameZH
-	}
-	return names
 }
 
 func trimFloat(f float64) string {

@@ -3,8 +3,14 @@
 package main
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/pipeline/store"
 )
 
 // explain names the indicators in Chinese (the rubric stored with the run,
@@ -33,5 +39,36 @@ func TestExplainSpeaksChineseAndMatchesIDsInAnyCase(t *testing.T) {
 	code, _, stderr := runCLI(t, "--db", db, "explain", "--carrier", "NO-SUCH", "--year", "2025")
 	if code != exitFail || !strings.Contains(stderr, "NO-SUCH has no result") || !strings.Contains(stderr, "没有评价结果") {
 		t.Fatalf("explain unknown: exit %d %s", code, stderr)
+	}
+}
+
+// explain names the indicators as the run stored them (rubric_indicators),
+// even when the rubric text it recorded no longer reads — never the
+// default rubric's names for a run made with another.
+func TestExplainNamesTheRunsIndicators(t *testing.T) {
+	dir := t.TempDir()
+	db := copyDemo(t, dir)
+	custom := strings.Replace(string(rubric.DefaultYAML()), "name_zh: 培训辅导次数", "name_zh: 辅导活动场次", 1)
+	path := filepath.Join(dir, "rubric.yaml")
+	if err := os.WriteFile(path, []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "assess", "--year", "2025", "--rubric", path); code != exitOK {
+		t.Fatalf("assess --rubric: exit %d\n%s%s", code, out, stderr)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Exec(context.Background(), "UPDATE store.assessment_runs SET rubric_yaml = 'indicators: ['")
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "--db", db, "explain", "--carrier", "LZ-ZC-0007", "--year", "2025")
+	if code != exitOK || !strings.Contains(out, "辅导活动场次 (trainings)") || strings.Contains(out, "培训辅导次数") {
+		t.Fatalf("explain: exit %d, want the run's name of trainings\n%s%s", code, out, stderr)
 	}
 }

@@ -435,7 +435,8 @@ func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *i
 		} else {
 			mun, prov, nat = ind.Target("municipal"), ind.Target("provincial"), ind.Target("national")
 		}
-		indicators = append(indicators, []any{ind.Code, pos[ind.Code], i + 1, ind.Weight, ind.Direction, mun, prov, nat, full, zero})
+		indicators = append(indicators, []any{ind.Code, pos[ind.Code], i + 1, ind.Weight, ind.Direction, mun, prov, nat, full, zero,
+			ind.NameZH, ind.NameEN, ind.Unit})
 	}
 	// rubric_level: per level, weight and target (exit rate: band) of each
 	// indicator, in the column order 00_inputs.sql declares.
@@ -458,7 +459,8 @@ func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *i
 		b = *budget
 	}
 	params := [][]any{{r.Grades.Excellent, r.Grades.Good, r.Grades.Pass, r.Quota.Share,
-		r.Reporting.OnTime, r.Reporting.Late, r.Reporting.Missing, r.Decisions.RectifyDays, r.Decisions.BanYears, b, r.Funding.RoundDownTo}}
+		r.Reporting.OnTime, r.Reporting.Late, r.Reporting.Missing, r.Decisions.RectifyDays, r.Decisions.BanYears, b, r.Funding.RoundDownTo,
+		r.Decisions.DecisionDay}}
 	var vetoes, tiers, factors [][]any
 	for t, action := range r.Vetoes {
 		vetoes = append(vetoes, []any{t, action})

@@ -63,9 +63,12 @@ func days(t time.Time) int32 { return int32(t.Unix() / 86400) }
 // loaded reports whether the row is in the table and stays there.
 func (a *qrec) loaded() bool { return !a.dup && a.how == keyAccepted }
 
-// newer reports whether a wins over b by SPEC §3.2: later submitted_on,
-// then ingested later — a retried row counting as ingested with its file
-// (view ingest_order; retry.go says why).
+// newer reports whether a wins over b by the rule of SPEC §3.2 as the view
+// quarterly_report_revisions states it (sql/views/0010_inputs.sql): later
+// submitted_on, then ingested later — a retried row counting as ingested
+// with its file (view ingest_order; retry.go says why). It keeps the cache
+// of that rule, store.quarterly_superseded; the tests check after every
+// ingest that the cache and the view agree.
 func (a *qrec) newer(b *qrec) bool {
 	if a.sub != b.sub {
 		return a.sub > b.sub
@@ -576,8 +579,9 @@ func spikeText(c *Column, v float64) string {
 // supersede records, in store.quarterly_superseded, every revision that
 // stopped winning in this transaction: new rows that lose to an earlier
 // revision (submitted later), and earlier winners that a new row beats. The
-// views then find the winning revisions without comparing all of them
-// (SPEC §3.2). It expects spikes to have read the committed rows.
+// view quarterly_winners then finds the winning revisions without comparing
+// all of them (the rule itself is quarterly_report_revisions'). It expects
+// spikes to have read the committed rows.
 func (t *tracker) supersede(ctx context.Context, conn *sql.Conn) error {
 	if t.spec.Kind != Quarterly || len(t.recs) == 0 {
 		return nil

@@ -616,7 +616,8 @@ func (s *Store) noteUnpublished(ctx context.Context, note NoteFunc, why *Unpubli
 func (s *Store) Dir() string { return filepath.Dir(s.Path) }
 
 // migrate applies the embedded migrations not yet recorded, each in its own
-// transaction, then re-creates the views if their text changed.
+// transaction (with its fill, if it has one: fill.go), then re-creates the
+// views if their text changed.
 func (s *Store) migrate(ctx context.Context) error {
 	if err := s.ensureSchema(ctx); err != nil {
 		return err
@@ -648,6 +649,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		err := s.InTx(ctx, func(tx *sql.Conn) error {
 			if _, err := tx.ExecContext(ctx, m.Text); err != nil {
 				return err
+			}
+			if fill := migrationFills[m.Name]; fill != nil {
+				if err := fill(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.ExecContext(ctx, "INSERT INTO store.schema_migrations VALUES (?, ?)", m.Name, Now())
 			return err

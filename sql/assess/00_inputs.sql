@@ -42,7 +42,10 @@ CREATE OR REPLACE TEMP TABLE rubric_indicator (
     target_provincial DOUBLE,
     target_national   DOUBLE,
     full_at           DOUBLE,            -- band_lower: full points at or below
-    zero_at           DOUBLE             -- band_lower: no points at or above
+    zero_at           DOUBLE,            -- band_lower: no points at or above
+    name_zh           VARCHAR NOT NULL,  -- not read by the steps: stored with
+    name_en           VARCHAR NOT NULL,  -- the run, to show its results
+    unit              VARCHAR NOT NULL   -- (90_store.sql, view rubric_indicators)
 );
 -- The same weights and targets, one row per level of recognition, one
 -- column per indicator: what 30_points.sql reads.
@@ -72,7 +75,8 @@ CREATE OR REPLACE TEMP TABLE rubric_param (
     rectify_days   INTEGER NOT NULL,
     ban_years      INTEGER NOT NULL,
     budget_yuan    BIGINT,              -- NULL: no budget
-    round_down_to  BIGINT NOT NULL
+    round_down_to  BIGINT NOT NULL,
+    decision_day   VARCHAR NOT NULL     -- MM-DD; the steps read assess_years.decision_on
 );
 -- Incident types that act on a grade: fail, or cap_pass (grade at most pass).
 -- false_data is not listed: it always fails and revokes.

@@ -34,13 +34,16 @@ SELECT g.year, g.graded, g.quota,
 FROM g LEFT JOIN c USING (year);
 
 -- name: grades :exec
--- The graded rows of a_live with their grade and reasons.
+-- The graded rows of a_live with their grade and reasons, and below_pass:
+-- whether the score is below the pass mark (stored beside the reasons; a
+-- forced fail may be below it too).
 CREATE OR REPLACE TEMP TABLE a_graded AS
 WITH g AS (
     SELECT l.*,
            NOT l.failed AND NOT l.cap_pass AND l.score >= p.excellent AS candidate,
            coalesce(l.score >= q.cut, false) AS within_quota,
-           p.good
+           p.good,
+           l.score < p.pass AS below_pass
     FROM a_live l
     JOIN a_quota q USING (year)
     CROSS JOIN rubric_param p

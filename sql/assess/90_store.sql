@@ -13,7 +13,8 @@ SELECT f.year, f.carrier_id, f.registry_ingest_id, f.level,
        f.outcome, f.score, f.grade, f.reasons, r.rank_overall, r.rank_district, r.rank_group,
        r.score_delta, r.rank_delta, f.quarters, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run), y.decision_on,
-       f.tier, f.cap_yuan, f.factor, f.amount_yuan, coalesce(v.recovery_yuan, 0), f.unscaled_yuan
+       f.tier, f.cap_yuan, f.factor, f.amount_yuan, coalesce(v.recovery_yuan, 0), f.unscaled_yuan,
+       f.below_pass
 FROM a_funding f
 JOIN assess_years y USING (year)
 JOIN a_ranks r USING (year, cid)
@@ -27,7 +28,8 @@ SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
        NULL, NULL, NULL, NULL, NULL, NULL, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run), y.decision_on,
        u.tier, u.cap_yuan, u.factor, u.amount_yuan,
-       CASE WHEN u.tier IS NOT NULL THEN coalesce(v.recovery_yuan, 0) END, u.unscaled_yuan
+       CASE WHEN u.tier IS NOT NULL THEN coalesce(v.recovery_yuan, 0) END, u.unscaled_yuan,
+       NULL
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
@@ -36,8 +38,10 @@ LEFT JOIN a_recovery v USING (year, cid)
 WHERE l.outcome <> 'graded';
 
 -- name: indicators :exec
-INSERT INTO store.run_indicators
-SELECT (SELECT run_id FROM assess_run), code, pos, ord, weight FROM rubric_indicator;
+-- The run's indicators with what they are shown with (view rubric_indicators).
+INSERT INTO store.run_indicators (run_id, code, pos, ord, weight, name_zh, name_en, unit, direction, full_at, zero_at)
+SELECT (SELECT run_id FROM assess_run), code, pos, ord, weight, name_zh, name_en, unit, direction, full_at, zero_at
+FROM rubric_indicator;
 
 -- The targets, once per level (exit_rate: the band's full_at).
 INSERT INTO store.run_targets
@@ -79,3 +83,14 @@ FROM acted g
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
 CROSS JOIN rubric_param p;   -- a keep is what the decisions view says of the rest
+
+-- name: run :exec
+-- What else the run's results are shown with, once per run: the quarters
+-- of every year's window with their due dates (view window_quarters), and
+-- the rubric's thresholds and constants (view rubric_params).
+INSERT INTO store.run_window_quarters
+SELECT (SELECT run_id FROM assess_run), year, q_year, q_quarter, due_on FROM assess_window_quarters;
+INSERT INTO store.run_params
+SELECT (SELECT run_id FROM assess_run), excellent, good, pass, quota_share, on_time_points, late_points,
+       missing_points, decision_day, rectify_days, ban_years, round_down_to
+FROM rubric_param;

@@ -35,13 +35,11 @@ CREATE OR REPLACE MACRO due_on(year, quarter) AS
     make_date(CAST(year AS BIGINT) + CAST(quarter = 4 AS BIGINT), CAST(quarter * 3 % 12 + 1 AS BIGINT), 15);
 
 -- name: quarterly_winners :view
--- The rule of SPEC §3.2, in one place: the winning revision of a carrier's
--- quarter is the latest submitted_on; on equal dates, the one ingested last
--- (ingest_order: a retried row counts as ingested with its file), then the
--- later row of that file. Ingest records each revision that
--- stops winning in store.quarterly_superseded, so the winners are the rows
--- not recorded there (a file holds a carrier's quarter at most once, so
--- file and key name a row). One row per carrier and quarter, as stored.
+-- The winning revision of each carrier's quarter, as stored (one row per carrier and quarter): the rows of quarterly_report_revisions (below, where the rule is stated) with is_winning, found without ordering every revision.
+-- Ingest records each revision that stops winning by that rule in
+-- store.quarterly_superseded (pipeline/ingest/tracker.go, supersede), so the
+-- winners are the rows not recorded there (a file holds a carrier's quarter
+-- at most once, so file and key name a row).
 CREATE OR REPLACE VIEW quarterly_winners AS
 SELECT q.*
 FROM store.quarterly q
@@ -49,8 +47,10 @@ ANTI JOIN store.quarterly_superseded s
        ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter;
 
 -- name: quarterly_report_revisions :view
--- Every quarterly row accepted, with its revision number (by submitted_on,
--- then ingest order) and whether it wins.
+-- Every quarterly row accepted, with its revision number and whether it wins: the rule of SPEC §3.2, stated here once. The revisions of a carrier's quarter are ordered by submitted_on, then by ingest order (ingest_order: a retried row counts as ingested with its file), then by file and row; the last one wins — the latest submitted_on, on equal dates the one ingested last.
+-- (A file holds a carrier's quarter at most once, so the order never comes
+-- down to the row.) Ingest keeps a cache of this rule, store.quarterly_superseded,
+-- for quarterly_winners; the tests check after every ingest that both agree.
 CREATE OR REPLACE VIEW quarterly_report_revisions AS
 SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
        q.incubating, q.filed, q.new_entrants, q.graduated, q.exited,
@@ -61,13 +61,13 @@ SELECT q.carrier_id, q.year, q.quarter, q.submitted_on,
        q.financed, q.utilization,
        -- due 15 days after the quarter ends; on or before is on time
        due_on(q.year, q.quarter) AS due_on,
-       row_number() OVER (PARTITION BY q.carrier_id, q.year, q.quarter
-                          ORDER BY q.submitted_on, o.file_order, q.ingest_id, q.row_no) AS revision,
-       s.ingest_id IS NULL AS is_winning,
+       row_number() OVER w AS revision,
+       row_number() OVER w = count(*) OVER (PARTITION BY q.carrier_id, q.year, q.quarter) AS is_winning,
        q.ingest_id, q.sheet, q.row_no
 FROM store.quarterly q
 JOIN ingest_order o ON o.ingest_id = q.ingest_id
-LEFT JOIN store.quarterly_superseded s ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter;
+WINDOW w AS (PARTITION BY q.carrier_id, q.year, q.quarter
+             ORDER BY q.submitted_on, o.file_order, q.ingest_id, q.row_no);
 
 -- name: quarterly_reports :view
 -- One row per carrier and quarter: the winning revision, with timeliness

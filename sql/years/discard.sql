@@ -9,8 +9,9 @@
 -- too), their indicator values and their decisions (and so the operators'
 -- bans of those years). What stays: the inputs (registry, reports,
 -- incidents, deferrals), the earlier years, and store.assessment_runs with
--- its run_indicators and run_targets — the history of every run, which the
--- run ledger names and whose numbers are never given out again.
+-- its run_indicators, run_targets, run_params and run_window_quarters — the
+-- history of every run, which the run ledger names and whose numbers are
+-- never given out again.
 
 -- name: inputs :exec
 CREATE OR REPLACE TEMP TABLE discard_years (year INTEGER PRIMARY KEY);
