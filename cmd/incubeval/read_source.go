@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -24,6 +25,16 @@ func (a *app) readStore(ctx context.Context, db string, read func(st *store.Stor
 	}
 	if note != "" {
 		fmt.Fprintln(a.stderr, termSafeLines(note))
+	}
+	// Written by an older version: say so, rather than fail on a table
+	// or column this version's queries need.
+	if err := r.CheckCurrent(ctx); err != nil {
+		r.Close()
+		var old *store.OutdatedError
+		if errors.As(err, &old) {
+			old.Path = db
+		}
+		return err
 	}
 	out := &countingWriter{w: a.stdout}
 	saved := a.stdout
