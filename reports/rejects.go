@@ -99,11 +99,7 @@ type rejectRows struct {
 // queryRejects runs rejects_workbooks for batchID split by split: empty
 // (the whole batch), RejectsByDistrict or RejectsByCarrier.
 func queryRejects(ctx context.Context, db *sql.DB, batchID int64, split string) (*rejectRows, error) {
-	q, err := sqlfiles.Query("rejects_workbooks")
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, q, sql.Named("batch_id", batchID), sql.Named("split", split))
+	rows, err := sqlfiles.Rows(ctx, db, "rejects_workbooks", sql.Named("batch_id", batchID), sql.Named("split", split))
 	if err != nil {
 		return nil, err
 	}

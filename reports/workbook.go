@@ -170,12 +170,12 @@ func latestIngest(ctx context.Context, db *sql.DB) (time.Time, error) {
 // saveRejects saves a rejects workbook, dated when its batch was ingested.
 // A batch that cannot be dated is saved undated rather than not at all.
 func saveRejects(ctx context.Context, db *sql.DB, batchID int64, f *excelize.File, path string) error {
-	q, err := sqlfiles.Query("batch_ingested_at")
+	q, args, err := sqlfiles.Bind("batch_ingested_at", sql.Named("batch_id", batchID))
 	if err != nil {
 		return err
 	}
 	var t sql.NullTime
-	_ = db.QueryRowContext(ctx, q, sql.Named("batch_id", batchID)).Scan(&t)
+	_ = db.QueryRowContext(ctx, q, args...).Scan(&t)
 	_, err = saveWorkbook(f, path, bookOptions{stamp: bookStamp(t.Time)})
 	return err
 }

@@ -48,7 +48,9 @@
 // grammar panics then, and the package's tests read every file.
 //
 // The queries of reports/ use named parameters ($batch_id), bound with
-// sql.Named; Query looks one up by its block's name.
+// sql.Named; Query looks one up by its block's name. Callers run them with
+// Rows or Row (or Bind), which check that the names given are the names
+// the query uses: go-duckdb binds a name the query lacks by position.
 package sqlfiles
 
 import (
