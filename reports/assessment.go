@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // AssessmentOptions of the officials' workbook.
@@ -201,9 +202,7 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 	var runID sql.NullInt64
 	var start, end sql.NullTime
 	var published sql.NullBool
-	err := db.QueryRowContext(ctx, `
-		SELECT max(run_id), min(window_start), max(window_end), bool_or(published)
-		FROM assessments WHERE year = ?`, year).Scan(&runID, &start, &end, &published)
+	err := sqlfiles.Row(ctx, db, "assessment_year", sql.Named("year", year)).Scan(&runID, &start, &end, &published)
 	if err != nil {
 		return nil, fmt.Errorf("read assessments: %w", err)
 	}
@@ -212,9 +211,7 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 	}
 	r.runID, r.windowStart, r.windowEnd, r.published = runID.Int64, start.Time, end.Time, published.Bool
 	var yamlText string
-	err = db.QueryRowContext(ctx, `
-		SELECT window_kind, computed_at, data_cutoff, budget_yuan, rubric_sha256, rubric_yaml
-		FROM assessment_runs WHERE run_id = ?`, r.runID).
+	err = sqlfiles.Row(ctx, db, "assessment_run", sql.Named("run_id", r.runID)).
 		Scan(&r.windowKind, &r.computedAt, &r.cutoff, &r.budget, &r.rubricSHA, &yamlText)
 	if err != nil {
 		return nil, fmt.Errorf("read assessment run %d: %w", r.runID, err)
@@ -222,10 +219,7 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 	if rb, err := rubric.Load([]byte(yamlText), "assessment_runs.rubric_yaml"); err == nil {
 		r.rubric = rb
 	}
-	err = db.QueryRowContext(ctx, `
-		SELECT CAST(pass AS DOUBLE), on_time_points, late_points, missing_points,
-		       strptime(CAST(? AS VARCHAR) || '-' || decision_day, '%Y-%m-%d'), rectify_days, ban_years, round_down_to
-		FROM rubric_params WHERE run_id = ?`, year, r.runID).
+	err = sqlfiles.Row(ctx, db, "assessment_params", sql.Named("year", year), sql.Named("run_id", r.runID)).
 		Scan(&r.params.pass, &r.params.onTime, &r.params.late, &r.params.missing,
 			&r.params.decidedOn, &r.params.rectifyDays, &r.params.banYears, &r.params.roundDownTo)
 	switch {
@@ -234,26 +228,18 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("read rubric parameters of run %d: %w", r.runID, err)
 	}
-	err = db.QueryRowContext(ctx, "SELECT weight FROM rubric_indicators WHERE run_id = ? AND code = 'reporting'", r.runID).Scan(&r.reportingWeight)
+	err = sqlfiles.Row(ctx, db, "assessment_reporting_weight", sql.Named("run_id", r.runID)).Scan(&r.reportingWeight)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read indicators of run %d: %w", r.runID, err)
 	}
 	var prev int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM assessments WHERE year = ? AND outcome = 'graded'", year-1).Scan(&prev); err != nil {
+	if err := sqlfiles.Row(ctx, db, "assessment_graded_count", sql.Named("year", year-1)).Scan(&prev); err != nil {
 		return nil, err
 	}
 	r.hasPrev = prev > 0
 	// The indicators as the results hold them (order and weight), with the
 	// names, units and targets stored with their run (rubric_indicators).
-	rows, err := db.QueryContext(ctx, `
-		WITH s AS (
-			SELECT indicator, min(ord) AS ord, CAST(any_value(weight) AS DOUBLE) AS weight, any_value(run_id) AS run_id
-			FROM indicator_scores WHERE year = ? GROUP BY indicator)
-		SELECT s.indicator, s.ord, s.weight, coalesce(i.name_zh, s.indicator), coalesce(i.name_en, s.indicator),
-		       coalesce(i.unit, ''), coalesce(i.direction, ''), i.target_municipal, i.target_provincial, i.target_national,
-		       i.full_at, i.zero_at
-		FROM s LEFT JOIN rubric_indicators i ON i.run_id = s.run_id AND i.code = s.indicator
-		ORDER BY s.ord, s.indicator`, year)
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_indicators", sql.Named("year", year))
 	if err != nil {
 		return nil, fmt.Errorf("read indicators: %w", err)
 	}

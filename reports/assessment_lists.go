@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // asmStrings converts a scanned DuckDB list (VARCHAR[]) to strings.
@@ -27,16 +29,7 @@ func asmStrings(v any) []string {
 // loadAsmRankings reads 排名: every graded carrier in rank order, with the
 // points of each indicator.
 func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	rows, err := db.QueryContext(ctx, `
-		WITH p AS (
-			SELECT carrier_id, list(CAST(points AS DOUBLE) ORDER BY ord) AS pts
-			FROM indicator_scores WHERE year = ? GROUP BY carrier_id)
-		SELECT a.rank_overall, a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
-		       CAST(a.score AS DOUBLE), a.grade, p.pts, CAST(a.score_delta AS DOUBLE), a.rank_delta,
-		       a.rank_district, a.rank_group, a.reasons
-		FROM assessments a LEFT JOIN p USING (carrier_id)
-		WHERE a.year = ? AND a.outcome = 'graded'
-		ORDER BY a.rank_overall, a.carrier_id`, r.year, r.year)
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_rankings", sql.Named("year", r.year))
 	if err != nil {
 		return nil, err
 	}
@@ -131,14 +124,7 @@ const asmUnknown = "—"
 
 // loadAsmRectify reads 限期整改: the carriers to rectify, why and by when.
 func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT d.carrier_id, a.name, a.district, a.kind, a.level, c.operator_name,
-		       CAST(a.score AS DOUBLE), a.grade, a.reasons, a.below_pass, d.effective_on, d.deadline
-		FROM decisions d
-		JOIN assessments a ON a.year = d.year AND a.carrier_id = d.carrier_id
-		LEFT JOIN carriers c ON c.carrier_id = d.carrier_id
-		WHERE d.year = ? AND d.action = 'rectify'
-		ORDER BY a.rank_overall, d.carrier_id`, r.year)
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_rectify", sql.Named("year", r.year))
 	if err != nil {
 		return nil, err
 	}
@@ -192,17 +178,7 @@ func loadAsmRectify(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 // loadAsmDelist reads 摘牌与撤销: delisted and revoked carriers with their
 // operator, the failing years, the ban and any subsidy to recover.
 func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT d.action, d.carrier_id, a.name, a.district, a.kind, a.level, c.operator_name, d.operator_uscc,
-		       CAST(a.score AS DOUBLE), a.reasons, a.below_pass, d.previous_graded_year, p.grade AS previous_grade,
-		       d.effective_on, d.banned_until, fu.recovery_yuan
-		FROM decisions d
-		JOIN assessments a ON a.year = d.year AND a.carrier_id = d.carrier_id
-		LEFT JOIN carriers c ON c.carrier_id = d.carrier_id
-		LEFT JOIN assessments p ON p.year = d.previous_graded_year AND p.carrier_id = d.carrier_id
-		LEFT JOIN funding fu ON fu.year = d.year AND fu.carrier_id = d.carrier_id
-		WHERE d.year = ? AND d.action IN ('delist', 'revoke')
-		ORDER BY d.action, a.rank_overall, d.carrier_id`, r.year)
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_delist", sql.Named("year", r.year))
 	if err != nil {
 		return nil, err
 	}
@@ -286,14 +262,7 @@ func loadAsmDelist(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*
 // loadAsmFunding reads 资助: each graded carrier's subsidy, subtotals by tier
 // and the total, and whether the budget scaled the amounts.
 func loadAsmFunding(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT a.rank_overall, fu.carrier_id, a.name, a.district, a.level, a.track, a.grade, fu.tier,
-		       fu.cap_yuan, CAST(fu.factor AS DOUBLE), fu.unscaled_yuan, fu.amount_yuan, fu.recovery_yuan, d.action
-		FROM funding fu
-		JOIN assessments a ON a.year = fu.year AND a.carrier_id = fu.carrier_id
-		LEFT JOIN decisions d ON d.year = fu.year AND d.carrier_id = fu.carrier_id
-		WHERE fu.year = ?
-		ORDER BY a.rank_overall, fu.carrier_id`, r.year)
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_funding", sql.Named("year", r.year))
 	if err != nil {
 		return nil, err
 	}
@@ -328,12 +297,7 @@ func loadAsmFunding(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 	}
 	// Subtotals by tier, then the total: numbers, not formulas, so that every
 	// reader shows them without recalculating.
-	trows, err := db.QueryContext(ctx, `
-		SELECT tier, count(*), CAST(sum(unscaled_yuan) AS BIGINT), CAST(sum(amount_yuan) AS BIGINT),
-		       CAST(sum(recovery_yuan) AS BIGINT)
-		FROM funding WHERE year = ?
-		GROUP BY ROLLUP (tier)
-		ORDER BY tier IS NULL, list_position(['national', 'specialized', 'standard'], tier), tier`, r.year)
+	trows, err := sqlfiles.Rows(ctx, db, "assessment_funding_totals", sql.Named("year", r.year))
 	if err != nil {
 		return nil, err
 	}
@@ -424,7 +388,7 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		due  time.Time
 	}
 	var quarters []quarter
-	qrows, err := db.QueryContext(ctx, "SELECT quarter_year, quarter, due_on FROM window_quarters WHERE year = ? ORDER BY 1, 2", r.year)
+	qrows, err := sqlfiles.Rows(ctx, db, "assessment_window_quarters", sql.Named("year", r.year))
 	if err != nil {
 		return nil, err
 	}
@@ -440,21 +404,7 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	if err := qrows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, `
-		WITH g AS (
-			SELECT carrier_id, name, district, rank_overall FROM assessments WHERE year = ? AND outcome = 'graded'),
-		w AS (SELECT quarter_year AS y, quarter AS q FROM window_quarters WHERE year = ?),
-		r AS (
-			SELECT g.*, w.y, w.q, q.submitted_on, q.on_time, q.days_late
-			FROM g CROSS JOIN w
-			LEFT JOIN quarterly_reports q ON q.carrier_id = g.carrier_id AND q.year = w.y AND q.quarter = w.q)
-		SELECT r.carrier_id, r.name, r.district, r.submitted_on, r.on_time, r.days_late,
-		       count(*) FILTER (WHERE r.on_time) OVER c, count(*) FILTER (WHERE NOT r.on_time) OVER c,
-		       count(*) FILTER (WHERE r.on_time IS NULL) OVER c, CAST(s.points AS DOUBLE)
-		FROM r
-		LEFT JOIN indicator_scores s ON s.year = ? AND s.carrier_id = r.carrier_id AND s.indicator = 'reporting'
-		WINDOW c AS (PARTITION BY r.carrier_id)
-		ORDER BY r.rank_overall, r.carrier_id, r.y, r.q`, r.year, r.year, r.year)
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_compliance", sql.Named("year", r.year))
 	if err != nil {
 		return nil, err
 	}
@@ -554,13 +504,9 @@ func asmQuarterZH(q int) string {
 // It is the largest sheet: its rows are read while they are written (a
 // goroutine scans ahead), so only its size and widest texts are read here.
 func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	const from = `
-		FROM indicator_scores s
-		JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
-		WHERE s.year = ?`
 	var n int
 	var idLen, nameLen sql.NullInt64
-	if err := db.QueryRowContext(ctx, "SELECT count(*), max(length(s.carrier_id)), max(length(a.name))"+from, r.year).
+	if err := sqlfiles.Row(ctx, db, "assessment_indicators_size", sql.Named("year", r.year)).
 		Scan(&n, &idLen, &nameLen); err != nil {
 		return nil, err
 	}
@@ -601,10 +547,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	go func() {
 		defer close(batches)
 		scanErr = func() error {
-			rows, err := db.QueryContext(ctx, `
-				SELECT a.rank_overall, s.carrier_id, a.name, a.level, s.ord, CAST(s.value AS DOUBLE),
-				       CAST(s.target AS DOUBLE), CAST(s.weight AS DOUBLE), CAST(s.points AS DOUBLE)`+from+`
-				ORDER BY a.rank_overall, s.carrier_id, s.ord`, r.year)
+			rows, err := sqlfiles.Rows(ctx, db, "assessment_indicator_rows", sql.Named("year", r.year))
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 var (
@@ -218,11 +219,7 @@ func writeAsmInputs(ctx context.Context, db *sql.DB, f *excelize.File, w *asmGri
 	if w.err == nil {
 		w.err = f.MergeCell(w.sheet, fmt.Sprintf("B%d", hdr), fmt.Sprintf("C%d", hdr))
 	}
-	rows, err := db.QueryContext(ctx, `
-		SELECT file_name, sha256, kind, rows_read, rows_accepted, rows_rejected, status, ingested_at
-		FROM ingest_log
-		WHERE status <> 'rejected' AND (CAST(? AS TIMESTAMP) IS NULL OR ingested_at <= CAST(? AS TIMESTAMP))
-		ORDER BY ingest_id`, r.cutoff, r.cutoff)
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_input_files", sql.Named("cutoff", r.cutoff))
 	if err != nil {
 		return err
 	}

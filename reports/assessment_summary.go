@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/xuri/excelize/v2"
+
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // asmGrid places cells on 概览 (a normal sheet: charts need one).
@@ -159,20 +161,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		rectify, delist, revoke, amount, recovery                         int64
 	}
 	byYear := map[int]*metrics{}
-	rows, err := db.QueryContext(ctx, `
-		SELECT a.year, count(*),
-		       count(*) FILTER (WHERE outcome = 'graded'), count(*) FILTER (WHERE outcome = 'not_assessed'),
-		       count(*) FILTER (WHERE outcome = 'deferred'),
-		       count(*) FILTER (WHERE grade = 'excellent'), count(*) FILTER (WHERE grade = 'good'),
-		       count(*) FILTER (WHERE grade = 'pass'), count(*) FILTER (WHERE grade = 'fail'),
-		       CAST(avg(score) AS DOUBLE), CAST(max(score) AS DOUBLE), CAST(min(score) AS DOUBLE),
-		       (SELECT count(*) FROM decisions d WHERE d.year = a.year AND d.action = 'rectify'),
-		       (SELECT count(*) FROM decisions d WHERE d.year = a.year AND d.action = 'delist'),
-		       (SELECT count(*) FROM decisions d WHERE d.year = a.year AND d.action = 'revoke'),
-		       (SELECT CAST(coalesce(sum(amount_yuan), 0) AS BIGINT) FROM funding fu WHERE fu.year = a.year),
-		       (SELECT CAST(coalesce(sum(recovery_yuan), 0) AS BIGINT) FROM funding fu WHERE fu.year = a.year)
-		FROM assessments a WHERE a.year IN (?, ?)
-		GROUP BY a.year`, r.year, r.year-1)
+	rows, err := sqlfiles.Rows(ctx, db, "summary_years", sql.Named("year", r.year), sql.Named("prev_year", r.year-1))
 	if err != nil {
 		return err
 	}
@@ -257,17 +246,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 			return nil
 		}()...)...)
 	gradeFirst := w.row
-	grows, err := db.QueryContext(ctx, `
-		SELECT g.grade,
-		       count(a.carrier_id) FILTER (WHERE a.year = ?),
-		       CAST(count(a.carrier_id) FILTER (WHERE a.year = ?) AS DOUBLE)
-		         / nullif(sum(count(a.carrier_id) FILTER (WHERE a.year = ?)) OVER (), 0),
-		       count(a.carrier_id) FILTER (WHERE a.year = ?),
-		       CAST(count(a.carrier_id) FILTER (WHERE a.year = ?) AS DOUBLE)
-		         / nullif(sum(count(a.carrier_id) FILTER (WHERE a.year = ?)) OVER (), 0)
-		FROM (VALUES ('excellent', 1), ('good', 2), ('pass', 3), ('fail', 4)) g(grade, o)
-		LEFT JOIN assessments a ON a.grade = g.grade AND a.year IN (?, ?)
-		GROUP BY g.grade, g.o ORDER BY g.o`, r.year, r.year, r.year, r.year-1, r.year-1, r.year-1, r.year, r.year-1)
+	grows, err := sqlfiles.Rows(ctx, db, "summary_grades", sql.Named("year", r.year), sql.Named("prev_year", r.year-1))
 	if err != nil {
 		return err
 	}
@@ -297,13 +276,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 	binSection := w.row - 1
 	w.header("分数段\nScore band", fmt.Sprintf("%d年", r.year), "占比\nShare")
 	binFirst := w.row
-	brows, err := db.QueryContext(ctx, `
-		WITH s AS (
-			SELECT LEAST(CAST(floor(score / 10) AS INTEGER), 9) AS b
-			FROM assessments WHERE year = ? AND outcome = 'graded')
-		SELECT t.b, count(s.b), CAST(count(s.b) AS DOUBLE) / nullif(sum(count(s.b)) OVER (), 0)
-		FROM range(0, 10) t(b) LEFT JOIN s ON s.b = t.b
-		GROUP BY t.b ORDER BY t.b`, r.year)
+	brows, err := sqlfiles.Rows(ctx, db, "summary_score_bands", sql.Named("year", r.year))
 	if err != nil {
 		return err
 	}
@@ -331,17 +304,9 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		groupHdr = append(groupHdr, fmt.Sprintf("%d年平均得分 Avg. score %d", r.year-1, r.year-1))
 	}
 	groupKinds := []asmKind{akInt, akInt, akInt, akInt, akInt, akInt, akScore, akScore}
-	group := func(by, order string, lbl func(string) string) (first, last int, err error) {
-		q := fmt.Sprintf(`
-			SELECT a.%[1]s, count(*), count(*) FILTER (WHERE outcome = 'graded'),
-			       count(*) FILTER (WHERE grade = 'excellent'), count(*) FILTER (WHERE grade = 'good'),
-			       count(*) FILTER (WHERE grade = 'pass'), count(*) FILTER (WHERE grade = 'fail'),
-			       CAST(avg(score) AS DOUBLE),
-			       (SELECT CAST(avg(p.score) AS DOUBLE) FROM assessments p
-			        WHERE p.year = ? AND p.%[1]s = a.%[1]s AND p.outcome = 'graded')
-			FROM assessments a WHERE a.year = ?
-			GROUP BY a.%[1]s ORDER BY %[2]s`, by, order)
-		rows, err := db.QueryContext(ctx, q, r.year-1, r.year)
+	// query is summary_by_district or summary_by_kind.
+	group := func(query string, lbl func(string) string) (first, last int, err error) {
+		rows, err := sqlfiles.Rows(ctx, db, query, sql.Named("year", r.year), sql.Named("prev_year", r.year-1))
 		if err != nil {
 			return 0, 0, err
 		}
@@ -370,7 +335,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 	w.section("四、各区县情况", "By district")
 	groupHdr[0] = "区县\nDistrict"
 	distHdr := w.header(groupHdr...)
-	distFirst, distLast, err := group("district", "count(*) FILTER (WHERE outcome = 'graded') DESC, a.district",
+	distFirst, distLast, err := group("summary_by_district",
 		func(s string) string { return s })
 	if err != nil {
 		return err
@@ -378,7 +343,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 	w.section("五、各类型载体情况", "By kind")
 	groupHdr[0] = "载体类型\nKind"
 	w.header(groupHdr...)
-	if _, _, err := group("kind", "list_position(['maker_space', 'incubator', 'innovation_center', 'demo_base'], a.kind), a.kind",
+	if _, _, err := group("summary_by_kind",
 		func(s string) string { return label(kindZH, s) }); err != nil {
 		return err
 	}
