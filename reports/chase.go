@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // ChaseInfo says what WriteChase wrote.
@@ -49,14 +51,10 @@ type chaseCarrier struct {
 // which says who owes a report.
 func readChase(ctx context.Context, db *sql.DB, year, quarter int) ([]chaseCarrier, time.Time, error) {
 	var due time.Time
-	if err := db.QueryRowContext(ctx, "SELECT due_on($1::INT, $2::INT)", year, quarter).Scan(&due); err != nil {
+	if err := sqlfiles.Row(ctx, db, "chase_due_on", sql.Named("year", year), sql.Named("quarter", quarter)).Scan(&due); err != nil {
 		return nil, due, fmt.Errorf("due date of %d Q%d: %w", year, quarter, err)
 	}
-	rows, err := db.QueryContext(ctx, `
-		SELECT district, carrier_id, name, kind, level, operator_name, operator_uscc,
-		       last_year * 10 + last_quarter, reported
-		FROM reports_owed($1::INT, $2::INT)
-		ORDER BY district, carrier_id`, year, quarter)
+	rows, err := sqlfiles.Rows(ctx, db, "chase_carriers", sql.Named("year", year), sql.Named("quarter", quarter))
 	if err != nil {
 		return nil, due, err
 	}

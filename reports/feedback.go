@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // feedbackSheet is the one sheet of a feedback workbook.
@@ -225,50 +226,10 @@ func (r *feedbackRun) stamp() time.Time {
 	return bookStamp(r.Computed)
 }
 
-const feedbackCarriersQuery = `
-SELECT a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
-       CAST(a.score AS DOUBLE), a.grade, coalesce(array_to_string(a.reasons, ','), ''), a.below_pass,
-       a.rank_overall, a.rank_district, a.rank_group,
-       count(*) OVER (), count(*) OVER (PARTITION BY a.district), coalesce(g.carriers, 0),
-       CAST(a.score_delta AS DOUBLE), a.rank_delta, coalesce(a.quarters_reported, 0),
-       a.window_start, a.window_end, a.run_id,
-       coalesce(c.operator_name, ''), coalesce(d.operator_uscc, c.operator_uscc, ''),
-       coalesce(d.action, ''), d.effective_on, d.deadline, d.banned_until, d.previous_graded_year,
-       coalesce(f.tier, ''), coalesce(f.cap_yuan, 0), CAST(coalesce(f.factor, 0) AS DOUBLE),
-       coalesce(f.amount_yuan, 0), coalesce(f.unscaled_yuan, f.amount_yuan, 0), coalesce(f.recovery_yuan, 0)
-FROM assessments a
-LEFT JOIN carriers c ON c.carrier_id = a.carrier_id
-LEFT JOIN decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
-LEFT JOIN funding f ON f.year = a.year AND f.carrier_id = a.carrier_id
-LEFT JOIN (SELECT DISTINCT year, kind, track, carriers FROM group_medians) g
-       ON g.year = a.year AND g.kind IS NOT DISTINCT FROM a.kind AND g.track IS NOT DISTINCT FROM a.track
-WHERE a.year = ? AND a.outcome = 'graded'
-ORDER BY a.carrier_id`
-
-const feedbackIndicatorsQuery = `
-SELECT s.carrier_id, s.indicator, s.value, coalesce(s.target, 0), s.weight, coalesce(CAST(s.points AS DOUBLE), 0),
-       coalesce(m.median, 0), s.target_met
-FROM indicator_scores s
-JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
-JOIN group_medians m ON m.year = s.year AND m.kind IS NOT DISTINCT FROM a.kind AND m.track IS NOT DISTINCT FROM a.track
-                    AND m.indicator = s.indicator
-WHERE s.year = ? AND a.outcome = 'graded'
-ORDER BY s.carrier_id, s.ord`
-
-const feedbackRunsQuery = `
-SELECT r.run_id, CAST(p.excellent AS DOUBLE), CAST(p.good AS DOUBLE), CAST(p.pass AS DOUBLE), r.data_cutoff, r.computed_at
-FROM assessment_runs r LEFT JOIN rubric_params p USING (run_id)
-WHERE r.run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
-
-const feedbackRunIndicatorsQuery = `
-SELECT run_id, code, coalesce(name_zh, ''), coalesce(name_en, ''), coalesce(unit, ''), coalesce(direction, '')
-FROM rubric_indicators
-WHERE run_id IN (SELECT run_id FROM assessments WHERE year = ? AND outcome = 'graded')`
-
 // readFeedback reads the graded carriers of year with their indicators, and
 // the runs that graded them, in four queries.
 func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier, map[int64]*feedbackRun, error) {
-	rows, err := db.QueryContext(ctx, feedbackCarriersQuery, year)
+	rows, err := sqlfiles.Rows(ctx, db, "feedback_carriers", sql.Named("year", year))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -300,7 +261,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 		return nil, nil, err
 	}
 
-	rows, err = db.QueryContext(ctx, feedbackIndicatorsQuery, year)
+	rows, err = sqlfiles.Rows(ctx, db, "feedback_indicators", sql.Named("year", year))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -320,7 +281,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 		return nil, nil, err
 	}
 
-	rows, err = db.QueryContext(ctx, feedbackRunsQuery, year)
+	rows, err = sqlfiles.Rows(ctx, db, "feedback_runs", sql.Named("year", year))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -343,7 +304,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 		}
 	}
 
-	rows, err = db.QueryContext(ctx, feedbackRunIndicatorsQuery, year)
+	rows, err = sqlfiles.Rows(ctx, db, "feedback_run_indicators", sql.Named("year", year))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/ingest"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // Sheet names of the submission template. Only the first is read back by
@@ -189,14 +190,7 @@ func templateCarriers(ctx context.Context, db *sql.DB, end time.Time) ([]templat
 	if db == nil {
 		return nil, nil
 	}
-	rows, err := db.QueryContext(ctx, `
-		SELECT c.carrier_id, c.name, c.operator_name, c.district, c.kind, c.track, c.level
-		FROM carriers c
-		WHERE c.recognized_on <= CAST(? AS DATE)
-		  AND NOT EXISTS (SELECT 1 FROM decisions d
-		                  WHERE d.carrier_id = c.carrier_id AND d.action IN ('delist', 'revoke')
-		                    AND d.effective_on >= c.recognized_on)
-		ORDER BY c.carrier_id`, templateDay(end))
+	rows, err := sqlfiles.Rows(ctx, db, "template_carriers", sql.Named("quarter_end", templateDay(end)))
 	if err != nil {
 		return nil, err
 	}

@@ -161,7 +161,7 @@ func latestIngest(ctx context.Context, db *sql.DB) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	var t sql.NullTime
-	if err := db.QueryRowContext(ctx, "SELECT max(ingested_at) FROM ingest_log").Scan(&t); err != nil {
+	if err := sqlfiles.Row(ctx, db, "latest_ingest").Scan(&t); err != nil {
 		return time.Time{}, fmt.Errorf("data cut-off: %w", err)
 	}
 	return bookStamp(t.Time), nil
