@@ -13,6 +13,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 func (a *app) explainCommand() *cobra.Command {
@@ -57,14 +58,7 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 		amount, recovery                  sql.NullInt64
 		ws, we                            string
 	)
-	err = db.QueryRowContext(ctx, `
-		SELECT a.name, a.outcome, a.grade, array_to_string(a.reasons, ','), a.score, a.rank_overall,
-		       d.action, d.reason, CAST(d.deadline AS VARCHAR), CAST(d.banned_until AS VARCHAR), a.level, a.district,
-		       f.amount_yuan, f.recovery_yuan, CAST(a.window_start AS VARCHAR), CAST(a.window_end AS VARCHAR)
-		FROM assessments a
-		LEFT JOIN decisions d USING (year, carrier_id)
-		LEFT JOIN funding f USING (year, carrier_id)
-		WHERE a.year = ? AND a.carrier_id = ?`, year, carrier).Scan(
+	err = sqlfiles.Row(ctx, db, "explain_result", sql.Named("year", year), sql.Named("carrier_id", carrier)).Scan(
 		&name, &outcome, &grade, &reasons, &score, &rank, &action, &reason, &deadline, &banned, &level, &district, &amount, &recovery, &ws, &we)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s 在 %d 年没有评价结果（未登记、认定晚于考核期、此前已摘牌或撤销，或该年度尚未评价） / "+
@@ -108,9 +102,7 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 	fmt.Fprintln(w)
 
 	// Labelled with the names stored with the run that made the result.
-	rows, err := db.QueryContext(ctx, `SELECT s.indicator, coalesce(i.name_zh, ''), s.value, s.target, s.weight, s.points
-		FROM indicator_scores s LEFT JOIN rubric_indicators i ON i.run_id = s.run_id AND i.code = s.indicator
-		WHERE s.year = ? AND s.carrier_id = ? ORDER BY s.ord`, year, carrier)
+	rows, err := sqlfiles.Rows(ctx, db, "explain_indicators", sql.Named("year", year), sql.Named("carrier_id", carrier))
 	if err != nil {
 		return err
 	}
@@ -143,13 +135,7 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 	fmt.Fprintln(w, tw.Render())
 
 	// The quarters of the year's window, as the run stored them.
-	rows, err = db.QueryContext(ctx, `
-		SELECT q.year, q.quarter, CAST(q.submitted_on AS VARCHAR), CAST(q.due_on AS VARCHAR), q.on_time, q.revisions,
-		       l.file_name, coalesce(q.sheet, ''), q.row_no
-		FROM quarterly_reports q JOIN ingest_log l USING (ingest_id)
-		JOIN window_quarters w ON w.quarter_year = q.year AND w.quarter = q.quarter
-		WHERE w.year = ? AND q.carrier_id = ?
-		ORDER BY q.year, q.quarter`, year, carrier)
+	rows, err = sqlfiles.Rows(ctx, db, "explain_quarters", sql.Named("year", year), sql.Named("carrier_id", carrier))
 	if err != nil {
 		return err
 	}
@@ -196,7 +182,7 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 // registry does not hold is returned as typed (it has no result).
 func resolveCarrier(ctx context.Context, db *sql.DB, id string) (string, error) {
 	id = strings.TrimSpace(id)
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT carrier_id FROM carrier_history WHERE lower(carrier_id) = lower(?) ORDER BY 1`, id)
+	rows, err := sqlfiles.Rows(ctx, db, "explain_carrier_ids", sql.Named("carrier_id", id))
 	if err != nil {
 		return "", err
 	}
