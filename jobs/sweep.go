@@ -18,6 +18,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // sweep is the quarterly sweep: ingest the inbox, move what was read to the
@@ -56,10 +57,7 @@ func sweep(ctx context.Context, env *Env, st *store.Store, r *Run) error {
 // dueQuarter is the latest quarter whose report was due before asOf (the
 // due date is the views' due_on macro, SPEC §3.2: one place for the rule).
 func dueQuarter(ctx context.Context, db *sql.DB, asOf time.Time) (year, quarter int, err error) {
-	err = db.QueryRowContext(ctx, `
-		SELECT y, q FROM range(?::INT - 2, ?::INT + 1) t(y), range(1, 5) s(q)
-		WHERE due_on(y::INT, q::INT) < ?::DATE
-		ORDER BY y DESC, q DESC LIMIT 1`, asOf.Year(), asOf.Year(), asOf).Scan(&year, &quarter)
+	err = sqlfiles.Row(ctx, db, "chase_quarter", sql.Named("year", asOf.Year()), sql.Named("as_of", asOf)).Scan(&year, &quarter)
 	if err != nil {
 		return 0, 0, fmt.Errorf("quarter due before %s: %w", asOf.Format("2006-01-02"), err)
 	}

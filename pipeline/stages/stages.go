@@ -24,6 +24,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/ingest"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // Reporter is told what the steps do, as they do it.
@@ -265,7 +266,7 @@ func Workbooks(ctx context.Context, st *store.Store, year int, out string, final
 // Published reports whether year's results are published.
 func Published(ctx context.Context, db *sql.DB, year int) (bool, error) {
 	var published bool
-	err := db.QueryRowContext(ctx, "SELECT count(*) > 0 FROM published_years WHERE year = ?", year).Scan(&published)
+	err := sqlfiles.Row(ctx, db, "year_published", sql.Named("year", year)).Scan(&published)
 	return published, err
 }
 

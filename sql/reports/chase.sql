@@ -15,3 +15,11 @@ SELECT district, carrier_id, name, kind, level, operator_name, operator_uscc,
        last_year * 10 + last_quarter, reported
 FROM reports_owed($year::INT, $quarter::INT)
 ORDER BY district, carrier_id;
+
+-- name: chase_quarter :query
+-- The quarter the sweep chases on day $as_of of year $year: the latest
+-- whose report was due before it (due_on, SPEC §3.2), looked for from two
+-- years before.
+SELECT y, q FROM range($year::INT - 2, $year::INT + 1) t(y), range(1, 5) s(q)
+WHERE due_on(y::INT, q::INT) < $as_of::DATE
+ORDER BY y DESC, q DESC LIMIT 1;
