@@ -121,10 +121,13 @@ func (ind SchemeIndicator) Scoring() string {
 }
 
 // v1Values are the value expressions of the eleven version 1 indicators,
-// equal to what sql/assess/20_indicators.sql computes, with one nuance
-// each where marked: over an empty window (or no incubating firms) the
-// SQL gives 0 where the §7 reading of the expression gives blank. Both
-// earn 0 points, so the score is the same; the value shown is not.
+// equal to what sql/assess/20_indicators.sql computes. The quarterly
+// columns they read are NOT NULL, so avg(c) is the SQL's Σc / quarters.
+// One nuance, where marked: over an empty window (or no incubating firms)
+// the SQL gives 0 where the §7 reading of the expression gives blank; both
+// earn 0 points, so the score is the same, but the value shown is not.
+// (revenue and financing: the SQL sums DOUBLE and rounds to the 6 decimals
+// money is given in; §7 sums in decimal — the same number.)
 var v1Values = map[string]string{
 	"filed_ratio":    "sum(filed) / sum(incubating)", // SQL: 0, not blank, when Σincubating = 0
 	"trainings":      "sum(trainings)",
