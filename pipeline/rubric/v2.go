@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"reflect"
@@ -170,9 +171,11 @@ func (r *Rubric) Normalize() *Normalized {
 		}
 		s.Indicators = append(s.Indicators, si)
 	}
-	c := r.canonical()
+	// Copies, so that the normalized form shares no map or slice with r.
+	funding := r.canonical().Funding
+	funding.Factors = maps.Clone(funding.Factors)
 	return &Normalized{Version: 1, Schemes: []Scheme{s}, Reporting: r.Reporting, Grades: r.Grades,
-		Quota: r.Quota, Vetoes: c.Vetoes, Funding: c.Funding, Decisions: r.Decisions}
+		Quota: r.Quota, Vetoes: maps.Clone(r.Vetoes), Funding: funding, Decisions: r.Decisions}
 }
 
 // The version 2 file as written. Keys a scheme or indicator may omit carry
