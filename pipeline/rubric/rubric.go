@@ -14,8 +14,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"time"
 
@@ -34,6 +32,9 @@ type Rubric struct {
 	Vetoes     map[string]string `yaml:"vetoes" json:"vetoes"` // incident type → VetoFail | VetoCapPass
 	Funding    Funding           `yaml:"funding" json:"funding"`
 	Decisions  Decisions         `yaml:"decisions,omitempty" json:"decisions"`
+	// Version is the file's version key, 1 or absent; Load sets it to 0 so
+	// that the canonical YAML and the hash are those of a file without it.
+	Version int `yaml:"version,omitempty" json:"-"`
 }
 
 // Indicator is one scored line of the assessment. A higher indicator has
@@ -168,17 +169,9 @@ const maxFileSize = 1 << 20
 
 // LoadFile reads and validates the rubric at path.
 func LoadFile(path string) (*Rubric, error) {
-	f, err := os.Open(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("open rubric: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read rubric: %w", err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes, not a rubric", path, maxFileSize)
+		return nil, err
 	}
 	return Load(data, path)
 }
@@ -186,7 +179,18 @@ func LoadFile(path string) (*Rubric, error) {
 // Load parses a rubric strictly and validates it. name (usually the file's
 // path) prefixes every error, which also names the line where it has one.
 // reporting_points and decisions may be omitted; SPEC's values are then used.
+//
+// Load reads version 1 files only (no version key, or version: 1); a
+// version 2 file is refused with ErrNotYetAssessed until the engine that
+// assesses with it exists (LoadNormalized reads both).
 func Load(data []byte, name string) (*Rubric, error) {
+	v, err := FileVersion(data, name)
+	if err != nil {
+		return nil, err
+	}
+	if v == 2 {
+		return nil, fmt.Errorf("%s: %w", name, ErrNotYetAssessed)
+	}
 	var r Rubric
 	if err := yaml.UnmarshalWithOptions(data, &r, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		return nil, yamlError(name, err)
@@ -206,6 +210,7 @@ func Load(data []byte, name string) (*Rubric, error) {
 	if err := r.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	r.Version = 0
 	return &r, nil
 }
 

@@ -26,6 +26,9 @@ func (e *FileError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
+	if e.Column == 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
 }
 
@@ -76,6 +79,11 @@ func kindName(t reflect.Type) string {
 // omitempty) and a fraction or out-of-range number in an integer field, which
 // go-yaml truncates. It returns the top-level keys present.
 func checkSchema(data []byte, name string) (map[string]bool, error) {
+	return checkSchemaOf(data, name, reflect.TypeFor[Rubric]())
+}
+
+// checkSchemaOf is checkSchema against the type t of a rubric file.
+func checkSchemaOf(data []byte, name string, t reflect.Type) (map[string]bool, error) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(name, err)
@@ -93,7 +101,7 @@ func checkSchema(data []byte, name string) (map[string]bool, error) {
 		return nil, &FileError{File: name, Msg: "more than one yaml document; a rubric is one"}
 	}
 	w := schemaWalker{file: name}
-	w.walk(docs[0], reflect.TypeFor[Rubric](), "")
+	w.walk(docs[0], t, "")
 	if w.err != nil {
 		return nil, w.err
 	}
