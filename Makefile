@@ -35,6 +35,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzXLSXReader -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzParseDate -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzParseExpr -fuzztime $(FUZZTIME) ./pipeline/rubric/
+	$(GO) test -run '^$$' -fuzz FuzzLoadNormalized -fuzztime $(FUZZTIME) ./pipeline/rubric/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sql/
 
 ## bench: Go benchmarks, then the built binary on the national-scale data.

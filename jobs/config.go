@@ -157,7 +157,8 @@ func LoadConfig(path string, explicit bool) (*Config, error) {
 }
 
 // ParseConfig parses a configuration strictly; name prefixes errors.
-func ParseConfig(data []byte, name string) (*Config, error) {
+func ParseConfig(data []byte, name string) (cfg *Config, err error) {
+	defer rubric.GuardYAML(name, &err)
 	var c Config
 	if strings.TrimSpace(string(data)) == "" {
 		return &c, nil

@@ -176,3 +176,12 @@ func TestDeployExampleConfig(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+// A configuration file on which the YAML library panics is refused with a
+// message naming the file.
+func TestConfigWithAMalformedTagIsRefused(t *testing.T) {
+	_, err := ParseConfig([]byte("database: x.duckdb\njobs:\n  !0 #00\n"), "bad.yaml")
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml") {
+		t.Fatalf("%v", err)
+	}
+}

@@ -183,7 +183,8 @@ func LoadFile(path string) (*Rubric, error) {
 // Load reads version 1 files only (no version key, or version: 1); a
 // version 2 file is refused with ErrNotYetAssessed until the engine that
 // assesses with it exists (LoadNormalized reads both).
-func Load(data []byte, name string) (*Rubric, error) {
+func Load(data []byte, name string) (_ *Rubric, err error) {
+	defer GuardYAML(name, &err)
 	v, err := FileVersion(data, name)
 	if err != nil {
 		return nil, err

@@ -34,6 +34,16 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
+// GuardYAML turns a panic of the YAML library on a hostile file (go-yaml
+// v1.19.2 dereferences nil on some malformed tags, found by fuzzing) into
+// a FileError, so that a bad file is refused with a message: deferred by
+// every function that reads a file with go-yaml.
+func GuardYAML(name string, err *error) {
+	if p := recover(); p != nil {
+		*err = &FileError{File: name, Msg: fmt.Sprintf("文件无法按 YAML 读取 / not readable as YAML (%v)", p)}
+	}
+}
+
 // yamlError turns a go-yaml error into a FileError with its line and column.
 func yamlError(name string, err error) error {
 	fe := &FileError{File: name, Msg: err.Error(), Err: err}

@@ -221,7 +221,8 @@ type indicatorV2 struct {
 
 // FileVersion reads the top-level version key: 1 when absent. Anything but
 // 1 or 2 is an error with its line.
-func FileVersion(data []byte, name string) (int, error) {
+func FileVersion(data []byte, name string) (v int, err error) {
+	defer GuardYAML(name, &err)
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return 0, yamlError(name, err)
@@ -256,7 +257,8 @@ func FileVersion(data []byte, name string) (int, error) {
 
 // LoadNormalized reads a rubric file of either version, validates it and
 // returns its normalized form.
-func LoadNormalized(data []byte, name string) (*Normalized, error) {
+func LoadNormalized(data []byte, name string) (n *Normalized, err error) {
+	defer GuardYAML(name, &err)
 	v, err := FileVersion(data, name)
 	if err != nil {
 		return nil, err
