@@ -628,20 +628,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		CREATE TABLE IF NOT EXISTS store.meta (key VARCHAR PRIMARY KEY, value VARCHAR)`); err != nil {
 		return fmt.Errorf("create migration table: %w", err)
 	}
-	applied := map[string]bool{}
-	rows, err := s.DB.QueryContext(ctx, "SELECT name FROM store.schema_migrations")
+	applied, err := s.appliedMigrations(ctx)
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
 	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-		applied[n] = true
-	}
-	rows.Close()
 	for _, m := range sqlfiles.Migrations() {
 		if applied[m.Name] {
 			continue
@@ -748,26 +738,31 @@ func (e *OutdatedError) Error() string {
 		e.Path, e.Path, e.Path, what, e.Path)
 }
 
+// appliedMigrations are the names recorded in store.schema_migrations.
+func (s *Store) appliedMigrations(ctx context.Context) (map[string]bool, error) {
+	applied := map[string]bool{}
+	rows, err := s.DB.QueryContext(ctx, "SELECT name FROM store.schema_migrations")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		applied[n] = true
+	}
+	return applied, rows.Err()
+}
+
 // CheckCurrent reports, as *OutdatedError, a database (or snapshot) whose
 // migrations or views are older than this version's, so that a reader
 // says so instead of failing on a missing table or column.
 func (s *Store) CheckCurrent(ctx context.Context) error {
-	applied := map[string]bool{}
-	rows, err := s.DB.QueryContext(ctx, "SELECT name FROM store.schema_migrations")
+	applied, err := s.appliedMigrations(ctx)
 	if err != nil {
 		return &OutdatedError{Path: s.Path, Pending: []string{"(all)"}}
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-		applied[n] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	var pending []string
 	for _, m := range sqlfiles.Migrations() {
