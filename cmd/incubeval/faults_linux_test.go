@@ -210,10 +210,15 @@ func (p *pausedRun) finish(t *testing.T) (int, string) {
 	return code, p.stdout.String() + p.stderr.String()
 }
 
-// tableCountLines is the row count of every table but the run ledger, as
-// "table=n" lines in order.
-func tableCountLines(t *testing.T, st *store.Store) []string {
+// openCounted opens db read-only (the caller closes it) and returns it
+// with the row count of every table but the run ledger, as "table=n"
+// lines in order.
+func openCounted(t *testing.T, db string) (*store.Store, []string) {
 	t.Helper()
+	st, err := store.Open(context.Background(), db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open %s: %v", db, err)
+	}
 	counts, err := st.TableCounts(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +230,7 @@ func tableCountLines(t *testing.T, st *store.Store) []string {
 		}
 	}
 	sort.Strings(lines)
-	return lines
+	return st, lines
 }
 
 // fingerprint is what a command's failure must leave as it was: the row
@@ -234,12 +239,8 @@ func tableCountLines(t *testing.T, st *store.Store) []string {
 func fingerprint(t *testing.T, db string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatalf("open %s: %v", db, err)
-	}
+	st, lines := openCounted(t, db)
 	defer st.Close()
-	lines := tableCountLines(t, st)
 	for _, q := range []string{
 		"SELECT md5(string_agg(concat_ws('|', year, carrier_id, run_id, outcome, score, grade, rank_overall, rank_district, published), ',' ORDER BY year, carrier_id)) FROM assessments",
 		"SELECT md5(string_agg(concat_ws('|', year, carrier_id, action, deadline, reason), ',' ORDER BY year, carrier_id)) FROM decisions",

@@ -88,12 +88,8 @@ func TestKilledWhileMakingANewDatabase(t *testing.T) {
 func accounted(t *testing.T, db string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatalf("open %s: %v", db, err)
-	}
+	st, lines := openCounted(t, db)
 	defer st.Close()
-	lines := tableCountLines(t, st)
 	rows, err := st.DB.QueryContext(ctx, "SELECT file_name, rows_read, rows_accepted, rows_rejected FROM ingest_log ORDER BY ALL")
 	if err != nil {
 		t.Fatal(err)

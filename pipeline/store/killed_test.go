@@ -39,24 +39,13 @@ func TestNewDatabaseOpensAfterItsFirstWriterIsKilled(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			db := filepath.Join(dir, "x.duckdb")
-			cmd := exec.Command(os.Args[0], "-test.run=^TestNewDatabaseOpensAfterItsFirstWriterIsKilled$")
-			cmd.Env = append(os.Environ(), "STORE_TEST_KILLED_CREATOR="+db, "INCUBEVAL_TEST_PAUSE="+c.pause)
-			stderr, err := cmd.StderrPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			sc := bufio.NewScanner(stderr)
-			var said []string
-			for sc.Scan() {
-				said = append(said, sc.Text())
-				if c.pause != "" && strings.Contains(sc.Text(), "test hook: paused at "+c.pause) {
-					cmd.Process.Signal(syscall.SIGKILL)
-				}
-			}
-			err = cmd.Wait()
+			said, err := runChild(t, "TestNewDatabaseOpensAfterItsFirstWriterIsKilled",
+				[]string{"STORE_TEST_KILLED_CREATOR=" + db, "INCUBEVAL_TEST_PAUSE=" + c.pause},
+				func(cmd *exec.Cmd, line string) {
+					if c.pause != "" && strings.Contains(line, "test hook: paused at "+c.pause) {
+						cmd.Process.Signal(syscall.SIGKILL)
+					}
+				})
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 				t.Fatalf("child: %v, want killed\n%s", err, strings.Join(said, "\n"))
@@ -136,20 +125,12 @@ func TestNewDatabaseNeverReplacesOneThatAppeared(t *testing.T) {
 	other := filepath.Join(t.TempDir(), "other.duckdb")
 	mustWrite(t, other, "CREATE TABLE appeared AS SELECT 42 AS i")
 	release := filepath.Join(t.TempDir(), "release")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestNewDatabaseNeverReplacesOneThatAppeared$")
-	cmd.Env = append(os.Environ(), "STORE_TEST_RACED_CREATOR="+db, "INCUBEVAL_TEST_PAUSE=create", "INCUBEVAL_TEST_PAUSE_RELEASE="+release)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
-	var said []string
-	for sc.Scan() {
-		said = append(said, sc.Text())
-		if strings.Contains(sc.Text(), "test hook: paused at create") {
+	said, err := runChild(t, "TestNewDatabaseNeverReplacesOneThatAppeared",
+		[]string{"STORE_TEST_RACED_CREATOR=" + db, "INCUBEVAL_TEST_PAUSE=create", "INCUBEVAL_TEST_PAUSE_RELEASE=" + release},
+		func(cmd *exec.Cmd, line string) {
+			if !strings.Contains(line, "test hook: paused at create") {
+				return
+			}
 			b, err := os.ReadFile(other)
 			if err == nil {
 				err = os.WriteFile(db, b, 0o644)
@@ -161,9 +142,8 @@ func TestNewDatabaseNeverReplacesOneThatAppeared(t *testing.T) {
 				cmd.Process.Kill()
 				t.Fatal(err)
 			}
-		}
-	}
-	if err := cmd.Wait(); err != nil || !strings.Contains(strings.Join(said, "\n"), "child: created false") {
+		})
+	if err != nil || !strings.Contains(strings.Join(said, "\n"), "child: created false") {
 		t.Fatalf("child: %v\n%s", err, strings.Join(said, "\n"))
 	}
 	if n := count(t, db, "SELECT count(*) FROM appeared WHERE i = 42"); n != 1 {
@@ -300,4 +280,28 @@ func TestNewDatabaseIgnoresAnOrphanLog(t *testing.T) {
 	if err := st.DB.QueryRow("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'old'").Scan(&n); err != nil || n != 0 || !st.Created {
 		t.Fatalf("the new database: old tables %d (%v), created %v", n, err, st.Created)
 	}
+}
+
+// runChild runs this test binary's test named test as a child process
+// with env added, calls onLine with each line it writes on standard error
+// (where the test hooks say they have paused), and returns those lines
+// and how it ended.
+func runChild(t *testing.T, test string, env []string, onLine func(cmd *exec.Cmd, line string)) ([]string, error) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	var said []string
+	for sc.Scan() {
+		said = append(said, sc.Text())
+		onLine(cmd, sc.Text())
+	}
+	return said, cmd.Wait()
 }

@@ -40,28 +40,7 @@ func TestMigration0010StoresWhatOldRunsAreShownWith(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rows := func(q string) []string {
-		t.Helper()
-		rs, err := st.DB.Query("SELECT CAST(columns(*) AS VARCHAR) FROM (" + q + ")")
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		defer rs.Close()
-		cols, _ := rs.Columns()
-		var out []string
-		for rs.Next() {
-			vals := make([]string, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rs.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, strings.Join(vals, "|"))
-		}
-		return out
-	}
+	rows := func(q string) []string { t.Helper(); return cellRows(t, st.DB, q) }
 	for _, c := range []struct {
 		what, query string
 		want        []string

@@ -63,32 +63,7 @@ func TestMigrationFoldsFundingIntoAssessments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rows := func(q string) []string {
-		t.Helper()
-		rs, err := st.DB.Query("SELECT CAST(columns(*) AS VARCHAR) FROM (" + q + ")")
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		defer rs.Close()
-		cols, _ := rs.Columns()
-		var out []string
-		for rs.Next() {
-			vals := make([]sql.NullString, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rs.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			var cells []string
-			for _, v := range vals {
-				cells = append(cells, map[bool]string{true: v.String, false: "NULL"}[v.Valid])
-			}
-			out = append(out, strings.Join(cells, "|"))
-		}
-		return out
-	}
+	rows := func(q string) []string { t.Helper(); return cellRows(t, st.DB, q) }
 	if diff := cmp.Diff([]string{"2024|C1|national|500000|0.80|400000|0|400000|7"},
 		rows("SELECT * FROM funding")); diff != "" {
 		t.Errorf("funding view after the migration (-want +got):\n%s", diff)
@@ -135,4 +110,33 @@ func TestMigrationRefusesOrphanFunding(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM store.schema_migrations WHERE name LIKE '0008%'").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("0008 recorded %d times (%v); want not applied", n, err)
 	}
+}
+
+// cellRows runs q and returns each row as its cells cast to text, joined
+// by "|" (NULL for a blank).
+func cellRows(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rs, err := db.Query("SELECT CAST(columns(*) AS VARCHAR) FROM (" + q + ")")
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rs.Close()
+	cols, _ := rs.Columns()
+	var out []string
+	for rs.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var cells []string
+		for _, v := range vals {
+			cells = append(cells, map[bool]string{true: v.String, false: "NULL"}[v.Valid])
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	return out
 }
