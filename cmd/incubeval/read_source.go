@@ -28,7 +28,7 @@ func (a *app) readStore(ctx context.Context, db string, read func(st *store.Stor
 	}
 	// Written by an older version: say so, rather than fail on a table
 	// or column this version's queries need.
-	if err := r.CheckCurrent(ctx); err != nil {
+	if err := r.CheckVersion(ctx); err != nil {
 		r.Close()
 		var old *store.OutdatedError
 		if errors.As(err, &old) {

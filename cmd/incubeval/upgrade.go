@@ -30,7 +30,7 @@ gets a row.`,
 				return err
 			}
 			// closed by run, after the ledger row (openWrite)
-			if err := st.CheckCurrent(cmd.Context()); err != nil {
+			if err := st.CheckVersion(cmd.Context()); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "数据库已是本版本 The database is up to date: %s\n", termSafe(st.Path))

@@ -23,8 +23,8 @@ func TestReadersAskForUpgradeOfAnOlderDatabase(t *testing.T) {
 	if _, err := st.DB.ExecContext(ctx, "UPDATE store.meta SET value = 'older' WHERE key = 'views_sha256'"); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.CheckCurrent(ctx); err == nil {
-		t.Fatal("CheckCurrent finds the database current")
+	if err := st.CheckVersion(ctx); err == nil {
+		t.Fatal("CheckVersion finds the database current")
 	}
 	// Closing publishes the snapshot the readers read; a writer would
 	// have refreshed the views first, so close without opening again.

@@ -756,10 +756,10 @@ func (s *Store) appliedMigrations(ctx context.Context) (map[string]bool, error) 
 	return applied, rows.Err()
 }
 
-// CheckCurrent reports, as *OutdatedError, a database (or snapshot) whose
+// CheckVersion reports, as *OutdatedError, a database (or snapshot) whose
 // migrations or views are older than this version's, so that a reader
 // says so instead of failing on a missing table or column.
-func (s *Store) CheckCurrent(ctx context.Context) error {
+func (s *Store) CheckVersion(ctx context.Context) error {
 	applied, err := s.appliedMigrations(ctx)
 	if err != nil {
 		return &OutdatedError{Path: s.Path, Pending: []string{"(all)"}}
