@@ -80,11 +80,11 @@ func outputPath(output, db string) (string, error) {
 // outputFile checks a workbook's path that a flag names (ingest
 // --rejects-out, template --out) before anything runs, and returns where
 // to write it: resolved as outputPath does when its folder exists; a
-// folder still to be made (the writer makes it) is checked as outputDir
+// folder still to be made (the writer makes it) is checked as outputFolder
 // checks one, since a new folder holds nothing of the database's.
 func outputFile(flag, path, db string) (string, error) {
 	if _, err := os.Stat(filepath.Dir(path)); errors.Is(err, fs.ErrNotExist) {
-		return path, outputDir(flag, filepath.Dir(path), db)
+		return path, outputFolder(flag, filepath.Dir(path), db)
 	}
 	return outputPathFlag(flag, path, db)
 }
@@ -149,19 +149,14 @@ func inArchive(dir, dbDir string) (string, bool) {
 	}
 }
 
-// outputDir checks, before anything runs, a folder a command writes its
+// outputFolder checks, before anything runs, a folder a command writes its
 // workbooks into (report --out, run --out, ingest --rejects-by with
 // --rejects-out): it must not be the database or one of its files, nor
 // the archive of ingested files or a folder under it. The folder need not
 // exist yet; what exists of it is resolved as the kernel would.
-func outputDir(flag, dir, db string) error {
-	return outputFolder(flag, dir, db)
-}
-
-// outputFolder is outputDir for a folder the command fills with files of
-// its own naming (writes: their patterns, as filepath.Match takes them —
-// "*" for a folder all of whose files it writes): the database must not
-// be one of them.
+// writes are the patterns (as filepath.Match takes them; "*" for a folder
+// all of whose files it writes) of the files the command names itself in
+// the folder: the database must not be one of them.
 func outputFolder(flag, dir, db string, writes ...string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
