@@ -685,28 +685,12 @@ func (e *StaleError) Error() string {
 
 // NewerInputs counts the files, and their accepted rows, ingested after
 // the data cut-off of the run that stored sum's year that can change its
-// results (or those of a year before it, which it builds on): any registry
-// file, incident files holding an incident dated by the window's end,
-// deferral files holding a deferral of the year or before, and quarterly
-// files holding a quarter that starts by the window's end. A later
-// quarter, incident or deferral cannot change the year.
+// results (or those of a year before it, which it builds on);
+// sql/reports/years.sql year_newer_inputs says which.
 func NewerInputs(ctx context.Context, db *sql.DB, sum *YearSummary) (files, rows int64, cutoff time.Time, err error) {
 	var cut sql.NullTime
-	err = db.QueryRowContext(ctx, `
-		WITH r AS (SELECT data_cutoff FROM store.assessment_runs WHERE run_id = $1)
-		SELECT (SELECT data_cutoff FROM r), count(*), coalesce(sum(g.rows_accepted), 0)
-		FROM store.ingests g
-		WHERE g.rows_accepted > 0
-		  AND ((SELECT data_cutoff FROM r) IS NULL OR g.ingested_at > (SELECT data_cutoff FROM r))
-		  AND CASE g.kind
-		      WHEN 'quarterly' THEN EXISTS (SELECT 1 FROM store.quarterly q
-		           WHERE q.ingest_id = g.ingest_id AND make_date(q.year, q.quarter * 3 - 2, 1) <= $2)
-		      WHEN 'incidents' THEN EXISTS (SELECT 1 FROM store.incidents i
-		           WHERE i.ingest_id = g.ingest_id AND i.occurred_on <= $2)
-		      WHEN 'deferrals' THEN EXISTS (SELECT 1 FROM store.deferrals d
-		           WHERE d.ingest_id = g.ingest_id AND d.year <= $3)
-		      ELSE true END`,
-		sum.RunID, sum.WindowEnd, sum.Year).Scan(&cut, &files, &rows)
+	err = sqlfiles.Row(ctx, db, "year_newer_inputs", sql.Named("run_id", sum.RunID),
+		sql.Named("window_end", sum.WindowEnd), sql.Named("year", sum.Year)).Scan(&cut, &files, &rows)
 	return files, rows, cut.Time, err
 }
 

@@ -39,41 +39,15 @@ type YearSummary struct {
 	RecoveryYuan int64          // total listed for recovery
 }
 
-// Summarize reads year's stored results; a year without any is a
-// *NotStoredError. It reads the base tables in one pass, as the views
-// define them — a graded carrier without an acting decision is kept, the
-// funding is the amounts on the year's rows — because the views' joins to
-// the registry cost a national run 0.1 s for counts that need no names;
-// TestSummaryAgreesWithTheViews holds it to the views.
+// Summarize reads year's stored results (sql/reports/years.sql
+// year_summary); a year without any is a *NotStoredError.
 func Summarize(ctx context.Context, db *sql.DB, year int) (*YearSummary, error) {
 	s := &YearSummary{Year: year, ByGrade: map[string]int{}, ByAction: map[string]int{}}
 	var runID sql.NullInt64
 	var window sql.NullString
 	var start, end sql.NullTime
 	var byGrade, byAction [4]int
-	err := db.QueryRowContext(ctx, `
-		WITH s AS (
-		    SELECT max(a.run_id) AS run_id, min(a.window_start) AS window_start, max(a.window_end) AS window_end,
-		           count(*) AS carriers, count(*) FILTER (WHERE a.outcome = 'graded') AS graded,
-		           count(*) FILTER (WHERE a.outcome = 'not_assessed') AS not_assessed,
-		           count(*) FILTER (WHERE a.outcome = 'deferred') AS deferred,
-		           count(*) FILTER (WHERE a.grade = 'excellent') AS excellent, count(*) FILTER (WHERE a.grade = 'good') AS good,
-		           count(*) FILTER (WHERE a.grade = 'pass') AS pass, count(*) FILTER (WHERE a.grade = 'fail') AS fail,
-		           count(*) FILTER (WHERE a.outcome = 'graded' AND d.action IS NULL) AS keep,
-		           count(*) FILTER (WHERE d.action = 'rectify') AS rectify, count(*) FILTER (WHERE d.action = 'delist') AS delist,
-		           count(*) FILTER (WHERE d.action = 'revoke') AS revoke,
-		           CAST(coalesce(sum(a.amount_yuan), 0) AS BIGINT) AS funding,
-		           CAST(coalesce(sum(a.recovery_yuan), 0) AS BIGINT) AS recovery
-		    FROM store.assessments a
-		    LEFT JOIN store.decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
-		    WHERE a.year = $1
-		)
-		SELECT s.run_id, s.window_start, s.window_end,
-		       (SELECT r.window_kind FROM store.assessment_runs r WHERE r.run_id = s.run_id),
-		       (SELECT count(*) FROM store.published_years WHERE year = $1) > 0,
-		       s.carriers, s.graded, s.not_assessed, s.deferred, s.excellent, s.good, s.pass, s.fail,
-		       s.keep, s.rectify, s.delist, s.revoke, s.funding, s.recovery
-		FROM s`, year).Scan(
+	err := sqlfiles.Row(ctx, db, "year_summary", sql.Named("year", year)).Scan(
 		&runID, &start, &end, &window, &s.Published, &s.Carriers, &s.Graded, &s.NotAssessed, &s.Deferred,
 		&byGrade[0], &byGrade[1], &byGrade[2], &byGrade[3],
 		&byAction[0], &byAction[1], &byAction[2], &byAction[3], &s.FundingYuan, &s.RecoveryYuan)
