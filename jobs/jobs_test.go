@@ -232,6 +232,13 @@ func TestPendingRowsAndInterruptedRuns(t *testing.T) {
 	if r := got["deadline-reminder"]; r.Status != StatusOK || r.Args["missing"] != float64(0) {
 		t.Fatalf("reminder %+v", r)
 	}
+	// A limit keeps the newest rows; a job keeps its own.
+	if top, err := History(ctx, st.DB, "", 2); err != nil || len(top) != 2 || top[0].RunID != es[0].RunID || top[1].RunID != es[1].RunID {
+		t.Fatalf("History limit 2: %+v, %v; the ledger %+v", top, err, es)
+	}
+	if one, err := History(ctx, st.DB, "publish", 0); err != nil || len(one) != 1 || one[0].Job != "publish" {
+		t.Fatalf("History of publish: %+v, %v", one, err)
+	}
 }
 
 // The chase list's quarter is the latest one whose due date (SPEC §3.2,

@@ -15,6 +15,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/incubeval/incubeval/pipeline/store"
+	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
 // Statuses of a ledger row (store.runs.status).
@@ -110,25 +111,26 @@ func (e *Entry) rows() any {
 // execer is a *sql.DB or a *sql.Conn.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	sqlfiles.Querier
 }
 
 // insertEntry adds e to store.runs with the next run_id and sets e.RunID.
 func insertEntry(ctx context.Context, db execer, e *Entry) error {
-	return db.QueryRowContext(ctx, `
-		INSERT INTO store.runs
-		SELECT coalesce(max(run_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM store.runs
-		RETURNING run_id`,
-		e.Job, nullTime(e.Scheduled), wall(e.Started), nullTime(e.Finished), e.Status,
-		nullString(e.Error), e.rows(), e.filesJSON(), e.argsJSON()).Scan(&e.RunID)
+	return sqlfiles.Row(ctx, db, "ledger_insert", sql.Named("job", e.Job), sql.Named("scheduled_at", nullTime(e.Scheduled)),
+		sql.Named("started_at", wall(e.Started)), sql.Named("finished_at", nullTime(e.Finished)), sql.Named("status", e.Status),
+		sql.Named("error", nullString(e.Error)), sql.Named("rows_ingested", e.rows()), sql.Named("files_written", e.filesJSON()),
+		sql.Named("args", e.argsJSON())).Scan(&e.RunID)
 }
 
 // updateEntry writes the outcome of a run inserted as running.
 func updateEntry(ctx context.Context, db execer, e *Entry) error {
-	_, err := db.ExecContext(ctx, `
-		UPDATE store.runs SET finished_at = ?, status = ?, error = ?, rows_ingested = ?, files_written = ?, args = ?
-		WHERE run_id = ?`,
-		nullTime(e.Finished), e.Status, nullString(e.Error), e.rows(), e.filesJSON(), e.argsJSON(), e.RunID)
+	q, args, err := sqlfiles.Bind("ledger_update", sql.Named("finished_at", nullTime(e.Finished)), sql.Named("status", e.Status),
+		sql.Named("error", nullString(e.Error)), sql.Named("rows_ingested", e.rows()), sql.Named("files_written", e.filesJSON()),
+		sql.Named("args", e.argsJSON()), sql.Named("run_id", e.RunID))
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, q, args...)
 	return err
 }
 
@@ -258,15 +260,16 @@ func markUnpublished(ctx context.Context, st *store.Store) (int64, error) {
 	if err != nil {
 		return 0, nil // no snapshot to compare with
 	}
-	const which = `run_id > $run AND status IN ('ok', 'caught_up') AND finished_at IS NOT NULL
-		AND coalesce(error, '') NOT LIKE '%snapshot was not published%'`
 	var n int64
-	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.runs WHERE "+which, sql.Named("run", sn.Run)).Scan(&n); err != nil || n == 0 {
+	if err := sqlfiles.Row(ctx, st.DB, "ledger_not_published", sql.Named("run", sn.Run)).Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	q, args, err := sqlfiles.Bind("ledger_note_not_published", sql.Named("note", lateUnpublishedNote), sql.Named("run", sn.Run))
+	if err != nil {
 		return 0, err
 	}
 	err = st.InTx(ctx, func(conn *sql.Conn) error {
-		_, err := conn.ExecContext(ctx, "UPDATE store.runs SET error = concat_ws(e'\\n', error, $note) WHERE "+which,
-			sql.Named("note", lateUnpublishedNote), sql.Named("run", sn.Run))
+		_, err := conn.ExecContext(ctx, q, args...)
 		return err
 	})
 	if err != nil {
@@ -287,13 +290,7 @@ type staleRun struct {
 // the start of the next run recorded after it, which bounds what it can
 // have committed.
 func runningRows(ctx context.Context, conn *sql.Conn, job string) ([]staleRun, error) {
-	rows, err := conn.QueryContext(ctx, `
-		SELECT r.run_id, r.started_at,
-		       (SELECT min(n.started_at) FROM store.runs n WHERE n.run_id > r.run_id AND n.started_at > r.started_at),
-		       coalesce(TRY_CAST(json_extract_string(r.args, '$.pid') AS BIGINT), 0)
-		FROM store.runs r
-		WHERE r.status = 'running' AND (? = '' OR r.job = ?)
-		ORDER BY r.run_id`, job, job)
+	rows, err := sqlfiles.Rows(ctx, conn, "ledger_running", sql.Named("job", job))
 	if err != nil {
 		return nil, err
 	}
@@ -316,8 +313,12 @@ func finishRow(ctx context.Context, conn *sql.Conn, id int64, at time.Time, msg 
 	if c.files > 0 {
 		rows = c.rows
 	}
-	_, err := conn.ExecContext(ctx, `UPDATE store.runs SET status = 'failed', finished_at = coalesce(finished_at, ?), error = ?,
-		rows_ingested = coalesce(rows_ingested, ?) WHERE run_id = ?`, wall(at), msg, rows, id)
+	q, args, err := sqlfiles.Bind("ledger_fail_running", sql.Named("finished_at", wall(at)), sql.Named("error", msg),
+		sql.Named("rows_ingested", rows), sql.Named("run_id", id))
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, q, args...)
 	return err
 }
 
@@ -339,13 +340,7 @@ func committedSince(ctx context.Context, conn *sql.Conn, r staleRun) (committed,
 	if r.until.Valid {
 		until = r.until.Time
 	}
-	err := conn.QueryRowContext(ctx, `
-		SELECT (SELECT count(*) FROM store.ingests WHERE ingested_at >= $1 AND ($2 IS NULL OR ingested_at < $2)),
-		       (SELECT coalesce(sum(rows_accepted), 0) FROM store.ingests WHERE ingested_at >= $1 AND ($2 IS NULL OR ingested_at < $2)),
-		       (SELECT string_agg(DISTINCT batch_id::VARCHAR, ', ' ORDER BY batch_id::VARCHAR) FROM store.ingests WHERE ingested_at >= $1 AND ($2 IS NULL OR ingested_at < $2)),
-		       (SELECT string_agg(run_id::VARCHAR, ', ' ORDER BY run_id) FROM store.assessment_runs WHERE computed_at >= $1 AND ($2 IS NULL OR computed_at < $2)),
-		       (SELECT string_agg(year::VARCHAR, ', ' ORDER BY year) FROM store.published_years WHERE published_at >= $1 AND ($2 IS NULL OR published_at < $2))`,
-		r.started, until).Scan(&c.files, &c.rows, &batches, &assessments, &published)
+	err := sqlfiles.Row(ctx, conn, "ledger_committed_since", sql.Named("from", r.started), sql.Named("until", until)).Scan(&c.files, &c.rows, &batches, &assessments, &published)
 	c.batches, c.assessments, c.published = batches.String, assessments.String, published.String
 	return c, err
 }
@@ -590,8 +585,8 @@ func applyPending(ctx context.Context, conn *sql.Conn, e *Entry) (bool, error) {
 		}
 		// The child had not recorded its start, or had recorded its end.
 		var ended int
-		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM store.runs WHERE job = ? AND started_at >= ?
-			AND TRY_CAST(json_extract_string(args, '$.pid') AS BIGINT) = ?`, e.Job, wall(e.Started), e.ChildPID).Scan(&ended); err != nil {
+		if err := sqlfiles.Row(ctx, conn, "ledger_child_rows", sql.Named("job", e.Job), sql.Named("started_at", wall(e.Started)),
+			sql.Named("pid", e.ChildPID)).Scan(&ended); err != nil {
 			return false, err
 		}
 		return ended > 0, nil
@@ -607,7 +602,7 @@ func sinceKey(job string) string { return "schedule.since:" + job }
 // it never did.
 func jobSince(ctx context.Context, st *store.Store, job string, start time.Time) (time.Time, error) {
 	var v string
-	err := st.DB.QueryRowContext(ctx, "SELECT value FROM store.meta WHERE key = ?", sinceKey(job)).Scan(&v)
+	err := sqlfiles.Row(ctx, st.DB, "ledger_since", sql.Named("key", sinceKey(job))).Scan(&v)
 	if err == nil {
 		t, perr := time.Parse(time.RFC3339Nano, v)
 		if perr == nil {
@@ -616,7 +611,11 @@ func jobSince(ctx context.Context, st *store.Store, job string, start time.Time)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, err
 	}
-	if err := st.Exec(ctx, "INSERT OR REPLACE INTO store.meta VALUES (?, ?)", sinceKey(job), start.UTC().Format(time.RFC3339Nano)); err != nil {
+	q, args, err := sqlfiles.Bind("ledger_set_since", sql.Named("key", sinceKey(job)), sql.Named("value", start.UTC().Format(time.RFC3339Nano)))
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := st.Exec(ctx, q, args...); err != nil {
 		return time.Time{}, err
 	}
 	return start, nil
@@ -627,19 +626,17 @@ func jobSince(ctx context.Context, st *store.Store, job string, start time.Time)
 // when it started).
 func covered(ctx context.Context, db execer, job string, p time.Time) (bool, error) {
 	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM store.runs
-		WHERE job = ? AND status IN ('ok', 'caught_up') AND coalesce(scheduled_at, started_at) >= ?`, job, wall(p)).Scan(&n)
+	err := sqlfiles.Row(ctx, db, "ledger_covered", sql.Named("job", job), sql.Named("at", wall(p))).Scan(&n)
 	return n > 0, err
 }
 
 // History reads the ledger, newest first; job "" means every job.
 func History(ctx context.Context, db *sql.DB, job string, limit int) ([]Entry, error) {
-	q := `SELECT run_id, job, scheduled_at, started_at, finished_at, status, error, rows_ingested, files_written, args
-		FROM runs WHERE ? = '' OR job = ? ORDER BY started_at DESC, run_id DESC`
+	var n any // no limit
 	if limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", limit)
+		n = int64(limit)
 	}
-	rows, err := db.QueryContext(ctx, q, job, job)
+	rows, err := sqlfiles.Rows(ctx, db, "ledger_history", sql.Named("job", job), sql.Named("limit", n))
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}

@@ -117,7 +117,7 @@ func TestFoldersHoldWhatTheyAllow(t *testing.T) {
 		"views/0010.sql":      {Data: []byte("-- name: v :view\nCREATE VIEW v AS SELECT 1;\n-- name: m :macro\nCREATE MACRO m(a) AS a;\n")},
 		"assess/00.sql":       {Data: []byte("-- name: s :exec (parallel)\nSELECT 1;\n")},
 		"years/d.sql":         {Data: []byte("-- name: s :exec\nSELECT 1;\n")},
-		"reports/r.sql":       {Data: []byte("-- name: q :query\nSELECT 1\n")},
+		"reports/r.sql":       {Data: []byte("-- name: q :query\nSELECT 1\n-- name: u :exec\nUPDATE t SET a = 1;\n")},
 	}
 	if _, err := load(good); err != nil {
 		t.Fatalf("load: %v", err)
@@ -134,6 +134,7 @@ func TestFoldersHoldWhatTheyAllow(t *testing.T) {
 		{"a value for a flag", "assess/10.sql", "-- name: w :exec (parallel=4)\nSELECT 1\n", "tag parallel takes no value"},
 		{"a tag on a view", "views/0020.sql", "-- name: w :view (parallel)\nSELECT 1\n", ":view has no tag parallel"},
 		{"a name twice in a folder", "views/0020.sql", "-- head\n\n-- name: v :view\nSELECT 1\n", "sql/views/0020.sql:3: block v is already named at sql/views/0010.sql:1"},
+		{"a view among the queries", "reports/s.sql", "-- name: w :view\nCREATE VIEW w AS SELECT 1\n", "kind :view; sql/reports holds :query, :exec"},
 		{"a query twice", "reports/s.sql", "-- name: q :query\nSELECT 2\n", "block q is already named at sql/reports/r.sql:1"},
 		{"a syntax error", "reports/s.sql", "-- name: q :query\n-- name: r :query\nSELECT 2\n", "sql/reports/s.sql:1: block q has no SQL"},
 	}

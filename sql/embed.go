@@ -41,7 +41,7 @@
 //	views        view, macro   —
 //	assess       exec          parallel: run on all of DuckDB's threads (see pipeline/assess)
 //	years        exec          parallel
-//	reports      query         —
+//	reports      query, exec   —
 //
 // Errors name the file and line: sql/views/0010_inputs.sql:12: ….
 // The embedded files are read once, at first use; one that breaks the
@@ -51,6 +51,9 @@
 // sql.Named; Query looks one up by its block's name. Callers run them with
 // Rows or Row (or Bind), which check that the names given are the names
 // the query uses: go-duckdb binds a name the query lacks by position.
+// The folder also holds the few statements that write without returning
+// rows (the run ledger's updates), as :exec blocks run with Bind and
+// ExecContext.
 package sqlfiles
 
 import (
@@ -131,7 +134,7 @@ var folders = []folder{
 	{name: "views", kinds: []string{"view", "macro"}},
 	{name: "assess", kinds: []string{"exec"}},
 	{name: "years", kinds: []string{"exec"}},
-	{name: "reports", kinds: []string{"query"}},
+	{name: "reports", kinds: []string{"query", "exec"}},
 }
 
 // kindTags are the tags each kind allows, and whether they take a value.
