@@ -124,13 +124,9 @@ func insertEntry(ctx context.Context, db execer, e *Entry) error {
 
 // updateEntry writes the outcome of a run inserted as running.
 func updateEntry(ctx context.Context, db execer, e *Entry) error {
-	q, args, err := sqlfiles.Bind("ledger_update", sql.Named("finished_at", nullTime(e.Finished)), sql.Named("status", e.Status),
+	_, err := sqlfiles.Exec(ctx, db, "ledger_update", sql.Named("finished_at", nullTime(e.Finished)), sql.Named("status", e.Status),
 		sql.Named("error", nullString(e.Error)), sql.Named("rows_ingested", e.rows()), sql.Named("files_written", e.filesJSON()),
 		sql.Named("args", e.argsJSON()), sql.Named("run_id", e.RunID))
-	if err != nil {
-		return err
-	}
-	_, err = db.ExecContext(ctx, q, args...)
 	return err
 }
 
@@ -215,7 +211,7 @@ const interruptedMessage = "interrupted: the run ended without recording its out
 // writer's lock, so no run of them can still be going.
 func markInterrupted(ctx context.Context, st *store.Store, now time.Time) (int64, error) {
 	var n int64
-	if err := st.DB.QueryRowContext(ctx, "SELECT count(*) FROM store.runs WHERE status = 'running'").Scan(&n); err != nil || n == 0 {
+	if err := sqlfiles.Row(ctx, st.DB, "ledger_running_count").Scan(&n); err != nil || n == 0 {
 		return 0, err
 	}
 	n = 0
@@ -264,12 +260,8 @@ func markUnpublished(ctx context.Context, st *store.Store) (int64, error) {
 	if err := sqlfiles.Row(ctx, st.DB, "ledger_not_published", sql.Named("run", sn.Run)).Scan(&n); err != nil || n == 0 {
 		return 0, err
 	}
-	q, args, err := sqlfiles.Bind("ledger_note_not_published", sql.Named("note", lateUnpublishedNote), sql.Named("run", sn.Run))
-	if err != nil {
-		return 0, err
-	}
 	err = st.InTx(ctx, func(conn *sql.Conn) error {
-		_, err := conn.ExecContext(ctx, q, args...)
+		_, err := sqlfiles.Exec(ctx, conn, "ledger_note_not_published", sql.Named("note", lateUnpublishedNote), sql.Named("run", sn.Run))
 		return err
 	})
 	if err != nil {
@@ -313,12 +305,8 @@ func finishRow(ctx context.Context, conn *sql.Conn, id int64, at time.Time, msg 
 	if c.files > 0 {
 		rows = c.rows
 	}
-	q, args, err := sqlfiles.Bind("ledger_fail_running", sql.Named("finished_at", wall(at)), sql.Named("error", msg),
+	_, err := sqlfiles.Exec(ctx, conn, "ledger_fail_running", sql.Named("finished_at", wall(at)), sql.Named("error", msg),
 		sql.Named("rows_ingested", rows), sql.Named("run_id", id))
-	if err != nil {
-		return err
-	}
-	_, err = conn.ExecContext(ctx, q, args...)
 	return err
 }
 
@@ -484,7 +472,7 @@ func flushPending(ctx context.Context, st *store.Store, keep bool) (int, error) 
 				continue
 			}
 			var have int
-			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM store.runs WHERE job = ? AND started_at = ?", e.Job, wall(e.Started)).Scan(&have); err != nil {
+			if err := sqlfiles.Row(ctx, conn, "ledger_started_rows", sql.Named("job", e.Job), sql.Named("started_at", wall(e.Started))).Scan(&have); err != nil {
 				return err
 			}
 			if have > 0 {
@@ -492,8 +480,8 @@ func flushPending(ctx context.Context, st *store.Store, keep bool) (int, error) 
 			}
 			if e.CountRows && e.RowsIngested == nil && !e.Finished.IsZero() {
 				var rows sql.NullInt64
-				if err := conn.QueryRowContext(ctx, "SELECT sum(rows_accepted) FROM store.ingests WHERE ingested_at BETWEEN ? AND ?",
-					wall(e.Started), wall(e.Finished)).Scan(&rows); err != nil {
+				if err := sqlfiles.Row(ctx, conn, "ledger_rows_ingested", sql.Named("from", wall(e.Started)),
+					sql.Named("until", wall(e.Finished))).Scan(&rows); err != nil {
 					return err
 				}
 				v := rows.Int64
@@ -557,8 +545,8 @@ func applyPending(ctx context.Context, conn *sql.Conn, e *Entry) (bool, error) {
 		// a restore from the snapshot, as a row of its own under another
 		// (the run_id may then be another run's).
 		var id int64
-		err := conn.QueryRowContext(ctx, "SELECT run_id FROM store.runs WHERE job = ? AND started_at = ? ORDER BY run_id = ? DESC, run_id LIMIT 1",
-			e.Job, wall(e.Started), e.RunID).Scan(&id)
+		err := sqlfiles.Row(ctx, conn, "ledger_started_run", sql.Named("job", e.Job), sql.Named("started_at", wall(e.Started)),
+			sql.Named("run_id", e.RunID)).Scan(&id)
 		e.RunID = id
 		if errors.Is(err, sql.ErrNoRows) {
 			e.RunID = 0 // not there: a row of its own

@@ -13,7 +13,7 @@ import (
 )
 
 // TestCallersNameTheQueriesParams reads the module's Go code for the calls
-// sqlfiles.Rows, Row and Bind that name their query and give sql.Named
+// sqlfiles.Rows, Row, Exec and Bind that name their query and give sql.Named
 // arguments, and checks that the names given are the query's $names: a
 // misspelt or missing name fails here even where no test runs the call
 // (Bind checks the same when it runs). It also checks that every query of
@@ -63,7 +63,7 @@ func TestCallersNameTheQueriesParams(t *testing.T) {
 				return true
 			}
 			fn := selector(call.Fun, "sqlfiles")
-			first, ok := map[string]int{"Rows": 2, "Row": 2, "Bind": 0}[fn]
+			first, ok := map[string]int{"Rows": 2, "Row": 2, "Exec": 2, "Bind": 0}[fn]
 			if !ok || len(call.Args) <= first {
 				return true
 			}
@@ -104,7 +104,7 @@ func TestCallersNameTheQueriesParams(t *testing.T) {
 		t.Fatal(err)
 	}
 	if calls == 0 {
-		t.Fatal("no calls of sqlfiles.Rows, Row or Bind found")
+		t.Fatal("no calls of sqlfiles.Rows, Row, Exec or Bind found")
 	}
 	t.Logf("%d calls checked", calls)
 	for name := range params {

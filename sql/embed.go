@@ -52,8 +52,7 @@
 // Rows or Row (or Bind), which check that the names given are the names
 // the query uses: go-duckdb binds a name the query lacks by position.
 // The folder also holds the few statements that write without returning
-// rows (the run ledger's updates), as :exec blocks run with Bind and
-// ExecContext.
+// rows (the run ledger's updates), as :exec blocks run with Exec.
 package sqlfiles
 
 import (

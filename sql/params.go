@@ -136,6 +136,22 @@ func Row(ctx context.Context, db Querier, name string, args ...sql.NamedArg) *On
 	return &OneRow{row: db.QueryRowContext(ctx, q, a...)}
 }
 
+// Execer is what Exec runs a statement on: a *sql.DB, *sql.Conn or
+// *sql.Tx.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Exec runs the :exec block name of sql/reports with args, checked by
+// Bind.
+func Exec(ctx context.Context, db Execer, name string, args ...sql.NamedArg) (sql.Result, error) {
+	q, a, err := Bind(name, args...)
+	if err != nil {
+		return nil, err
+	}
+	return db.ExecContext(ctx, q, a...)
+}
+
 // OneRow is Row's result: a *sql.Row, or the error of Bind.
 type OneRow struct {
 	row *sql.Row

@@ -86,3 +86,23 @@ SELECT run_id, job, scheduled_at, started_at, finished_at, status, error, rows_i
 FROM runs WHERE $job = '' OR job = $job
 ORDER BY started_at DESC, run_id DESC
 LIMIT $limit;
+
+-- name: ledger_running_count :query
+-- How many rows are left running.
+SELECT count(*) FROM store.runs WHERE status = 'running';
+
+-- name: ledger_started_rows :query
+-- The rows of job $job started at $started_at: a pending outcome whose
+-- row is already there is not inserted again.
+SELECT count(*) FROM store.runs WHERE job = $job AND started_at = $started_at;
+
+-- name: ledger_rows_ingested :query
+-- The rows accepted by the files ingested from $from to $until: what a
+-- run that ended without counting them ingested.
+SELECT sum(rows_accepted) FROM store.ingests WHERE ingested_at BETWEEN $from AND $until;
+
+-- name: ledger_started_run :query
+-- The run of job $job started at $started_at, $run_id if that is one of
+-- them (a restore from the snapshot may have given it to another run).
+SELECT run_id FROM store.runs WHERE job = $job AND started_at = $started_at
+ORDER BY run_id = $run_id DESC, run_id LIMIT 1;
