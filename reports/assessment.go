@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -62,7 +63,7 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 	if err != nil {
 		return nil, err
 	}
-	f := newBook()
+	f := xlsx.New()
 	defer f.Close()
 	st, err := newAsmStyles(f)
 	if err != nil {
@@ -142,7 +143,7 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 	if err := f.SetDocProps(run.docProps()); err != nil {
 		return nil, err
 	}
-	if info.SHA256, err = saveWorkbook(f, path, bookOptions{stamp: run.stamp()}); err != nil {
+	if info.SHA256, err = xlsx.Save(f, path, xlsx.Options{Stamp: run.stamp()}); err != nil {
 		return nil, fmt.Errorf("save %s: %w", path, err)
 	}
 	return info, nil
@@ -267,7 +268,7 @@ func (r *asmRun) mark() (zh, en string) {
 // title of a sheet: "2025年度双创载体绩效评价结果 · 排名（定稿）  Assessment results 2025 · Rankings (final)".
 func (r *asmRun) title(zh, en string) []excelize.RichTextRun {
 	mz, me := r.mark()
-	return asmTitle(fmt.Sprintf("%d年度%s · %s%s", r.year, asmTitleZH, zh, mz),
+	return xlsx.Title(fmt.Sprintf("%d年度%s · %s%s", r.year, asmTitleZH, zh, mz),
 		fmt.Sprintf("Assessment results %d · %s%s", r.year, en, me))
 }
 
@@ -292,12 +293,12 @@ func asmDay(t time.Time) string { return t.Format("2006-01-02") }
 // same bytes.
 func (r *asmRun) stamp() time.Time {
 	if r.cutoff.Valid {
-		return bookStamp(r.cutoff.Time)
+		return xlsx.Stamp(r.cutoff.Time)
 	}
-	return bookStamp(r.computedAt)
+	return xlsx.Stamp(r.computedAt)
 }
 
-// docProps mark the workbook draft or final; saveWorkbook dates them.
+// docProps mark the workbook draft or final; xlsx.Save dates them.
 func (r *asmRun) docProps() *excelize.DocProperties {
 	mz, me := r.mark()
 	status := "草稿 Draft"

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/reports/xlsx"
 )
 
 // asmKind says how a column's values look: alignment and number format.
@@ -35,23 +35,23 @@ const (
 	akCount
 )
 
-// asmNumFmts of the kinds that have one (formats.go).
+// asmNumFmts of the kinds that have one (xlsx/formats.go).
 var asmNumFmts = map[asmKind]string{
-	akInt: fmtCount, akScore: fmtScore, akSignedNum: "+0.00;-0.00;0.00", akSignedInt: "+#,##0;-#,##0;0",
-	akMoney: fmtYuan, akFactor: "0.00", akDate: fmtDate, akPercent: fmtRatio, akRatio: fmtRatio,
-	akDecimal: fmtDecimal, akGeneral: fmtGeneral, akSignedMoney: "+#,##0;-#,##0;0", akHalves: fmtHalves,
+	akInt: xlsx.FmtCount, akScore: xlsx.FmtScore, akSignedNum: xlsx.FmtSignedScore, akSignedInt: xlsx.FmtSignedCount,
+	akMoney: xlsx.FmtYuan, akFactor: xlsx.FmtScore, akDate: xlsx.FmtDate, akPercent: xlsx.FmtRatio, akRatio: xlsx.FmtRatio,
+	akDecimal: xlsx.FmtDecimal, akGeneral: xlsx.FmtGeneral, akSignedMoney: xlsx.FmtSignedCount, akHalves: xlsx.FmtHalves,
 }
 
 // asmIndicatorKind is the kind of an indicator's values (indicatorFormat).
 func asmIndicatorKind(code, unit string) asmKind {
 	switch indicatorFormat(code, unit) {
-	case fmtRatio:
+	case xlsx.FmtRatio:
 		return akRatio
-	case fmtDecimal:
+	case xlsx.FmtDecimal:
 		return akDecimal
-	case fmtHalves:
+	case xlsx.FmtHalves:
 		return akHalves
-	case fmtCount:
+	case xlsx.FmtCount:
 		return akInt
 	}
 	return akGeneral
@@ -68,23 +68,23 @@ type asmColumn struct {
 // asmStyles are the workbook's styles, made once: list sheets look them up
 // by kind in a slice, never per cell by description.
 type asmStyles struct {
-	*styles                  // title, note, header, body as in the rejects workbook
-	body        [akCount]int // by kind
-	total       [akCount]int // the totals row: bold, shaded
-	section     int          // a section heading on 概览 and 说明
-	label       int          // a row label on 概览 and 说明 (bold, shaded)
-	titleCenter int
-	hash        int // SHA-256 digests: small monospace
-	grade       map[string]int
-	status      struct{ missing, late int }
+	*xlsx.Styles              // Title, Note, Header as in the rejects workbook
+	body         [akCount]int // by kind
+	total        [akCount]int // the totals row: bold, shaded
+	section      int          // a section heading on 概览 and 说明
+	label        int          // a row label on 概览 and 说明 (bold, shaded)
+	titleCenter  int
+	hash         int // SHA-256 digests: small monospace
+	grade        map[string]int
+	status       struct{ missing, late int }
 }
 
 func newAsmStyles(f *excelize.File) (*asmStyles, error) {
-	base, err := newStyles(f)
+	base, err := xlsx.NewStyles(f)
 	if err != nil {
 		return nil, err
 	}
-	s := &asmStyles{styles: base}
+	s := &asmStyles{Styles: base}
 	font := func(bold bool) *excelize.Font { return &excelize.Font{Family: "SimSun", Size: 10, Bold: bold} }
 	border := []excelize.Border{
 		{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
@@ -158,47 +158,6 @@ func newAsmStyles(f *excelize.File) (*asmStyles, error) {
 	}
 	return s, nil
 }
-
-// Paper sizes (ECMA-376 paperSize codes).
-const (
-	asmA4 = 9
-	asmA3 = 8
-)
-
-// asmPrintSetup prints a sheet landscape on paper, fitted to one page wide,
-// repeatRows on every page, area only (if set), with narrow side margins
-// and page numbers in the footer. The sheets are laid out so that fitting
-// to the width keeps the text at 8 points or more (TestAssessmentPrintsAtLeast8pt).
-func asmPrintSetup(f *excelize.File, sheet string, paper int, repeatRows, area string) error {
-	orient, fitW, fitH := "landscape", 1, 0
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &paper, FitToWidth: &fitW, FitToHeight: &fitH}); err != nil {
-		return err
-	}
-	fit := true
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	m := func(x float64) *float64 { return &x }
-	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
-		Left: m(asmMarginSide), Right: m(asmMarginSide), Top: m(0.6), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3),
-	}); err != nil {
-		return err
-	}
-	if repeatRows != "" {
-		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!" + repeatRows, Scope: sheet}); err != nil {
-			return err
-		}
-	}
-	if area != "" {
-		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: "'" + sheet + "'!" + area, Scope: sheet}); err != nil {
-			return err
-		}
-	}
-	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&A&C第 &P 页 / 共 &N 页  Page &P of &N"})
-}
-
-// asmMarginSide is the left and right margin, in inches.
-const asmMarginSide = 0.35
 
 // asmCond applies conditional formats to one column's data cells.
 type asmCond struct {
@@ -286,12 +245,13 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	if ls.printHead {
 		printRows = asmHeaderRow
 	}
-	paper := asmA4
+	paper := xlsx.A4
 	if ls.a3 {
-		paper = asmA3
+		paper = xlsx.A3
 	}
 	area := fmt.Sprintf("$A$1:$%s$%d", printLast, printRows)
-	if err := asmPrintSetup(f, ls.name, paper, fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow), area); err != nil {
+	page := xlsx.Page{Paper: paper, Margins: xlsx.ListMargins, RepeatRows: fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow), Area: area, Footer: xlsx.FooterSheetPages}
+	if err := page.Apply(f, ls.name); err != nil {
 		return nil, err
 	}
 	if ls.n > 0 {
@@ -304,7 +264,7 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 		}
 	}
 	widths := asmFitWidths(ls.cols, ls.n, ls.fill, ls.totals)
-	sw, err := sizedStream(f, ls.name, ncol, asmHeaderRow+max(ls.n, 1)+len(ls.totals))
+	sw, err := xlsx.SizedStream(f, ls.name, ncol, asmHeaderRow+max(ls.n, 1)+len(ls.totals))
 	if err != nil {
 		return nil, err
 	}
@@ -328,18 +288,18 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	for _, w := range widths[:printCols] {
 		total += w
 	}
-	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: ls.note}}, excelize.RowOpts{Height: asmNoteHeight(ls.note, total)}); err != nil {
+	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.Note, Value: ls.note}}, excelize.RowOpts{Height: asmNoteHeight(ls.note, total)}); err != nil {
 		return nil, err
 	}
 	hdr := make([]any, ncol)
 	lines := ls.headerLines
 	for i, c := range ls.cols {
-		hdr[i] = excelize.Cell{StyleID: st.header, Value: c.zh + "\n" + c.en}
+		hdr[i] = excelize.Cell{StyleID: st.Header, Value: c.zh + "\n" + c.en}
 		if ls.headerLines == 0 {
-			lines = max(lines, asmLines(c.zh, widths[i])+asmLines(c.en, widths[i]))
+			lines = max(lines, xlsx.Lines(c.zh, widths[i])+xlsx.Lines(c.en, widths[i]))
 		}
 	}
-	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 6)}); err != nil {
+	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 6)}); err != nil {
 		return nil, err
 	}
 	return &asmStream{ls: ls, st: st, sw: sw, widths: widths, lastCol: lastCol, titleCol: printLast}, nil
@@ -384,13 +344,13 @@ func (s *asmStream) body() error {
 			}
 			for _, j := range wraps {
 				s, ok := vals[j].(string)
-				if !ok || float64(len(s)) <= widths[j]-asmPadding { // bytes ≥ display width
+				if !ok || float64(len(s)) <= widths[j]-xlsx.Padding { // bytes ≥ display width
 					continue
 				}
 				if s != lastText[j] {
 					lastText[j], lastLines[j] = s, 1
-					if asmTextWidth(s) > widths[j]-asmPadding {
-						lastLines[j] = asmLines(s, widths[j])
+					if xlsx.TextWidth(s) > widths[j]-xlsx.Padding {
+						lastLines[j] = xlsx.Lines(s, widths[j])
 					}
 				}
 				lines = max(lines, lastLines[j])
@@ -398,7 +358,7 @@ func (s *asmStream) body() error {
 			ref, _ := excelize.CoordinatesToCellName(1, row)
 			var opts []excelize.RowOpts
 			if lines > 1 {
-				opts = append(opts, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 3)})
+				opts = append(opts, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 3)})
 			}
 			if err := sw.SetRow(ref, ptrs, opts...); err != nil {
 				return err
@@ -457,122 +417,12 @@ func rowsFill(rows [][]any) func(int, []any, []int) {
 	return func(i int, vals []any, _ []int) { copy(vals, rows[i]) }
 }
 
-// asmTextWidth is the width of s in Excel's column units: a CJK or full-width
-// character takes two, anything else one.
-func asmTextWidth(s string) float64 {
-	w := 0.0
-	for _, r := range s {
-		if r >= 0x1100 && (unicode.Is(unicode.Han, r) || asmIsWide(r)) {
-			w += 2
-		} else {
-			w++
-		}
-	}
-	return w
-}
-
-// asmIsWide: full-width forms, CJK punctuation and symbols.
-func asmIsWide(r rune) bool {
-	return (r >= 0x2E80 && r <= 0xA4CF) || (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0xF900 && r <= 0xFAFF) ||
-		(r >= 0xFE30 && r <= 0xFE4F) || (r >= 0xFF00 && r <= 0xFF60) || (r >= 0xFFE0 && r <= 0xFFE6)
-}
-
-// asmPadding is the part of a column's width that text cannot use.
-const asmPadding = 1.5
-
-// asmLines is how many lines s takes in a column of width w (roughly:
-// breaks anywhere in CJK text, at spaces in Latin text).
-func asmLines(s string, w float64) int {
-	n := 0
-	for _, line := range strings.Split(s, "\n") {
-		avail := w - asmPadding
-		if avail < 2 {
-			avail = 2
-		}
-		cur, lines := 0.0, 1
-		for _, word := range asmWords(line) {
-			ww := asmTextWidth(word)
-			if cur > 0 && cur+ww > avail {
-				lines++
-				cur = 0
-				word = strings.TrimLeft(word, " ")
-				ww = asmTextWidth(word)
-			}
-			for ww > avail { // a word longer than the column breaks inside
-				lines++
-				ww -= avail
-			}
-			cur += ww
-		}
-		n += lines
-	}
-	return n
-}
-
-// asmWords cuts a line before every space and around every CJK character.
-func asmWords(s string) []string {
-	var words []string
-	start := 0
-	for i, r := range s {
-		if i > start && (r == ' ' || asmTextWidth(string(r)) == 2) {
-			words = append(words, s[start:i])
-			start = i
-		}
-		if asmTextWidth(string(r)) == 2 {
-			_, size := utf8.DecodeRuneInString(s[i:])
-			words = append(words, s[i:i+size])
-			start = i + size
-		}
-	}
-	if start < len(s) {
-		words = append(words, s[start:])
-	}
-	return words
-}
-
-// asmBreakZH breaks a Chinese label into lines of at most width (in
-// asmTextWidth units), between characters but never inside a bracketed
-// part, so that no line starts with a closing bracket or ends with an
-// opening one: "在孵企业（团队）数（季均）" → "在孵企业\n（团队）数\n（季均）".
-func asmBreakZH(s string, width float64) string {
-	if asmTextWidth(s) <= width {
-		return s
-	}
-	var units []string
-	rs := []rune(s)
-	for i := 0; i < len(rs); {
-		if rs[i] == '（' || rs[i] == '(' {
-			j := i
-			for j < len(rs) && rs[j] != '）' && rs[j] != ')' {
-				j++
-			}
-			if j < len(rs) {
-				units = append(units, string(rs[i:j+1]))
-				i = j + 1
-				continue
-			}
-		}
-		units = append(units, string(rs[i]))
-		i++
-	}
-	var lines []string
-	cur := ""
-	for _, u := range units {
-		if cur != "" && asmTextWidth(cur+u) > width {
-			lines = append(lines, cur)
-			cur = ""
-		}
-		cur += u
-	}
-	return strings.Join(append(lines, cur), "\n")
-}
-
 // asmNoteHeight fits a wrapped note into its merged row.
 func asmNoteHeight(note string, width float64) float64 {
 	if note == "" {
 		return 6
 	}
-	return fitHeight(float64(asmLines(note, width*1.05))*13.5 + 6)
+	return xlsx.FitHeight(float64(xlsx.Lines(note, width*1.05))*13.5 + 6)
 }
 
 // asmFitWidths sizes each column to its header and its widest value (CJK
@@ -597,12 +447,12 @@ func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals 
 	for j, c := range cols {
 		head := 0.0
 		for _, line := range strings.Split(c.zh, "\n") {
-			head = max(head, asmTextWidth(line))
+			head = max(head, xlsx.TextWidth(line))
 		}
 		for _, word := range strings.Fields(c.en) {
-			head = max(head, math.Min(asmTextWidth(word), 18))
+			head = max(head, math.Min(xlsx.TextWidth(word), 18))
 		}
-		head += asmPadding + 0.5
+		head += xlsx.Padding + 0.5
 		if c.width > 0 {
 			ws[j] = max(c.width, head)
 			continue
@@ -633,7 +483,7 @@ func asmValueWidth(v any, k asmKind) float64 {
 	case string:
 		w := 0.0
 		for _, line := range strings.Split(v, "\n") {
-			w = max(w, asmTextWidth(line))
+			w = max(w, xlsx.TextWidth(line))
 		}
 		return w
 	case time.Time:
@@ -645,7 +495,7 @@ func asmValueWidth(v any, k asmKind) float64 {
 	case float64:
 		return asmNumWidth(v, k)
 	}
-	return asmTextWidth(fmt.Sprint(v))
+	return xlsx.TextWidth(fmt.Sprint(v))
 }
 
 func asmNumWidth(x float64, k asmKind) float64 {
@@ -666,14 +516,6 @@ func asmNumWidth(x float64, k asmKind) float64 {
 		return float64(len(strconv.FormatFloat(x, 'f', -1, 64)))
 	}
 	return digits + 1
-}
-
-// title is a sheet's first row: the Chinese title large, the English smaller.
-func asmTitle(zh, en string) []excelize.RichTextRun {
-	return []excelize.RichTextRun{
-		{Text: zh, Font: &excelize.Font{Family: "SimSun", Size: 16, Bold: true}},
-		{Text: "  " + en, Font: &excelize.Font{Family: "SimSun", Size: 11, Color: "595959"}},
-	}
 }
 
 // asmGradeConds colours grade cells, which show the Chinese grade.

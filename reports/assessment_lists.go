@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -83,7 +83,7 @@ func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) 
 	}
 	printCols := len(cols)
 	for _, ind := range r.indicators {
-		cols = append(cols, asmColumn{zh: asmBreakZH(ind.zh, 14) + fmt.Sprintf("\n（%s分）", asmNum(ind.weight)), en: ind.en, kind: akScore, width: 16})
+		cols = append(cols, asmColumn{zh: xlsx.BreakZH(ind.zh, 14) + fmt.Sprintf("\n（%s分）", asmNum(ind.weight)), en: ind.en, kind: akScore, width: 16})
 	}
 	prevNote := "上年未参评的载体，得分变化和名次变化为空。"
 	if !r.hasPrev {
@@ -346,10 +346,10 @@ func loadAsmFunding(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 		if sumAmount != sumUnscaled {
 			budget = fmt.Sprintf("年度资助预算 %s 元，测算总额 %s 元超出预算，各载体金额按“预算 ÷ 测算总额”等比例压缩%s，资助总额 %s 元。"+
 				"The computed total exceeds the budget of %s yuan: every amount is scaled down in proportion.",
-				asmMoney(r.budget.Int64), asmMoney(sumUnscaled), round, asmMoney(sumAmount), asmMoney(r.budget.Int64))
+				xlsx.Thousands(r.budget.Int64), xlsx.Thousands(sumUnscaled), round, xlsx.Thousands(sumAmount), xlsx.Thousands(r.budget.Int64))
 		} else {
 			budget = fmt.Sprintf("年度资助预算 %s 元，测算总额 %s 元未超出预算，按测算金额资助。The computed total is within the budget of %s yuan.",
-				asmMoney(r.budget.Int64), asmMoney(sumUnscaled), asmMoney(r.budget.Int64))
+				xlsx.Thousands(r.budget.Int64), xlsx.Thousands(sumUnscaled), xlsx.Thousands(r.budget.Int64))
 		}
 	}
 	note := r.provenance() + " 资助金额 = 档次上限 × 等级系数；" + budget + " 摘牌、撤销认定的载体不予资助，撤销认定的载体追回上年度及本年度资助。" +
@@ -359,24 +359,6 @@ func loadAsmFunding(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (
 		conds: []asmCond{asmGradeConds(st, 7)}, freezeCols: 3,
 		empty: "本年度没有资助 No funding this year",
 	}, nil
-}
-
-// asmMoney formats yuan with thousands separators, for notes.
-func asmMoney(x int64) string {
-	s := fmt.Sprint(x)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // loadAsmCompliance reads 数据报送: for every graded carrier and window
@@ -517,7 +499,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	}
 	labels := make([]string, maxOrd+1)
 	valueStyle := make([]int, maxOrd+1)
-	indW := asmTextWidth("Indicator")
+	indW := xlsx.TextWidth("Indicator")
 	for ord := range labels {
 		labels[ord], valueStyle[ord] = fmt.Sprint(ord), st.body[akGeneral]
 	}
@@ -531,7 +513,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			lbl += "（" + ind.unit + "）"
 		}
 		labels[ind.ord], valueStyle[ind.ord] = lbl, st.body[ind.valueKind]
-		indW = max(indW, asmTextWidth(lbl))
+		indW = max(indW, xlsx.TextWidth(lbl))
 	}
 	type detail struct {
 		rank           sql.NullInt64
@@ -617,9 +599,9 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	fit := func(w float64) float64 { return min(w+2.5, 40) }
 	cols := []asmColumn{
 		{zh: "名次", en: "Rank", kind: akInt, width: 7},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode, width: fit(max(asmTextWidth("Carrier ID"), float64(idLen.Int64)))},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, width: fit(max(xlsx.TextWidth("Carrier ID"), float64(idLen.Int64)))},
 		// Names are Chinese: two units a character.
-		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(asmTextWidth("载体名称"), 2*float64(nameLen.Int64)))},
+		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(xlsx.TextWidth("载体名称"), 2*float64(nameLen.Int64)))},
 		{zh: "级别", en: "Level", kind: akCode, width: 8},
 		{zh: "指标（单位）", en: "Indicator (unit)", kind: akText, width: fit(indW)},
 		{zh: "实际值", en: "Value", kind: akGeneral, width: 12},
@@ -631,7 +613,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		"Points = weight × min(1, value ÷ target); for the exit rate the target is the full-points line." +
 		fmt.Sprintf(" 本表共 %s 行，打印整个工作簿时只打印表头；如需打印明细，请在“页面布局 → 打印区域”中取消或重设打印区域。"+
 			"This sheet has %s rows: printing the workbook prints its heading only; to print rows, clear or reset the print area (Page Layout → Print Area).",
-			asmMoney(int64(n)), asmMoney(int64(n)))
+			xlsx.Thousands(int64(n)), xlsx.Thousands(int64(n)))
 	return &asmList{
 		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill, done: done,
 		freezeCols: 3, printHead: true, empty: "本年度没有参评载体 No carrier was graded this year",

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -50,14 +51,14 @@ func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmSt
 	}
 	height := func(row int, h float64) {
 		if w.err == nil {
-			w.err = f.SetRowHeight(sheet, row, fitHeight(h))
+			w.err = f.SetRowHeight(sheet, row, xlsx.FitHeight(h))
 		}
 	}
 	merge("A1", lastCol+"1")
 	height(1, 30)
 	note := "本表说明本工作簿的数据来源和评价方法，所列数值均取自本次评价运行所记录的评价细则和导入日志。" +
 		"This sheet records where the numbers come from and the rubric the run used."
-	w.put(1, 2, note, st.note)
+	w.put(1, 2, note, st.Note)
 	merge("A2", lastCol+"2")
 	height(2, asmNoteHeight(note, total+asmMethodWidths[0]))
 	w.row = 3
@@ -69,7 +70,7 @@ func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmSt
 			w.put(c, w.row, nil, style)
 		}
 		merge(fmt.Sprintf("B%d", w.row), fmt.Sprintf("%s%d", lastCol, w.row))
-		height(w.row, max(18, float64(asmLines(text, total))*13.5+5))
+		height(w.row, max(18, float64(xlsx.Lines(text, total))*13.5+5))
 		w.row++
 	}
 	text := st.body[akText]
@@ -94,7 +95,7 @@ func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmSt
 	kv("评价细则 SHA-256 Rubric hash", r.rubricSHA, st.hash)
 	budget := "未设置，按测算金额资助 None: amounts as computed"
 	if r.budget.Valid {
-		budget = asmMoney(r.budget.Int64) + " 元 yuan"
+		budget = xlsx.Thousands(r.budget.Int64) + " 元 yuan"
 	}
 	kv("年度资助预算 Annual budget", budget, text)
 
@@ -254,7 +255,7 @@ func writeAsmInputs(ctx context.Context, db *sql.DB, f *excelize.File, w *asmGri
 	if w.err != nil {
 		return w.err
 	}
-	return asmPrintSetup(f, w.sheet, asmA4, "$1:$1", "")
+	return xlsx.Page{Paper: xlsx.A4, Margins: xlsx.ListMargins, RepeatRows: "$1:$1", Footer: xlsx.FooterSheetPages}.Apply(f, w.sheet)
 }
 
 // asmPct prints a share as a percentage without trailing zeros: 0.3 → "30%".

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -25,11 +26,11 @@ func (w *asmGrid) fit(row int, texts ...string) {
 	lines := 1
 	for i, t := range texts {
 		if i < len(w.widths) && t != "" {
-			lines = max(lines, asmLines(t, w.widths[i]))
+			lines = max(lines, xlsx.Lines(t, w.widths[i]))
 		}
 	}
 	if w.err == nil {
-		w.err = w.f.SetRowHeight(w.sheet, row, fitHeight(max(16, float64(lines)*13+4)))
+		w.err = w.f.SetRowHeight(w.sheet, row, xlsx.FitHeight(max(16, float64(lines)*13+4)))
 	}
 }
 
@@ -65,7 +66,7 @@ func (w *asmGrid) section(zh, en string) {
 // header writes bilingual header cells from column 1 and returns their row.
 func (w *asmGrid) header(cells ...string) int {
 	for i, c := range cells {
-		w.put(i+1, w.row, c, w.st.header)
+		w.put(i+1, w.row, c, w.st.Header)
 	}
 	w.fit(w.row, cells...)
 	w.row++
@@ -141,7 +142,7 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 		return err
 	}
 	note := r.provenance() + " 评价规则 SHA-256：" + r.rubricSHA[:min(12, len(r.rubricSHA))] + "…（全文见“说明”）。Rubric hash in full on 说明 Method."
-	w.put(1, 2, note, st.note)
+	w.put(1, 2, note, st.Note)
 	if err := f.MergeCell(sheet, "A2", lastCol+"2"); err != nil {
 		return err
 	}
@@ -430,7 +431,8 @@ func writeAsmSummary(ctx context.Context, db *sql.DB, f *excelize.File, st *asmS
 	}); err != nil {
 		return fmt.Errorf("score chart: %w", err)
 	}
-	return asmPrintSetup(f, sheet, asmA4, "$1:$1", fmt.Sprintf("$A$1:$%s$%d", lastCol, w.row))
+	return xlsx.Page{Paper: xlsx.A4, Margins: xlsx.ListMargins, RepeatRows: "$1:$1", Area: fmt.Sprintf("$A$1:$%s$%d", lastCol, w.row),
+		Footer: xlsx.FooterSheetPages}.Apply(f, sheet)
 }
 
 // asmDifference is a − b for the year-on-year column; empty if either is.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -117,13 +118,13 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 		overdue = 0
 	}
 
-	f := newBook()
+	f := xlsx.New()
 	defer f.Close()
 	const sheet = "催报清单"
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
-	st, err := newStyles(f)
+	st, err := xlsx.NewStyles(f)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +136,7 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:%s%d", lastCol, last), nil); err != nil {
 		return nil, err
 	}
-	if err := asmPrintSetup(f, sheet, asmA4, "$3:$3", ""); err != nil {
+	if err := (xlsx.Page{Paper: xlsx.A4, Margins: xlsx.ListMargins, RepeatRows: "$3:$3", Footer: xlsx.FooterSheetPages}).Apply(f, sheet); err != nil {
 		return nil, err
 	}
 	count, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10}, CustomNumFmt: &chaseCountFmt,
@@ -143,7 +144,7 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	if err != nil {
 		return nil, err
 	}
-	sw, err := sizedStream(f, sheet, len(chaseColumns), last)
+	sw, err := xlsx.SizedStream(f, sheet, len(chaseColumns), last)
 	if err != nil {
 		return nil, err
 	}
@@ -157,23 +158,23 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	}
 	period := fmt.Sprintf("%d年%s %d Q%d", year, quarterZH[quarter], year, quarter)
 	title := fmt.Sprintf("季度报表催报清单 Chase list of missing quarterly reports — %s", period)
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.Title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
 		return nil, err
 	}
 	note := fmt.Sprintf("报送截止日期 %s，统计截至 %s：应报 %d 家，未报 %d 家。请督促以下载体尽快补报（逾期报送按迟报计分）。"+
 		" Due %s; as of %s, %d of %d carriers have not submitted: ask them to submit now (a late report scores half).",
 		dueOn.Format("2006-01-02"), asOf.Format("2006-01-02"), info.Due, info.Missing,
 		dueOn.Format("2006-01-02"), asOf.Format("2006-01-02"), info.Missing, info.Due)
-	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: note}}, excelize.RowOpts{Height: 32}); err != nil {
+	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.Note, Value: note}}, excelize.RowOpts{Height: 32}); err != nil {
 		return nil, err
 	}
 	hdr := make([]any, len(chaseColumns))
 	lines := 1
 	for i, c := range chaseColumns {
-		hdr[i] = excelize.Cell{StyleID: st.header, Value: c.zh + "\n" + c.en}
-		lines = max(lines, asmLines(c.zh, c.width)+asmLines(c.en, c.width))
+		hdr[i] = excelize.Cell{StyleID: st.Header, Value: c.zh + "\n" + c.en}
+		lines = max(lines, xlsx.Lines(c.zh, c.width)+xlsx.Lines(c.en, c.width))
 	}
-	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 6)}); err != nil {
+	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 6)}); err != nil {
 		return nil, err
 	}
 	for i, c := range missing {
@@ -182,23 +183,23 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 		cells := make([]any, len(vals))
 		lines := 1
 		for j, v := range vals {
-			style := st.body
+			style := st.Body
 			if _, isNum := v.(int); isNum {
 				style = count
 			}
 			if t, ok := v.(string); ok {
-				lines = max(lines, asmLines(t, chaseColumns[j].width))
+				lines = max(lines, xlsx.Lines(t, chaseColumns[j].width))
 			}
 			cells[j] = excelize.Cell{StyleID: style, Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+4)
 		// As tall as the longest name wraps to: a name is never cut.
-		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 4)}); err != nil {
+		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 4)}); err != nil {
 			return nil, err
 		}
 	}
 	if len(missing) == 0 {
-		cell := excelize.Cell{StyleID: st.body, Value: "本季度应报载体均已报送 Every carrier has submitted this quarter's report"}
+		cell := excelize.Cell{StyleID: st.Body, Value: "本季度应报载体均已报送 Every carrier has submitted this quarter's report"}
 		if err := sw.SetRow("A4", []any{cell}); err != nil {
 			return nil, err
 		}
@@ -212,7 +213,7 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	if err := writeChaseDistricts(f, st, cs, period); err != nil {
 		return nil, err
 	}
-	if err := bookProps(f, "季度报表催报清单 Chase list "+period, "", time.Time{}); err != nil {
+	if err := xlsx.Props(f, "季度报表催报清单 Chase list "+period, "", time.Time{}); err != nil {
 		return nil, err
 	}
 	stamp, err := latestIngest(ctx, db)
@@ -222,14 +223,14 @@ func WriteChase(ctx context.Context, db *sql.DB, year, quarter int, asOf time.Ti
 	if stamp.IsZero() {
 		stamp = asOf
 	}
-	if info.SHA256, err = saveWorkbook(f, path, bookOptions{stamp: stamp}); err != nil {
+	if info.SHA256, err = xlsx.Save(f, path, xlsx.Options{Stamp: stamp}); err != nil {
 		return nil, err
 	}
 	return info, nil
 }
 
 // writeChaseDistricts adds the sheet of counts by district.
-func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period string) error {
+func writeChaseDistricts(f *excelize.File, st *xlsx.Styles, cs []chaseCarrier, period string) error {
 	const sheet = "按区县汇总"
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
@@ -249,7 +250,7 @@ func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period
 			n.reported++
 		}
 	}
-	ratio := fmtRatio
+	ratio := xlsx.FmtRatio
 	pct, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10}, CustomNumFmt: &ratio, Border: chaseBorder})
 	if err != nil {
 		return err
@@ -264,12 +265,12 @@ func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period
 		}
 		return f.SetCellStyle(sheet, cell, cell, style)
 	}
-	if err := set("A1", "各区县报送情况 Submissions by district — "+period, st.title); err != nil {
+	if err := set("A1", "各区县报送情况 Submissions by district — "+period, st.Title); err != nil {
 		return err
 	}
 	for i, h := range []string{"区县\nDistrict", "应报\nDue", "已报\nReported", "未报\nMissing", "报送率\nRate"} {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
-		if err := set(cell, h, st.header); err != nil {
+		if err := set(cell, h, st.Header); err != nil {
 			return err
 		}
 	}
@@ -288,7 +289,7 @@ func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period
 			cell, _ := excelize.CoordinatesToCellName(i+1, row)
 			style := count
 			if i == 0 {
-				style = st.body
+				style = st.Body
 			}
 			if err := set(cell, v, style); err != nil {
 				return err
@@ -315,12 +316,12 @@ func writeChaseDistricts(f *excelize.File, st *styles, cs []chaseCarrier, period
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return asmPrintSetup(f, sheet, asmA4, "$2:$2", "")
+	return xlsx.Page{Paper: xlsx.A4, Margins: xlsx.ListMargins, RepeatRows: "$2:$2", Footer: xlsx.FooterSheetPages}.Apply(f, sheet)
 }
 
 // chaseCountFmt and chaseBorder are the chase list's counts and cell borders.
 var (
-	chaseCountFmt = fmtCount
+	chaseCountFmt = xlsx.FmtCount
 	chaseBorder   = []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
 		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
 )

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/reports/xlsx"
 )
 
 // SetRejectsSheetRows changes how many rows a sheet of the rejects
@@ -24,7 +26,7 @@ func WriteAssessmentLists(ctx context.Context, db *sql.DB, year int, path string
 	if err != nil {
 		return err
 	}
-	f := newBook()
+	f := xlsx.New()
 	defer f.Close()
 	st, err := newAsmStyles(f)
 	if err != nil {
@@ -59,6 +61,6 @@ func WriteAssessmentLists(ctx context.Context, db *sql.DB, year int, path string
 	if err := f.DeleteSheet("Sheet1"); err != nil {
 		return err
 	}
-	_, err = saveWorkbook(f, path, bookOptions{})
+	_, err = xlsx.Save(f, path, xlsx.Options{})
 	return err
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -137,7 +138,7 @@ feed:
 	if len(carriers) == 0 {
 		return info, nil
 	}
-	if err := syncLetters(dir, names); err != nil {
+	if err := xlsx.SyncFiles(dir, names); err != nil {
 		return info, fmt.Errorf("sync %s: %w", dir, err)
 	}
 	info.Sums = filepath.Join(dir, feedbackSums)
@@ -155,7 +156,7 @@ func writeSums(path string, names, sums []string) (string, error) {
 		lines[i] = sums[i] + "  " + n + "\n"
 	}
 	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[len(sums[0])+2:], b[len(sums[0])+2:]) })
-	return writeAtomic(path, true, func(w io.Writer) error {
+	return xlsx.WriteAtomic(path, true, func(w io.Writer) error {
 		_, err := io.WriteString(w, strings.Join(lines, ""))
 		return err
 	})
@@ -221,9 +222,9 @@ type feedbackIndicatorName struct {
 // cut-off, or when the run computed.
 func (r *feedbackRun) stamp() time.Time {
 	if r.Cutoff.Valid {
-		return bookStamp(r.Cutoff.Time)
+		return xlsx.Stamp(r.Cutoff.Time)
 	}
-	return bookStamp(r.Computed)
+	return xlsx.Stamp(r.Computed)
 }
 
 // readFeedback reads the graded carriers of year with their indicators, and
@@ -410,7 +411,7 @@ type feedbackStyles struct {
 }
 
 // fbNumFormats are the formats indicatorFormat gives.
-var fbNumFormats = []string{fmtCount, fmtDecimal, fmtHalves, fmtRatio, fmtGeneral}
+var fbNumFormats = []string{xlsx.FmtCount, xlsx.FmtDecimal, xlsx.FmtHalves, xlsx.FmtRatio, xlsx.FmtGeneral}
 
 func newFeedbackStyles(f *excelize.File) (*feedbackStyles, error) {
 	var s feedbackStyles
@@ -536,7 +537,7 @@ func (b *feedbackBook) write(f *excelize.File) error {
 			return err
 		}
 	}
-	sw, err := sizedStream(f, feedbackSheet, len(feedbackWidths), len(b.rows)-1)
+	sw, err := xlsx.SizedStream(f, feedbackSheet, len(feedbackWidths), len(b.rows)-1)
 	if err != nil {
 		return err
 	}
@@ -546,7 +547,7 @@ func (b *feedbackBook) write(f *excelize.File) error {
 		}
 		var opts []excelize.RowOpts
 		if b.heights[r] > 0 {
-			opts = append(opts, excelize.RowOpts{Height: fitHeight(b.heights[r])})
+			opts = append(opts, excelize.RowOpts{Height: xlsx.FitHeight(b.heights[r])})
 		}
 		if err := sw.SetRow("A"+strconv.Itoa(r), cells, opts...); err != nil {
 			return err
@@ -586,6 +587,14 @@ func (b *feedbackBook) section(text string) {
 // fbTextHeight estimates the height in points of text wrapped in a cell width
 // character widths wide: a CJK character is about two widths at 10 points
 // in SimSun, any other about one.
+//
+// It is not xlsx.TextWidth, the workbooks' one width model, on purpose:
+// it counts every rune from U+2E80 up (emoji and half-width forms too) as
+// 1.9 wide, and the letters' row heights were laid out with it. Counting
+// with xlsx.TextWidth (two for a CJK character) changed the row heights of
+// 29 of the demo's 148 letters, and this restructuring keeps every
+// workbook byte for byte; moving the letters to the one model is a layout
+// change of its own (and TestFeedbackRendersOnTwoPages to re-check).
 func fbTextHeight(text string, width float64, lineHeight float64) float64 {
 	lines := 0
 	for _, para := range strings.Split(text, "\n") {
@@ -616,7 +625,7 @@ func fbCodeLabel(zh, en map[string]string, code string) string {
 // writeFeedbackBook writes the feedback workbook of one carrier to path,
 // marked draft or final, and returns its SHA-256.
 func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun, year int, final bool, path string) (string, error) {
-	f, err := t.open()
+	f, err := t.Open()
 	if err != nil {
 		return "", err
 	}
@@ -632,7 +641,7 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	}
 	titleZH := fmt.Sprintf("%d年度双创载体绩效评价反馈表%s", year, markZH)
 	titleEN := fmt.Sprintf("Assessment feedback %d%s", year, markEN)
-	b.set(1, 9, asmTitle(titleZH, titleEN), st.title)
+	b.set(1, 9, xlsx.Title(titleZH, titleEN), st.title)
 	b.height(30)
 	b.row++
 	b.set(1, 9, fmt.Sprintf("考核期 Assessment window：%s — %s　　报送季度 Quarters reported：%d / 4",
@@ -695,11 +704,11 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	b.pair(fbBilingual("资助类别", "Funding tier"), fbCodeLabel(tierZH, tierEN, c.Tier), st.value, false)
 	b.pair2(fbBilingual("资助金额", "Subsidy"), c.AmountYuan, st.money)
 	b.row++
-	calc := fmt.Sprintf("资助上限 %s 元 × %s等级系数 %s", fbYuan(c.CapYuan), label(gradeZH, c.Grade), fbNumber(c.Factor))
-	calcEN := fmt.Sprintf("Cap %s yuan × factor %s for grade %s", fbYuan(c.CapYuan), fbNumber(c.Factor), strings.ToLower(label(gradeEN, c.Grade)))
+	calc := fmt.Sprintf("资助上限 %s 元 × %s等级系数 %s", xlsx.Thousands(c.CapYuan), label(gradeZH, c.Grade), fbNumber(c.Factor))
+	calcEN := fmt.Sprintf("Cap %s yuan × factor %s for grade %s", xlsx.Thousands(c.CapYuan), fbNumber(c.Factor), strings.ToLower(label(gradeEN, c.Grade)))
 	if c.UnscaledYuan != c.AmountYuan {
-		calc += fmt.Sprintf(" = %s 元，按年度预算等比例调整为 %s 元", fbYuan(c.UnscaledYuan), fbYuan(c.AmountYuan))
-		calcEN += fmt.Sprintf(" = %s yuan, scaled to the annual budget: %s yuan", fbYuan(c.UnscaledYuan), fbYuan(c.AmountYuan))
+		calc += fmt.Sprintf(" = %s 元，按年度预算等比例调整为 %s 元", xlsx.Thousands(c.UnscaledYuan), xlsx.Thousands(c.AmountYuan))
+		calcEN += fmt.Sprintf(" = %s yuan, scaled to the annual budget: %s yuan", xlsx.Thousands(c.UnscaledYuan), xlsx.Thousands(c.AmountYuan))
 	}
 	if c.Action == "delist" || c.Action == "revoke" {
 		calc += "；摘牌或撤销认定的载体不予资助"
@@ -800,10 +809,10 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 		return "", err
 	}
 	stamp := run.stamp()
-	if err := bookProps(f, fmt.Sprintf("%s %s %s", titleZH, titleEN, c.ID), status, stamp); err != nil {
+	if err := xlsx.Props(f, fmt.Sprintf("%s %s %s", titleZH, titleEN, c.ID), status, stamp); err != nil {
 		return "", err
 	}
-	return t.save(f, path, stamp)
+	return t.Save(f, path, stamp)
 }
 
 func fbSpan(from, to int) float64 {
@@ -922,42 +931,44 @@ func fbDecision(c *feedbackCarrier) string {
 	return ""
 }
 
-func fbYuan(v int64) string {
-	s := fmt.Sprintf("%d", v)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // fbNumber prints a factor or threshold without trailing zeros.
 func fbNumber(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", x), "0"), ".")
 }
 
-// feedbackPageSetup: A4 portrait, fitted to the page's width (at full
-// size), two pages: the result, the decision and the funding on the first,
-// the indicators on the second.
-func feedbackPageSetup(f *excelize.File) error {
-	orient, size, fit1, tall := "portrait", 9, 1, 0
-	if err := f.SetPageLayout(feedbackSheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &size, FitToWidth: &fit1, FitToHeight: &tall}); err != nil {
-		return err
+// feedbackTemplate is a blank feedback workbook (xlsx.Template): the
+// sheet, its styles, column widths and page setup — A4 portrait, fitted
+// to the page's width (at full size), two pages: the result, the decision
+// and the funding on the first, the indicators on the second.
+type feedbackTemplate struct {
+	*xlsx.Template
+	st *feedbackStyles
+}
+
+func newFeedbackTemplate() (*feedbackTemplate, error) {
+	f := xlsx.New()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", feedbackSheet); err != nil {
+		return nil, err
 	}
-	fit := true
-	if err := f.SetSheetProps(feedbackSheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
+	st, err := newFeedbackStyles(f)
+	if err != nil {
+		return nil, err
 	}
-	m := func(x float64) *float64 { return &x }
-	return f.SetPageMargins(feedbackSheet, &excelize.PageLayoutMarginsOptions{
-		Left: m(0.4), Right: m(0.4), Top: m(0.5), Bottom: m(0.6), Header: m(0.3), Footer: m(0.3), Horizontally: &fit,
-	})
+	for i, w := range feedbackWidths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(feedbackSheet, col, col, w); err != nil {
+			return nil, err
+		}
+	}
+	page := xlsx.Page{Paper: xlsx.A4, Portrait: true,
+		Margins: &xlsx.Margins{Left: 0.4, Right: 0.4, Top: 0.5, Bottom: 0.6, Header: 0.3, Footer: 0.3, Centred: true}}
+	if err := page.Apply(f, feedbackSheet); err != nil {
+		return nil, err
+	}
+	t, err := xlsx.NewTemplate(f)
+	if err != nil {
+		return nil, err
+	}
+	return &feedbackTemplate{Template: t, st: st}, nil
 }

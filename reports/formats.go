@@ -1,18 +1,9 @@
 package reports
 
-import "strings"
+import (
+	"strings"
 
-// Number formats: one per kind of quantity, the same in every workbook, so
-// that a figure reads alike on every sheet and in every letter.
-const (
-	fmtCount   = "#,##0"      // counts, ranks, days
-	fmtDecimal = "#,##0.00"   // 万元, quarterly averages (quarters of whole counts)
-	fmtHalves  = "#,##0.0"    // quarters reported on time (a late one counts half)
-	fmtRatio   = "0.0%"       // shares and rates
-	fmtScore   = "0.00"       // scores and points (rounded to two decimals)
-	fmtYuan    = "#,##0"      // money in yuan
-	fmtDate    = "yyyy-mm-dd" // dates
-	fmtGeneral = "General"    // weights; an indicator not known here, shown in full
+	"github.com/incubeval/incubeval/reports/xlsx"
 )
 
 // indicatorFormat is the number format of an indicator's values, targets
@@ -23,17 +14,17 @@ const (
 func indicatorFormat(code, unit string) string {
 	switch {
 	case unit == "ratio":
-		return fmtRatio
+		return xlsx.FmtRatio
 	case unit == "万元":
-		return fmtDecimal
+		return xlsx.FmtDecimal
 	case strings.HasSuffix(code, "_avg"):
-		return fmtDecimal
+		return xlsx.FmtDecimal
 	case code == "reporting":
-		return fmtHalves
+		return xlsx.FmtHalves
 	case code == "trainings" || code == "trainees" || code == "events" || code == "graduated":
-		return fmtCount
+		return xlsx.FmtCount
 	}
-	return fmtGeneral
+	return xlsx.FmtGeneral
 }
 
 // indicatorUnit is the unit as it is shown after an indicator's name.

@@ -7,12 +7,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/ingest"
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -150,7 +149,7 @@ func writeRejects(ctx context.Context, db *sql.DB, batchID int64, rs *rejectRows
 
 	f := excelize.NewFile()
 	defer f.Close()
-	st, err := newStyles(f)
+	st, err := xlsx.NewStyles(f)
 	if err != nil {
 		return 0, err
 	}
@@ -175,7 +174,7 @@ func writeRejects(ctx context.Context, db *sql.DB, batchID int64, rs *rejectRows
 
 // writeRejectsSheet writes sheet k of sheets with the next n rejects of
 // rs, those of the workbook of first.
-func writeRejectsSheet(f *excelize.File, st *styles, rs *rejectRows, first *rejectRow, k, sheets, n int, batchID int64, part string) error {
+func writeRejectsSheet(f *excelize.File, st *xlsx.Styles, rs *rejectRows, first *rejectRow, k, sheets, n int, batchID int64, part string) error {
 	sheet := rejectsSheetName(k)
 	if k == 0 {
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -192,11 +191,9 @@ func writeRejectsSheet(f *excelize.File, st *styles, rs *rejectRows, first *reje
 	if err := f.AutoFilter(sheet, fmt.Sprintf("A3:%s%d", rejectsLastCol, last), nil); err != nil {
 		return err
 	}
-	if err := printSetup(f, sheet, "$3:$3"); err != nil {
-		return err
-	}
 	printLast, _ := excelize.ColumnNumberToName(rejectsPrintCols)
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", sheet, printLast, last), Scope: sheet}); err != nil {
+	page := xlsx.Page{Paper: xlsx.A4, RepeatRows: "$3:$3", Area: fmt.Sprintf("$A$1:$%s$%d", printLast, last), Footer: xlsx.FooterPages}
+	if err := page.Apply(f, sheet); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(sheet)
@@ -215,16 +212,16 @@ func writeRejectsSheet(f *excelize.File, st *styles, rs *rejectRows, first *reje
 	if sheets > 1 {
 		title += fmt.Sprintf("（第 %d/%d 表 sheet %d of %d）", k+1, sheets, k+1, sheets)
 	}
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.Title, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
 		return err
 	}
 	note := "以下行未被接收，请按“修改方法”更正后重新报送整份文件。 These rows were not accepted: correct them as described and resend the whole file."
-	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: note}}, excelize.RowOpts{Height: 20}); err != nil {
+	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.Note, Value: note}}, excelize.RowOpts{Height: 20}); err != nil {
 		return err
 	}
 	hdr := make([]any, len(rejectColumns))
 	for i, c := range rejectColumns {
-		hdr[i] = excelize.Cell{StyleID: st.header, Value: c.zh + "\n" + c.en}
+		hdr[i] = excelize.Cell{StyleID: st.Header, Value: c.zh + "\n" + c.en}
 	}
 	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: 32}); err != nil {
 		return err
@@ -251,19 +248,19 @@ func writeRejectsSheet(f *excelize.File, st *styles, rs *rejectRows, first *reje
 			ingest.Clip(zh, 2*ingest.MaxRawChars), ingest.Clip(en, 2*ingest.MaxRawChars), rule, col}
 		lines := 2
 		for j, v := range vals {
-			cells[j] = excelize.Cell{StyleID: st.body, Value: v}
+			cells[j] = excelize.Cell{StyleID: st.Body, Value: v}
 			if t, ok := v.(string); ok && j < rejectsPrintCols {
-				lines = max(lines, asmLines(t, rejectColumns[j].width))
+				lines = max(lines, xlsx.Lines(t, rejectColumns[j].width))
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+rejectsHeadRows+1)
 		// As tall as the longest text wraps to.
-		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: fitHeight(float64(lines)*13 + 4)}); err != nil {
+		if err := sw.SetRow(cell, cells, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 4)}); err != nil {
 			return err
 		}
 	}
 	if n == 0 {
-		cell := excelize.Cell{StyleID: st.body, Value: "本批次没有被退回的行 No rows were rejected in this batch"}
+		cell := excelize.Cell{StyleID: st.Body, Value: "本批次没有被退回的行 No rows were rejected in this batch"}
 		if err := sw.SetRow("A4", []any{cell}); err != nil {
 			return err
 		}
@@ -274,59 +271,6 @@ func writeRejectsSheet(f *excelize.File, st *styles, rs *rejectRows, first *reje
 	return sw.Flush()
 }
 
-type styles struct{ title, note, header, body int }
-
-func newStyles(f *excelize.File) (*styles, error) {
-	var s styles
-	var err error
-	font := func(size float64, bold bool) *excelize.Font {
-		return &excelize.Font{Family: "SimSun", Size: size, Bold: bold}
-	}
-	border := []excelize.Border{
-		{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
-		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
-	}
-	if s.title, err = f.NewStyle(&excelize.Style{Font: font(14, true)}); err != nil {
-		return nil, err
-	}
-	if s.note, err = f.NewStyle(&excelize.Style{Font: font(10, false), Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
-		return nil, err
-	}
-	if s.header, err = f.NewStyle(&excelize.Style{Font: font(10, true), Border: border,
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Alignment: &excelize.Alignment{WrapText: true, Horizontal: "center", Vertical: "center"}}); err != nil {
-		return nil, err
-	}
-	if s.body, err = f.NewStyle(&excelize.Style{Font: font(10, false), Border: border,
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
-		return nil, err
-	}
-	return &s, nil
-}
-
-// printSetup: A4 landscape, fit to one page wide, the header rows repeated,
-// page numbers in the footer.
-func printSetup(f *excelize.File, sheet, repeatRows string) error {
-	orient, size, fitW, fitH := "landscape", 9, 1, 0
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, Size: &size, FitToWidth: &fitW, FitToHeight: &fitH}); err != nil {
-		return err
-	}
-	fit := true
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!" + repeatRows, Scope: sheet}); err != nil {
-		return err
-	}
-	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页 / 共 &N 页  Page &P of &N"})
-}
-
-// fitHeight caps a row height estimated from its text at the most a row
-// can be (409 points): one long but accepted value (a name of 32,767
-// characters) must not stop a workbook being written. The cell still holds
-// the whole text; the reader scrolls it.
-func fitHeight(h float64) float64 { return min(h, excelize.MaxRowHeight) }
-
 // setProps fixes the document properties so that the same data gives the
 // same workbook (excelize would otherwise stamp the wall clock).
 func setProps(f *excelize.File, title string) {
@@ -334,29 +278,4 @@ func setProps(f *excelize.File, title string) {
 		Title: title, Creator: "incubeval", LastModifiedBy: "incubeval",
 		Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z",
 	})
-}
-
-// saveAtomic writes to a temporary file beside path and renames it.
-func saveAtomic(f *excelize.File, path string) error {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := f.Write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -7,11 +7,11 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/ingest"
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -143,7 +143,7 @@ func WriteTemplate(ctx context.Context, db *sql.DB, year, quarter int, path stri
 	if err != nil {
 		return fmt.Errorf("read carriers: %w", err)
 	}
-	f := newBook()
+	f := xlsx.New()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", templateSheet); err != nil {
 		return err
@@ -153,7 +153,7 @@ func WriteTemplate(ctx context.Context, db *sql.DB, year, quarter int, path stri
 			return err
 		}
 	}
-	st, err := newStyles(f)
+	st, err := xlsx.NewStyles(f)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func WriteTemplate(ctx context.Context, db *sql.DB, year, quarter int, path stri
 		return fmt.Errorf("instructions sheet: %w", err)
 	}
 	f.SetActiveSheet(0)
-	if err := bookProps(f, fmt.Sprintf("季度报表 %s 填报模板 Quarterly report template", p.en()), "", time.Time{}); err != nil {
+	if err := xlsx.Props(f, fmt.Sprintf("季度报表 %s 填报模板 Quarterly report template", p.en()), "", time.Time{}); err != nil {
 		return err
 	}
 	// Dated by the data it lists (the latest ingest), or, without a
@@ -177,9 +177,9 @@ func WriteTemplate(ctx context.Context, db *sql.DB, year, quarter int, path stri
 		return err
 	}
 	if stamp.IsZero() {
-		stamp = bookStamp(p.end)
+		stamp = xlsx.Stamp(p.end)
 	}
-	_, err = saveWorkbook(f, path, bookOptions{stamp: stamp})
+	_, err = xlsx.Save(f, path, xlsx.Options{Stamp: stamp})
 	return err
 }
 
@@ -224,7 +224,7 @@ func templateHeader(fd templateField) (string, error) {
 	return "", fmt.Errorf("no quarterly column %q in ingest's spec", fd.name)
 }
 
-func writeTemplateReport(f *excelize.File, st *styles, p templatePeriod, haveCarriers bool) error {
+func writeTemplateReport(f *excelize.File, st *xlsx.Styles, p templatePeriod, haveCarriers bool) error {
 	const sheet = templateSheet
 	last := templateFirstRow + templateRows - 1
 	lastCol, _ := excelize.ColumnNumberToName(len(templateFields))
@@ -263,16 +263,16 @@ func writeTemplateReport(f *excelize.File, st *styles, p templatePeriod, haveCar
 			return err
 		}
 	}
-	if err := f.SetCellStyle(sheet, "A3", lastCol+"3", st.header); err != nil {
+	if err := f.SetCellStyle(sheet, "A3", lastCol+"3", st.Header); err != nil {
 		return err
 	}
 	lines := 1
 	for _, fd := range templateFields {
 		hdr, _ := templateHeader(fd)
 		zh, en, _ := strings.Cut(hdr, "\n")
-		lines = max(lines, asmLines(zh, fd.width)+asmLines(en, fd.width))
+		lines = max(lines, xlsx.Lines(zh, fd.width)+xlsx.Lines(en, fd.width))
 	}
-	if err := f.SetRowHeight(sheet, templateFirstRow-1, fitHeight(float64(lines)*13+6)); err != nil {
+	if err := f.SetRowHeight(sheet, templateFirstRow-1, xlsx.FitHeight(float64(lines)*13+6)); err != nil {
 		return err
 	}
 	for i, fd := range templateFields {
@@ -302,7 +302,7 @@ func writeTemplateReport(f *excelize.File, st *styles, p templatePeriod, haveCar
 		Selection: []excelize.Selection{{SQRef: fmt.Sprintf("A%d", templateFirstRow), ActiveCell: fmt.Sprintf("A%d", templateFirstRow), Pane: "bottomRight"}}}); err != nil {
 		return err
 	}
-	return asmPrintSetup(f, sheet, asmA4, "$3:$3", "")
+	return templatePage.Apply(f, sheet)
 }
 
 var templateBorder = []excelize.Border{
@@ -320,11 +320,11 @@ func newTemplateFormats(f *excelize.File) (map[templateCheck]int, error) {
 		tcCarrier: {Font: font, NumFmt: 49}, // text: keep leading zeros
 		tcYear:    {Font: font, NumFmt: 1, Alignment: &excelize.Alignment{Horizontal: "center"}},
 		tcQuarter: {Font: font, NumFmt: 1, Alignment: &excelize.Alignment{Horizontal: "center"}},
-		tcDate:    custom(fmtDate),
-		tcCount:   custom(fmtCount),
-		tcFiled:   custom(fmtCount),
-		tcMoney:   custom(fmtDecimal),
-		tcRatio:   custom(fmtRatio),
+		tcDate:    custom(xlsx.FmtDate),
+		tcCount:   custom(xlsx.FmtCount),
+		tcFiled:   custom(xlsx.FmtCount),
+		tcMoney:   custom(xlsx.FmtDecimal),
+		tcRatio:   custom(xlsx.FmtRatio),
 	}
 	out := map[templateCheck]int{}
 	for _, k := range []templateCheck{tcCarrier, tcYear, tcQuarter, tcDate, tcCount, tcFiled, tcMoney, tcRatio} {
@@ -417,7 +417,7 @@ func templateSerial(t time.Time) int {
 // templateBanner writes the title and the note in rows 1 and 2, merged
 // across the table (columns of widths) and as tall as their wrapped text.
 // A title running on past the table would widen the printed page.
-func templateBanner(f *excelize.File, st *styles, sheet string, widths []float64, title, note string) error {
+func templateBanner(f *excelize.File, st *xlsx.Styles, sheet string, widths []float64, title, note string) error {
 	lastCol, _ := excelize.ColumnNumberToName(len(widths))
 	total := 0.0
 	for _, w := range widths {
@@ -432,7 +432,7 @@ func templateBanner(f *excelize.File, st *styles, sheet string, widths []float64
 		cell, text string
 		style      int
 		size, line float64 // font size, line height
-	}{{"A1", title, titleStyle, 14, 19}, {"A2", note, st.note, 10, 13.5}} {
+	}{{"A1", title, titleStyle, 14, 19}, {"A2", note, st.Note, 10, 13.5}} {
 		if err := f.SetCellStr(sheet, r.cell, r.text); err != nil {
 			return err
 		}
@@ -444,8 +444,8 @@ func templateBanner(f *excelize.File, st *styles, sheet string, widths []float64
 			return err
 		}
 		// Widths count ten-point characters: a 14-point one takes 1.4.
-		lines := asmLines(r.text, total*10/r.size)
-		if err := f.SetRowHeight(sheet, mustRow(r.cell), fitHeight(float64(lines)*r.line+6)); err != nil {
+		lines := xlsx.Lines(r.text, total*10/r.size)
+		if err := f.SetRowHeight(sheet, mustRow(r.cell), xlsx.FitHeight(float64(lines)*r.line+6)); err != nil {
 			return err
 		}
 	}
@@ -458,7 +458,7 @@ func mustRow(cell string) int {
 	return row
 }
 
-func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carriers []templateCarrier) error {
+func writeTemplateCarriers(f *excelize.File, st *xlsx.Styles, p templatePeriod, carriers []templateCarrier) error {
 	const sheet = templateCarriersSheet
 	lastCol, _ := excelize.ColumnNumberToName(len(templateCarrierColumns))
 	for i, c := range templateCarrierColumns {
@@ -483,7 +483,7 @@ func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carri
 			return err
 		}
 	}
-	if err := f.SetCellStyle(sheet, "A3", lastCol+"3", st.header); err != nil {
+	if err := f.SetCellStyle(sheet, "A3", lastCol+"3", st.Header); err != nil {
 		return err
 	}
 	if err := f.SetRowHeight(sheet, 3, 30); err != nil {
@@ -508,7 +508,7 @@ func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carri
 		RefersTo: fmt.Sprintf("'%s'!$A$4:$A$%d", sheet, last)}); err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(sheet, "A4", fmt.Sprintf("%s%d", lastCol, last), st.body); err != nil {
+	if err := f.SetCellStyle(sheet, "A4", fmt.Sprintf("%s%d", lastCol, last), st.Body); err != nil {
 		return err
 	}
 	if len(carriers) > 0 {
@@ -519,8 +519,11 @@ func writeTemplateCarriers(f *excelize.File, st *styles, p templatePeriod, carri
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return asmPrintSetup(f, sheet, asmA4, "$3:$3", "")
+	return templatePage.Apply(f, sheet)
 }
+
+// templatePage is how the template's sheets print.
+var templatePage = xlsx.Page{Paper: xlsx.A4, Margins: xlsx.ListMargins, RepeatRows: "$3:$3", Footer: xlsx.FooterSheetPages}
 
 // templateHelpRow is one row of the instructions: item, Chinese, English.
 type templateHelpRow struct{ item, zh, en string }
@@ -564,7 +567,7 @@ func templateHelpRows(p templatePeriod) ([]templateHelpRow, error) {
 	return rows, nil
 }
 
-func writeTemplateHelp(f *excelize.File, st *styles, p templatePeriod) error {
+func writeTemplateHelp(f *excelize.File, st *xlsx.Styles, p templatePeriod) error {
 	const sheet = templateHelpSheet
 	widths := []float64{20, 58, 58}
 	for i, w := range widths {
@@ -581,7 +584,7 @@ func writeTemplateHelp(f *excelize.File, st *styles, p templatePeriod) error {
 	if err := f.SetSheetRow(sheet, "A3", &[]any{"项目\nItem", "说明\n(中文)", "Explanation\n(English)"}); err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(sheet, "A3", "C3", st.header); err != nil {
+	if err := f.SetCellStyle(sheet, "A3", "C3", st.Header); err != nil {
 		return err
 	}
 	if err := f.SetRowHeight(sheet, 3, 30); err != nil {
@@ -604,36 +607,28 @@ func writeTemplateHelp(f *excelize.File, st *styles, p templatePeriod) error {
 		if err := f.SetCellStyle(sheet, fmt.Sprintf("A%d", n), fmt.Sprintf("A%d", n), item); err != nil {
 			return err
 		}
-		if err := f.SetCellStyle(sheet, fmt.Sprintf("B%d", n), fmt.Sprintf("C%d", n), st.body); err != nil {
+		if err := f.SetCellStyle(sheet, fmt.Sprintf("B%d", n), fmt.Sprintf("C%d", n), st.Body); err != nil {
 			return err
 		}
 		// excelize does not fit row heights to wrapped text: estimate them.
 		lines := max(templateTextLines(r.item, widths[0]), templateTextLines(r.zh, widths[1]), templateTextLines(r.en, widths[2]))
-		if err := f.SetRowHeight(sheet, n, fitHeight(float64(lines)*13.5+4)); err != nil {
+		if err := f.SetRowHeight(sheet, n, xlsx.FitHeight(float64(lines)*13.5+4)); err != nil {
 			return err
 		}
 	}
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return asmPrintSetup(f, sheet, asmA4, "$3:$3", "")
+	return templatePage.Apply(f, sheet)
 }
 
 // templateTextLines estimates how many lines text wraps to in a column of width
-// characters: a Chinese character is two characters wide.
+// characters, measured by xlsx.TextWidth.
 func templateTextLines(text string, width float64) int {
 	n := 0
 	for _, line := range strings.Split(text, "\n") {
-		w := 0.0
-		for _, r := range line {
-			if r > unicode.MaxLatin1 {
-				w += 2
-			} else {
-				w++
-			}
-		}
 		// Wrapping breaks at words, so a line holds somewhat less than width.
-		n += max(1, int(math.Ceil(w/(width*0.92))))
+		n += max(1, int(math.Ceil(xlsx.TextWidth(line)/(width*0.92))))
 	}
 	return n
 }

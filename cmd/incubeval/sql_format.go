@@ -18,7 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/store"
-	"github.com/incubeval/incubeval/reports"
+	"github.com/incubeval/incubeval/reports/xlsx"
 )
 
 // result is a stream of rows: a query's, or the schema listing's.
@@ -331,7 +331,7 @@ func writeXLSX(res result, w io.Writer) error {
 	}
 	// Saved as every workbook of ours is: the sheet declares its used
 	// range, which readers such as openpyxl's read_only mode trust.
-	return reports.WriteWorkbook(f, w, time.Time{})
+	return xlsx.Write(f, w, time.Time{})
 }
 
 // maxExactExcel is the largest integer Excel shows exactly (15 digits).

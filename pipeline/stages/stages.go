@@ -24,6 +24,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/ingest"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -125,7 +126,7 @@ func IngestInbox(ctx context.Context, st *store.Store, in Inbox, rep Reporter, l
 		files, err := reports.WriteRejectsBy(ctx, st.DB, res.BatchID, w.Path, in.RejectsBy)
 		for _, f := range files {
 			// A workbook written before one failed is listed too.
-			sum, _ := reports.FileSHA256(f.Path)
+			sum, _ := xlsx.FileSHA256(f.Path)
 			led.Wrote(f.Path, sum)
 			w.Issues += f.Issues
 		}
@@ -140,7 +141,7 @@ func IngestInbox(ctx context.Context, st *store.Store, in Inbox, rep Reporter, l
 			return res, failed("writing the rejects workbook "+w.Path, "写退回清单 "+w.Path, err)
 		}
 		// The writer does not report the hash: it is read back.
-		sum, err := reports.FileSHA256(w.Path)
+		sum, err := xlsx.FileSHA256(w.Path)
 		if err != nil {
 			return res, failed("reading back the rejects workbook "+w.Path, "读取退回清单 "+w.Path, err)
 		}

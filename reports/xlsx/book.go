@@ -1,11 +1,16 @@
-package reports
+// Package xlsx is the kit every workbook of incubeval is made with: how a
+// workbook is written (byte for byte the same for the same content, whole
+// or not at all), its number formats, the one display-width model of its
+// text, its print setup and the plain styles of the simpler workbooks.
+// It knows nothing of the assessment: the workbooks (reports/assessment,
+// feedback, chase, template, rejects) put the named result sets of
+// sql/reports into cells with it.
+package xlsx
 
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -20,16 +25,15 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/store"
-	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
-// Every workbook incubeval writes is saved through saveWorkbook (or, to a
-// writer, WriteWorkbook), so that three things hold for all of them:
+// Every workbook incubeval writes is saved through Save (or, to a
+// writer, Write), so that three things hold for all of them:
 //
 //   - Each worksheet declares its used range in <dimension ref>. excelize
 //     leaves "A1" there, and readers that trust it (openpyxl read_only,
 //     some ETL tools) then see one cell per sheet. A sheet streamed with
-//     its size known sets it before streaming (sizedStream); for any other
+//     its size known sets it before streaming (SizedStream); for any other
 //     sheet the zip writer finds the range from the sheet's cells.
 //   - The same content gives the same bytes: the parts are written in a
 //     fixed order ([Content_Types].xml first, then by name — excelize
@@ -40,33 +44,33 @@ import (
 //     synced, then renamed), and its SHA-256 is returned, so that a
 //     published workbook can be checked against the run ledger.
 
-// bookOptions say how a workbook is saved.
-type bookOptions struct {
-	// stamp dates the workbook: its data cut-off (the latest ingest the
+// Options say how a workbook is saved.
+type Options struct {
+	// Stamp dates the workbook: its data cut-off (the latest ingest the
 	// numbers come from). Zero leaves the document properties as set and
 	// dates the zip entries 1980-01-01, the zip format's first day.
-	stamp time.Time
+	Stamp time.Time
+	// Unsynced leaves the file to the caller to sync, with others at once
+	// (SyncFiles): thousands of feedback letters.
+	Unsynced bool
+	// Dated says the document properties already carry the stamp
+	// (Props): they need not be read back to be dated.
+	Dated bool
 	// pack compresses the parts; nil deflates them in chunks on every core.
 	pack packer
-	// unsynced leaves the file to the caller to sync, with others at once
-	// (syncLetters): thousands of feedback letters.
-	unsynced bool
-	// dated says the document properties already carry the stamp
-	// (bookProps): they need not be read back to be dated.
-	dated bool
 }
 
-// saveWorkbook writes f to path as described above and returns the file's
+// Save writes f to path as described above and returns the file's
 // SHA-256 (hex).
-func saveWorkbook(f *excelize.File, path string, o bookOptions) (string, error) {
-	return writeAtomic(path, !o.unsynced, func(w io.Writer) error { return writeBook(f, w, o) })
+func Save(f *excelize.File, path string, o Options) (string, error) {
+	return WriteAtomic(path, !o.Unsynced, func(w io.Writer) error { return write(f, w, o) })
 }
 
-// writeAtomic writes path through write: to a temporary file beside it,
+// WriteAtomic writes path through write: to a temporary file beside it,
 // synced (unless the caller syncs it later) — a hash recorded in the ledger
 // names bytes that are on the disk — then renamed. It returns the SHA-256
 // of what was written.
-func writeAtomic(path string, sync bool, write func(io.Writer) error) (string, error) {
+func WriteAtomic(path string, sync bool, write func(io.Writer) error) (string, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
@@ -115,21 +119,20 @@ func FileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// WriteWorkbook writes f to w as every incubeval workbook is written: each
+// Write writes f to w as every incubeval workbook is written: each
 // sheet's used range declared, parts in a fixed order, dated stamp (zero:
-// not dated). For workbooks built outside this package (`sql --output
-// x.xlsx`).
-func WriteWorkbook(f *excelize.File, w io.Writer, stamp time.Time) error {
-	return writeBook(f, w, bookOptions{stamp: stamp})
+// not dated). For a workbook written to a stream (`sql --output x.xlsx`).
+func Write(f *excelize.File, w io.Writer, stamp time.Time) error {
+	return write(f, w, Options{Stamp: stamp})
 }
 
-func writeBook(f *excelize.File, w io.Writer, o bookOptions) error {
-	if !o.stamp.IsZero() && !o.dated {
+func write(f *excelize.File, w io.Writer, o Options) error {
+	if !o.Stamp.IsZero() && !o.Dated {
 		p, err := f.GetDocProps()
 		if err != nil {
 			return fmt.Errorf("document properties: %w", err)
 		}
-		p.Created = o.stamp.UTC().Format(time.RFC3339)
+		p.Created = o.Stamp.UTC().Format(time.RFC3339)
 		p.Modified = p.Created
 		if err := f.SetDocProps(p); err != nil {
 			return fmt.Errorf("document properties: %w", err)
@@ -140,49 +143,23 @@ func writeBook(f *excelize.File, w io.Writer, o bookOptions) error {
 		pk = newChunkPacker()
 	}
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		return &bookZip{w: w, stamp: o.stamp, pack: pk}
+		return &bookZip{w: w, stamp: o.Stamp, pack: pk}
 	})
 	return f.Write(w)
 }
 
-// bookStamp turns a stored Asia/Shanghai wall time (a TIMESTAMP column, as
+// Stamp turns a stored Asia/Shanghai wall time (a TIMESTAMP column, as
 // ingested_at and data_cutoff are) into the instant it names.
-func bookStamp(wall time.Time) time.Time {
+func Stamp(wall time.Time) time.Time {
 	if wall.IsZero() {
 		return wall
 	}
 	return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), wall.Nanosecond(), store.Location)
 }
 
-// latestIngest is the data cut-off of workbooks that are not an assessment
-// run's: the latest ingest the database holds (zero if none, or db is nil).
-func latestIngest(ctx context.Context, db *sql.DB) (time.Time, error) {
-	if db == nil {
-		return time.Time{}, nil
-	}
-	var t sql.NullTime
-	if err := sqlfiles.Row(ctx, db, "latest_ingest").Scan(&t); err != nil {
-		return time.Time{}, fmt.Errorf("data cut-off: %w", err)
-	}
-	return bookStamp(t.Time), nil
-}
-
-// saveRejects saves a rejects workbook, dated when its batch was ingested.
-// A batch that cannot be dated is saved undated rather than not at all.
-func saveRejects(ctx context.Context, db *sql.DB, batchID int64, f *excelize.File, path string) error {
-	q, args, err := sqlfiles.Bind("batch_ingested_at", sql.Named("batch_id", batchID))
-	if err != nil {
-		return err
-	}
-	var t sql.NullTime
-	_ = db.QueryRowContext(ctx, q, args...).Scan(&t)
-	_, err = saveWorkbook(f, path, bookOptions{stamp: bookStamp(t.Time)})
-	return err
-}
-
-// bookProps are the document properties of a workbook of ours, dated
-// stamp (zero: saveWorkbook dates them).
-func bookProps(f *excelize.File, title, status string, stamp time.Time) error {
+// Props are the document properties of a workbook of ours, dated
+// stamp (zero: Save dates them).
+func Props(f *excelize.File, title, status string, stamp time.Time) error {
 	p := &excelize.DocProperties{
 		Title: title, Creator: "incubeval", LastModifiedBy: "incubeval",
 		ContentStatus: status, Category: status, Language: "zh-CN",
@@ -194,10 +171,10 @@ func bookProps(f *excelize.File, title, status string, stamp time.Time) error {
 	return f.SetDocProps(p)
 }
 
-// sizedStream is a stream writer for a sheet whose size is known before its
+// SizedStream is a stream writer for a sheet whose size is known before its
 // rows are written: the used range (lastCol × lastRow) goes into the sheet
 // first, since the stream writer writes the sheet's head at once.
-func sizedStream(f *excelize.File, sheet string, lastCol, lastRow int) (*excelize.StreamWriter, error) {
+func SizedStream(f *excelize.File, sheet string, lastCol, lastRow int) (*excelize.StreamWriter, error) {
 	ref, err := excelize.CoordinatesToCellName(max(lastCol, 1), max(lastRow, 1))
 	if err != nil {
 		return nil, err
@@ -379,7 +356,7 @@ type partSink interface {
 	result() (*packedPart, error)
 }
 
-// newBook is a new workbook whose Normal font is Arial 10. Column widths
+// New is a new workbook whose Normal font is Arial 10. Column widths
 // are measured in the Normal font's digit width; excelize's Calibri 11 is
 // 7 pixels wide in Excel but is replaced by a wider font wherever Calibri
 // is missing (LibreOffice on Linux: DejaVu Sans, a third wider), which
@@ -387,7 +364,7 @@ type partSink interface {
 // and LibreOffice has a font of the same metrics (Liberation Sans), so a
 // sheet laid out to print at 8 points does so in both. Every cell of ours
 // names its own font (SimSun); this one only sets the measure.
-func newBook() *excelize.File {
+func New() *excelize.File {
 	f := excelize.NewFile()
 	if err := f.SetDefaultFont("Arial"); err == nil && f.Styles != nil && f.Styles.Fonts != nil && len(f.Styles.Fonts.Font) > 0 {
 		font := f.Styles.Fonts.Font[0]

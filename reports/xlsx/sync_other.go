@@ -1,15 +1,15 @@
 //go:build !(linux || darwin)
 
-package reports
+package xlsx
 
 import (
 	"os"
 	"path/filepath"
 )
 
-// syncLetters puts the feedback letters just written on the disk, one
-// fsync each, before their SHA256SUMS is written and its hash recorded.
-func syncLetters(dir string, names []string) error {
+// SyncFiles puts the files names of dir, just written unsynced
+// (Options.Unsynced), on the disk, one fsync each.
+func SyncFiles(dir string, names []string) error {
 	for _, n := range names {
 		f, err := os.OpenFile(filepath.Join(dir, n), os.O_RDWR, 0)
 		if err != nil {
