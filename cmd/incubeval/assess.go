@@ -19,6 +19,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
+	"github.com/incubeval/incubeval/reports/xlsx"
 )
 
 // assessFlags are shared by `assess` and `run`.
@@ -213,19 +214,11 @@ func printCounts(w io.Writer, s *assess.YearSummary) {
 		actions = append(actions, fmt.Sprintf("%s %s %d", actionZH[act], act, s.ByAction[act]))
 	}
 	fmt.Fprintf(w, "  %d graded (%s); %d not assessed (新认定), %d deferred (暂缓)\n", s.Graded, strings.Join(grades, ", "), s.NotAssessed, s.Deferred)
-	fmt.Fprintf(w, "  decisions: %s; funding %s yuan", strings.Join(actions, ", "), thousands(s.FundingYuan))
+	fmt.Fprintf(w, "  decisions: %s; funding %s yuan", strings.Join(actions, ", "), xlsx.Thousands(s.FundingYuan))
 	if s.RecoveryYuan > 0 {
-		fmt.Fprintf(w, ", to recover 追回 %s yuan", thousands(s.RecoveryYuan))
+		fmt.Fprintf(w, ", to recover 追回 %s yuan", xlsx.Thousands(s.RecoveryYuan))
 	}
 	fmt.Fprintln(w)
-}
-
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func (a *app) publishCommand() *cobra.Command {

@@ -13,6 +13,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
+	"github.com/incubeval/incubeval/reports/xlsx"
 	sqlfiles "github.com/incubeval/incubeval/sql"
 )
 
@@ -75,7 +76,7 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 		fmt.Fprintf(w, "  结果 outcome: %s %s\n", reports.OutcomeZH(outcome), outcome)
 		if action.Valid { // revoked for false data all the same (SPEC §4.7)
 			fmt.Fprintf(w, "  决定 decision: %s %s (%s)，运营主体禁止申报至 operator banned until %s；追回 to recover %s 元 yuan\n",
-				reports.ActionZH(action.String), termSafe(action.String), termText(reason.String, termNote), banned.String, thousands(recovery.Int64))
+				reports.ActionZH(action.String), termSafe(action.String), termText(reason.String, termNote), banned.String, xlsx.Thousands(recovery.Int64))
 		}
 		return nil
 	}
@@ -95,9 +96,9 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 	if banned.Valid {
 		fmt.Fprintf(w, "，运营主体禁止申报至 operator banned until %s", banned.String)
 	}
-	fmt.Fprintf(w, "；资助 funding %s 元 yuan", thousands(amount.Int64))
+	fmt.Fprintf(w, "；资助 funding %s 元 yuan", xlsx.Thousands(amount.Int64))
 	if recovery.Int64 > 0 {
-		fmt.Fprintf(w, "，追回 to recover %s 元 yuan", thousands(recovery.Int64))
+		fmt.Fprintf(w, "，追回 to recover %s 元 yuan", xlsx.Thousands(recovery.Int64))
 	}
 	fmt.Fprintln(w)
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/incubeval/incubeval/jobs"
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/reports/xlsx"
 )
 
 func (a *app) jobsCommand() *cobra.Command {
@@ -224,7 +225,7 @@ func rowsText(n *int64) string {
 	if n == nil {
 		return ""
 	}
-	return thousands(*n)
+	return xlsx.Thousands(*n)
 }
 
 func filesText(files []string) string {
@@ -319,7 +320,7 @@ Exit status: 0 when it ran; 1 when it failed, or succeeded with a note to read
 			}
 			fmt.Fprintln(a.stdout)
 			if e.RowsIngested != nil {
-				fmt.Fprintf(a.stdout, "  导入 rows ingested: %s\n", thousands(*e.RowsIngested))
+				fmt.Fprintf(a.stdout, "  导入 rows ingested: %s\n", xlsx.Thousands(*e.RowsIngested))
 			}
 			for _, p := range e.Files {
 				fmt.Fprintf(a.stdout, "  写出 wrote: %s\n", termSafe(p))
