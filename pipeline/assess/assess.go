@@ -29,10 +29,10 @@ const (
 // Options of a run.
 type Options struct {
 	Year       int
-	Window     string         // WindowSep (default) or WindowCalendar
+	Window     string             // WindowSep (default) or WindowCalendar
 	Rubric     *rubric.Normalized // nil: the embedded default
-	BudgetYuan *int64         // overrides the rubric's annual budget
-	Force      bool           // recompute published years too
+	BudgetYuan *int64             // overrides the rubric's annual budget
+	Force      bool               // recompute published years too
 	// Threads, if above 0, fixes DuckDB's threads for every statement
 	// (as INCUBEVAL_ASSESS_THREADS does); 0 leaves the choice to threadPlan.
 	Threads int
@@ -443,7 +443,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 // NoSchemeError says a graded carrier matches no scheme of the rubric
 // (SPEC §7 "Which scheme"): nothing is stored.
 type NoSchemeError struct {
-	Year                     int
+	Year                        int
 	Carrier, Kind, Track, Level string
 }
 
