@@ -77,11 +77,11 @@ type Env struct {
 	Log    *slog.Logger
 }
 
-func (e *Env) rubric() *rubric.Rubric {
+func (e *Env) rubric() *rubric.Normalized {
 	if e.Config.Rubric != nil {
 		return e.Config.Rubric
 	}
-	return rubric.Default()
+	return rubric.DefaultNormalized()
 }
 
 // Run is one execution of a job: what it is for, and what it did.

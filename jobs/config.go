@@ -48,9 +48,9 @@ type Config struct {
 	JobSettings JobsConfig       `yaml:"jobs,omitempty"`
 
 	// Set by Load and Resolve, not read from the file.
-	File     string         `yaml:"-"` // the file read; empty for built-in defaults
-	Location *time.Location `yaml:"-"`
-	Rubric   *rubric.Rubric `yaml:"-"` // nil: the embedded default
+	File     string             `yaml:"-"` // the file read; empty for built-in defaults
+	Location *time.Location     `yaml:"-"`
+	Rubric   *rubric.Normalized `yaml:"-"` // nil: the embedded default
 }
 
 // AssessmentConfig is what the yearly jobs pass to the assessment.
@@ -284,7 +284,7 @@ func (c *Config) Resolve(dbFallback string) error {
 		if a.Rubric, err = abs(a.Rubric, ""); err != nil {
 			return err
 		}
-		if c.Rubric, err = rubric.LoadFile(a.Rubric); err != nil {
+		if c.Rubric, err = rubric.LoadNormalizedFile(a.Rubric); err != nil {
 			return err
 		}
 	}

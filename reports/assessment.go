@@ -164,7 +164,7 @@ type asmRun struct {
 	// the tiers' names, also on 资助); nil if the stored text no longer
 	// parses. The other sheets read what the run stored for them (params,
 	// indicators).
-	rubric     *rubric.Rubric
+	rubric     *rubric.Normalized
 	params     asmParams
 	published  bool
 	final      bool
@@ -217,7 +217,7 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 	if err != nil {
 		return nil, fmt.Errorf("read assessment run %d: %w", r.runID, err)
 	}
-	if rb, err := rubric.Load([]byte(yamlText), "assessment_runs.rubric_yaml"); err == nil {
+	if rb, err := rubric.LoadNormalized([]byte(yamlText), "assessment_runs.rubric_yaml"); err == nil {
 		r.rubric = rb
 	}
 	err = sqlfiles.Row(ctx, db, "assessment_params", sql.Named("year", year), sql.Named("run_id", r.runID)).

@@ -487,9 +487,15 @@ func TestAssessmentIndicatorDetailMatchesView(t *testing.T) {
 	ff := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	for i := 0; rows.Next(); i++ {
 		var id string
-		var v, tg, w, p float64
-		rows.Scan(&id, &v, &tg, &w, &p)
-		want := []string{id, ff(v), ff(tg), ff(w), ff(p)}
+		var v sql.NullFloat64 // blank where undefined (SPEC §7): an empty cell
+		var tg, w, p float64
+		if err := rows.Scan(&id, &v, &tg, &w, &p); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{id, "", ff(tg), ff(w), ff(p)}
+		if v.Valid {
+			want[1] = ff(v.Float64)
+		}
 		g := got[i]
 		if row := []string{asmCell(g, 1), asmCell(g, 5), asmCell(g, 6), asmCell(g, 7), asmCell(g, 8)}; !slices.Equal(row, want) {
 			t.Fatalf("指标明细 row %d: %q, want %q", i+4, row, want)

@@ -36,7 +36,7 @@ func TestWorkbooksShowWhatTheRunStored(t *testing.T) {
 		}
 		text = strings.Replace(text, r[0], r[1], 1)
 	}
-	rb, err := rubric.Load([]byte(text), "custom")
+	rb, err := rubric.LoadNormalized([]byte(text), "custom")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func (f *assessFlags) options(cmd *cobra.Command) (assess.Options, error) {
 	}
 	opts := assess.Options{Year: f.year, Window: f.window, Force: f.force, Today: today}
 	if f.rubricPath != "" {
-		r, err := rubric.LoadFile(f.rubricPath)
+		r, err := rubric.LoadNormalizedFile(f.rubricPath)
 		if err != nil {
 			return opts, err
 		}

@@ -33,7 +33,7 @@ func TestRubricCheckPrintsSchemes(t *testing.T) {
 
 func TestRubricCheckVersion1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "default.yaml")
-	if err := os.WriteFile(path, rubric.DefaultYAML(), 0o644); err != nil {
+	if err := os.WriteFile(path, rubric.DefaultV1YAML(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := runCLI(t, "rubric", "check", path)
@@ -80,12 +80,22 @@ func TestRubricUsageErrors(t *testing.T) {
 	}
 }
 
-// A version 2 file is refused by assess, plainly, before any database is
-// touched.
-func TestAssessRefusesVersion2(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "none.duckdb")
-	code, _, stderr := runCLI(t, "--db", db, "assess", "--year", "2024", "--rubric", "../../deploy/rubrics/by-kind.yaml")
-	if code != exitFail || !strings.Contains(stderr, "version 2 rubrics can be checked") || !strings.Contains(stderr, "not yet assessed with") {
+// A version 2 rubric that does not hold is refused by assess, naming the
+// file and what to fix, before any database is touched.
+func TestAssessRefusesABadRubricFirst(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "none.duckdb")
+	src, err := os.ReadFile("../../deploy/rubrics/by-kind.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(src), "value: sum(trainings)", "value: sum(trainingz)", 1)
+	path := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "--db", db, "assess", "--year", "2024", "--rubric", path)
+	if code != exitFail || !strings.Contains(stderr, path+":") || !strings.Contains(stderr, "trainingz") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {

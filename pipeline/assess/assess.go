@@ -29,10 +29,10 @@ const (
 // Options of a run.
 type Options struct {
 	Year       int
-	Window     string         // WindowSep (default) or WindowCalendar
-	Rubric     *rubric.Rubric // nil: the embedded default
-	BudgetYuan *int64         // overrides the rubric's annual budget
-	Force      bool           // recompute published years too
+	Window     string             // WindowSep (default) or WindowCalendar
+	Rubric     *rubric.Normalized // nil: the embedded default
+	BudgetYuan *int64             // overrides the rubric's annual budget
+	Force      bool               // recompute published years too
 	// Threads, if above 0, fixes DuckDB's threads for every statement
 	// (as INCUBEVAL_ASSESS_THREADS does); 0 leaves the choice to threadPlan.
 	Threads int
@@ -230,7 +230,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	}
 	r := opts.Rubric
 	if r == nil {
-		r = rubric.Default()
+		r = rubric.DefaultNormalized()
+	}
+	compiled, err := Compile(r)
+	if err != nil {
+		return nil, fmt.Errorf("rubric: %w", err)
 	}
 	budget := r.Funding.BudgetYuan
 	if opts.BudgetYuan != nil {
@@ -249,7 +253,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		firstQ = "min(year)"
 	}
 	var first sql.NullInt64
-	if err := st.DB.QueryRowContext(ctx, "SELECT "+firstQ+" FROM store.quarterly").Scan(&first); err != nil {
+	if err = st.DB.QueryRowContext(ctx, "SELECT "+firstQ+" FROM store.quarterly").Scan(&first); err != nil {
 		return nil, fmt.Errorf("first year: %w", err)
 	}
 	if !first.Valid || int(first.Int64) > opts.Year {
@@ -394,6 +398,23 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		if err := execFile(ctx, conn, f, plan); err != nil {
 			return nil, err
 		}
+		// The statements written from the rubric follow their file's macros.
+		var gen sqlfiles.Block
+		switch {
+		case strings.HasPrefix(f.Name, "10_"):
+			if err := unmatched(ctx, conn); err != nil {
+				return nil, err
+			}
+		case strings.HasPrefix(f.Name, "20_"):
+			gen = sqlfiles.Block{Name: "sums", SQL: compiled.Sums}
+		case strings.HasPrefix(f.Name, "30_"):
+			gen = sqlfiles.Block{Name: "points", SQL: compiled.Points}
+		}
+		if gen.SQL != "" {
+			if err := execBlocks(ctx, conn, f.Name, []sqlfiles.Block{gen}, plan); err != nil {
+				return nil, err
+			}
+		}
 	}
 	err = st.ConnTx(ctx, conn, func(conn *sql.Conn) error {
 		if err := execFile(ctx, conn, steps[last], plan); err != nil {
@@ -405,7 +426,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		}
 		if _, err := conn.ExecContext(ctx, `INSERT INTO store.assessment_runs
 			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(ingested_at) FROM store.ingests), ?`,
-			res.RunID, store.Now(), opts.Year, res.FirstYear, res.LastYear, opts.Window, res.RubricSHA, r.YAML(), budgetArg, opts.Force); err != nil {
+			res.RunID, store.Now(), opts.Year, res.FirstYear, res.LastYear, opts.Window, res.RubricSHA, r.Text, budgetArg, opts.Force); err != nil {
 			return fmt.Errorf("record run: %w", err)
 		}
 		if trace {
@@ -419,46 +440,71 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// NoSchemeError says a graded carrier matches no scheme of the rubric
+// (SPEC §7 "Which scheme"): nothing is stored.
+type NoSchemeError struct {
+	Year                        int
+	Carrier, Kind, Track, Level string
+}
+
+func (e *NoSchemeError) Error() string {
+	return fmt.Sprintf("载体 %s（%s，%s，%s）%d 年参评，但评分细则中没有适用于它的评分方案；请在细则中为它增加方案或放宽 applies_to / carrier %s (%s, %s, %s) is graded in %d but no scheme of the rubric applies to it; add a scheme or widen an applies_to",
+		e.Carrier, e.Kind, e.Track, e.Level, e.Year, e.Carrier, e.Kind, e.Track, e.Level, e.Year)
+}
+
+// unmatched reads a_unmatched (10_roster.sql): the first graded carrier no
+// scheme scores, if any.
+func unmatched(ctx context.Context, conn *sql.Conn) error {
+	var e NoSchemeError
+	err := conn.QueryRowContext(ctx, "SELECT year, carrier_id, kind, track, level FROM a_unmatched").
+		Scan(&e.Year, &e.Carrier, &e.Kind, &e.Track, &e.Level)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return &e
+}
+
 // loadRubric fills the rubric_* input tables of 00_inputs.sql, one
 // statement per table.
-func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *int64, runID int64) error {
-	codes := rubric.IndicatorCodes() // SPEC §4.2's order: the lists' order
-	pos := map[string]int{}
-	for i, c := range codes {
-		pos[c] = i + 1
-	}
-	var indicators [][]any
-	for i, ind := range r.Indicators {
-		var mun, prov, nat, full, zero any
-		if ind.Direction == rubric.BandLower {
-			full, zero = ind.Band()
-		} else {
-			mun, prov, nat = ind.Target("municipal"), ind.Target("provincial"), ind.Target("national")
-		}
-		indicators = append(indicators, []any{ind.Code, pos[ind.Code], i + 1, ind.Weight, ind.Direction, mun, prov, nat, full, zero,
-			ind.NameZH, ind.NameEN, ind.Unit})
-	}
-	// rubric_level: per level, weight and target (exit rate: band) of each
-	// indicator, in the column order 00_inputs.sql declares.
-	var levels [][]any
-	for _, level := range []string{"municipal", "provincial", "national"} {
-		row := []any{level}
-		for _, code := range codes {
-			ind, _ := r.Indicator(code)
-			if ind.Direction == rubric.BandLower {
-				full, zero := ind.Band()
-				row = append(row, ind.Weight, full, zero)
-			} else {
-				row = append(row, ind.Weight, ind.Target(level))
+func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Normalized, budget *int64, runID int64) error {
+	var schemes, indicators [][]any
+	for k, s := range r.Schemes {
+		list := func(l []string) any {
+			if len(l) == 0 {
+				return nil
 			}
+			return "[" + strings.Join(l, ", ") + "]" // codes of fixed lists (validated), cast to VARCHAR[]
 		}
-		levels = append(levels, row)
+		schemes = append(schemes, []any{s.Code, k + 1, s.NameZH, s.NameEN, list(s.AppliesTo.Kind), list(s.AppliesTo.Track),
+			list(s.AppliesTo.Level), s.Grades.Excellent, s.Grades.Good, s.Grades.Pass, s.BonusCap})
+		for i, ind := range s.Indicators {
+			var mun, prov, nat, full, zero, steps, per, points any
+			switch ind.Score {
+			case rubric.ScoreLinear:
+				mun, prov, nat = ind.Target.Municipal, ind.Target.Provincial, ind.Target.National
+			case rubric.ScoreBand:
+				full, zero = ind.FullAt, ind.ZeroAt
+			case rubric.ScoreSteps:
+				var parts []string
+				for _, st := range ind.Steps {
+					parts = append(parts, "["+lit(st[0])+", "+lit(st[1])+"]")
+				}
+				steps = "[" + strings.Join(parts, ", ") + "]"
+			case rubric.ScorePerUnit:
+				per, points = ind.Per, ind.Points
+			}
+			indicators = append(indicators, []any{s.Code, ind.Code, i + 1, nullable(ind.Section), ind.NameZH, ind.NameEN, ind.Unit,
+				ind.Value.String(), ind.Score, ind.Weight, ind.Bonus, mun, prov, nat, full, zero, steps, per, points})
+		}
 	}
 	var b any
 	if budget != nil {
 		b = *budget
 	}
-	params := [][]any{{r.Grades.Excellent, r.Grades.Good, r.Grades.Pass, r.Quota.Share,
+	params := [][]any{{r.Grades.Excellent, r.Grades.Good, r.Grades.Pass, r.Quota.Share, r.Quota.Scope,
 		r.Reporting.OnTime, r.Reporting.Late, r.Reporting.Missing, r.Decisions.RectifyDays, r.Decisions.BanYears, b, r.Funding.RoundDownTo,
 		r.Decisions.DecisionDay}}
 	var vetoes, tiers, factors [][]any
@@ -474,20 +520,32 @@ func loadRubric(ctx context.Context, conn *sql.Conn, r *rubric.Rubric, budget *i
 	for _, t := range []struct {
 		table string
 		rows  [][]any
+		casts map[int]string // columns bound as text and cast in SQL
 	}{
-		{"rubric_indicator", indicators}, {"rubric_level", levels}, {"rubric_param", params},
-		{"rubric_veto", vetoes}, {"rubric_tier", tiers}, {"rubric_factor", factors},
-		{"assess_run", [][]any{{runID}}},
+		{"rubric_scheme", schemes, map[int]string{4: "VARCHAR[]", 5: "VARCHAR[]", 6: "VARCHAR[]"}},
+		{"rubric_indicator", indicators, map[int]string{16: "DOUBLE[][]"}},
+		{"rubric_param", params, nil},
+		{"rubric_veto", vetoes, nil}, {"rubric_tier", tiers, nil}, {"rubric_factor", factors, nil},
+		{"assess_run", [][]any{{runID}}, nil},
 	} {
-		if err := insertRows(ctx, conn, t.table, t.rows); err != nil {
+		if err := insertRows(ctx, conn, t.table, t.rows, t.casts); err != nil {
 			return fmt.Errorf("%s: %w", t.table, err)
 		}
 	}
 	return nil
 }
 
+// nullable is s, or NULL when empty.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 // insertRows inserts rows into table in one statement.
-func insertRows(ctx context.Context, conn *sql.Conn, table string, rows [][]any) error {
+// A column listed in casts is bound as text and cast to its type.
+func insertRows(ctx context.Context, conn *sql.Conn, table string, rows [][]any, casts map[int]string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -497,6 +555,9 @@ func insertRows(ctx context.Context, conn *sql.Conn, table string, rows [][]any)
 		marks := make([]string, len(row))
 		for i := range row {
 			marks[i] = fmt.Sprintf("$%d", len(args)+i+1)
+			if t, ok := casts[i]; ok {
+				marks[i] = fmt.Sprintf("CAST($%d AS %s)", len(args)+i+1, t)
+			}
 		}
 		tuples = append(tuples, "("+strings.Join(marks, ", ")+")")
 		args = append(args, row...)

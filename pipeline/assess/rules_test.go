@@ -2,6 +2,7 @@ package assess_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -87,8 +88,14 @@ func TestNoData(t *testing.T) {
 			t.Errorf("N 2025: no %s row", code)
 			continue
 		}
-		if i.Points != "0.00" || i.Value != 0 {
-			t.Errorf("N 2025 %s: value %v points %s, want 0 and 0.00", code, i.Value, i.Points)
+		// Over an empty S, sums are 0 and averages and quotients blank
+		// (SPEC §7 "Values"); every one earns nothing.
+		want := 0.0
+		if code == "filed_ratio" || code == "incubating_avg" || code == "exit_rate" || code == "jobs_avg" {
+			want = blank
+		}
+		if i.Points != "0.00" || math.IsNaN(i.Value) != math.IsNaN(want) || (!math.IsNaN(want) && i.Value != want) {
+			t.Errorf("N 2025 %s: value %v points %s, want %v and 0.00", code, i.Value, i.Points, want)
 		}
 	}
 	if n := w.count("SELECT count(*) FROM indicator_scores WHERE year = 2025 AND carrier_id = 'N'"); n != 11 {
@@ -366,9 +373,10 @@ func TestZeroIncubating(t *testing.T) {
 	w.window("Z2", 2025, zero(2))
 	w.assess(2025)
 	for _, id := range []string{"Z0", "Z2"} {
-		w.wantIndicator(2025, id, "filed_ratio", 0, "0.00")
+		// 0 / 0 and exits over no incubatees are blank (SPEC §7).
+		w.wantIndicator(2025, id, "filed_ratio", blank, "0.00")
 		w.wantIndicator(2025, id, "incubating_avg", 0, "0.00")
-		w.wantIndicator(2025, id, "exit_rate", 0, "0.00")
+		w.wantIndicator(2025, id, "exit_rate", blank, "0.00")
 		// 100 − filed 10 − incubating 10 − exit 5.
 		w.wantRow(2025, id, "good", "75.00", "")
 	}

@@ -117,15 +117,18 @@ func (w *world) row(y int, id string) row {
 
 // ind is one indicator_scores row.
 type ind struct {
-	Value, Target, Weight float64
+	Value, Target, Weight float64 // Value: NaN where blank (SPEC §7)
 	Points                string
 }
+
+// blank is the value wantIndicator expects of a blank one.
+var blank = math.NaN()
 
 // indicators returns a carrier-year's indicator rows by code, failing on a
 // repeated code.
 func (w *world) indicators(y int, id string) map[string]ind {
 	w.t.Helper()
-	rows, err := w.st.DB.Query(`SELECT indicator, value, coalesce(target, -1), weight, CAST(points AS VARCHAR)
+	rows, err := w.st.DB.Query(`SELECT indicator, coalesce(value, 'NaN'::DOUBLE), coalesce(target, -1), weight, CAST(points AS VARCHAR)
 		FROM indicator_scores WHERE year = ? AND carrier_id = ?`, y, id)
 	if err != nil {
 		w.t.Fatal(err)
@@ -156,7 +159,7 @@ func (w *world) wantIndicator(y int, id, code string, value float64, points stri
 	if !ok {
 		w.t.Fatalf("%d %s: no %s row", y, id, code)
 	}
-	if math.Abs(i.Value-value) > 1e-9 || i.Points != points {
+	if math.IsNaN(value) != math.IsNaN(i.Value) || math.Abs(i.Value-value) > 1e-9 || i.Points != points {
 		w.t.Errorf("%d %s %s: value %v points %s; want value %v points %s", y, id, code, i.Value, i.Points, value, points)
 	}
 }
@@ -231,7 +234,7 @@ func (w *world) count(query string, args ...any) int {
 }
 
 func withRubric(r *rubric.Rubric) func(*assess.Options) {
-	return func(o *assess.Options) { o.Rubric = r }
+	return func(o *assess.Options) { o.Rubric = r.Normalize() }
 }
 
 func withBudget(b int64) func(*assess.Options) {

@@ -518,6 +518,11 @@ func CompileSQL(x Expr, names SQLNames, div string) string {
 			}
 			return "(" + l + " / NULLIF(" + r + ", 0))"
 		}
+		if n.Op == '*' {
+			// A product of two DECIMAL(38,10) has 20 decimals; back to 10,
+			// so that products of products keep their integer digits.
+			return "CAST(" + l + " * " + r + " AS DECIMAL(38,10))"
+		}
 		return "(" + l + " " + string(n.Op) + " " + r + ")"
 	case *Call:
 		args := make([]string, len(n.Args))

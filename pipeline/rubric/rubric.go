@@ -20,8 +20,15 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-//go:embed default.yaml
-var defaultYAML []byte
+// The embedded default rubric, a version 2 file (SPEC §7: one scheme, the
+// eleven indicators of §4.2), and the same rubric in the version 1 form,
+// which Default returns for readers of version 1 files and their tests.
+var (
+	//go:embed default.yaml
+	defaultYAML []byte
+	//go:embed default_v1.yaml
+	defaultV1YAML []byte
+)
 
 // Rubric is everything SPEC §4.2–4.6 lets an administrator change.
 type Rubric struct {
@@ -152,12 +159,26 @@ func IndicatorCodes() []string {
 // VetoTypes returns the configurable veto incident types (all but FalseData).
 func VetoTypes() []string { return slices.Clone(vetoTypes) }
 
-// DefaultYAML returns the embedded, commented default rubric file.
+// DefaultYAML returns the embedded, commented default rubric file (version 2).
 func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
 
-// Default returns a fresh copy of the embedded default rubric.
+// DefaultV1YAML returns the default rubric written as a version 1 file.
+func DefaultV1YAML() []byte { return bytes.Clone(defaultV1YAML) }
+
+// DefaultNormalized returns a fresh copy of the embedded default rubric,
+// the one the assessment uses when no rubric is given.
+func DefaultNormalized() *Normalized {
+	n, err := LoadNormalized(defaultYAML, "default.yaml")
+	if err != nil {
+		panic("rubric: embedded default: " + err.Error())
+	}
+	return n
+}
+
+// Default returns a fresh copy of the default rubric in its version 1 form
+// (the same indicators, targets and rules as DefaultNormalized).
 func Default() *Rubric {
-	r, err := Load(defaultYAML, "default.yaml")
+	r, err := Load(defaultV1YAML, "default_v1.yaml")
 	if err != nil {
 		panic("rubric: embedded default: " + err.Error())
 	}
@@ -181,8 +202,7 @@ func LoadFile(path string) (*Rubric, error) {
 // reporting_points and decisions may be omitted; SPEC's values are then used.
 //
 // Load reads version 1 files only (no version key, or version: 1); a
-// version 2 file is refused with ErrNotYetAssessed until the engine that
-// assesses with it exists (LoadNormalized reads both).
+// version 2 file is refused with ErrVersion2 (LoadNormalized reads both).
 func Load(data []byte, name string) (_ *Rubric, err error) {
 	defer GuardYAML(name, &err)
 	v, err := FileVersion(data, name)
@@ -190,7 +210,7 @@ func Load(data []byte, name string) (_ *Rubric, err error) {
 		return nil, err
 	}
 	if v == 2 {
-		return nil, fmt.Errorf("%s: %w", name, ErrNotYetAssessed)
+		return nil, fmt.Errorf("%s: %w", name, ErrVersion2)
 	}
 	var r Rubric
 	if err := yaml.UnmarshalWithOptions(data, &r, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {

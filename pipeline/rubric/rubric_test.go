@@ -187,7 +187,7 @@ func TestHashIgnoresHowTheRubricIsWritten(t *testing.T) {
 	}{
 		{"reordered, restyled, optional sections omitted", reordered},
 		{"canonical yaml", want.YAML()},
-		{"default file with crlf line ends", strings.ReplaceAll(string(DefaultYAML()), "\n", "\r\n")},
+		{"default file with crlf line ends", strings.ReplaceAll(string(DefaultV1YAML()), "\n", "\r\n")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Load([]byte(tc.data), "other.yaml")
@@ -208,7 +208,7 @@ func TestHashIgnoresHowTheRubricIsWritten(t *testing.T) {
 // new, and the 1-based line on which new begins.
 func edit(t *testing.T, old, new string) ([]byte, int) {
 	t.Helper()
-	src := string(DefaultYAML())
+	src := string(DefaultV1YAML())
 	if n := strings.Count(src, old); n != 1 {
 		t.Fatalf("%q occurs %d times in default.yaml, want 1", old, n)
 	}
@@ -415,7 +415,7 @@ func TestBudgetParsedWhenPresent(t *testing.T) {
 func TestLoadFileNamesThePath(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "rubric.yaml")
-	if err := os.WriteFile(good, DefaultYAML(), 0o644); err != nil {
+	if err := os.WriteFile(good, DefaultV1YAML(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r, err := LoadFile(good)

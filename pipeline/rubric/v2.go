@@ -1,6 +1,9 @@
 package rubric
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,11 +23,11 @@ import (
 
 // Version 2 rubric files (SPEC §7): schemes of indicators, each indicator a
 // value expression and a scoring function. Both versions reduce to
-// Normalized, which the assessment will compile to SQL; for now a version
-// 2 file is loaded and checked, and assess refuses it (ErrNotYetAssessed).
+// Normalized, which the assessment compiles to SQL (pipeline/assess).
 
-// ErrNotYetAssessed is what loading a version 2 file for an assessment says.
-var ErrNotYetAssessed = errors.New("version 2 rubrics can be checked (incubeval rubric check) but not yet assessed with / 第 2 版评分细则目前只能检查，尚不能用于考核")
+// ErrVersion2 is what Load, the reader of version 1 files, says of a
+// version 2 file; LoadNormalized reads both.
+var ErrVersion2 = errors.New("a version 2 rubric, read by LoadNormalized / 第 2 版评分细则")
 
 // Scoring functions of a version 2 indicator.
 const (
@@ -59,7 +62,17 @@ type Normalized struct {
 	Vetoes    map[string]string
 	Funding   Funding
 	Decisions Decisions
+	// Text is the rubric as stored with a run's results: a version 2
+	// file's own text, a version 1 file's canonical YAML (Rubric.YAML).
+	Text string
+	hash string
 }
+
+// Hash is the hex SHA-256 that identifies the rubric's content: for a
+// version 1 file Rubric.Hash; for a version 2 file that of its parsed
+// content as canonical JSON, so comments, key order and spacing do not
+// change it.
+func (n *Normalized) Hash() string { return n.hash }
 
 // Scheme (评分方案) scores the carriers its AppliesTo matches.
 type Scheme struct {
@@ -175,7 +188,8 @@ func (r *Rubric) Normalize() *Normalized {
 	funding := r.canonical().Funding
 	funding.Factors = maps.Clone(funding.Factors)
 	return &Normalized{Version: 1, Schemes: []Scheme{s}, Reporting: r.Reporting, Grades: r.Grades,
-		Quota: r.Quota, Vetoes: maps.Clone(r.Vetoes), Funding: funding, Decisions: r.Decisions}
+		Quota: r.Quota, Vetoes: maps.Clone(r.Vetoes), Funding: funding, Decisions: r.Decisions,
+		Text: r.YAML(), hash: r.Hash()}
 }
 
 // The version 2 file as written. Keys a scheme or indicator may omit carry
@@ -431,6 +445,13 @@ func loadV2(data []byte, name string) (*Normalized, error) {
 	if len(v.problems) > 0 {
 		return nil, fmt.Errorf("%s: %w", name, &ValidationError{Problems: v.problems})
 	}
+	n.Text = string(data)
+	b, err := json.Marshal(fv)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	sum := sha256.Sum256(append([]byte("incubeval rubric v2\n"), b...))
+	n.hash = hex.EncodeToString(sum[:])
 	return n, nil
 }
 

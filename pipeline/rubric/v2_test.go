@@ -2,6 +2,7 @@ package rubric
 
 import (
 	"errors"
+	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,17 +117,17 @@ func TestVersion2Refusals(t *testing.T) {
 	}
 }
 
-func TestVersion2IsNotYetAssessedWith(t *testing.T) {
+func TestLoadRefusesVersion2(t *testing.T) {
 	_, err := Load([]byte(minimalV2), "r.yaml")
-	if !errors.Is(err, ErrNotYetAssessed) {
-		t.Fatalf("Load of a version 2 file: %v, want ErrNotYetAssessed", err)
+	if !errors.Is(err, ErrVersion2) {
+		t.Fatalf("Load of a version 2 file: %v, want ErrVersion2", err)
 	}
 }
 
 // A version 1 file may say so; it loads, stores and hashes as one without
 // the key.
 func TestVersion1KeyChangesNothing(t *testing.T) {
-	with := append([]byte("version: 1\n"), DefaultYAML()...)
+	with := append([]byte("version: 1\n"), DefaultV1YAML()...)
 	r, err := Load(with, "v1.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +189,7 @@ func TestNormalizeDefault(t *testing.T) {
 		t.Errorf("weights sum to %g", sum)
 	}
 	// LoadNormalized of a version 1 file is the same.
-	m, err := LoadNormalized(DefaultYAML(), "default.yaml")
+	m, err := LoadNormalized(DefaultV1YAML(), "default_v1.yaml")
 	if err != nil || len(m.Schemes) != 1 || m.Schemes[0].Indicators[6].Value.String() != "sum(exited) / avg(incubating)" {
 		t.Errorf("LoadNormalized of the default: %v", err)
 	}
@@ -252,5 +253,23 @@ func TestDeployExamplesLoad(t *testing.T) {
 	}
 	if bonus == 0 || experts == 0 || n.Quota.Scope != "track" {
 		t.Errorf("national example: %d bonus items, %d expert items, quota scope %s", bonus, experts, n.Quota.Scope)
+	}
+}
+
+// The embedded default is a version 2 file saying exactly what the version
+// 1 default says: one scheme for every carrier, the same indicators,
+// expressions, scoring, targets and rules.
+func TestDefaultVersion2IsTheVersion1Default(t *testing.T) {
+	v2 := DefaultNormalized()
+	v1 := Default().Normalize()
+	if v2.Version != 2 || v2.Text != string(DefaultYAML()) || v2.Hash() == "" || v2.Hash() == v1.Hash() {
+		t.Fatalf("version %d, hash %q (v1 %q)", v2.Version, v2.Hash(), v1.Hash())
+	}
+	v1.Version, v2.Version = 0, 0
+	v1.Text, v2.Text = "", ""
+	v1.hash, v2.hash = "", ""
+	exprs := cmp.Comparer(func(a, b Expr) bool { return a.String() == b.String() })
+	if d := cmp.Diff(v1, v2, exprs, cmp.AllowUnexported(Normalized{})); d != "" {
+		t.Errorf("the version 2 default differs from the version 1 one (-v1 +v2):\n%s", d)
 	}
 }

@@ -57,7 +57,21 @@ func TestMigration0010StoresWhatOldRunsAreShownWith(t *testing.T) {
 			"2|filed_ratio|1|-|-|-|higher|10.0|0.8|-1.0|-1.0|-1.0",
 			"2|exit_rate|2|-|-|-|band_lower|5.0|-1.0|-1.0|0.2|-1.0",
 		}},
-		{"rubric_params", "SELECT * FROM rubric_params", []string{"1|85.00|75.00|60.00|0.300000|1.0|0.5|0.0|11-30|90|3|100"}},
+		{"rubric_params", "SELECT * FROM rubric_params", []string{"1|85.00|75.00|60.00|0.300000|1.0|0.5|0.0|11-30|90|3|100|city"}},
+		// 0012: every old run is one scheme, default, for every carrier.
+		{"rubric_schemes", "SELECT run_id, code, ord, name_zh, coalesce(kinds, []), coalesce(CAST(pass AS VARCHAR), '-'), bonus_cap FROM rubric_schemes ORDER BY ALL", []string{
+			"1|default|1|默认方案|[]|60.00|0.00", "2|default|1|默认方案|[]|-|0.00",
+		}},
+		{"scored indicators", "SELECT run_id, scheme, code, value_expr, score, bonus FROM rubric_indicators ORDER BY run_id, ord", []string{
+			"1|default|filed_ratio|sum(filed) / sum(incubating)|linear|false",
+			"1|default|exit_rate|sum(exited) / avg(incubating)|band|false",
+			"2|default|filed_ratio|sum(filed) / sum(incubating)|linear|false",
+			"2|default|exit_rate|sum(exited) / avg(incubating)|band|false",
+		}},
+		{"schemes of results", "SELECT year, carrier_id, coalesce(scheme, '-') FROM assessments ORDER BY ALL", []string{
+			"2024|C1|default", "2024|C2|default", "2024|C3|default",
+			"2025|C1|default", "2025|C2|default", "2025|C3|default", "2025|C4|-",
+		}},
 		{"below_pass", "SELECT year, carrier_id, coalesce(CAST(below_pass AS VARCHAR), 'NULL') FROM assessments ORDER BY ALL", []string{
 			"2024|C1|true", "2024|C2|NULL", "2024|C3|false",
 			"2025|C1|true", "2025|C2|true", "2025|C3|false", "2025|C4|NULL",

@@ -29,46 +29,60 @@ CREATE OR REPLACE TEMP TABLE assess_window_quarters (
     q_quarter INTEGER NOT NULL,
     due_on    DATE NOT NULL
 );
--- The rubric's indicators: pos is the indicator's place in SPEC §4.2's
--- list (the order of the value and points lists stored for each carrier),
--- ord its place in the rubric's display order.
+-- The rubric's schemes (评分方案, SPEC §7), tried in order (ord): a graded
+-- carrier is scored by the first whose kinds, tracks and levels all match
+-- (a NULL list matches every value), with the scheme's grade thresholds and
+-- bonus cap.
+CREATE OR REPLACE TEMP TABLE rubric_scheme (
+    code      VARCHAR PRIMARY KEY,
+    ord       INTEGER NOT NULL,
+    name_zh   VARCHAR NOT NULL,
+    name_en   VARCHAR NOT NULL,
+    kinds     VARCHAR[],
+    tracks    VARCHAR[],
+    levels    VARCHAR[],
+    excellent DECIMAL(6,2) NOT NULL,
+    good      DECIMAL(6,2) NOT NULL,
+    pass      DECIMAL(6,2) NOT NULL,
+    bonus_cap DECIMAL(6,2) NOT NULL
+);
+-- Each scheme's indicators: pos is the indicator's place in its scheme (the
+-- order of the value and points lists stored for each carrier, and the
+-- display order). value_expr is the value expression as the rubric gave it
+-- (re-printed from the parsed tree); 20_indicators.sql computes it and
+-- 30_points.sql scores it, compiled by incubeval from the same tree
+-- (pipeline/assess/compile.go). Names, section and unit are not read by the
+-- steps: they are stored with the run, to show its results.
 CREATE OR REPLACE TEMP TABLE rubric_indicator (
-    code              VARCHAR PRIMARY KEY,
+    scheme            VARCHAR NOT NULL,
+    code              VARCHAR NOT NULL,
     pos               INTEGER NOT NULL,
-    ord               INTEGER NOT NULL,
-    weight            DOUBLE NOT NULL,
-    direction         VARCHAR NOT NULL,  -- higher | band_lower
-    target_municipal  DOUBLE,
+    section           VARCHAR,
+    name_zh           VARCHAR NOT NULL,
+    name_en           VARCHAR NOT NULL,
+    unit              VARCHAR NOT NULL,
+    value_expr        VARCHAR NOT NULL,
+    score             VARCHAR NOT NULL,  -- linear | band | steps | per_unit | relative
+    weight            DOUBLE NOT NULL,   -- a bonus indicator's: its own maximum
+    bonus             BOOLEAN NOT NULL,
+    target_municipal  DOUBLE,            -- linear: the target by level
     target_provincial DOUBLE,
     target_national   DOUBLE,
-    full_at           DOUBLE,            -- band_lower: full points at or below
-    zero_at           DOUBLE,            -- band_lower: no points at or above
-    name_zh           VARCHAR NOT NULL,  -- not read by the steps: stored with
-    name_en           VARCHAR NOT NULL,  -- the run, to show its results
-    unit              VARCHAR NOT NULL   -- (90_store.sql, view rubric_indicators)
+    full_at           DOUBLE,            -- band: full points at or below
+    zero_at           DOUBLE,            -- band: no points at or above
+    steps             DOUBLE[][],        -- steps: [threshold, points], ascending
+    per               DOUBLE,            -- per_unit: points per `per`
+    points            DOUBLE,
+    PRIMARY KEY (scheme, code)
 );
--- The same weights and targets, one row per level of recognition, one
--- column per indicator: what 30_points.sql reads.
-CREATE OR REPLACE TEMP TABLE rubric_level (
-    level                    VARCHAR PRIMARY KEY,  -- municipal | provincial | national
-    weight_filed_ratio       DOUBLE, target_filed_ratio    DOUBLE,
-    weight_trainings         DOUBLE, target_trainings      DOUBLE,
-    weight_trainees          DOUBLE, target_trainees       DOUBLE,
-    weight_events            DOUBLE, target_events         DOUBLE,
-    weight_incubating_avg    DOUBLE, target_incubating_avg DOUBLE,
-    weight_graduated         DOUBLE, target_graduated      DOUBLE,
-    weight_exit_rate         DOUBLE, exit_rate_full_at     DOUBLE, exit_rate_zero_at DOUBLE,
-    weight_jobs_avg          DOUBLE, target_jobs_avg       DOUBLE,
-    weight_revenue           DOUBLE, target_revenue        DOUBLE,
-    weight_financing         DOUBLE, target_financing      DOUBLE,
-    weight_reporting         DOUBLE, target_reporting      DOUBLE
-);
--- Scalars: grade thresholds, quota share, reporting points, decisions, funding.
+-- Scalars: the default grade thresholds (each scheme's own are in
+-- rubric_scheme), quota share and scope, reporting points, decisions, funding.
 CREATE OR REPLACE TEMP TABLE rubric_param (
     excellent      DECIMAL(6,2) NOT NULL,
     good           DECIMAL(6,2) NOT NULL,
     pass           DECIMAL(6,2) NOT NULL,
     quota_share    DECIMAL(9,6) NOT NULL,
+    quota_scope    VARCHAR NOT NULL,    -- city | scheme | track
     on_time_points DOUBLE NOT NULL,     -- reporting: a quarter submitted by its due date
     late_points    DOUBLE NOT NULL,     -- reporting: submitted after it
     missing_points DOUBLE NOT NULL,     -- reporting: not submitted

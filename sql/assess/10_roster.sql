@@ -12,19 +12,47 @@
 CREATE OR REPLACE TEMP TABLE a_carriers AS
 SELECT CAST(row_number() OVER (ORDER BY carrier_id) AS INTEGER) AS cid,
        carrier_id, level, track, kind, district, recognized_on, operator_uscc,
-       ingest_id AS registry_ingest_id   -- the registry row in effect
+       ingest_id AS registry_ingest_id,  -- the registry row in effect
+       area_m2, service_area_m2, workstations, staff
 FROM carriers;
+
+-- name: schemes :exec
+-- Each carrier's scheme (SPEC §7 "Which scheme"): the first, in the
+-- rubric's order, whose kinds, tracks and levels all match the carrier's.
+CREATE OR REPLACE TEMP TABLE a_schemes AS
+SELECT c.cid, arg_min(s.code, s.ord) AS scheme
+FROM a_carriers c
+JOIN rubric_scheme s
+  ON (s.kinds IS NULL OR list_contains(s.kinds, c.kind))
+ AND (s.tracks IS NULL OR list_contains(s.tracks, c.track))
+ AND (s.levels IS NULL OR list_contains(s.levels, c.level))
+GROUP BY c.cid;
 
 -- name: roster :exec
 CREATE OR REPLACE TEMP TABLE a_roster AS
-SELECT y.year, c.cid, c.level, y.window_start, y.window_end,
-       CASE
-           WHEN c.recognized_on > CAST(y.window_end - INTERVAL 1 YEAR AS DATE) THEN 'not_assessed'
-           WHEN d.carrier_id IS NOT NULL THEN 'deferred'
-           ELSE 'graded'
-       END AS outcome
-FROM assess_years y
-JOIN a_carriers c ON c.recognized_on <= y.window_end
-LEFT JOIN (SELECT DISTINCT carrier_id, year FROM deferrals) d
-       ON d.carrier_id = c.carrier_id AND d.year = y.year
-WHERE NOT y.frozen;
+WITH r AS (
+    SELECT y.year, c.cid, c.level, y.window_start, y.window_end,
+           CASE
+               WHEN c.recognized_on > CAST(y.window_end - INTERVAL 1 YEAR AS DATE) THEN 'not_assessed'
+               WHEN d.carrier_id IS NOT NULL THEN 'deferred'
+               ELSE 'graded'
+           END AS outcome
+    FROM assess_years y
+    JOIN a_carriers c ON c.recognized_on <= y.window_end
+    LEFT JOIN (SELECT DISTINCT carrier_id, year FROM deferrals) d
+           ON d.carrier_id = c.carrier_id AND d.year = y.year
+    WHERE NOT y.frozen
+)
+-- scheme: the graded rows' (empty on not_assessed and deferred rows)
+SELECT r.*, CASE WHEN r.outcome = 'graded' THEN s.scheme END AS scheme
+FROM r LEFT JOIN a_schemes s USING (cid);
+
+-- name: unmatched :exec
+-- Graded carriers that no scheme scores: the assessment stops, naming the
+-- first (SPEC §7), before anything is stored.
+CREATE OR REPLACE TEMP TABLE a_unmatched AS
+SELECT r.year, c.carrier_id, c.kind, c.track, c.level
+FROM a_roster r JOIN a_carriers c USING (cid)
+WHERE r.outcome = 'graded' AND r.scheme IS NULL
+ORDER BY c.carrier_id, r.year
+LIMIT 1;

@@ -1,65 +1,38 @@
--- Step 2 — indicator values (SPEC §4.2), per graded carrier and year, over
--- the quarters S it reported in the window (the winning revision of each):
--- sums over S, averages over S.
+-- Step 2 — indicator values (SPEC §7 "Values"), per graded carrier and
+-- year, over S, the window quarters it reported (the winning revision of
+-- each), in decimal arithmetic throughout.
+--
+-- The statements that compute them depend on the rubric, so incubeval
+-- writes them from the rubric's parsed expressions (pipeline/assess/
+-- compile.go; `incubeval rubric check FILE --sql` prints them) and runs them
+-- after this file's macros:
+--   a_sums    one row per graded carrier and year: level, scheme, quarters
+--             (|S|), on_time, and each aggregate the rubric reads, named
+--             <fn>_<column> (sum_trainings, avg_incubating, last_utilization
+--             …), the registry values it reads (area_m2 …) and its expert
+--             scores (expert_<n>, from the view expert_values);
+--   a_points  (30_points.sql) the values, points and score.
+-- Nothing of the rubric's text reaches SQL as written: columns and
+-- functions come from a fixed list, numbers are re-printed from their
+-- parsed digits.
+--
+-- Blank: sum over S ignores blank cells and is 0 over an empty S; avg, min,
+-- max ignore blank cells and are blank over an empty S; last(c) is c in the
+-- latest quarter of S. Counts are summed as DOUBLE (exact for whole numbers
+-- below 2^53, and cheaper than 128-bit integer sums) and money as DOUBLE
+-- rounded back to the 6 decimals it is stored with, which is exact at these
+-- magnitudes; both are then DECIMAL(38,10).
 
--- name: sums :exec
--- Summed per carrier and window first (the winning revision of each window
--- quarter, quarterly_winners), then joined to the roster: graded carriers
--- without a report get zeros. Counts are summed as DOUBLE, which is exact
--- for whole numbers below 2^53 and cheaper than DuckDB's 128-bit integer
--- sums; money is summed as DOUBLE and rounded back to the 6 decimals it was
--- given in, which is exact at these magnitudes.
-CREATE OR REPLACE TEMP VIEW a_sums AS
-WITH s AS (
-    SELECT w.year, q.carrier_id,
-           count(*)                                    AS quarters,
-           count(*) FILTER (WHERE q.submitted_on <= w.due_on) AS on_time,
-           sum(CAST(q.incubating AS DOUBLE)) AS incubating, sum(CAST(q.filed AS DOUBLE))     AS filed,
-           sum(CAST(q.graduated AS DOUBLE))  AS graduated,  sum(CAST(q.exited AS DOUBLE))    AS exited,
-           sum(CAST(q.trainings AS DOUBLE))  AS trainings,  sum(CAST(q.trainees AS DOUBLE))  AS trainees,
-           sum(CAST(q.events AS DOUBLE))     AS events,     sum(CAST(q.jobs AS DOUBLE))      AS jobs,
-           round(sum(q.revenue), 6)   AS revenue,
-           round(sum(q.financing), 6) AS financing
-    FROM assess_window_quarters w
-    JOIN quarterly_winners q ON q.year = w.q_year AND q.quarter = w.q_quarter
-    GROUP BY w.year, q.carrier_id
-)
-SELECT r.year, r.cid, r.level,
-       coalesce(s.quarters, 0)   AS quarters,
-       coalesce(s.incubating, 0) AS incubating,
-       coalesce(s.filed, 0)      AS filed,
-       coalesce(s.graduated, 0)  AS graduated,
-       coalesce(s.exited, 0)     AS exited,
-       coalesce(s.trainings, 0)  AS trainings,
-       coalesce(s.trainees, 0)   AS trainees,
-       coalesce(s.events, 0)     AS events,
-       coalesce(s.jobs, 0)       AS jobs,
-       coalesce(s.revenue, 0)    AS revenue,
-       coalesce(s.financing, 0)  AS financing,
-       -- reporting: per window quarter on time 1, late 0.5, missing 0
-       coalesce(s.on_time, 0) * p.on_time_points
-           + (coalesce(s.quarters, 0) - coalesce(s.on_time, 0)) * p.late_points
-           + (4 - coalesce(s.quarters, 0)) * p.missing_points AS reporting
-FROM a_roster r
-JOIN a_carriers c USING (cid)
-CROSS JOIN rubric_param p
-LEFT JOIN s ON s.year = r.year AND s.carrier_id = c.carrier_id
-WHERE r.outcome = 'graded';
-
--- name: indicator_values :exec
--- The eleven values. exit_rate is NULL when there were no incubating firms
--- on average (it then earns no points).
-CREATE OR REPLACE TEMP VIEW a_values AS
-SELECT year, cid, level, quarters,
-       CAST(CASE WHEN incubating = 0 THEN 0 ELSE filed / incubating END AS DOUBLE)           AS filed_ratio,
-       CAST(trainings AS DOUBLE)                                                              AS trainings,
-       CAST(trainees AS DOUBLE)                                                               AS trainees,
-       CAST(events AS DOUBLE)                                                                 AS events,
-       CAST(CASE WHEN quarters = 0 THEN 0 ELSE incubating / quarters END AS DOUBLE)           AS incubating_avg,
-       CAST(graduated AS DOUBLE)                                                              AS graduated,
-       CAST(CASE WHEN incubating = 0 THEN NULL ELSE exited / (incubating / quarters) END AS DOUBLE) AS exit_rate,
-       CAST(CASE WHEN quarters = 0 THEN 0 ELSE jobs / quarters END AS DOUBLE)                 AS jobs_avg,
-       CAST(revenue AS DOUBLE)                                                                AS revenue,
-       CAST(financing AS DOUBLE)                                                              AS financing,
-       CAST(reporting AS DOUBLE)                                                              AS reporting
-FROM a_sums;
+-- name: decimal :exec
+-- dec_div(a, b): a / b in decimal, truncated toward zero to 10 decimals
+-- (DuckDB 1.1.2 divides DECIMALs as DOUBLE, in which 0.9 / 0.3 is
+-- 2.9999999999999996); blank when either is blank or b is 0. Exact for |a|
+-- below 10^18: both are scaled to integers of 10 decimals (HUGEINT), the
+-- quotient of the integers taken and scaled back.
+CREATE OR REPLACE TEMP MACRO dec_raw(q) AS
+    CAST(q // 10000000000 AS DECIMAL(38,0)) + CAST(q % 10000000000 AS DECIMAL(38,0)) * CAST(0.0000000001 AS DECIMAL(11,10));
+CREATE OR REPLACE TEMP MACRO dec_div(a, b) AS
+    dec_raw((CAST(CAST(a AS DECIMAL(38,10)) * 10000000000 AS HUGEINT) * 10000000000)
+            // CAST(NULLIF(CAST(b AS DECIMAL(38,10)), 0) * 10000000000 AS HUGEINT));
+-- num10(x): a value as the steps compute with it.
+CREATE OR REPLACE TEMP MACRO num10(x) AS CAST(x AS DECIMAL(38,10));

@@ -1,42 +1,41 @@
--- Step 3 — points and score (SPEC §4.2).
--- higher is better: weight × min(1, value / target), target by level;
--- exit_rate: full points at ≤ full_at, none at ≥ zero_at, linear between,
--- none without incubating firms. Points are rounded to 2 decimals, half
--- away from zero: the quotient is taken to 12 decimals as a DECIMAL (far
--- finer than any tie our values can produce, and free of binary fractions
--- such as 0.075 = 0.07499999…), then DuckDB's DECIMAL round, which rounds
--- half away from zero. The score is the sum of the rounded points.
+-- Step 3 — points and score (SPEC §7 "Scoring").
+--
+-- An indicator's points are never below 0 nor above its weight, and are
+-- rounded to 2 decimals half away from zero (DuckDB's DECIMAL round) on
+-- the exact value: a weight × a quotient of 10 decimals is a DECIMAL of 20,
+-- kept exact until the rounding. A blank value earns 0 points.
+--   linear    weight × min(1, value / target), the target by level
+--   band      lower is better: weight at value ≤ full_at, 0 at ≥ zero_at,
+--             linear between
+--   steps     the points of the largest threshold ≤ value, 0 below the first
+--   per_unit  points × floor(value / per), at most the weight
+--   relative  weight × value / best, best the largest value of the
+--             indicator among the year's graded carriers of the scheme
+--             (forced fails included); 0 for all when best is blank or ≤ 0
+-- The score is the sum of the rounded points of the indicators that are not
+-- bonus, plus min(bonus_cap, the sum of the rounded bonus points).
+--
+-- incubeval writes a_points from the rubric (see 20_indicators.sql): one
+-- SELECT per scheme, over the scheme's rows of a_sums, giving per graded
+-- carrier and year its scheme, quarters, the values (DOUBLE, as stored) and
+-- points (DECIMAL(6,2)) as lists in the scheme's indicator order, the score,
+-- and notes: missing_expert:<item> for each expert item the scheme reads
+-- that the carrier has no score for (a reason, not a forced fail).
 
--- name: macros :exec
-CREATE OR REPLACE TEMP MACRO higher_points(weight, value, target) AS
-    round(CAST(weight * least(1.0, coalesce(value, 0) / target) AS DECIMAL(18,12)), 2);
-CREATE OR REPLACE TEMP MACRO band_points(weight, value, full_at, zero_at) AS
-    round(CAST(CASE WHEN value IS NULL THEN 0
-                    WHEN value <= full_at THEN weight
-                    WHEN value >= zero_at THEN 0
-                    ELSE weight * (zero_at - value) / (zero_at - full_at) END AS DECIMAL(18,12)), 2);
-
--- name: points :exec
--- One row per graded carrier and year: values and points as lists
--- in SPEC §4.2's order (filed_ratio … reporting), and their score.
-CREATE OR REPLACE TEMP TABLE a_points AS
-WITH p AS (
-    SELECT v.year, v.cid, v.quarters,
-           [v.filed_ratio, v.trainings, v.trainees, v.events, v.incubating_avg, v.graduated,
-            coalesce(v.exit_rate, 0), v.jobs_avg, v.revenue, v.financing, v.reporting] AS "values",
-           [higher_points(r.weight_filed_ratio,    v.filed_ratio,    r.target_filed_ratio),
-            higher_points(r.weight_trainings,      v.trainings,      r.target_trainings),
-            higher_points(r.weight_trainees,       v.trainees,       r.target_trainees),
-            higher_points(r.weight_events,         v.events,         r.target_events),
-            higher_points(r.weight_incubating_avg, v.incubating_avg, r.target_incubating_avg),
-            higher_points(r.weight_graduated,      v.graduated,      r.target_graduated),
-            band_points(r.weight_exit_rate,        v.exit_rate,      r.exit_rate_full_at, r.exit_rate_zero_at),
-            higher_points(r.weight_jobs_avg,       v.jobs_avg,       r.target_jobs_avg),
-            higher_points(r.weight_revenue,        v.revenue,        r.target_revenue),
-            higher_points(r.weight_financing,      v.financing,      r.target_financing),
-            higher_points(r.weight_reporting,      v.reporting,      r.target_reporting)] AS points
-    FROM a_values v
-    JOIN rubric_level r USING (level)
-)
-SELECT p.*, CAST(list_sum(points) AS DECIMAL(6,2)) AS score
-FROM p;
+-- name: scoring :exec
+-- points_of(x, weight): x clamped to [0, weight] and rounded; blank is 0.
+CREATE OR REPLACE TEMP MACRO points_of(x, weight) AS
+    round(greatest(CAST(0 AS DECIMAL(38,20)),
+                   least(CAST(weight AS DECIMAL(38,20)), CAST(coalesce(x, 0) AS DECIMAL(38,20)))), 2);
+-- (least and greatest skip a blank argument: a blank value is kept blank
+-- here with CASE, and earns 0 in points_of.)
+CREATE OR REPLACE TEMP MACRO linear_points(value, weight, target) AS
+    points_of(weight * CASE WHEN value >= target THEN num10(1) ELSE dec_div(value, target) END, weight);
+CREATE OR REPLACE TEMP MACRO band_points(value, weight, full_at, zero_at) AS
+    points_of(CASE WHEN value <= full_at THEN CAST(weight AS DECIMAL(38,20))
+                   WHEN value >= zero_at THEN CAST(0 AS DECIMAL(38,20))
+                   ELSE CAST(weight * dec_div(zero_at - value, zero_at - full_at) AS DECIMAL(38,20)) END, weight);
+CREATE OR REPLACE TEMP MACRO per_unit_points(value, weight, per, points) AS
+    points_of(points * floor(dec_div(value, per)), weight);
+CREATE OR REPLACE TEMP MACRO relative_points(value, weight, best) AS
+    points_of(CASE WHEN best > 0 THEN weight * dec_div(value, best) END, weight);

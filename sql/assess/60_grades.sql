@@ -1,52 +1,71 @@
--- Step 6 — grades and the excellent quota (SPEC §4.3, §4.7 "Quota scope").
---   excellent  score ≥ 85 and within the quota
---   good       score ≥ 75, or ≥ 85 but outside the quota (reason `quota`)
---   pass       score ≥ 60 (or capped by a cap_pass veto)
---   fail       score < 60, or forced (step 4)
--- The quota is city-wide per year: at most floor(30% × graded carriers,
--- forced fails included); candidates (≥ 85, not failed, not capped) are
+-- Step 6 — grades and the excellent quota (SPEC §4.3, §4.7, §7 "Quota
+-- scope"), with the thresholds of the carrier's scheme:
+--   excellent  score ≥ excellent and within the quota
+--   good       score ≥ good, or ≥ excellent but outside the quota (reason `quota`)
+--   pass       score ≥ pass (or capped by a cap_pass veto)
+--   fail       score < pass, or forced (step 4)
+-- The quota is per year and quota group — the city (scope city), the
+-- carrier's scheme (scope scheme) or its track (scope track): at most
+-- floor(share × the group's graded carriers, forced fails included);
+-- candidates (≥ their scheme's excellent, not failed, not capped) are
 -- taken by score descending, and carriers tied with the last one admitted
--- are admitted too — i.e. a candidate whose competition rank is within the
--- quota. Ties are judged on the exact 2-decimal score.
+-- are admitted too — i.e. a candidate whose competition rank in its group
+-- is within the quota. Ties are judged on the exact 2-decimal score.
+-- Reasons: the forced ones, then the notes (missing_expert:<item>), then
+-- quota.
+
+-- name: quota_groups :exec
+-- The quota group of each graded carrier-year.
+CREATE OR REPLACE TEMP TABLE a_quota_group AS
+SELECT l.year, l.cid,
+       CASE p.quota_scope WHEN 'scheme' THEN l.scheme WHEN 'track' THEN c.track ELSE '' END AS qgroup
+FROM a_live l
+JOIN a_carriers c USING (cid)
+CROSS JOIN rubric_param p
+WHERE l.outcome = 'graded';
 
 -- name: quota :exec
--- Per year: the quota and the cut, the score of the quota-th candidate (or
--- of the last one, when there are fewer candidates than the quota). A
--- candidate is admitted exactly when its score is at least the cut: then
--- fewer than `quota` candidates score higher, so its competition rank is
--- within the quota; below it, the `quota` candidates down to the cut all
--- score higher. A quota of 0 admits no one (the cut is NULL).
+-- Per year and quota group: the quota and the cut, the score of the
+-- quota-th candidate (or of the last one, when there are fewer candidates
+-- than the quota). A candidate is admitted exactly when its score is at
+-- least the cut: then fewer than `quota` candidates of its group score
+-- higher, so its competition rank is within the quota; below it, the
+-- `quota` candidates down to the cut all score higher. A quota of 0 admits
+-- no one (the cut is NULL).
 CREATE OR REPLACE TEMP TABLE a_quota AS
 WITH g AS (
-    SELECT year, count(*) AS graded,
+    SELECT year, qgroup, count(*) AS graded,
            CAST(floor(count(*) * (SELECT quota_share FROM rubric_param)) AS INTEGER) AS quota
-    FROM a_live WHERE outcome = 'graded'
-    GROUP BY year
+    FROM a_quota_group
+    GROUP BY year, qgroup
 ),
 c AS (
-    SELECT l.year, list(l.score ORDER BY l.score DESC) AS scores
-    FROM a_live l CROSS JOIN rubric_param p
-    WHERE l.outcome = 'graded' AND NOT l.failed AND NOT l.cap_pass AND l.score >= p.excellent
-    GROUP BY l.year
+    SELECT l.year, q.qgroup, list(l.score ORDER BY l.score DESC) AS scores
+    FROM a_live l
+    JOIN a_quota_group q USING (year, cid)
+    JOIN rubric_scheme s ON s.code = l.scheme
+    WHERE l.outcome = 'graded' AND NOT l.failed AND NOT l.cap_pass AND l.score >= s.excellent
+    GROUP BY l.year, q.qgroup
 )
-SELECT g.year, g.graded, g.quota,
+SELECT g.year, g.qgroup, g.graded, g.quota,
        CASE WHEN g.quota > 0 THEN c.scores[least(g.quota, len(c.scores))] END AS cut
-FROM g LEFT JOIN c USING (year);
+FROM g LEFT JOIN c USING (year, qgroup);
 
 -- name: grades :exec
 -- The graded rows of a_live with their grade and reasons, and below_pass:
--- whether the score is below the pass mark (stored beside the reasons; a
--- forced fail may be below it too).
+-- whether the score is below the pass mark of the carrier's scheme (stored
+-- beside the reasons; a forced fail may be below it too).
 CREATE OR REPLACE TEMP TABLE a_graded AS
 WITH g AS (
     SELECT l.*,
-           NOT l.failed AND NOT l.cap_pass AND l.score >= p.excellent AS candidate,
+           NOT l.failed AND NOT l.cap_pass AND l.score >= s.excellent AS candidate,
            coalesce(l.score >= q.cut, false) AS within_quota,
-           p.good,
-           l.score < p.pass AS below_pass
+           s.good,
+           l.score < s.pass AS below_pass
     FROM a_live l
-    JOIN a_quota q USING (year)
-    CROSS JOIN rubric_param p
+    JOIN a_quota_group qg USING (year, cid)
+    JOIN a_quota q USING (year, qgroup)
+    JOIN rubric_scheme s ON s.code = l.scheme
     WHERE l.outcome = 'graded'
 )
 SELECT * EXCLUDE (candidate, within_quota, good),
@@ -55,6 +74,6 @@ SELECT * EXCLUDE (candidate, within_quota, good),
             WHEN candidate AND within_quota THEN 'excellent'
             WHEN score >= good THEN 'good'
             ELSE 'pass' END AS grade,
-       list_concat(forced_reasons,
+       list_concat(list_concat(forced_reasons, coalesce(notes, []::VARCHAR[])),
                    CASE WHEN candidate AND NOT within_quota THEN ['quota'] ELSE []::VARCHAR[] END) AS reasons
 FROM g;

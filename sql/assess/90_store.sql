@@ -14,7 +14,7 @@ SELECT f.year, f.carrier_id, f.registry_ingest_id, f.level,
        r.score_delta, r.rank_delta, f.quarters, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run), y.decision_on,
        f.tier, f.cap_yuan, f.factor, f.amount_yuan, coalesce(v.recovery_yuan, 0), f.unscaled_yuan,
-       f.below_pass
+       f.below_pass, f.scheme
 FROM a_funding f
 JOIN assess_years y USING (year)
 JOIN a_ranks r USING (year, cid)
@@ -29,7 +29,7 @@ SELECT l.year, c.carrier_id, c.registry_ingest_id, c.level,
        (SELECT run_id FROM assess_run), y.decision_on,
        u.tier, u.cap_yuan, u.factor, u.amount_yuan,
        CASE WHEN u.tier IS NOT NULL THEN coalesce(v.recovery_yuan, 0) END, u.unscaled_yuan,
-       NULL
+       NULL, NULL
 FROM a_live l
 JOIN assess_years y USING (year)
 JOIN a_carriers c USING (cid)
@@ -38,20 +38,31 @@ LEFT JOIN a_recovery v USING (year, cid)
 WHERE l.outcome <> 'graded';
 
 -- name: indicators :exec
--- The run's indicators with what they are shown with (view rubric_indicators).
-INSERT INTO store.run_indicators (run_id, code, pos, ord, weight, name_zh, name_en, unit, direction, full_at, zero_at)
-SELECT (SELECT run_id FROM assess_run), code, pos, ord, weight, name_zh, name_en, unit, direction, full_at, zero_at
+-- The run's schemes and their indicators with what they are shown with
+-- (views rubric_schemes, rubric_indicators).
+INSERT INTO store.run_schemes
+SELECT (SELECT run_id FROM assess_run), code, ord, name_zh, name_en, kinds, tracks, levels,
+       excellent, good, pass, bonus_cap
+FROM rubric_scheme;
+
+INSERT INTO store.run_indicators (run_id, code, pos, ord, weight, name_zh, name_en, unit, direction, full_at, zero_at,
+                                  scheme, section, value_expr, score, bonus, steps, per, points)
+SELECT (SELECT run_id FROM assess_run), code, pos, pos, weight, name_zh, name_en, unit,
+       CASE WHEN score = 'band' THEN 'band_lower' ELSE 'higher' END, full_at, zero_at,
+       scheme, section, value_expr, score, bonus, steps, per, points
 FROM rubric_indicator;
 
--- The targets, once per level (exit_rate: the band's full_at).
-INSERT INTO store.run_targets
+-- The targets of the linear indicators, once per level (band: full_at).
+INSERT INTO store.run_targets (run_id, level, pos, target, scheme)
 SELECT (SELECT run_id FROM assess_run), l.level, i.pos,
-       CASE WHEN i.direction = 'band_lower' THEN i.full_at
+       CASE WHEN i.score = 'band' THEN i.full_at
             WHEN l.level = 'municipal' THEN i.target_municipal
             WHEN l.level = 'provincial' THEN i.target_provincial
-            ELSE i.target_national END
+            ELSE i.target_national END,
+       i.scheme
 FROM rubric_indicator i
-CROSS JOIN (VALUES ('municipal'), ('provincial'), ('national')) AS l(level);
+CROSS JOIN (VALUES ('municipal'), ('provincial'), ('national')) AS l(level)
+WHERE i.score IN ('linear', 'band');
 
 INSERT INTO store.indicator_lists
 SELECT p.year, c.carrier_id, p."values", p.points, (SELECT run_id FROM assess_run)
@@ -92,5 +103,5 @@ INSERT INTO store.run_window_quarters
 SELECT (SELECT run_id FROM assess_run), year, q_year, q_quarter, due_on FROM assess_window_quarters;
 INSERT INTO store.run_params
 SELECT (SELECT run_id FROM assess_run), excellent, good, pass, quota_share, on_time_points, late_points,
-       missing_points, decision_day, rectify_days, ban_years, round_down_to
+       missing_points, decision_day, rectify_days, ban_years, round_down_to, quota_scope
 FROM rubric_param;

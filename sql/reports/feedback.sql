@@ -21,8 +21,9 @@ FROM assessments a
 LEFT JOIN carriers c ON c.carrier_id = a.carrier_id
 LEFT JOIN decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
 LEFT JOIN funding f ON f.year = a.year AND f.carrier_id = a.carrier_id
-LEFT JOIN (SELECT DISTINCT year, kind, track, carriers FROM group_medians) g
+LEFT JOIN (SELECT DISTINCT year, kind, track, scheme, carriers FROM group_medians) g
        ON g.year = a.year AND g.kind IS NOT DISTINCT FROM a.kind AND g.track IS NOT DISTINCT FROM a.track
+      AND g.scheme IS NOT DISTINCT FROM a.scheme
 WHERE a.year = $year AND a.outcome = 'graded'
 ORDER BY a.carrier_id;
 
@@ -35,7 +36,7 @@ SELECT s.carrier_id, s.indicator, s.value, coalesce(s.target, 0), s.weight, coal
 FROM indicator_scores s
 JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
 JOIN group_medians m ON m.year = s.year AND m.kind IS NOT DISTINCT FROM a.kind AND m.track IS NOT DISTINCT FROM a.track
-                    AND m.indicator = s.indicator
+                    AND m.scheme IS NOT DISTINCT FROM a.scheme AND m.indicator = s.indicator
 WHERE s.year = $year AND a.outcome = 'graded'
 ORDER BY s.carrier_id, s.ord;
 

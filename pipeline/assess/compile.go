@@ -1,0 +1,288 @@
+package assess
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/incubeval/incubeval/pipeline/rubric"
+)
+
+// Compiled holds the statements of steps 2 and 3 (sql/assess/20_indicators.sql
+// and 30_points.sql) that depend on the rubric, written from its parsed
+// expressions: a_sums, the aggregates each graded carrier-year needs, and
+// a_points, every scheme's values, points and score.
+type Compiled struct {
+	Sums   string
+	Points string
+}
+
+// Columns of SPEC §3.2 by how they are summed (see 20_indicators.sql).
+var (
+	moneyColumns = []string{"revenue", "financing"} // DOUBLE, 6 decimals
+	ratioColumns = []string{"utilization"}          // DOUBLE, blank allowed
+)
+
+// maxParam bounds the numbers of a rubric written into the steps: far above
+// any target, threshold or weight, and well inside DECIMAL(38,10).
+const maxParam = 1e15
+
+// maxWeight bounds a weight and a bonus cap: the score is a DECIMAL(6,2).
+const maxWeight = 1000
+
+// Compile writes the rubric-dependent statements of the assessment. It
+// refuses numbers the steps cannot hold exactly.
+func Compile(n *rubric.Normalized) (*Compiled, error) {
+	c := &compiler{n: n, aggs: map[string]bool{}, regs: map[string]bool{}, experts: map[string]int{}}
+	var parts []string
+	for k, s := range n.Schemes {
+		part, err := c.scheme(k+1, s)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, part)
+	}
+	return &Compiled{Sums: c.sums(), Points: "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(parts, "\nUNION ALL\n")}, nil
+}
+
+type compiler struct {
+	n       *rubric.Normalized
+	aggs    map[string]bool // "fn_column"
+	regs    map[string]bool
+	experts map[string]int // item → n of column expert_n
+	items   []string        // in order of first use
+}
+
+// The names CompileSQL gives what an expression reads: columns of a_sums.
+func (c *compiler) Aggregate(fn, column string) string {
+	c.aggs[fn+"_"+column] = true
+	return "s." + fn + "_" + column
+}
+
+func (c *compiler) Count(fn string) string {
+	switch fn {
+	case "quarters":
+		return "num10(s.quarters)"
+	case "on_time":
+		return "num10(s.on_time)"
+	}
+	p := c.n.Reporting // reporting(): SPEC §4.2, per window quarter
+	return fmt.Sprintf("num10(s.on_time * %s + (s.quarters - s.on_time) * %s + (4 - s.quarters) * %s)",
+		lit(p.OnTime), lit(p.Late), lit(p.Missing))
+}
+
+func (c *compiler) Registry(column string) string {
+	c.regs[column] = true
+	return "s." + column
+}
+
+func (c *compiler) Expert(item string) string {
+	if _, ok := c.experts[item]; !ok {
+		c.experts[item] = len(c.items) + 1
+		c.items = append(c.items, item)
+	}
+	return fmt.Sprintf("s.expert_%d", c.experts[item])
+}
+
+// lit prints a number of the rubric as a SQL literal (its shortest
+// decimal form; checked finite and bounded by the caller or validation).
+func lit(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// dec prints a number as a DECIMAL(38,10) of the steps.
+func num10(x float64) string { return "num10(" + lit(x) + ")" }
+
+// quote is a SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func (c *compiler) check(what string, xs ...float64) error {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= maxParam {
+			return fmt.Errorf("%s: %g is outside what the assessment computes with (|x| < 10^15) / 数值超出可计算范围", what, x)
+		}
+	}
+	return nil
+}
+
+// scheme writes the SELECT of a_points for the k-th scheme.
+func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
+	if s.BonusCap > maxWeight {
+		return "", fmt.Errorf("scheme %q: bonus_cap %g above %d / 加分上限超过 %d", s.Code, s.BonusCap, maxWeight, maxWeight)
+	}
+	var values, points, notes, nonBonus, bonus []string
+	for i, ind := range s.Indicators {
+		what := fmt.Sprintf("scheme %q, indicator %q", s.Code, ind.Code)
+		if ind.Weight > maxWeight {
+			return "", fmt.Errorf("%s: weight %g above %d / 权重超过 %d", what, ind.Weight, maxWeight, maxWeight)
+		}
+		v := fmt.Sprintf("v%d", i+1)
+		values = append(values, rubric.CompileSQL(ind.Value, c, "dec_div")+" AS "+v)
+		p, err := c.points(what, ind, v)
+		if err != nil {
+			return "", err
+		}
+		points = append(points, p+fmt.Sprintf(" AS p%d", i+1))
+		if ind.Bonus {
+			bonus = append(bonus, fmt.Sprintf("p%d", i+1))
+		} else {
+			nonBonus = append(nonBonus, fmt.Sprintf("p%d", i+1))
+		}
+		for _, item := range rubric.ExpertItems(ind.Value) {
+			note := fmt.Sprintf("CASE WHEN s.expert_%d IS NULL THEN %s END", c.experts[item], quote("missing_expert:"+item))
+			if !slices.Contains(notes, note) {
+				notes = append(notes, note)
+			}
+		}
+	}
+	score := "CAST(0 AS DECIMAL(38,2))"
+	if len(nonBonus) > 0 {
+		score = strings.Join(nonBonus, " + ")
+	}
+	if len(bonus) > 0 {
+		score += fmt.Sprintf(" + least(CAST(%s AS DECIMAL(38,2)), %s)", lit(s.BonusCap), strings.Join(bonus, " + "))
+	}
+	noteList := "[]::VARCHAR[]"
+	if len(notes) > 0 {
+		noteList = "list_filter([" + strings.Join(notes, ", ") + "], x -> x IS NOT NULL)"
+	}
+	var vlist, plist []string
+	for i := range s.Indicators {
+		vlist = append(vlist, fmt.Sprintf("CAST(v%d AS DOUBLE)", i+1))
+		plist = append(plist, fmt.Sprintf("CAST(p%d AS DECIMAL(6,2))", i+1))
+	}
+	return fmt.Sprintf(`-- scheme %d: %s
+SELECT year, cid, %s AS scheme, quarters, [%s] AS "values", [%s] AS points,
+       CAST(%s AS DECIMAL(6,2)) AS score, notes
+FROM (
+    SELECT *, %s
+    FROM (
+        SELECT s.year, s.cid, s.level, s.quarters, %s AS notes,
+               %s
+        FROM a_sums s
+        WHERE s.scheme = %s
+    )
+)`, k, quote(s.Code), quote(s.Code), strings.Join(vlist, ", "), strings.Join(plist, ", "), score,
+		strings.Join(points, ",\n           "), noteList, strings.Join(values, ",\n               "), quote(s.Code)), nil
+}
+
+// points writes the points of one indicator whose value is column v.
+func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (string, error) {
+	w := num10(ind.Weight)
+	switch ind.Score {
+	case rubric.ScoreLinear:
+		t := ind.Target
+		if err := c.check(what+": target", t.Municipal, t.Provincial, t.National); err != nil {
+			return "", err
+		}
+		target := num10(t.Municipal)
+		if t.Provincial != t.Municipal || t.National != t.Municipal {
+			target = fmt.Sprintf("CASE level WHEN 'municipal' THEN %s WHEN 'provincial' THEN %s ELSE %s END",
+				num10(t.Municipal), num10(t.Provincial), num10(t.National))
+		}
+		return fmt.Sprintf("linear_points(%s, %s, %s)", v, w, target), nil
+	case rubric.ScoreBand:
+		if err := c.check(what, ind.FullAt, ind.ZeroAt); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("band_points(%s, %s, %s, %s)", v, w, num10(ind.FullAt), num10(ind.ZeroAt)), nil
+	case rubric.ScoreSteps:
+		var b strings.Builder
+		b.WriteString("points_of(CASE")
+		for i := len(ind.Steps) - 1; i >= 0; i-- {
+			st := ind.Steps[i]
+			if err := c.check(what+": steps", st[0], st[1]); err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&b, " WHEN %s >= %s THEN %s", v, num10(st[0]), num10(st[1]))
+		}
+		fmt.Fprintf(&b, " END, %s)", w)
+		return b.String(), nil
+	case rubric.ScorePerUnit:
+		if err := c.check(what, ind.Per, ind.Points); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("per_unit_points(%s, %s, %s, %s)", v, w, num10(ind.Per), num10(ind.Points)), nil
+	case rubric.ScoreRelative:
+		return fmt.Sprintf("relative_points(%s, %s, max(%s) OVER (PARTITION BY year))", v, w, v), nil
+	}
+	return "", fmt.Errorf("%s: unknown score %q", what, ind.Score)
+}
+
+// sums writes a_sums: per graded carrier and year, the aggregates, registry
+// values and expert scores the expressions read.
+func (c *compiler) sums() string {
+	var inner, outer []string
+	for _, col := range rubric.QuarterlyColumns {
+		for _, fn := range []string{"sum", "avg", "min", "max", "last"} {
+			name := fn + "_" + col
+			if !c.aggs[name] {
+				continue
+			}
+			q := "q." + col
+			sum := "sum(CAST(" + q + " AS DOUBLE))" // whole numbers: exact below 2^53
+			switch {
+			case slices.Contains(moneyColumns, col):
+				sum = "round(sum(" + q + "), 6)"
+			case slices.Contains(ratioColumns, col):
+				sum = "round(sum(" + q + "), 10)"
+			}
+			switch fn {
+			case "sum":
+				inner = append(inner, sum+" AS "+name)
+				outer = append(outer, "num10(coalesce(s."+name+", 0)) AS "+name)
+			case "avg":
+				inner = append(inner, sum+" AS "+name+"_sum", "count("+q+") AS "+name+"_n")
+				outer = append(outer, "dec_div(s."+name+"_sum, s."+name+"_n) AS "+name)
+			case "min", "max":
+				inner = append(inner, fn+"("+q+") AS "+name)
+				outer = append(outer, "num10(s."+name+") AS "+name)
+			case "last":
+				inner = append(inner, "(list("+q+" ORDER BY q.year DESC, q.quarter DESC))[1] AS "+name)
+				outer = append(outer, "num10(s."+name+") AS "+name)
+			}
+		}
+	}
+	for _, col := range rubric.RegistryColumns {
+		if c.regs[col] {
+			outer = append(outer, "num10(c."+col+") AS "+col)
+		}
+	}
+	expertJoin := ""
+	if len(c.items) > 0 {
+		var cols, items []string
+		for i, item := range c.items {
+			cols = append(cols, fmt.Sprintf("max(value) FILTER (WHERE item = %s) AS expert_%d", quote(item), i+1))
+			outer = append(outer, fmt.Sprintf("num10(e.expert_%d) AS expert_%d", i+1, i+1))
+			items = append(items, quote(item))
+		}
+		expertJoin = fmt.Sprintf(`
+LEFT JOIN (SELECT year, carrier_id, %s
+           FROM expert_values WHERE item IN (%s) GROUP BY year, carrier_id) e
+       ON e.year = r.year AND e.carrier_id = c.carrier_id`, strings.Join(cols, ", "), strings.Join(items, ", "))
+	}
+	innerCols := ""
+	if len(inner) > 0 {
+		innerCols = ",\n           " + strings.Join(inner, ",\n           ")
+	}
+	outerCols := ""
+	if len(outer) > 0 {
+		outerCols = ",\n       " + strings.Join(outer, ",\n       ")
+	}
+	return `CREATE OR REPLACE TEMP TABLE a_sums AS
+WITH s AS (
+    SELECT w.year, q.carrier_id,
+           count(*) AS quarters,
+           count(*) FILTER (WHERE q.submitted_on <= w.due_on) AS on_time` + innerCols + `
+    FROM assess_window_quarters w
+    JOIN quarterly_winners q ON q.year = w.q_year AND q.quarter = w.q_quarter
+    GROUP BY w.year, q.carrier_id
+)
+SELECT r.year, r.cid, r.level, r.scheme,
+       coalesce(s.quarters, 0) AS quarters,
+       coalesce(s.on_time, 0) AS on_time` + outerCols + `
+FROM a_roster r
+JOIN a_carriers c USING (cid)
+LEFT JOIN s ON s.year = r.year AND s.carrier_id = c.carrier_id` + expertJoin + `
+WHERE r.outcome = 'graded'`
+}
