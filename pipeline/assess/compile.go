@@ -52,7 +52,7 @@ type compiler struct {
 	aggs    map[string]bool // "fn_column"
 	regs    map[string]bool
 	experts map[string]int // item → n of column expert_n
-	items   []string        // in order of first use
+	items   []string       // in order of first use
 }
 
 // The names CompileSQL gives what an expression reads: columns of a_sums.
@@ -64,12 +64,12 @@ func (c *compiler) Aggregate(fn, column string) string {
 func (c *compiler) Count(fn string) string {
 	switch fn {
 	case "quarters":
-		return "num10(s.quarters)"
+		return "CAST(s.quarters AS DOUBLE)"
 	case "on_time":
-		return "num10(s.on_time)"
+		return "CAST(s.on_time AS DOUBLE)"
 	}
 	p := c.n.Reporting // reporting(): SPEC §4.2, per window quarter
-	return fmt.Sprintf("num10(s.on_time * %s + (s.quarters - s.on_time) * %s + (4 - s.quarters) * %s)",
+	return fmt.Sprintf("snap(s.on_time * %s + (s.quarters - s.on_time) * %s + (4 - s.quarters) * %s)",
 		lit(p.OnTime), lit(p.Late), lit(p.Missing))
 }
 
@@ -90,8 +90,8 @@ func (c *compiler) Expert(item string) string {
 // decimal form; checked finite and bounded by the caller or validation).
 func lit(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// dec prints a number as a DECIMAL(38,10) of the steps.
-func num10(x float64) string { return "num10(" + lit(x) + ")" }
+// double prints a number of the rubric as a DOUBLE of the steps.
+func double(x float64) string { return "CAST(" + lit(x) + " AS DOUBLE)" }
 
 // quote is a SQL string literal.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -117,7 +117,7 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 			return "", fmt.Errorf("%s: weight %g above %d / 权重超过 %d", what, ind.Weight, maxWeight, maxWeight)
 		}
 		v := fmt.Sprintf("v%d", i+1)
-		values = append(values, rubric.CompileSQL(ind.Value, c, "dec_div")+" AS "+v)
+		values = append(values, rubric.CompileSQL(ind.Value, c, "snap")+" AS "+v)
 		p, err := c.points(what, ind, v)
 		if err != nil {
 			return "", err
@@ -135,12 +135,12 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 			}
 		}
 	}
-	score := "CAST(0 AS DECIMAL(38,2))"
+	score := "CAST(0 AS DECIMAL(18,2))"
 	if len(nonBonus) > 0 {
 		score = strings.Join(nonBonus, " + ")
 	}
 	if len(bonus) > 0 {
-		score += fmt.Sprintf(" + least(CAST(%s AS DECIMAL(38,2)), %s)", lit(s.BonusCap), strings.Join(bonus, " + "))
+		score += fmt.Sprintf(" + least(CAST(%s AS DECIMAL(18,2)), %s)", lit(s.BonusCap), strings.Join(bonus, " + "))
 	}
 	noteList := "[]::VARCHAR[]"
 	if len(notes) > 0 {
@@ -148,7 +148,7 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 	}
 	var vlist, plist []string
 	for i := range s.Indicators {
-		vlist = append(vlist, fmt.Sprintf("CAST(v%d AS DOUBLE)", i+1))
+		vlist = append(vlist, fmt.Sprintf("v%d", i+1))
 		plist = append(plist, fmt.Sprintf("CAST(p%d AS DECIMAL(6,2))", i+1))
 	}
 	return fmt.Sprintf(`-- scheme %d: %s
@@ -168,24 +168,24 @@ FROM (
 
 // points writes the points of one indicator whose value is column v.
 func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (string, error) {
-	w := num10(ind.Weight)
+	w := double(ind.Weight)
 	switch ind.Score {
 	case rubric.ScoreLinear:
 		t := ind.Target
 		if err := c.check(what+": target", t.Municipal, t.Provincial, t.National); err != nil {
 			return "", err
 		}
-		target := num10(t.Municipal)
+		target := double(t.Municipal)
 		if t.Provincial != t.Municipal || t.National != t.Municipal {
 			target = fmt.Sprintf("CASE level WHEN 'municipal' THEN %s WHEN 'provincial' THEN %s ELSE %s END",
-				num10(t.Municipal), num10(t.Provincial), num10(t.National))
+				double(t.Municipal), double(t.Provincial), double(t.National))
 		}
 		return fmt.Sprintf("linear_points(%s, %s, %s)", v, w, target), nil
 	case rubric.ScoreBand:
 		if err := c.check(what, ind.FullAt, ind.ZeroAt); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("band_points(%s, %s, %s, %s)", v, w, num10(ind.FullAt), num10(ind.ZeroAt)), nil
+		return fmt.Sprintf("band_points(%s, %s, %s, %s)", v, w, double(ind.FullAt), double(ind.ZeroAt)), nil
 	case rubric.ScoreSteps:
 		var b strings.Builder
 		b.WriteString("points_of(CASE")
@@ -194,7 +194,7 @@ func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (st
 			if err := c.check(what+": steps", st[0], st[1]); err != nil {
 				return "", err
 			}
-			fmt.Fprintf(&b, " WHEN %s >= %s THEN %s", v, num10(st[0]), num10(st[1]))
+			fmt.Fprintf(&b, " WHEN %s >= %s THEN %s", v, double(st[0]), double(st[1]))
 		}
 		fmt.Fprintf(&b, " END, %s)", w)
 		return b.String(), nil
@@ -202,7 +202,7 @@ func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (st
 		if err := c.check(what, ind.Per, ind.Points); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("per_unit_points(%s, %s, %s, %s)", v, w, num10(ind.Per), num10(ind.Points)), nil
+		return fmt.Sprintf("per_unit_points(%s, %s, %s, %s)", v, w, double(ind.Per), double(ind.Points)), nil
 	case rubric.ScoreRelative:
 		return fmt.Sprintf("relative_points(%s, %s, max(%s) OVER (PARTITION BY year))", v, w, v), nil
 	}
@@ -230,22 +230,24 @@ func (c *compiler) sums() string {
 			switch fn {
 			case "sum":
 				inner = append(inner, sum+" AS "+name)
-				outer = append(outer, "num10(coalesce(s."+name+", 0)) AS "+name)
+				outer = append(outer, "coalesce(s."+name+", 0.0) AS "+name)
 			case "avg":
 				inner = append(inner, sum+" AS "+name+"_sum", "count("+q+") AS "+name+"_n")
-				outer = append(outer, "dec_div(s."+name+"_sum, s."+name+"_n) AS "+name)
+				outer = append(outer, "snap(s."+name+"_sum / NULLIF(s."+name+"_n, 0)) AS "+name)
 			case "min", "max":
-				inner = append(inner, fn+"("+q+") AS "+name)
-				outer = append(outer, "num10(s."+name+") AS "+name)
+				inner = append(inner, "CAST("+fn+"("+q+") AS DOUBLE) AS "+name)
+				outer = append(outer, "s."+name)
 			case "last":
-				inner = append(inner, "(list("+q+" ORDER BY q.year DESC, q.quarter DESC))[1] AS "+name)
-				outer = append(outer, "num10(s."+name+") AS "+name)
+				// the latest quarter's cell (blank if it is blank)
+				key := "q.year * 4 + q.quarter"
+				inner = append(inner, "CASE WHEN arg_max("+q+" IS NULL, "+key+") THEN NULL ELSE CAST(arg_max("+q+", "+key+") AS DOUBLE) END AS "+name)
+				outer = append(outer, "s."+name)
 			}
 		}
 	}
 	for _, col := range rubric.RegistryColumns {
 		if c.regs[col] {
-			outer = append(outer, "num10(c."+col+") AS "+col)
+			outer = append(outer, "CAST(c."+col+" AS DOUBLE) AS "+col)
 		}
 	}
 	expertJoin := ""
@@ -253,7 +255,7 @@ func (c *compiler) sums() string {
 		var cols, items []string
 		for i, item := range c.items {
 			cols = append(cols, fmt.Sprintf("max(value) FILTER (WHERE item = %s) AS expert_%d", quote(item), i+1))
-			outer = append(outer, fmt.Sprintf("num10(e.expert_%d) AS expert_%d", i+1, i+1))
+			outer = append(outer, fmt.Sprintf("CAST(e.expert_%d AS DOUBLE) AS expert_%d", i+1, i+1))
 			items = append(items, quote(item))
 		}
 		expertJoin = fmt.Sprintf(`

@@ -489,17 +489,24 @@ type SQLNames interface {
 	Expert(item string) string
 }
 
-// CompileSQL writes x as a SQL expression, from the tree alone: literals
-// are re-printed from their checked digits and names come from names, so
-// nothing of the rubric's text reaches SQL as written. Blank propagates
-// through arithmetic; a division by zero is blank; least and greatest of a
-// blank are blank (DuckDB's own skip NULLs). div names the SQL macro (or
-// function) that divides two values exactly enough for scoring; "" uses
-// "/".
-func CompileSQL(x Expr, names SQLNames, div string) string {
+// CompileSQL writes x as a SQL expression of DOUBLE values, from the tree
+// alone: literals are re-printed from their checked digits and names come
+// from names, so nothing of the rubric's text reaches SQL as written. Blank
+// propagates through arithmetic; a division by zero is blank; least and
+// greatest of a blank are blank (DuckDB's own skip NULLs). snap, if not
+// "", names the SQL macro applied to every arithmetic result (the
+// assessment's rounds it to 10 decimal places, so that 0.1 + 0.2 is 0.3 and
+// 0.9 / 0.3 is 3, as in decimal).
+func CompileSQL(x Expr, names SQLNames, snap string) string {
+	wrap := func(s string) string {
+		if snap == "" {
+			return s
+		}
+		return snap + s
+	}
 	switch n := x.(type) {
 	case *Num:
-		return "CAST(" + n.Text + " AS DECIMAL(38,10))"
+		return "CAST(" + n.Text + " AS DOUBLE)"
 	case *Agg:
 		return names.Aggregate(n.Fn, n.Column)
 	case *Count:
@@ -509,25 +516,17 @@ func CompileSQL(x Expr, names SQLNames, div string) string {
 	case *Expert:
 		return names.Expert(n.Item)
 	case *Neg:
-		return "(-" + CompileSQL(n.X, names, div) + ")"
+		return "(-" + CompileSQL(n.X, names, snap) + ")"
 	case *Binary:
-		l, r := CompileSQL(n.L, names, div), CompileSQL(n.R, names, div)
+		l, r := CompileSQL(n.L, names, snap), CompileSQL(n.R, names, snap)
 		if n.Op == '/' {
-			if div != "" {
-				return div + "(" + l + ", " + r + ")"
-			}
-			return "(" + l + " / NULLIF(" + r + ", 0))"
+			return wrap("(" + l + " / NULLIF(" + r + ", 0))")
 		}
-		if n.Op == '*' {
-			// A product of two DECIMAL(38,10) has 20 decimals; back to 10,
-			// so that products of products keep their integer digits.
-			return "CAST(" + l + " * " + r + " AS DECIMAL(38,10))"
-		}
-		return "(" + l + " " + string(n.Op) + " " + r + ")"
+		return wrap("(" + l + " " + string(n.Op) + " " + r + ")")
 	case *Call:
 		args := make([]string, len(n.Args))
 		for i, a := range n.Args {
-			args[i] = CompileSQL(a, names, div)
+			args[i] = CompileSQL(a, names, snap)
 		}
 		if n.Fn == "coalesce" {
 			return "coalesce(" + strings.Join(args, ", ") + ")"

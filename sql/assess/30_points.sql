@@ -1,9 +1,11 @@
 -- Step 3 — points and score (SPEC §7 "Scoring").
 --
 -- An indicator's points are never below 0 nor above its weight, and are
--- rounded to 2 decimals half away from zero (DuckDB's DECIMAL round) on
--- the exact value: a weight × a quotient of 10 decimals is a DECIMAL of 20,
--- kept exact until the rounding. A blank value earns 0 points.
+-- rounded to 2 decimals half away from zero: the DOUBLE result is taken to
+-- 12 decimals as a DECIMAL (far finer than any tie the values can produce,
+-- and free of binary fractions such as 0.075 = 0.07499999…), then DuckDB's
+-- DECIMAL round, which rounds half away from zero. A blank value earns 0
+-- points.
 --   linear    weight × min(1, value / target), the target by level
 --   band      lower is better: weight at value ≤ full_at, 0 at ≥ zero_at,
 --             linear between
@@ -25,17 +27,16 @@
 -- name: scoring :exec
 -- points_of(x, weight): x clamped to [0, weight] and rounded; blank is 0.
 CREATE OR REPLACE TEMP MACRO points_of(x, weight) AS
-    round(greatest(CAST(0 AS DECIMAL(38,20)),
-                   least(CAST(weight AS DECIMAL(38,20)), CAST(coalesce(x, 0) AS DECIMAL(38,20)))), 2);
+    round(CAST(greatest(0.0, least(weight, coalesce(x, 0.0))) AS DECIMAL(18,12)), 2);
 -- (least and greatest skip a blank argument: a blank value is kept blank
--- here with CASE, and earns 0 in points_of.)
+-- with CASE until points_of.)
 CREATE OR REPLACE TEMP MACRO linear_points(value, weight, target) AS
-    points_of(weight * CASE WHEN value >= target THEN num10(1) ELSE dec_div(value, target) END, weight);
+    points_of(weight * CASE WHEN value >= target THEN 1.0 ELSE value / target END, weight);
 CREATE OR REPLACE TEMP MACRO band_points(value, weight, full_at, zero_at) AS
-    points_of(CASE WHEN value <= full_at THEN CAST(weight AS DECIMAL(38,20))
-                   WHEN value >= zero_at THEN CAST(0 AS DECIMAL(38,20))
-                   ELSE CAST(weight * dec_div(zero_at - value, zero_at - full_at) AS DECIMAL(38,20)) END, weight);
+    points_of(CASE WHEN value <= full_at THEN weight
+                   WHEN value >= zero_at THEN 0.0
+                   ELSE weight * (zero_at - value) / (zero_at - full_at) END, weight);
 CREATE OR REPLACE TEMP MACRO per_unit_points(value, weight, per, points) AS
-    points_of(points * floor(dec_div(value, per)), weight);
+    points_of(points * floor(snap(value / per)), weight);
 CREATE OR REPLACE TEMP MACRO relative_points(value, weight, best) AS
-    points_of(CASE WHEN best > 0 THEN weight * dec_div(value, best) END, weight);
+    points_of(CASE WHEN best > 0 THEN weight * value / best END, weight);
