@@ -21,7 +21,7 @@ func (a *app) ingestCommand() *cobra.Command {
 	var kind, rejectsOut, rejectsBy string
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
-		Short: "导入载体名录、季度报表、事件和暂缓文件 — load registry, quarterly, incident and deferral files (CSV, XLSX, Parquet; folders recursively)",
+		Short: "导入载体名录、季度报表、事件、暂缓和专家评分文件 — load registry, quarterly, incident, deferral and expert score files (CSV, XLSX, Parquet; folders recursively)",
 		Long: `导入报送文件（CSV、XLSX、Parquet；文件夹逐层读取）。每个文件按 SHA-256 归档、逐行校验、
 单独提交；同样的文件再次导入不重复加载。有错误的行被退回，附中英文说明，可用
 --rejects-out 写成退回清单发回报送单位；加 --rejects-by district（或 carrier）时
@@ -51,7 +51,7 @@ Exit status: 0 when every file was read (even if some rows were rejected),
 			k := ingest.Kind(kind)
 			if kind != "" {
 				if _, ok := ingest.Specs[k]; !ok {
-					return usageError{fmt.Errorf("--kind must be registry, quarterly, incidents or deferrals, not %q", kind)}
+					return usageError{fmt.Errorf("--kind must be one of %s, not %q", strings.Join(ingestKinds(), ", "), kind)}
 				}
 			}
 			if rejectsBy != "" && rejectsOut == "" {

@@ -410,23 +410,12 @@ func setUpCommands(root *cobra.Command) {
 	walk(root)
 }
 
-// ingestKinds are the kinds --kind takes, in the order SPEC §3 lists them.
+// ingestKinds are the kinds --kind takes, in the order SPEC lists them
+// (ingest.Kinds: §3's four, then §7's expert scores).
 func ingestKinds() []string {
-	order := map[ingest.Kind]int{ingest.Registry: 0, ingest.Quarterly: 1, ingest.Incidents: 2, ingest.Deferrals: 3}
-	var kinds []string
-	for k := range ingest.Specs {
-		kinds = append(kinds, string(k))
+	kinds := make([]string, len(ingest.Kinds))
+	for i, k := range ingest.Kinds {
+		kinds[i] = string(k)
 	}
-	sort.Slice(kinds, func(i, j int) bool {
-		oi, iok := order[ingest.Kind(kinds[i])]
-		oj, jok := order[ingest.Kind(kinds[j])]
-		if iok != jok {
-			return iok
-		}
-		if iok {
-			return oi < oj
-		}
-		return kinds[i] < kinds[j]
-	})
 	return kinds
 }

@@ -17,11 +17,15 @@ const (
 	Quarterly Kind = "quarterly"
 	Incidents Kind = "incidents"
 	Deferrals Kind = "deferrals"
+	// ExpertScores are the judges' marks of SPEC §7, read by the rubric's
+	// expert(ITEM) through the view expert_values.
+	ExpertScores Kind = "expert_scores"
 )
 
 // Kinds in the order a batch loads them: the registry first, so that reports
-// in the same batch can name carriers it introduces.
-var Kinds = []Kind{Registry, Quarterly, Incidents, Deferrals}
+// in the same batch can name carriers it introduces. It is also the order
+// SPEC lists them in (§3, then §7's expert scores).
+var Kinds = []Kind{Registry, Quarterly, Incidents, Deferrals, ExpertScores}
 
 // ZH is the kind's Chinese name.
 func (k Kind) ZH() string {
@@ -34,6 +38,8 @@ func (k Kind) ZH() string {
 		return "事件"
 	case Deferrals:
 		return "暂缓评价"
+	case ExpertScores:
+		return "专家评分"
 	}
 	return string(k)
 }
@@ -52,6 +58,8 @@ const (
 	tQuarter
 	tRatio
 	tUSCC
+	tCode  // a code as a rubric writes it: [a-z][a-z0-9_]*
+	tScore // an expert's mark: 0–100, at most two decimals, exact
 )
 
 // Column is one input column of SPEC §3.
@@ -173,6 +181,20 @@ var Specs = map[Kind]*Spec{
 			{Name: "carrier_id", ZH: "载体编号", Aliases: []string{"编号"}, Type: tText, Required: true},
 			{Name: "year", ZH: "年度", Aliases: []string{"暂缓年度", "年份"}, Type: tYear, Required: true},
 			{Name: "reason", ZH: "原因", Aliases: []string{"暂缓原因", "理由"}, Type: tText},
+		},
+	},
+	// SPEC §7: one row per carrier, year, item and judge. item and judge
+	// make the signature: carrier_id and year are every kind's, score
+	// (分数) is too common a word.
+	ExpertScores: {
+		Kind: ExpertScores, Table: "store.expert_scores",
+		Signature: []string{"carrier_id", "item", "judge"},
+		Columns: []Column{
+			{Name: "carrier_id", ZH: "载体编号", Aliases: []string{"编号", "载体代码"}, Type: tText, Required: true},
+			{Name: "year", ZH: "年度", Aliases: []string{"年份", "评价年度", "评审年度"}, Type: tYear, Required: true},
+			{Name: "item", ZH: "评分项", Aliases: []string{"评分项目", "评分项代码", "评审项目", "item_code"}, Type: tCode, Required: true},
+			{Name: "judge", ZH: "评委", Aliases: []string{"评审专家", "专家", "专家姓名", "评委姓名", "评委编号", "expert"}, Type: tText, Required: true},
+			{Name: "score", ZH: "分数", Aliases: []string{"得分", "评分", "专家评分", "mark"}, Type: tScore, Required: true},
 		},
 	},
 }

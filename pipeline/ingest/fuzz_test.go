@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/incubeval/incubeval/pipeline/uscc"
+	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -271,6 +273,14 @@ func misfit(c *Column, kind Kind, v any) string {
 		if q, ok := v.(int32); !ok || q < 1 || q > 4 {
 			return "want a quarter 1–4"
 		}
+	case tCode:
+		if s, ok := v.(string); !ok || !isCode(s) {
+			return "want a code [a-z][a-z0-9_]*"
+		}
+	case tScore:
+		if d, ok := v.(duckdb.Decimal); !ok || d.Scale != 2 || d.Value == nil || d.Value.Sign() < 0 || d.Value.Cmp(big.NewInt(10000)) > 0 {
+			return "want a DECIMAL(5,2) in 0–100"
+		}
 	default:
 		return "unknown column type"
 	}
@@ -311,6 +321,13 @@ func FuzzXLSXSheetXML(f *testing.F) {
 	f.Add([]byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
 		`<row r="2"><c r="A2" t="inlineStr"><is><t>载体编号</t></is></c><c r="B2" t="inlineStr"><is><t>年度</t></is></c><c r="C2" t="inlineStr"><is><t>原因</t></is></c></row>` +
 		`<row r="9"><c r="A9" t="inlineStr"><is><t>LZ-9</t></is></c><c r="B9"><v>2026</v></c><c r="C9" t="s"><v>0</v></c></row>` +
+		`</sheetData></worksheet>`))
+	// Expert scores: a score as a number cell written to 17 digits.
+	f.Add([]byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>carrier_id</t></is></c><c r="B1" t="inlineStr"><is><t>year</t></is></c><c r="C1" t="inlineStr"><is><t>item</t></is></c>` +
+		`<c r="D1" t="inlineStr"><is><t>judge</t></is></c><c r="E1" t="inlineStr"><is><t>score</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>LZ-9</t></is></c><c r="B2"><v>2025</v></c><c r="C2" t="inlineStr"><is><t>service_quality</t></is></c>` +
+		`<c r="D2" t="inlineStr"><is><t>专家甲</t></is></c><c r="E2"><v>87.450000000000003</v></c></row>` +
 		`</sheetData></worksheet>`))
 	f.Fuzz(func(t *testing.T, sheet []byte) {
 		var buf bytes.Buffer
@@ -396,6 +413,8 @@ func TestFuzzSeedsReachRowValidation(t *testing.T) {
 		"FuzzCSVReader/quarterly_gbk":       {Quarterly, 2, 1, "gb18030"},
 		"FuzzCSVReader/registry":            {Registry, 2, 2, "utf-8"},
 		"FuzzCSVReader/incidents_tsv":       {Incidents, 2, 1, "utf-8"},
+		// Scores of 0–100 with at most two decimals, item codes as a rubric writes them.
+		"FuzzCSVReader/expert_scores": {ExpertScores, 3, 4, "utf-8"},
 		// A row with more than its header is rejected (extra_fields).
 		"FuzzCSVReader/extra_field_thousands":     {Quarterly, 2, 1, "utf-8"},
 		"FuzzCSVReader/extra_field_blank_tail":    {Quarterly, 1, 1, "utf-8"},

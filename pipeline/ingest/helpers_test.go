@@ -65,9 +65,7 @@ func checkAccounting(tb testing.TB, st *store.Store, res *ingest.Result) {
 	var bad int
 	err := st.DB.QueryRow(`
 		SELECT count(*) FROM ingest_log l
-		LEFT JOIN (SELECT ingest_id, count(*) n FROM (
-			SELECT ingest_id FROM store.registry UNION ALL SELECT ingest_id FROM store.quarterly
-			UNION ALL SELECT ingest_id FROM store.incidents UNION ALL SELECT ingest_id FROM store.deferrals) GROUP BY 1) a USING (ingest_id)
+		LEFT JOIN (SELECT ingest_id, count(*) n FROM (` + acceptedRows() + `) GROUP BY 1) a USING (ingest_id)
 		LEFT JOIN (SELECT ingest_id, count(DISTINCT (coalesce(sheet,''), row_no)) n FROM rejects WHERE row_no IS NOT NULL GROUP BY 1) r USING (ingest_id)
 		LEFT JOIN (SELECT ingest_id, count(*) n FROM rejects WHERE row_no IS NULL GROUP BY 1) w USING (ingest_id)
 		WHERE rows_read <> rows_accepted + rows_rejected
@@ -89,6 +87,16 @@ func checkAccounting(tb testing.TB, st *store.Store, res *ingest.Result) {
 	if files != rows {
 		tb.Errorf("the files hold %d rows, but %d are accepted or still rejected", files, rows)
 	}
+}
+
+// acceptedRows is a query of every row accepted, of every kind: its
+// ingest_id, sheet and row_no.
+func acceptedRows() string {
+	var q []string
+	for _, k := range ingest.Kinds {
+		q = append(q, "SELECT ingest_id, sheet, row_no FROM "+ingest.Specs[k].Table)
+	}
+	return strings.Join(q, " UNION ALL ")
 }
 
 // checkRejectedWhole asserts that the files a batch rejected whole changed
@@ -188,6 +196,20 @@ func rejectsOf(tb testing.TB, st *store.Store, ingestID int64) []reject {
 		out = append(out, r)
 	}
 	return out
+}
+
+// writeInput writes content into dir as name: as a workbook (writeXLSX)
+// when name ends in .xlsx, else as it is. It returns the path.
+func writeInput(tb testing.TB, dir, name, content string) string {
+	tb.Helper()
+	if !strings.HasSuffix(name, ".xlsx") {
+		return writeFile(tb, dir, name, content)
+	}
+	path := filepath.Join(dir, name)
+	if err := writeXLSX(path, content); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 // writeXLSX writes CSV-like text (comma-separated, one row per line) as the

@@ -1,5 +1,5 @@
 // Package ingest reads submitted files (registry, quarterly reports,
-// incidents, deferrals) from CSV, XLSX or Parquet, validates every row, and
+// incidents, deferrals, expert scores) from CSV, XLSX or Parquet, validates every row, and
 // loads each file in its own transaction with every row accounted for:
 // rows_read = rows_accepted + rows_rejected.
 package ingest

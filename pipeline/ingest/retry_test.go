@@ -18,9 +18,7 @@ import (
 func noRowBothAcceptedAndRejected(t *testing.T, st *store.Store) {
 	t.Helper()
 	n := count(t, st, `
-		WITH accepted AS (
-		    SELECT ingest_id, sheet, row_no FROM store.registry UNION ALL SELECT ingest_id, sheet, row_no FROM store.quarterly
-		    UNION ALL SELECT ingest_id, sheet, row_no FROM store.incidents UNION ALL SELECT ingest_id, sheet, row_no FROM store.deferrals)
+		WITH accepted AS (`+acceptedRows()+`)
 		SELECT count(*) FROM accepted a JOIN ingest_order oa USING (ingest_id)
 		JOIN (SELECT r.*, o.file_order FROM rejects r JOIN ingest_order o USING (ingest_id)) r
 		  ON r.file_order = oa.file_order AND coalesce(r.sheet, '') = coalesce(a.sheet, '') AND r.row_no = a.row_no`)

@@ -71,16 +71,7 @@ func TestRuleExtraFields(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := mustOpen(t)
 			loadRegistry(t, st)
-			dir := t.TempDir()
-			var path string
-			if strings.HasSuffix(tt.file, ".xlsx") {
-				path = filepath.Join(dir, tt.file)
-				if err := writeXLSX(path, tt.content); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				path = writeFile(t, dir, tt.file, tt.content)
-			}
+			path := writeInput(t, t.TempDir(), tt.file, tt.content)
 			before, _ := st.TableCounts(context.Background())
 			res := run(t, st, path)
 			f := res.Files[0]
@@ -221,14 +212,7 @@ func TestRuleDuplicateColumn(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := mustOpen(t)
 			loadRegistry(t, st)
-			path := filepath.Join(t.TempDir(), tt.file)
-			if strings.HasSuffix(tt.file, ".xlsx") {
-				if err := writeXLSX(path, tt.content); err != nil {
-					t.Fatal(err)
-				}
-			} else if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path := writeInput(t, t.TempDir(), tt.file, tt.content)
 			before, _ := st.TableCounts(context.Background())
 			res, err := ingest.Ingest(context.Background(), st, []string{path}, ingest.Options{Today: today})
 			if err != nil {

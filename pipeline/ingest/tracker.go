@@ -31,6 +31,8 @@ var duplicateKeys = map[Kind][]string{
 	Quarterly: {"carrier_id", "year", "quarter"},
 	Incidents: {"carrier_id", "occurred_on", "type"},
 	Deferrals: {"carrier_id", "year"},
+	// A later file's score of the same key is a revision (view expert_scores).
+	ExpertScores: {"carrier_id", "year", "item", "judge"},
 }
 
 // spikeColumns are checked against the carrier's previous quarter.

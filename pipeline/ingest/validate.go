@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/pipeline/uscc"
@@ -224,11 +226,15 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 	switch c.Type {
 	case tText:
 		text := normText(raw)
-		if c.Name == "carrier_id" {
+		switch c.Name {
+		case "carrier_id":
 			text = fold(raw)
 			if strings.ContainsAny(text, " \t\r\n") {
 				text = strings.Join(strings.Fields(text), "")
 			}
+		case "judge":
+			// Part of a key, as carrier_id is: 专家Ａ is 专家A.
+			text = normText(fold(raw))
 		}
 		if v.textTooLong(r, c, raw, text) {
 			return nil
@@ -265,10 +271,9 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 		}
 		return nil
 	case tNumber, tMoney:
-		f, ok := parseNumber(raw)
+		f, ok := v.number(r, c, raw)
 		switch {
 		case !ok:
-			v.add(r, c, raw, "number", fmt.Sprintf("「%s」不是数字", clipq(raw)), fmt.Sprintf("%q is not a number", clipq(raw)))
 		case f < 0:
 			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", clipq(raw)))
 		default:
@@ -324,6 +329,35 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 			return nil
 		}
 		return int32(q)
+	case tCode:
+		code := fold(raw)
+		if isCode(code) {
+			return code
+		}
+		zh := fmt.Sprintf("「%s」不是评分项代码：代码以小写英文字母开头，只含小写字母、数字和下划线（如 service_quality），与评分细则中 expert(…) 里写的一致", clipq(raw))
+		en := fmt.Sprintf("%q is not an item code: a lower-case letter, then lower-case letters, digits and underscores (service_quality), as written in the rubric's expert(…)", clipq(raw))
+		if lower := strings.ToLower(code); isCode(lower) {
+			zh += "；应写作 " + lower
+			en += "; write it " + lower
+		}
+		v.add(r, c, raw, "item_code", zh, en)
+		return nil
+	case tScore:
+		f, ok := v.number(r, c, raw)
+		switch {
+		case !ok:
+			return nil
+		case f < 0 || f > 100:
+			v.add(r, c, raw, "score_range", fmt.Sprintf("分数「%s」不在 0 至 100 之间", clipq(raw)), fmt.Sprintf("score %s is outside 0–100", clipq(raw)))
+			return nil
+		}
+		n, ok := hundredths(f)
+		if !ok {
+			v.add(r, c, raw, "score_decimals", fmt.Sprintf("分数「%s」超过两位小数：分数最多保留两位小数（如 87.25），请核对或四舍五入后重新报送", clipq(raw)),
+				fmt.Sprintf("score %s has more than two decimals: scores are kept to two (87.25); check it or round it, then resend", clipq(raw)))
+			return nil
+		}
+		return scoreValue(n)
 	case tRatio:
 		f, ok := parseRatio(raw)
 		switch {
@@ -337,6 +371,22 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 		return nil
 	}
 	panic("unhandled column type")
+}
+
+// scoreValue is a score of n hundredths as the column store.expert_scores.score,
+// DECIMAL(5,2), takes it: go-duckdb's appender stores the unscaled integer
+// it is given (a float64 87.45 would be stored as 0.87).
+func scoreValue(n int64) duckdb.Decimal {
+	return duckdb.Decimal{Width: 5, Scale: 2, Value: big.NewInt(n)}
+}
+
+// number parses a number cell, or records that it is not one.
+func (v *validator) number(r *Row, c *Column, raw string) (float64, bool) {
+	f, ok := parseNumber(raw)
+	if !ok {
+		v.add(r, c, raw, "number", fmt.Sprintf("「%s」不是数字", clipq(raw)), fmt.Sprintf("%q is not a number", clipq(raw)))
+	}
+	return f, ok
 }
 
 func usccZH(rule string) string {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -200,4 +201,37 @@ func normText(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isCode reports whether s is a code as a rubric writes one, [a-z][a-z0-9_]*
+// (pipeline/rubric: the codes of schemes, indicators and expert items).
+func isCode(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// hundredths reads a number of at most two decimals exactly, as a count of
+// hundredths; ok is false when it has more. The number is taken to 15
+// significant digits, the precision a spreadsheet shows: a workbook holds
+// 87.45 as the double nearest it, and a cell computed as =87.4+0.05 a few
+// units of the 17th digit away, and both are 87.45 to the clerk.
+func hundredths(f float64) (n int64, ok bool) {
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'e', 14, 64))
+	if !ok {
+		return 0, false
+	}
+	r.Mul(r, big.NewRat(100, 1))
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return 0, false
+	}
+	return r.Num().Int64(), true
 }

@@ -227,6 +227,46 @@ func TestRatioAsDecimalOrPercent(t *testing.T) {
 	}
 }
 
+// A score is kept exactly, to the hundredth; more decimals are refused,
+// beyond the 15 significant digits a spreadsheet shows.
+func TestScoresInHundredths(t *testing.T) {
+	tests := []struct {
+		in   float64
+		want int64
+		ok   bool
+	}{
+		{87.45, 8745, true},
+		{87.4 + 0.05, 8745, true}, // 87.45000000000000284
+		{0.1 + 0.2, 30, true},     // 0.30000000000000004
+		{100, 10000, true},
+		{99.99, 9999, true},
+		{0.01, 1, true},
+		{0, 0, true},
+		{math.Copysign(0, -1), 0, true},
+		{87.255, 0, false},
+		{0.001, 0, false},
+		{99.999999, 0, false},
+		{1e-13, 0, false}, // beyond 15 digits of a number near 100, not of this one
+	}
+	for _, tt := range tests {
+		got, ok := hundredths(tt.in)
+		if ok != tt.ok || ok && got != tt.want {
+			t.Errorf("hundredths(%v) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestItemCodes(t *testing.T) {
+	for s, want := range map[string]bool{
+		"service_quality": true, "a": true, "x1_2": true, "z_": true,
+		"": false, "_a": false, "1a": false, "Service": false, "a-b": false, "a b": false, "服务": false, "ａ": false,
+	} {
+		if isCode(s) != want {
+			t.Errorf("isCode(%q) = %v, want %v", s, !want, want)
+		}
+	}
+}
+
 func TestBooleanSpellings(t *testing.T) {
 	tests := []struct {
 		in       string
