@@ -25,6 +25,7 @@ type world struct {
 	quarterly  []string
 	incidents  []string
 	deferrals  []string
+	experts    []string
 	batch      int
 	operatorOf map[string]string
 }
@@ -125,6 +126,14 @@ func (w *world) incident(id, date, typ string) {
 	w.incidents = append(w.incidents, strings.Join([]string{id, date, typ, "test"}, ","))
 }
 
+// expert gives carrier id's expert scores for item in year, one per judge
+// (评委1, 评委2 …).
+func (w *world) expert(id string, year int, item string, scores ...float64) {
+	for j, s := range scores {
+		w.experts = append(w.experts, fmt.Sprintf("%s,%d,%s,评委%d,%g", id, year, item, j+1, s))
+	}
+}
+
 func (w *world) deferral(id string, year int) {
 	w.deferrals = append(w.deferrals, fmt.Sprintf("%s,%d,test", id, year))
 }
@@ -144,7 +153,8 @@ func (w *world) load() *ingest.Result {
 	write("quarterly.csv", "carrier_id,year,quarter,submitted_on,incubating,filed,new_entrants,graduated,exited,trainings,trainees,events,jobs,revenue,ip_granted,financing,financed,utilization", w.quarterly)
 	write("incidents.csv", "carrier_id,occurred_on,type,note", w.incidents)
 	write("deferrals.csv", "carrier_id,year,reason", w.deferrals)
-	w.registry, w.quarterly, w.incidents, w.deferrals = nil, nil, nil, nil
+	write("expert.csv", "carrier_id,year,item,judge,score", w.experts)
+	w.registry, w.quarterly, w.incidents, w.deferrals, w.experts = nil, nil, nil, nil, nil
 	res, err := ingest.Ingest(context.Background(), w.st, []string{dir}, ingest.Options{Today: testToday})
 	if err != nil {
 		w.t.Fatal(err)

@@ -41,9 +41,10 @@ FROM s;
 -- $year, whose window ends on $window_end (or those of a year before it,
 -- which it builds on): any registry file, incident files holding an
 -- incident dated by the window's end, deferral files holding a deferral
--- of the year or before, and quarterly files holding a quarter that
--- starts by the window's end. A later quarter, incident or deferral
--- cannot change the year.
+-- of the year or before, expert score files holding a score of the year
+-- or before, and quarterly files holding a quarter that starts by the
+-- window's end. A later quarter, incident, deferral or expert score cannot
+-- change the year.
 WITH r AS (SELECT data_cutoff FROM store.assessment_runs WHERE run_id = $run_id)
 SELECT (SELECT data_cutoff FROM r), count(*), coalesce(sum(g.rows_accepted), 0)
 FROM store.ingests g
@@ -56,4 +57,6 @@ WHERE g.rows_accepted > 0
            WHERE i.ingest_id = g.ingest_id AND i.occurred_on <= $window_end)
       WHEN 'deferrals' THEN EXISTS (SELECT 1 FROM store.deferrals d
            WHERE d.ingest_id = g.ingest_id AND d.year <= $year)
+      WHEN 'expert_scores' THEN EXISTS (SELECT 1 FROM store.expert_scores e
+           WHERE e.ingest_id = g.ingest_id AND e.year <= $year)
       ELSE true END;
