@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/rubric"
 )
 
@@ -29,30 +30,45 @@ func (a *app) rubricCommand() *cobra.Command {
 }
 
 func (a *app) rubricCheckCommand() *cobra.Command {
-	return &cobra.Command{
+	var showSQL bool
+	cmd := &cobra.Command{
 		Use:   "check FILE",
 		Short: "检查评分细则文件（第 1 版或第 2 版）并列出其方案和指标 — check a rubric file (version 1 or 2) and list its schemes and indicators",
 		Long: `严格读取并检查评分细则文件：未知的键、计算式中的未知名称、权重之和不为 100 等错误
 都会指出文件名、行号和列号（退出码 1）。通过后列出每个方案、适用范围、各项指标的一级指标、
-计算式、计分方式和权重。第 2 版细则目前只能检查，尚不能用于 assess --rubric。
+计算式、计分方式和权重；--sql 另外打印考核时由本细则生成的 SQL 语句（a_sums、a_points）。
+检查通过的细则可用于 incubeval assess --year Y --rubric FILE。
 
 Read a rubric file strictly and check it: an unknown key, an unknown name
 in a value expression, weights not summing to 100 and the like are errors
 naming the file, line and column (exit 1). When it passes, print every
 scheme, what it applies to, and its indicators with their section, value
-expression (as parsed), scoring and weight. A version 1 file is shown as
-the one scheme "default" it amounts to. Version 2 rubrics can be checked
-but not yet assessed with.`,
+expression (as parsed), scoring and weight; --sql also prints the SQL the
+assessment would run for it (a_sums and a_points, between the steps
+sql/assess/20_indicators.sql and 30_points.sql). A version 1 file is shown
+as the one scheme "default" it amounts to. Assess with a rubric that
+passes: incubeval assess --year Y --rubric FILE.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n, err := rubric.LoadNormalizedFile(args[0])
 			if err != nil {
 				return err
 			}
+			// Compiled even without --sql: a number the steps cannot hold
+			// is refused here, not when the assessment runs.
+			c, err := assess.Compile(n)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
 			printRubric(a.stdout, args[0], n)
+			if showSQL {
+				fmt.Fprintf(a.stdout, "\n-- a_sums\n%s;\n\n-- a_points\n%s;\n", c.Sums, c.Points)
+			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&showSQL, "sql", false, "同时打印考核时生成的 SQL — also print the SQL the assessment runs for it")
+	return cmd
 }
 
 func (a *app) rubricShowCommand() *cobra.Command {

@@ -102,3 +102,22 @@ func TestAssessRefusesABadRubricFirst(t *testing.T) {
 		t.Errorf("assess made %s", db)
 	}
 }
+
+// --sql prints the statements the assessment runs for the rubric, written
+// from its parsed expressions: the rubric's own names are not in them.
+func TestRubricCheckPrintsItsSQL(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "rubric", "check", "--sql", "../../deploy/rubrics/national-three-part.yaml")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"-- a_sums\nCREATE OR REPLACE TEMP TABLE a_sums AS", "-- a_points\nCREATE OR REPLACE TEMP TABLE a_points AS",
+		"FROM expert_values WHERE item IN ('service_quality'", "WHERE s.scheme = 'specialized'"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	sqlPart := stdout[strings.Index(stdout, "-- a_sums"):]
+	if strings.Contains(sqlPart, "孵化") {
+		t.Error("a name of the rubric reached the SQL")
+	}
+}
