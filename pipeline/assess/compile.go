@@ -25,12 +25,12 @@ var (
 	ratioColumns = []string{"utilization"}          // DOUBLE, blank allowed
 )
 
-// maxParam bounds the numbers of a rubric written into the steps: far above
-// any target, threshold or weight, and well inside DECIMAL(38,10).
-const maxParam = 1e15
-
-// maxWeight bounds a weight and a bonus cap: the score is a DECIMAL(6,2).
-const maxWeight = 1000
+// The bounds of the numbers written into the steps (rubric validation
+// refuses them first; checked again here, for a Normalized built in Go).
+const (
+	maxParam  = rubric.MaxParam
+	maxWeight = rubric.MaxWeight
+)
 
 // Compile writes the rubric-dependent statements of the assessment. It
 // refuses numbers the steps cannot hold exactly.

@@ -442,6 +442,7 @@ func loadV2(data []byte, name string) (*Normalized, error) {
 		}
 		n.Schemes = append(n.Schemes, s)
 	}
+	v.bounds(n)
 	if len(v.problems) > 0 {
 		return nil, fmt.Errorf("%s: %w", name, &ValidationError{Problems: v.problems})
 	}
@@ -453,6 +454,43 @@ func loadV2(data []byte, name string) (*Normalized, error) {
 	sum := sha256.Sum256(append([]byte("incubeval rubric v2\n"), b...))
 	n.hash = hex.EncodeToString(sum[:])
 	return n, nil
+}
+
+// MaxWeight bounds a weight and a bonus cap (a score is kept with 4 digits
+// before the point); MaxParam bounds a target, threshold, step, per or
+// points, far above any a rubric needs.
+const (
+	MaxWeight = 1000
+	MaxParam  = 1e15
+)
+
+// bounds refuses numbers the assessment cannot hold exactly.
+func (v *validator) bounds(n *Normalized) {
+	big := func(x float64) bool { return math.Abs(x) >= MaxParam }
+	for _, s := range n.Schemes {
+		if s.BonusCap > MaxWeight {
+			v.add("scheme %q: bonus_cap %g is above %d / 加分上限不得超过 %d", s.Code, s.BonusCap, MaxWeight, MaxWeight)
+		}
+		for _, ind := range s.Indicators {
+			what := fmt.Sprintf("scheme %q, indicator %q", s.Code, ind.Code)
+			if ind.Weight > MaxWeight {
+				v.add("%s: weight %g is above %d / 权重不得超过 %d", what, ind.Weight, MaxWeight, MaxWeight)
+			}
+			xs := []float64{ind.FullAt, ind.ZeroAt, ind.Per, ind.Points}
+			if ind.Target != nil {
+				xs = append(xs, ind.Target.Municipal, ind.Target.Provincial, ind.Target.National)
+			}
+			for _, st := range ind.Steps {
+				xs = append(xs, st[0], st[1])
+			}
+			for _, x := range xs {
+				if big(x) {
+					v.add("%s: %g is beyond what the assessment computes with (below 10^15) / 数值过大", what, x)
+					break
+				}
+			}
+		}
+	}
 }
 
 // enum checks that every value of list is one of known.

@@ -273,3 +273,23 @@ func TestDefaultVersion2IsTheVersion1Default(t *testing.T) {
 		t.Errorf("the version 2 default differs from the version 1 one (-v1 +v2):\n%s", d)
 	}
 }
+
+// Numbers the assessment cannot hold are refused with the rubric.
+func TestVersion2Bounds(t *testing.T) {
+	for _, c := range []struct{ from, to, want string }{
+		{"weight: 10\n        score: linear", "weight: 1001\n        score: linear", "weight 1001 is above 1000"},
+		{"target: {municipal: 6, provincial: 8, national: 10}", "target: 10000000000000000", "beyond what the assessment computes"},
+	} {
+		src, err := os.ReadFile("../../deploy/rubrics/by-kind.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Replace(string(src), c.from, c.to, 1)
+		if text == string(src) {
+			t.Fatalf("by-kind.yaml has no %q", c.from)
+		}
+		if _, err := LoadNormalized([]byte(text), "b.yaml"); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.to, err, c.want)
+		}
+	}
+}
