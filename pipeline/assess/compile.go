@@ -271,7 +271,13 @@ LEFT JOIN (SELECT year, carrier_id, %s
 	if len(outer) > 0 {
 		outerCols = ",\n       " + strings.Join(outer, ",\n       ")
 	}
-	return `CREATE OR REPLACE TEMP TABLE a_sums AS
+	// One scheme reads a_sums once: a view, computed inside a_points.
+	// Several read it once each: a table, computed once.
+	what := "TABLE"
+	if len(c.n.Schemes) == 1 {
+		what = "VIEW"
+	}
+	return `CREATE OR REPLACE TEMP ` + what + ` a_sums AS
 WITH s AS (
     SELECT w.year, q.carrier_id,
            count(*) AS quarters,
