@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -76,13 +77,19 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 			return nil, err
 		}
 		row := make([]any, 0, 15+nInd)
-		row = append(row, asmInt(rank), id, name, district, label(kindZH, kind), label(levelZH, level),
-			label(trackZH, track))
-		if showScheme {
-			row = append(row, label(schemeName, code))
+		switch {
+		case scheme != nil: // the points print beside the result
+			row = append(row, asmInt(rank), id, name, district, label(levelZH, level), label(trackZH, track),
+				asmFloat(score), label(gradeZH, grade))
+		default:
+			row = append(row, asmInt(rank), id, name, district, label(kindZH, kind), label(levelZH, level),
+				label(trackZH, track))
+			if showScheme {
+				row = append(row, label(schemeName, code))
+			}
+			row = append(row, asmFloat(score), label(gradeZH, grade),
+				asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
 		}
-		row = append(row, asmFloat(score), label(gradeZH, grade),
-			asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
 		ps, _ := pts.([]any)
 		for i := range nInd {
 			var v any
@@ -97,32 +104,52 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 		return nil, err
 	}
 	// What an official reads comes first and prints (on A3); the points of
-	// each indicator follow, for the screen and for sorting.
-	cols := []asmColumn{
-		{zh: "名次", en: "Rank", kind: akInt, width: 7},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
-		{zh: "载体名称", en: "Name", kind: akText, max: 40},
-		{zh: "区县", en: "District", kind: akCode, max: 14},
-		{zh: "载体类型", en: "Kind", kind: akCode, max: 22},
-		{zh: "级别", en: "Level", kind: akCode, max: 10},
-		{zh: "类别", en: "Track", kind: akCode, max: 10},
-	}
-	if showScheme {
-		cols = append(cols, asmColumn{zh: "评分方案", en: "Scheme", kind: akCode, max: 22})
-	}
-	gradeCol := len(cols) + 2
-	cols = append(cols,
-		asmColumn{zh: "得分", en: "Score", kind: akScore, width: 9},
-		asmColumn{zh: "等级", en: "Grade", kind: akCode, width: 8},
-		asmColumn{zh: "得分变化", en: "Score change", kind: akSignedNum, width: 9},
-		asmColumn{zh: "名次变化", en: "Rank change", kind: akSignedInt, width: 9},
-		asmColumn{zh: "区县内\n名次", en: "Rank in district", kind: akInt, width: 9},
-		asmColumn{zh: "同类\n名次", en: "Rank in group", kind: akInt, width: 9},
-		asmColumn{zh: "说明", en: "Reasons", kind: akText, max: 32},
-	)
-	printCols := len(cols)
-	for _, ind := range indicators {
-		cols = append(cols, asmColumn{zh: asmIndicatorHeader(ind), en: ind.en, kind: akScore, width: 16})
+	// each indicator follow, for the screen and for sorting. A scheme's
+	// sheet is its points: they print, after the result.
+	var cols []asmColumn
+	var gradeCol, printCols int
+	if scheme != nil {
+		cols = []asmColumn{
+			{zh: "名次", en: "Rank", kind: akInt, width: 7},
+			{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+			{zh: "载体名称", en: "Name", kind: akText, max: 30},
+			{zh: "区县", en: "District", kind: akCode, max: 12},
+			{zh: "级别", en: "Level", kind: akCode, max: 10},
+			{zh: "类别", en: "Track", kind: akCode, max: 10},
+			{zh: "得分", en: "Score", kind: akScore, width: 9},
+			{zh: "等级", en: "Grade", kind: akCode, width: 8},
+		}
+		gradeCol = len(cols)
+		for _, ind := range indicators {
+			cols = append(cols, asmColumn{zh: asmIndicatorHeader(ind, 10), en: ind.en, kind: akScore, width: 12})
+		}
+	} else {
+		cols = []asmColumn{
+			{zh: "名次", en: "Rank", kind: akInt, width: 7},
+			{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+			{zh: "载体名称", en: "Name", kind: akText, max: 40},
+			{zh: "区县", en: "District", kind: akCode, max: 14},
+			{zh: "载体类型", en: "Kind", kind: akCode, max: 22},
+			{zh: "级别", en: "Level", kind: akCode, max: 10},
+			{zh: "类别", en: "Track", kind: akCode, max: 10},
+		}
+		if showScheme {
+			cols = append(cols, asmColumn{zh: "评分方案", en: "Scheme", kind: akCode, max: 22})
+		}
+		gradeCol = len(cols) + 2
+		cols = append(cols,
+			asmColumn{zh: "得分", en: "Score", kind: akScore, width: 9},
+			asmColumn{zh: "等级", en: "Grade", kind: akCode, width: 8},
+			asmColumn{zh: "得分变化", en: "Score change", kind: akSignedNum, width: 9},
+			asmColumn{zh: "名次变化", en: "Rank change", kind: akSignedInt, width: 9},
+			asmColumn{zh: "区县内\n名次", en: "Rank in district", kind: akInt, width: 9},
+			asmColumn{zh: "同类\n名次", en: "Rank in group", kind: akInt, width: 9},
+			asmColumn{zh: "说明", en: "Reasons", kind: akText, max: 32},
+		)
+		printCols = len(cols)
+		for _, ind := range indicators {
+			cols = append(cols, asmColumn{zh: asmIndicatorHeader(ind, 14), en: ind.en, kind: akScore, width: 16})
+		}
 	}
 	prevNote := "上年未参评的载体，得分变化和名次变化为空。"
 	if !r.hasPrev {
@@ -133,7 +160,7 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 	case showScheme:
 		where = "各载体按所适用的评分方案评分（见“说明”），各方案的指标得分见各方案的排名表，明细见“指标明细”。"
 	case scheme != nil:
-		where = fmt.Sprintf("本表列出按评分方案“%s”（%s）评分的载体，名次为全市名次；", scheme.zh, scheme.en) + where
+		where = fmt.Sprintf("本表列出按评分方案“%s”（%s）评分的载体及其各指标得分，名次为全市名次，得分变化、说明等见“排名”表。", scheme.zh, scheme.en)
 	}
 	note := r.provenance() + fmt.Sprintf(" 按总分从高到低排名，同分同名次（1-2-2-4），同分者按载体编号排列；%s得分变化 = 本年得分 − %d年得分；名次变化 = %d年名次 − 本年名次，正数表示名次上升。%s 同类 = 载体类型 + 类别。"+
 		"Ranked by score (ties share a rank); score change = %d score − %d score; rank change > 0 means the carrier moved up.",
@@ -155,13 +182,13 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 // asmIndicatorHeader is the heading of an indicator's points column: its
 // section (一级指标) if it has one, its name and its weight, or its most
 // as a bonus item (加分项).
-func asmIndicatorHeader(ind rubricIndicator) string {
-	zh := xlsx.BreakZH(ind.zh, 14)
+func asmIndicatorHeader(ind rubricIndicator, width float64) string {
+	zh := xlsx.BreakZH(ind.zh, width)
 	if ind.section != "" {
 		zh = ind.section + "\n" + zh
 	}
 	if ind.bonus {
-		return zh + fmt.Sprintf("\n（加分项，最高%s分）", asmNum(ind.weight))
+		return zh + fmt.Sprintf("\n（加分，最高%s分）", asmNum(ind.weight))
 	}
 	return zh + fmt.Sprintf("\n（%s分）", asmNum(ind.weight))
 }
@@ -580,7 +607,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		default:
 			lbl += "（" + ind.unit + "）"
 		}
-		if ind.bonus {
+		if ind.bonus && !strings.Contains(lbl, "加分") {
 			lbl += "［加分项］"
 		}
 		ls[ind.ord] = indLabel{label: lbl, style: st.body[ind.valueKind], target: ind.short()}

@@ -247,15 +247,23 @@ func writeAsmMethodSchemes(w *asmGrid, r *asmRun, kv func(lbl, text string, styl
 	kv("评分方案 Schemes", intro, st.body[akText])
 	for i, s := range r.schemes {
 		w.row++ // a blank line between schemes
-		kv(fmt.Sprintf("方案%d %s\nScheme %d %s", i+1, s.zh, i+1, s.en), asmSchemeText(s), st.body[akText])
+		lbl, text := fmt.Sprintf("方案%d %s\nScheme %d %s", i+1, s.zh, i+1, s.en), asmSchemeText(s)
+		kv(lbl, text, st.body[akText])
+		// The label wraps in A as the text does across B:I.
+		var rest float64
+		for _, wd := range w.widths[1:] {
+			rest += wd
+		}
+		lines := max(xlsx.Lines(lbl, w.widths[0]), xlsx.Lines(text, rest))
+		if w.err == nil {
+			w.err = w.f.SetRowHeight(w.sheet, w.row-1, xlsx.FitHeight(max(18, float64(lines)*13.5+5)))
+		}
 		w.header("指标\nIndicator", "计算式\nValue", "计分方式\nScoring", "权重\nWeight",
 			"市级目标\nMunicipal", "省级目标\nProvincial", "国家级目标\nNational", "单位\nUnit", "一级指标\nSection")
 		var weights float64
 		for _, ind := range s.indicators {
-			name := ind.zh + "\n" + ind.en
-			if ind.bonus {
-				name = ind.zh + "（加分项）\n" + ind.en + " (bonus)"
-			} else {
+			name := bonusName(ind.zh, ind.en, ind.bonus, "\n")
+			if !ind.bonus {
 				weights += ind.weight
 			}
 			targets := []any{nil, nil, nil}

@@ -764,17 +764,13 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 		if def.unit == "万元" {
 			nameEN += " (10,000 yuan)"
 		}
-		if def.bonus {
-			nameZH += "［加分项］"
-			nameEN += " [bonus]"
-		}
 		bound := 1
 		if def.direction == rubric.BandLower || def.score == scoreBand {
 			bound = 2
 		}
 		format := indicatorFormat(ind.Code, def.unit, def.expr)
 		b.set(1, 1, i+1, st.tdCenter)
-		b.set(2, 3, fbBilingual(nameZH, nameEN), st.td)
+		b.set(2, 3, bonusName(nameZH, nameEN, def.bonus, "\n"), st.td)
 		if ind.Value.Valid {
 			b.set(4, 4, ind.Value.Float64, st.num[format][0])
 		} else {

@@ -50,7 +50,7 @@ func readSchemes(ctx context.Context, db *sql.DB, run int64) ([]*rubricScheme, e
 			rows.Close()
 			return nil, err
 		}
-		s.kinds, s.tracks, s.levels = asmList0(kinds), asmList0(tracks), asmList0(levels)
+		s.kinds, s.tracks, s.levels = scannedStrings(kinds), scannedStrings(tracks), scannedStrings(levels)
 		schemes = append(schemes, s)
 		byCode[s.code] = s
 	}
@@ -71,7 +71,7 @@ func readSchemes(ctx context.Context, db *sql.DB, run int64) ([]*rubricScheme, e
 			&ind.section, &ind.expr, &ind.score, &ind.bonus, &steps, &ind.per, &ind.points); err != nil {
 			return nil, err
 		}
-		ind.steps = asmSteps(steps)
+		ind.steps = scannedSteps(steps)
 		ind.valueKind = asmIndicatorKind(ind.code, ind.unit, ind.expr)
 		s := byCode[ind.scheme]
 		if s == nil { // a scheme the run did not list: shown all the same
@@ -87,17 +87,17 @@ func readSchemes(ctx context.Context, db *sql.DB, run int64) ([]*rubricScheme, e
 	return schemes, nil
 }
 
-// asmList0 converts a scanned DuckDB list (VARCHAR[]) to strings; NULL
+// scannedStrings converts a scanned DuckDB list (VARCHAR[]) to strings; NULL
 // stays nil.
-func asmList0(v any) []string {
+func scannedStrings(v any) []string {
 	if v == nil {
 		return nil
 	}
 	return asmStrings(v)
 }
 
-// asmSteps converts a scanned DOUBLE[][] of [threshold, points] pairs.
-func asmSteps(v any) [][2]float64 {
+// scannedSteps converts a scanned DOUBLE[][] of [threshold, points] pairs.
+func scannedSteps(v any) [][2]float64 {
 	xs, _ := v.([]any)
 	var out [][2]float64
 	for _, x := range xs {

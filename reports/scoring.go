@@ -65,7 +65,11 @@ func (s indicatorScoring) wordsZH() string {
 		}
 		w = "阶梯计分：" + strings.Join(parts, "，") + "；不足 " + s.stepsFloor() + " 不得分"
 	case scorePerUnit:
-		w = fmt.Sprintf("每 %s %s 分，最高 %s 分", s.perUnit(s.per.Float64), asmNum(s.points.Float64), asmNum(s.weight))
+		sep := "" // 每 100 万元得 1 分; 每 30 得 1 分
+		if s.unit == "" || s.unit == "ratio" {
+			sep = " "
+		}
+		w = fmt.Sprintf("每 %s%s得 %s 分，最高 %s 分", s.perUnit(s.per.Float64), sep, asmNum(s.points.Float64), asmNum(s.weight))
 	case scoreRelative:
 		w = "相对最优值计分：权重 × 实际值 ÷ 本方案当年最优值"
 	default:
@@ -122,4 +126,19 @@ func (s indicatorScoring) short() string {
 		return "相对最优 Relative"
 	}
 	return ""
+}
+
+// bonusName joins an indicator's Chinese and English names with sep,
+// marked as a bonus item (加分项) when it is one and its name does not
+// already say so.
+func bonusName(zh, en string, bonus bool, sep string) string {
+	if bonus {
+		if !strings.Contains(zh, "加分") {
+			zh += "［加分项］"
+		}
+		if !strings.Contains(strings.ToLower(en), "bonus") {
+			en += " [bonus]"
+		}
+	}
+	return zh + sep + en
 }
