@@ -273,7 +273,8 @@ func writeAsmMethodSchemes(w *asmGrid, r *asmRun, kv func(lbl, text string, styl
 				}
 			}
 			kinds := []asmKind{akText, akText, akGeneral, ind.valueKind, ind.valueKind, ind.valueKind, akCode, akText}
-			row := w.line(name, kinds, append(append([]any{ind.expr, ind.wordsZH() + "\n" + ind.wordsEN(), ind.weight}, targets...),
+			zh, en := ind.words()
+			row := w.line(name, kinds, append(append([]any{ind.expr, zh + "\n" + en, ind.weight}, targets...),
 				indicatorUnit(ind.unit), ind.section)...)
 			w.put(2, row, ind.expr, st.hash)
 		}
@@ -315,9 +316,9 @@ func asmSchemeText(s *rubricScheme) string {
 	}
 	zh += fmt.Sprintf("（方案代码 %s）。", s.code)
 	en += fmt.Sprintf(" (code %s).", s.code)
-	if s.excellent.Valid && s.good.Valid && s.pass.Valid {
-		zh += fmt.Sprintf("等级线：优秀 ≥%s 分，良好 ≥%s 分，合格 ≥%s 分。", asmNum(s.excellent.Float64), asmNum(s.good.Float64), asmNum(s.pass.Float64))
-		en += fmt.Sprintf(" Grades: excellent ≥ %s, good ≥ %s, pass ≥ %s.", asmNum(s.excellent.Float64), asmNum(s.good.Float64), asmNum(s.pass.Float64))
+	if gz, ge := s.grades(); gz != "" {
+		zh += "等级线：" + gz + "。"
+		en += " Grades: " + ge + "."
 	}
 	if s.bonusCap > 0 {
 		zh += fmt.Sprintf("加分项合计最高 %s 分，总分可超过 100 分。", asmNum(s.bonusCap))
@@ -337,8 +338,8 @@ func asmSchemeGrades(r *asmRun) string {
 		if !s.excellent.Valid || (s.excellent.Float64 == r.params.excellent && s.good.Float64 == r.params.good && s.pass.Float64 == r.params.pass) {
 			continue
 		}
-		zh = append(zh, fmt.Sprintf("%s：优秀 ≥%s，良好 ≥%s，合格 ≥%s", s.zh,
-			asmNum(s.excellent.Float64), asmNum(s.good.Float64), asmNum(s.pass.Float64)))
+		g, _ := s.grades()
+		zh = append(zh, s.zh+"："+g)
 	}
 	if len(zh) == 0 {
 		return ""

@@ -937,9 +937,9 @@ func fbSchemeNote(s *rubricScheme, year int, group string, c *feedbackCarrier) s
 	en := fmt.Sprintf("Group: the %d graded carriers of %d of the same kind and track scored by the scheme %s; the median is of their values of the indicator. "+
 		"The target is the value that earns full points (by level for linear scoring; \"≤\" means at most); relative scoring has none (—).",
 		c.CountGrp, year, s.en)
-	if s.excellent.Valid && s.good.Valid && s.pass.Valid {
-		zh += fmt.Sprintf("本方案等级线：优秀 ≥%s 分，良好 ≥%s 分，合格 ≥%s 分。", fbNumber(s.excellent.Float64), fbNumber(s.good.Float64), fbNumber(s.pass.Float64))
-		en += fmt.Sprintf(" Grades: excellent ≥ %s, good ≥ %s, pass ≥ %s.", fbNumber(s.excellent.Float64), fbNumber(s.good.Float64), fbNumber(s.pass.Float64))
+	if gz, ge := s.grades(); gz != "" {
+		zh += "本方案等级线：" + gz + "。"
+		en += " Grades: " + ge + "."
 	}
 	if s.bonusCap > 0 {
 		zh += fmt.Sprintf("标有［加分项］的指标另计，合计最高 %s 分，不计入权重合计。", fbNumber(s.bonusCap))

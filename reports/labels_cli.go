@@ -25,5 +25,5 @@ func OutcomeZH(code string) string { return label(outcomeZH, code) }
 func ScoringZH(score string, weight float64, unit string, fullAt, zeroAt sql.NullFloat64, steps any, per, points sql.NullFloat64, bonus bool) (zh, en string) {
 	s := indicatorScoring{score: score, weight: weight, unit: unit, fullAt: fullAt, zeroAt: zeroAt,
 		steps: scannedSteps(steps), per: per, points: points, bonus: bonus}
-	return s.wordsZH(), s.wordsEN()
+	return s.words()
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/incubeval/incubeval/pipeline/rubric"
 	sqlfiles "github.com/incubeval/incubeval/sql"
@@ -31,6 +32,17 @@ type rubricScheme struct {
 	indicators            []rubricIndicator
 	// sheet is its rankings sheet when the run has more than one scheme.
 	sheet string
+}
+
+// grades says the scheme's grade thresholds, “优秀 ≥85 分，良好 ≥75 分，
+// 合格 ≥60 分”; empty when the run did not keep them.
+func (s *rubricScheme) grades() (zh, en string) {
+	if !s.excellent.Valid || !s.good.Valid || !s.pass.Valid {
+		return "", ""
+	}
+	e, g, p := asmNum(s.excellent.Float64), asmNum(s.good.Float64), asmNum(s.pass.Float64)
+	return fmt.Sprintf("优秀 ≥%s 分，良好 ≥%s 分，合格 ≥%s 分", e, g, p),
+		fmt.Sprintf("excellent ≥ %s, good ≥ %s, pass ≥ %s", e, g, p)
 }
 
 // readSchemes reads run's schemes (评分方案) in the order they are tried,

@@ -49,63 +49,41 @@ func (s indicatorScoring) perUnit(x float64) string {
 	return asmNum(x) + " " + s.unit
 }
 
-// wordsZH says in Chinese how the indicator is scored:
-// “阶梯计分：≥1 得 2 分，≥3 得 4 分”, “每 30 万元 1 分，最高 10 分”.
-func (s indicatorScoring) wordsZH() string {
-	var w string
+// words says in Chinese and English how the indicator is scored:
+// “阶梯计分：≥1 得 2 分，≥3 得 4 分”, “每 30 万元得 1 分，最高 10 分”.
+func (s indicatorScoring) words() (zh, en string) {
 	switch s.score {
 	case scoreLinear:
-		w = "线性计分：权重 × min(1, 实际值 ÷ 目标值)"
+		zh, en = "线性计分：权重 × min(1, 实际值 ÷ 目标值)", "linear: weight × min(1, value ÷ target)"
 	case scoreBand:
-		w = fmt.Sprintf("越低越好：≤%s满分，≥%s零分，其间线性", s.threshold(s.fullAt.Float64), s.threshold(s.zeroAt.Float64))
+		full, zero := s.threshold(s.fullAt.Float64), s.threshold(s.zeroAt.Float64)
+		zh = fmt.Sprintf("越低越好：≤%s满分，≥%s零分，其间线性", full, zero)
+		en = fmt.Sprintf("lower is better: full at ≤ %s, none at ≥ %s, linear between", full, zero)
 	case scoreSteps:
-		parts := make([]string, len(s.steps))
+		parts, partsEN := make([]string, len(s.steps)), make([]string, len(s.steps))
 		for i, st := range s.steps {
 			parts[i] = fmt.Sprintf("≥%s 得 %s 分", s.threshold(st[0]), asmNum(st[1]))
+			partsEN[i] = fmt.Sprintf("≥ %s: %s", s.threshold(st[0]), asmNum(st[1]))
 		}
-		w = "阶梯计分：" + strings.Join(parts, "，") + "；不足 " + s.stepsFloor() + " 不得分"
+		zh = "阶梯计分：" + strings.Join(parts, "，") + "；不足 " + s.stepsFloor() + " 不得分"
+		en = "steps: " + strings.Join(partsEN, ", ")
 	case scorePerUnit:
 		sep := "" // 每 100 万元得 1 分; 每 30 得 1 分
 		if s.unit == "" || s.unit == "ratio" {
 			sep = " "
 		}
-		w = fmt.Sprintf("每 %s%s得 %s 分，最高 %s 分", s.perUnit(s.per.Float64), sep, asmNum(s.points.Float64), asmNum(s.weight))
+		per, pts, most := s.perUnit(s.per.Float64), asmNum(s.points.Float64), asmNum(s.weight)
+		zh = fmt.Sprintf("每 %s%s得 %s 分，最高 %s 分", per, sep, pts, most)
+		en = fmt.Sprintf("%s per %s, at most %s", pts, per, most)
 	case scoreRelative:
-		w = "相对最优值计分：权重 × 实际值 ÷ 本方案当年最优值"
+		zh, en = "相对最优值计分：权重 × 实际值 ÷ 本方案当年最优值", "relative: weight × value ÷ the best of the scheme's carriers this year"
 	default:
-		w = s.score
+		zh, en = s.score, s.score
 	}
 	if s.bonus {
-		w = "加分项，" + w
+		zh, en = "加分项，"+zh, "bonus; "+en
 	}
-	return w
-}
-
-// wordsEN is wordsZH in English.
-func (s indicatorScoring) wordsEN() string {
-	var w string
-	switch s.score {
-	case scoreLinear:
-		w = "linear: weight × min(1, value ÷ target)"
-	case scoreBand:
-		w = fmt.Sprintf("lower is better: full at ≤ %s, none at ≥ %s, linear between", s.threshold(s.fullAt.Float64), s.threshold(s.zeroAt.Float64))
-	case scoreSteps:
-		parts := make([]string, len(s.steps))
-		for i, st := range s.steps {
-			parts[i] = fmt.Sprintf("≥ %s: %s", s.threshold(st[0]), asmNum(st[1]))
-		}
-		w = "steps: " + strings.Join(parts, ", ")
-	case scorePerUnit:
-		w = fmt.Sprintf("%s per %s, at most %s", asmNum(s.points.Float64), s.perUnit(s.per.Float64), asmNum(s.weight))
-	case scoreRelative:
-		w = "relative: weight × value ÷ the best of the scheme's carriers this year"
-	default:
-		w = s.score
-	}
-	if s.bonus {
-		w = "bonus; " + w
-	}
-	return w
+	return zh, en
 }
 
 func (s indicatorScoring) stepsFloor() string {
