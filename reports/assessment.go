@@ -168,10 +168,11 @@ type asmRun struct {
 	cutoff                 sql.NullTime
 	budget                 sql.NullInt64
 	rubricSHA              string
-	// rubric is the rubric the run recorded, which 说明 prints whole (with
-	// the tiers' names, also on 资助); nil if the stored text no longer
-	// parses. The other sheets read what the run stored for them (params,
-	// indicators).
+	// rubric is the rubric the run recorded, read only for what the run
+	// stores no table of: the vetoes and the funding tiers and factors (说明,
+	// 资助); nil if the stored text no longer parses. Schemes, indicators,
+	// grades and constants are read from what the run stored (schemes,
+	// params).
 	rubric    *rubric.Normalized
 	params    asmParams
 	published bool

@@ -11,7 +11,8 @@ FROM assessments WHERE year = $year;
 
 -- name: assessment_run :query
 -- Run $run_id: its window kind, when it computed, its data cut-off, budget
--- and rubric (the YAML is read only for the funding tiers' names).
+-- and rubric (the YAML is read only for what the run stores no table of:
+-- the vetoes, the funding tiers' names and the grade factors).
 SELECT window_kind, computed_at, data_cutoff, budget_yuan, rubric_sha256, rubric_yaml
 FROM assessment_runs WHERE run_id = $run_id;
 
