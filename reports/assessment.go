@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 
@@ -75,17 +77,23 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 	info := &AssessmentInfo{Path: path}
 	// The list sheets' queries run side by side while 概览 is written; their
 	// rows are then streamed side by side too, each sheet by its own writer.
-	loaders := []struct {
+	type loader struct {
 		name string
 		load func(context.Context, *sql.DB, *asmStyles, *asmRun) (*asmList, error)
-	}{
-		{asmSheetRankings, loadAsmRankings},
-		{asmSheetRectify, loadAsmRectify},
-		{asmSheetDelist, loadAsmDelist},
-		{asmSheetFunding, loadAsmFunding},
-		{asmSheetCompliance, loadAsmCompliance},
-		{asmSheetIndicators, loadAsmIndicators},
 	}
+	loaders := []loader{{asmSheetRankings, loadAsmRankings}}
+	if len(run.schemes) > 1 { // each scheme's own indicators, on its own sheet
+		for _, s := range run.schemes {
+			loaders = append(loaders, loader{s.sheet, loadAsmSchemeRankings(s)})
+		}
+	}
+	loaders = append(loaders,
+		loader{asmSheetRectify, loadAsmRectify},
+		loader{asmSheetDelist, loadAsmDelist},
+		loader{asmSheetFunding, loadAsmFunding},
+		loader{asmSheetCompliance, loadAsmCompliance},
+		loader{asmSheetIndicators, loadAsmIndicators},
+	)
 	lists := make([]*asmList, len(loaders))
 	errs := make([]error, len(loaders))
 	var wg sync.WaitGroup
@@ -160,16 +168,20 @@ type asmRun struct {
 	cutoff                 sql.NullTime
 	budget                 sql.NullInt64
 	rubricSHA              string
-	// rubric is the rubric the run recorded, which 说明 prints whole (with
-	// the tiers' names, also on 资助); nil if the stored text no longer
-	// parses. The other sheets read what the run stored for them (params,
-	// indicators).
-	rubric     *rubric.Normalized
-	params     asmParams
-	published  bool
-	final      bool
-	hasPrev    bool // year-1 has results to compare with
-	indicators []asmIndicator
+	// rubric is the rubric the run recorded, read only for what the run
+	// stores no table of: the vetoes and the funding tiers and factors (说明,
+	// 资助); nil if the stored text no longer parses. Schemes, indicators,
+	// grades and constants are read from what the run stored (schemes,
+	// params).
+	rubric    *rubric.Normalized
+	params    asmParams
+	published bool
+	final     bool
+	hasPrev   bool // year-1 has results to compare with
+	// schemes are the run's schemes with their indicators; indicators are
+	// all of them, scheme after scheme.
+	schemes    []*rubricScheme
+	indicators []rubricIndicator
 	// reportingWeight is the run's weight of the reporting indicator.
 	reportingWeight sql.NullFloat64
 }
@@ -179,23 +191,13 @@ type asmRun struct {
 // longer reads.
 type asmParams struct {
 	valid                 bool
-	pass                  float64
+	excellent, good, pass float64
+	quotaShare            float64
+	quotaScope            string
 	onTime, late, missing float64
 	decidedOn             time.Time // the decision date of the year
 	rectifyDays, banYears int
 	roundDownTo           int64
-}
-
-// asmIndicator is one indicator of the run, in the rubric's display order.
-type asmIndicator struct {
-	code           string
-	ord            int
-	weight         float64
-	zh, en, unit   string
-	valueKind      asmKind
-	direction      string
-	targets        [3]sql.NullFloat64 // municipal, provincial, national
-	fullAt, zeroAt sql.NullFloat64
 }
 
 func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun, error) {
@@ -221,7 +223,7 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 		r.rubric = rb
 	}
 	err = sqlfiles.Row(ctx, db, "assessment_params", sql.Named("year", year), sql.Named("run_id", r.runID)).
-		Scan(&r.params.pass, &r.params.onTime, &r.params.late, &r.params.missing,
+		Scan(&r.params.excellent, &r.params.good, &r.params.pass, &r.params.quotaShare, &r.params.quotaScope, &r.params.onTime, &r.params.late, &r.params.missing,
 			&r.params.decidedOn, &r.params.rectifyDays, &r.params.banYears, &r.params.roundDownTo)
 	switch {
 	case err == nil:
@@ -238,23 +240,21 @@ func loadAsmRun(ctx context.Context, db *sql.DB, year int, final bool) (*asmRun,
 		return nil, err
 	}
 	r.hasPrev = prev > 0
-	// The indicators as the results hold them (order and weight), with the
-	// names, units and targets stored with their run (rubric_indicators).
-	rows, err := sqlfiles.Rows(ctx, db, "assessment_indicators", sql.Named("year", year))
-	if err != nil {
-		return nil, fmt.Errorf("read indicators: %w", err)
+	if r.schemes, err = readSchemes(ctx, db, r.runID); err != nil {
+		return nil, fmt.Errorf("read schemes of run %d: %w", r.runID, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var ind asmIndicator
-		if err := rows.Scan(&ind.code, &ind.ord, &ind.weight, &ind.zh, &ind.en, &ind.unit, &ind.direction,
-			&ind.targets[0], &ind.targets[1], &ind.targets[2], &ind.fullAt, &ind.zeroAt); err != nil {
-			return nil, err
-		}
-		ind.valueKind = asmIndicatorKind(ind.code, ind.unit)
-		r.indicators = append(r.indicators, ind)
+	for _, s := range r.schemes {
+		r.indicators = append(r.indicators, s.indicators...)
 	}
-	return r, rows.Err()
+	if len(r.schemes) > 1 {
+		asmSchemeSheets(r.schemes)
+	}
+	return r, nil
+}
+
+// plain says the run scored as SPEC §4.2 does (plainSchemes).
+func (r *asmRun) plain() bool {
+	return plainSchemes(r.schemes, r.params.valid, r.params.excellent, r.params.good, r.params.pass)
 }
 
 // mark is the status of the workbook in its titles.
@@ -315,5 +315,43 @@ func (r *asmRun) docProps() *excelize.DocProperties {
 		ContentStatus:  status,
 		Category:       status,
 		Language:       "zh-CN",
+	}
+}
+
+// asmSchemeSheets names the rankings sheet of each scheme: 排名（name）,
+// the name cut to fit Excel's 31 characters and cleared of the characters
+// a sheet name cannot hold; the code where two names would collide.
+func asmSchemeSheets(schemes []*rubricScheme) {
+	taken := map[string]bool{}
+	for _, n := range AssessmentSheets() {
+		taken[strings.ToLower(n)] = true
+	}
+	name := func(s string) string {
+		s = strings.Map(func(c rune) rune {
+			if strings.ContainsRune(`[]:*?/\`, c) || c < 0x20 {
+				return -1
+			}
+			return c
+		}, s)
+		s = strings.Trim(strings.TrimSpace(s), "'")
+		// 31 UTF-16 units, less 排名（ and ）.
+		if u := []rune(s); len(utf16.Encode(u)) > 27 {
+			for len(utf16.Encode(u)) > 27 {
+				u = u[:len(u)-1]
+			}
+			s = string(u)
+		}
+		return "排名（" + s + "）"
+	}
+	for _, s := range schemes {
+		sheet := name(s.zh)
+		if strings.TrimSpace(s.zh) == "" || taken[strings.ToLower(sheet)] {
+			sheet = name(s.code)
+		}
+		for i := 2; taken[strings.ToLower(sheet)]; i++ {
+			sheet = name(fmt.Sprintf("%s %d", s.code, i))
+		}
+		taken[strings.ToLower(sheet)] = true
+		s.sheet = sheet
 	}
 }

@@ -43,8 +43,8 @@ var asmNumFmts = map[asmKind]string{
 }
 
 // asmIndicatorKind is the kind of an indicator's values (indicatorFormat).
-func asmIndicatorKind(code, unit string) asmKind {
-	switch indicatorFormat(code, unit) {
+func asmIndicatorKind(code, unit, expr string) asmKind {
+	switch indicatorFormat(code, unit, expr) {
 	case xlsx.FmtRatio:
 		return akRatio
 	case xlsx.FmtDecimal:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -27,29 +28,68 @@ func asmStrings(v any) []string {
 }
 
 // loadAsmRankings reads 排名: every graded carrier in rank order, with the
-// points of each indicator.
+// points of each indicator of the run's one scheme; when the run has
+// several, with the scheme that scored it instead (the points are on each
+// scheme's own sheet, loadAsmSchemeRankings).
 func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	rows, err := sqlfiles.Rows(ctx, db, "assessment_rankings", sql.Named("year", r.year))
+	var indicators []rubricIndicator
+	if len(r.schemes) == 1 {
+		indicators = r.schemes[0].indicators
+	}
+	return loadAsmRankingList(ctx, db, st, r, nil, indicators)
+}
+
+// loadAsmSchemeRankings reads the rankings sheet of one scheme: the
+// carriers it scored, in the city-wide rank order, with the points of
+// each of its indicators.
+func loadAsmSchemeRankings(s *rubricScheme) func(context.Context, *sql.DB, *asmStyles, *asmRun) (*asmList, error) {
+	return func(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
+		return loadAsmRankingList(ctx, db, st, r, s, s.indicators)
+	}
+}
+
+func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun, scheme *rubricScheme, indicators []rubricIndicator) (*asmList, error) {
+	var schemeArg sql.NullString
+	if scheme != nil {
+		schemeArg = sql.NullString{String: scheme.code, Valid: true}
+	}
+	// The city-wide sheet of a run with several schemes names each row's.
+	showScheme := scheme == nil && len(r.schemes) > 1
+	schemeName := map[string]string{}
+	for _, s := range r.schemes {
+		schemeName[s.code] = s.zh
+	}
+	rows, err := sqlfiles.Rows(ctx, db, "assessment_rankings", sql.Named("year", r.year), sql.Named("scheme", schemeArg))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	nInd := len(r.indicators)
+	nInd := len(indicators)
 	var data [][]any
 	for rows.Next() {
 		var rank, rankD, rankG sql.NullInt64
-		var id, name, district, kind, level, track, grade string
+		var id, name, district, kind, level, track, grade, code string
 		var score, scoreDelta sql.NullFloat64
 		var rankDelta sql.NullInt64
 		var pts, reasons any
 		if err := rows.Scan(&rank, &id, &name, &district, &kind, &level, &track, &score, &grade, &pts,
-			&scoreDelta, &rankDelta, &rankD, &rankG, &reasons); err != nil {
+			&scoreDelta, &rankDelta, &rankD, &rankG, &reasons, &code); err != nil {
 			return nil, err
 		}
-		row := make([]any, 0, 14+nInd)
-		row = append(row, asmInt(rank), id, name, district, label(kindZH, kind), label(levelZH, level),
-			label(trackZH, track), asmFloat(score), label(gradeZH, grade),
-			asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
+		row := make([]any, 0, 15+nInd)
+		switch {
+		case scheme != nil: // the points print beside the result
+			row = append(row, asmInt(rank), id, name, district, label(levelZH, level), label(trackZH, track),
+				asmFloat(score), label(gradeZH, grade))
+		default:
+			row = append(row, asmInt(rank), id, name, district, label(kindZH, kind), label(levelZH, level),
+				label(trackZH, track))
+			if showScheme {
+				row = append(row, label(schemeName, code))
+			}
+			row = append(row, asmFloat(score), label(gradeZH, grade),
+				asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
+		}
 		ps, _ := pts.([]any)
 		for i := range nInd {
 			var v any
@@ -64,40 +104,93 @@ func loadAsmRankings(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) 
 		return nil, err
 	}
 	// What an official reads comes first and prints (on A3); the points of
-	// each indicator follow, for the screen and for sorting.
-	cols := []asmColumn{
-		{zh: "名次", en: "Rank", kind: akInt, width: 7},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
-		{zh: "载体名称", en: "Name", kind: akText, max: 40},
-		{zh: "区县", en: "District", kind: akCode, max: 14},
-		{zh: "载体类型", en: "Kind", kind: akCode, max: 22},
-		{zh: "级别", en: "Level", kind: akCode, max: 10},
-		{zh: "类别", en: "Track", kind: akCode, max: 10},
-		{zh: "得分", en: "Score", kind: akScore, width: 9},
-		{zh: "等级", en: "Grade", kind: akCode, width: 8},
-		{zh: "得分变化", en: "Score change", kind: akSignedNum, width: 9},
-		{zh: "名次变化", en: "Rank change", kind: akSignedInt, width: 9},
-		{zh: "区县内\n名次", en: "Rank in district", kind: akInt, width: 9},
-		{zh: "同类\n名次", en: "Rank in group", kind: akInt, width: 9},
-		{zh: "说明", en: "Reasons", kind: akText, max: 32},
-	}
-	printCols := len(cols)
-	for _, ind := range r.indicators {
-		cols = append(cols, asmColumn{zh: xlsx.BreakZH(ind.zh, 14) + fmt.Sprintf("\n（%s分）", asmNum(ind.weight)), en: ind.en, kind: akScore, width: 16})
+	// each indicator follow, for the screen and for sorting. A scheme's
+	// sheet is its points: they print, after the result.
+	var cols []asmColumn
+	var gradeCol, printCols int
+	if scheme != nil {
+		cols = []asmColumn{
+			{zh: "名次", en: "Rank", kind: akInt, width: 7},
+			{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+			{zh: "载体名称", en: "Name", kind: akText, max: 30},
+			{zh: "区县", en: "District", kind: akCode, max: 12},
+			{zh: "级别", en: "Level", kind: akCode, max: 10},
+			{zh: "类别", en: "Track", kind: akCode, max: 10},
+			{zh: "得分", en: "Score", kind: akScore, width: 9},
+			{zh: "等级", en: "Grade", kind: akCode, width: 8},
+		}
+		gradeCol = len(cols)
+		for _, ind := range indicators {
+			cols = append(cols, asmColumn{zh: asmIndicatorHeader(ind, 10), en: ind.en, kind: akScore, width: 12})
+		}
+	} else {
+		cols = []asmColumn{
+			{zh: "名次", en: "Rank", kind: akInt, width: 7},
+			{zh: "载体编号", en: "Carrier ID", kind: akCode, max: 16},
+			{zh: "载体名称", en: "Name", kind: akText, max: 40},
+			{zh: "区县", en: "District", kind: akCode, max: 14},
+			{zh: "载体类型", en: "Kind", kind: akCode, max: 22},
+			{zh: "级别", en: "Level", kind: akCode, max: 10},
+			{zh: "类别", en: "Track", kind: akCode, max: 10},
+		}
+		if showScheme {
+			cols = append(cols, asmColumn{zh: "评分方案", en: "Scheme", kind: akCode, max: 22})
+		}
+		gradeCol = len(cols) + 2
+		cols = append(cols,
+			asmColumn{zh: "得分", en: "Score", kind: akScore, width: 9},
+			asmColumn{zh: "等级", en: "Grade", kind: akCode, width: 8},
+			asmColumn{zh: "得分变化", en: "Score change", kind: akSignedNum, width: 9},
+			asmColumn{zh: "名次变化", en: "Rank change", kind: akSignedInt, width: 9},
+			asmColumn{zh: "区县内\n名次", en: "Rank in district", kind: akInt, width: 9},
+			asmColumn{zh: "同类\n名次", en: "Rank in group", kind: akInt, width: 9},
+			asmColumn{zh: "说明", en: "Reasons", kind: akText, max: 32},
+		)
+		printCols = len(cols)
+		for _, ind := range indicators {
+			cols = append(cols, asmColumn{zh: asmIndicatorHeader(ind, 14), en: ind.en, kind: akScore, width: 16})
+		}
 	}
 	prevNote := "上年未参评的载体，得分变化和名次变化为空。"
 	if !r.hasPrev {
 		prevNote = fmt.Sprintf("%d年无评价结果，得分变化和名次变化为空。", r.year-1)
 	}
-	note := r.provenance() + fmt.Sprintf(" 按总分从高到低排名，同分同名次（1-2-2-4），同分者按载体编号排列；各指标得分在“说明”列之后（不打印），明细见“指标明细”。得分变化 = 本年得分 − %d年得分；名次变化 = %d年名次 − 本年名次，正数表示名次上升。%s 同类 = 载体类型 + 类别。"+
+	where := "各指标得分在“说明”列之后（不打印），明细见“指标明细”。"
+	switch {
+	case showScheme:
+		where = "各载体按所适用的评分方案评分（见“说明”），各方案的指标得分见各方案的排名表，明细见“指标明细”。"
+	case scheme != nil:
+		where = fmt.Sprintf("本表列出按评分方案“%s”（%s）评分的载体及其各指标得分，名次为全市名次，得分变化、说明等见“排名”表。", scheme.zh, scheme.en)
+	}
+	note := r.provenance() + fmt.Sprintf(" 按总分从高到低排名，同分同名次（1-2-2-4），同分者按载体编号排列；%s得分变化 = 本年得分 − %d年得分；名次变化 = %d年名次 − 本年名次，正数表示名次上升。%s 同类 = 载体类型 + 类别。"+
 		"Ranked by score (ties share a rank); score change = %d score − %d score; rank change > 0 means the carrier moved up.",
-		r.year-1, r.year-1, prevNote, r.year, r.year-1)
+		where, r.year-1, r.year-1, prevNote, r.year, r.year-1)
+	name, title := asmSheetRankings, r.title("排名", "Rankings")
+	empty := "本年度没有参评载体 No carrier was graded this year"
+	if scheme != nil {
+		name, title = scheme.sheet, r.title("排名 · "+scheme.zh, "Rankings · "+scheme.en)
+		empty = "本年度没有按本方案评分的载体 No carrier was scored by this scheme this year"
+	}
 	ls := &asmList{
-		name: asmSheetRankings, title: r.title("排名", "Rankings"), note: note, cols: cols, rows: data,
-		conds: []asmCond{asmGradeConds(st, 9)}, freezeCols: 3, printCols: printCols, a3: true,
-		empty: "本年度没有参评载体 No carrier was graded this year",
+		name: name, title: title, note: note, cols: cols, rows: data,
+		conds: []asmCond{asmGradeConds(st, gradeCol)}, freezeCols: 3, printCols: printCols, a3: true,
+		empty: empty,
 	}
 	return ls, nil
+}
+
+// asmIndicatorHeader is the heading of an indicator's points column: its
+// section (一级指标) if it has one, its name and its weight, or its most
+// as a bonus item (加分项).
+func asmIndicatorHeader(ind rubricIndicator, width float64) string {
+	zh := xlsx.BreakZH(ind.zh, width)
+	if ind.section != "" {
+		zh = ind.section + "\n" + zh
+	}
+	if ind.bonus {
+		return zh + fmt.Sprintf("\n（加分，最高%s分）", asmNum(ind.weight))
+	}
+	return zh + fmt.Sprintf("\n（%s分）", asmNum(ind.weight))
 }
 
 // asmNum prints a weight or threshold without trailing zeros.
@@ -492,18 +585,20 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		Scan(&n, &idLen, &nameLen); err != nil {
 		return nil, err
 	}
-	// Labels by the indicator's place in the rubric, with the unit.
-	maxOrd := 0
-	for _, ind := range r.indicators {
-		maxOrd = max(maxOrd, ind.ord)
+	// Labels by the scheme and the indicator's place in it, with the unit;
+	// a target where the scoring has none says how it scores instead.
+	type indLabel struct {
+		label  string
+		style  int
+		target string // steps, per_unit, relative: the scoring in words
 	}
-	labels := make([]string, maxOrd+1)
-	valueStyle := make([]int, maxOrd+1)
+	labels := map[string][]indLabel{}
 	indW := xlsx.TextWidth("Indicator")
-	for ord := range labels {
-		labels[ord], valueStyle[ord] = fmt.Sprint(ord), st.body[akGeneral]
-	}
 	for _, ind := range r.indicators {
+		ls := labels[ind.scheme]
+		for len(ls) <= ind.ord {
+			ls = append(ls, indLabel{label: fmt.Sprint(len(ls)), style: st.body[akGeneral]})
+		}
 		lbl := ind.zh
 		switch ind.unit {
 		case "":
@@ -512,8 +607,19 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		default:
 			lbl += "（" + ind.unit + "）"
 		}
-		labels[ind.ord], valueStyle[ind.ord] = lbl, st.body[ind.valueKind]
+		if ind.bonus && !strings.Contains(lbl, "加分") {
+			lbl += "［加分项］"
+		}
+		ls[ind.ord] = indLabel{label: lbl, style: st.body[ind.valueKind], target: ind.short()}
+		labels[ind.scheme] = ls
 		indW = max(indW, xlsx.TextWidth(lbl))
+	}
+	multi := len(r.schemes) > 1
+	schemeName := map[string]string{}
+	schemeW := xlsx.TextWidth("评分方案")
+	for _, s := range r.schemes {
+		schemeName[s.code] = s.zh
+		schemeW = max(schemeW, xlsx.TextWidth(s.zh))
 	}
 	type detail struct {
 		rank           sql.NullInt64
@@ -522,6 +628,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		ord            int
 		value, target  sql.NullFloat64
 		weight, points float64
+		scheme         string
 	}
 	// The scanner hands rows over in batches; it stops when ctx is done.
 	batches := make(chan []detail, 8)
@@ -546,7 +653,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			}
 			for rows.Next() {
 				var d detail
-				if err := rows.Scan(&d.rank, &d.id, &d.name, &d.level, &d.ord, &d.value, &d.target, &d.weight, &d.points); err != nil {
+				if err := rows.Scan(&d.rank, &d.id, &d.name, &d.level, &d.ord, &d.value, &d.target, &d.weight, &d.points, &d.scheme); err != nil {
 					return err
 				}
 				if batch = append(batch, d); len(batch) == cap(batch) && !send() {
@@ -574,14 +681,22 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		d := &cur[0]
 		cur = cur[1:]
 		got++
-		lbl, vs := fmt.Sprint(d.ord), st.body[akGeneral]
-		if d.ord >= 0 && d.ord < len(labels) {
-			lbl, vs = labels[d.ord], valueStyle[d.ord]
+		l := indLabel{label: fmt.Sprint(d.ord), style: st.body[akGeneral]}
+		if ls := labels[d.scheme]; d.ord >= 0 && d.ord < len(ls) {
+			l = ls[d.ord]
 		}
 		vals[0], vals[1], vals[2], vals[3] = asmInt(d.rank), d.id, d.name, label(levelZH, d.level)
-		vals[4], vals[5], vals[6] = lbl, asmFloat(d.value), asmFloat(d.target)
-		vals[7], vals[8] = d.weight, d.points
-		styles[5], styles[6] = vs, vs
+		c := 4
+		if multi {
+			vals[c] = label(schemeName, d.scheme)
+			c++
+		}
+		vals[c], vals[c+1], vals[c+2] = l.label, asmFloat(d.value), asmFloat(d.target)
+		vals[c+3], vals[c+4] = d.weight, d.points
+		styles[c+1], styles[c+2] = l.style, l.style
+		if !d.target.Valid && l.target != "" {
+			vals[c+2], styles[c+2] = l.target, st.body[akCode]
+		}
 	}
 	done := func() error {
 		extra := len(cur)
@@ -603,14 +718,25 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		// Names are Chinese: two units a character.
 		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(xlsx.TextWidth("载体名称"), 2*float64(nameLen.Int64)))},
 		{zh: "级别", en: "Level", kind: akCode, width: 8},
-		{zh: "指标（单位）", en: "Indicator (unit)", kind: akText, width: fit(indW)},
-		{zh: "实际值", en: "Value", kind: akGeneral, width: 12},
-		{zh: "目标值", en: "Target", kind: akGeneral, width: 12},
-		{zh: "权重", en: "Weight", kind: akGeneral, width: 7},
-		{zh: "得分", en: "Points", kind: akScore, width: 8},
 	}
-	note := r.provenance() + " 越高越好的指标：得分 = 权重 × min(1, 实际值 ÷ 目标值)，目标值按载体级别确定；退出率越低越好，目标值为满分线。各项得分保留两位小数，总分为各项得分之和。" +
-		"Points = weight × min(1, value ÷ target); for the exit rate the target is the full-points line." +
+	if multi {
+		cols = append(cols, asmColumn{zh: "评分方案", en: "Scheme", kind: akCode, width: fit(schemeW)})
+	}
+	cols = append(cols,
+		asmColumn{zh: "指标（单位）", en: "Indicator (unit)", kind: akText, width: fit(indW)},
+		asmColumn{zh: "实际值", en: "Value", kind: akGeneral, width: 12},
+		asmColumn{zh: "目标值", en: "Target", kind: akGeneral, width: 12},
+		asmColumn{zh: "权重", en: "Weight", kind: akGeneral, width: 7},
+		asmColumn{zh: "得分", en: "Points", kind: akScore, width: 8},
+	)
+	how := " 越高越好的指标：得分 = 权重 × min(1, 实际值 ÷ 目标值)，目标值按载体级别确定；退出率越低越好，目标值为满分线。各项得分保留两位小数，总分为各项得分之和。" +
+		"Points = weight × min(1, value ÷ target); for the exit rate the target is the full-points line."
+	if !r.plain() {
+		how = " 各载体按所适用评分方案的指标计分（计分方式见“说明”）：线性计分的目标值按载体级别确定，越低越好的指标目标值为满分线，阶梯、按量和相对最优计分的目标值栏为计分方式。" +
+			"各项得分保留两位小数，总分为各项得分之和，加分项合计不超过方案的加分上限。" +
+			"Each carrier is scored by its scheme's indicators (see 说明); the target column is the linear target, a band's full-points line, or the scoring in words."
+	}
+	note := r.provenance() + how +
 		fmt.Sprintf(" 本表共 %s 行，打印整个工作簿时只打印表头；如需打印明细，请在“页面布局 → 打印区域”中取消或重设打印区域。"+
 			"This sheet has %s rows: printing the workbook prints its heading only; to print rows, clear or reset the print area (Page Layout → Print Area).",
 			xlsx.Thousands(int64(n)), xlsx.Thousands(int64(n)))

@@ -17,7 +17,6 @@ import (
 var (
 	asmFileKindZH   = map[string]string{"registry": "载体名录", "quarterly": "季度报表", "incidents": "事件记录", "deferrals": "暂缓评价"}
 	asmFileStatusZH = map[string]string{"loaded": "全部接收", "partial": "部分退回", "all_rejected": "全部退回", "duplicate": "重复文件", "rejected": "整份退回"}
-	asmDirectionZH  = map[string]string{rubric.Higher: "越高越好", rubric.BandLower: "越低越好"}
 )
 
 // asmMethodWidths are the widths of 说明's columns A–I: narrow enough to
@@ -99,59 +98,53 @@ func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmSt
 	}
 	kv("年度资助预算 Annual budget", budget, text)
 
+	if r.plain() {
+		writeAsmMethodIndicators(w, r)
+	} else {
+		writeAsmMethodSchemes(w, r, kv, merge)
+	}
+	p := r.params
+	if p.valid {
+		kv("数据按时报送 Reporting", fmt.Sprintf("考核期内每个季度：按时报送（季度结束后15日内）%s，逾期报送 %s，未报送 %s。On time %s, late %s, missing %s per quarter.",
+			asmNum(p.onTime), asmNum(p.late), asmNum(p.missing), asmNum(p.onTime), asmNum(p.late), asmNum(p.missing)), text)
+
+		w.section("三、等级标准", "Grades")
+		kv(gradeZH["excellent"]+" Excellent", fmt.Sprintf("得分 ≥ %s，且在优秀名额内。Score ≥ %s and within the quota.", asmNum(p.excellent), asmNum(p.excellent)), text)
+		kv(gradeZH["good"]+" Good", fmt.Sprintf("得分 ≥ %s；或得分 ≥ %s 但超出优秀名额。Score ≥ %s, or ≥ %s outside the quota.",
+			asmNum(p.good), asmNum(p.excellent), asmNum(p.good), asmNum(p.excellent)), text)
+		kv(gradeZH["pass"]+" Pass", fmt.Sprintf("得分 ≥ %s。Score ≥ %s.", asmNum(p.pass), asmNum(p.pass)), text)
+		kv(gradeZH["fail"]+" Fail", fmt.Sprintf("得分 < %s；或考核期内无报送数据、缺报两个及以上季度、发生一票否决事项、提供虚假材料。"+
+			"Score < %s, or no data, two or more quarters missing, a veto incident, false data.", asmNum(p.pass), asmNum(p.pass)), text)
+		if own := asmSchemeGrades(r); own != "" {
+			kv("各方案等级线 Scheme grades", own, text)
+		}
+		scope, scopeEN := "全市统一", "city-wide"
+		switch p.quotaScope {
+		case "city":
+		case "scheme":
+			scope, scopeEN = "各评分方案分别计算，方案内按得分排序", "within each scheme"
+		case "track":
+			scope, scopeEN = "综合类、专业类分别计算，类别内按得分排序", "within each track (comprehensive, specialized)"
+		default:
+			scope, scopeEN = p.quotaScope, p.quotaScope
+		}
+		kv("优秀名额 Excellent quota", fmt.Sprintf("不超过当年参评载体数的 %s（向下取整，%s），按得分从高到低确定，与末位同分者一并评为优秀；强制不合格的载体计入参评数但不参与优秀评定。"+
+			"At most %s of the graded carriers (rounded down), %s; ties with the last admitted are admitted.",
+			asmPct(p.quotaShare), scope, asmPct(p.quotaShare), scopeEN), text)
+	} else {
+		w.section("三、等级标准", "Grades")
+		kv("评价细则 Rubric", "本次运行未记录等级标准和报送计分，请以 SHA-256 对照存档。The run did not store its thresholds.", text)
+	}
+
 	rb := r.rubric
 	if rb == nil {
-		w.section("二、评价细则", "Rubric")
+		w.section("四、一票否决与资助", "Vetoes and funding")
 		kv("评价细则 Rubric", "本次运行记录的评价细则无法读取，请以 SHA-256 对照存档。The stored rubric could not be read.", text)
+		if w.err != nil {
+			return w.err
+		}
 		return writeAsmInputs(ctx, db, f, w, r)
 	}
-
-	w.section("二、考核指标、权重与目标值", "Indicators, weights and targets")
-	w.header("指标\nIndicator", "英文名称\nEnglish", "计分方式\nScoring", "权重\nWeight",
-		"市级目标\nMunicipal", "省级目标\nProvincial", "国家级目标\nNational", "单位\nUnit")
-	for _, ind := range r.indicators {
-		scoring := label(asmDirectionZH, ind.direction)
-		var targets []any
-		switch {
-		case ind.direction == rubric.BandLower:
-			scoring = fmt.Sprintf("越低越好：≤%s满分，≥%s零分，其间线性", asmPct(ind.fullAt.Float64), asmPct(ind.zeroAt.Float64))
-			targets = []any{nil, nil, nil}
-		default:
-			scoring = "越高越好：权重 × min(1, 实际值 ÷ 目标值)"
-			for _, t := range ind.targets {
-				targets = append(targets, asmFloat(t))
-			}
-		}
-		kinds := []asmKind{akText, akText, akGeneral, ind.valueKind, ind.valueKind, ind.valueKind, akCode}
-		unit := ind.unit
-		if unit == "ratio" {
-			unit = "%"
-		}
-		w.line(ind.zh, kinds, append(append([]any{ind.en, scoring, ind.weight}, targets...), unit)...)
-	}
-	var weights float64
-	for _, ind := range r.indicators {
-		weights += ind.weight
-	}
-	w.line("合计 Total", []asmKind{akText, akText, akGeneral, akText, akText, akText, akText}, nil, "总分为各项得分之和（各项保留两位小数）", weights, nil, nil, nil, nil)
-	kv("数据按时报送 Reporting", fmt.Sprintf("考核期内每个季度：按时报送（季度结束后15日内）%s，逾期报送 %s，未报送 %s。On time %s, late %s, missing %s per quarter.",
-		asmNum(rb.Reporting.OnTime), asmNum(rb.Reporting.Late), asmNum(rb.Reporting.Missing),
-		asmNum(rb.Reporting.OnTime), asmNum(rb.Reporting.Late), asmNum(rb.Reporting.Missing)), text)
-
-	w.section("三、等级标准", "Grades")
-	kv(gradeZH["excellent"]+" Excellent", fmt.Sprintf("得分 ≥ %s，且在优秀名额内。Score ≥ %s and within the quota.", asmNum(rb.Grades.Excellent), asmNum(rb.Grades.Excellent)), text)
-	kv(gradeZH["good"]+" Good", fmt.Sprintf("得分 ≥ %s；或得分 ≥ %s 但超出优秀名额。Score ≥ %s, or ≥ %s outside the quota.",
-		asmNum(rb.Grades.Good), asmNum(rb.Grades.Excellent), asmNum(rb.Grades.Good), asmNum(rb.Grades.Excellent)), text)
-	kv(gradeZH["pass"]+" Pass", fmt.Sprintf("得分 ≥ %s。Score ≥ %s.", asmNum(rb.Grades.Pass), asmNum(rb.Grades.Pass)), text)
-	kv(gradeZH["fail"]+" Fail", fmt.Sprintf("得分 < %s；或考核期内无报送数据、缺报两个及以上季度、发生一票否决事项、提供虚假材料。"+
-		"Score < %s, or no data, two or more quarters missing, a veto incident, false data.", asmNum(rb.Grades.Pass), asmNum(rb.Grades.Pass)), text)
-	scope := "全市统一"
-	if rb.Quota.Scope != "city" {
-		scope = rb.Quota.Scope
-	}
-	kv("优秀名额 Excellent quota", fmt.Sprintf("不超过当年参评载体数的 %s（向下取整，%s），按得分从高到低确定，与末位同分者一并评为优秀；强制不合格的载体计入参评数但不参与优秀评定。"+
-		"At most %s of the graded carriers (rounded down), city-wide; ties with the last admitted are admitted.",
-		asmPct(rb.Quota.Share), scope, asmPct(rb.Quota.Share)), text)
 
 	w.section("四、一票否决", "Vetoes")
 	vetoes := make([]string, 0, len(rb.Vetoes))
@@ -175,12 +168,15 @@ func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmSt
 	}
 	kv(label(incidentZH, rubric.FalseData), "评为不合格，撤销认定，追回上年度及本年度资助；运营主体禁止申报。Fail, revoked, subsidies recovered, operator banned.", text)
 
-	w.section("五、动态管理", "Decisions")
-	kv("决定日期 Decision date", fmt.Sprintf("每年 %s（年度总结报送截止日）。%s of the year.", asmMonthDay(rb.Decisions.DecisionDay), rb.Decisions.DecisionDay), text)
-	kv("限期整改 Rectify", fmt.Sprintf("当年不合格（且不属于摘牌、撤销情形）的，通报并限期整改，期限为决定日后 %d 天。Deadline: decision date + %d days.",
-		rb.Decisions.RectifyDays, rb.Decisions.RectifyDays), text)
-	kv("摘牌 Delist", fmt.Sprintf("本年不合格且上一参评年度也不合格（其间仅有缓评年度）的，摘牌并撤销全部认定；运营主体至第 %d 年 12 月 31 日不得申报。"+
-		"Two failing graded years in a row; the operator is banned until 31 December of year + %d.", rb.Decisions.BanYears, rb.Decisions.BanYears), text)
+	if p.valid {
+		w.section("五、动态管理", "Decisions")
+		day := p.decidedOn.Format("01-02")
+		kv("决定日期 Decision date", fmt.Sprintf("每年 %s（年度总结报送截止日）。%s of the year.", asmMonthDay(day), day), text)
+		kv("限期整改 Rectify", fmt.Sprintf("当年不合格（且不属于摘牌、撤销情形）的，通报并限期整改，期限为决定日后 %d 天。Deadline: decision date + %d days.",
+			p.rectifyDays, p.rectifyDays), text)
+		kv("摘牌 Delist", fmt.Sprintf("本年不合格且上一参评年度也不合格（其间仅有缓评年度）的，摘牌并撤销全部认定；运营主体至第 %d 年 12 月 31 日不得申报。"+
+			"Two failing graded years in a row; the operator is banned until 31 December of year + %d.", p.banYears, p.banYears), text)
+	}
 
 	w.section("六、资助标准", "Funding")
 	w.header("资助档次\nTier", "英文名称\nEnglish", "适用载体\nApplies to", "", "档次上限（元）\nCap (yuan)", "")
@@ -206,6 +202,149 @@ func writeAsmMethod(ctx context.Context, db *sql.DB, f *excelize.File, st *asmSt
 		return w.err
 	}
 	return writeAsmInputs(ctx, db, f, w, r)
+}
+
+// writeAsmMethodIndicators writes the indicator table of a run scored
+// as SPEC §4.2 does (asmRun.plain): weights and targets by level.
+func writeAsmMethodIndicators(w *asmGrid, r *asmRun) {
+	w.section("二、考核指标、权重与目标值", "Indicators, weights and targets")
+	w.header("指标\nIndicator", "英文名称\nEnglish", "计分方式\nScoring", "权重\nWeight",
+		"市级目标\nMunicipal", "省级目标\nProvincial", "国家级目标\nNational", "单位\nUnit")
+	for _, ind := range r.indicators {
+		var scoring string
+		var targets []any
+		switch {
+		case ind.direction == rubric.BandLower:
+			scoring = fmt.Sprintf("越低越好：≤%s满分，≥%s零分，其间线性", asmPct(ind.fullAt.Float64), asmPct(ind.zeroAt.Float64))
+			targets = []any{nil, nil, nil}
+		default:
+			scoring = "越高越好：权重 × min(1, 实际值 ÷ 目标值)"
+			for _, t := range ind.targets {
+				targets = append(targets, asmFloat(t))
+			}
+		}
+		kinds := []asmKind{akText, akText, akGeneral, ind.valueKind, ind.valueKind, ind.valueKind, akCode}
+		w.line(ind.zh, kinds, append(append([]any{ind.en, scoring, ind.weight}, targets...), indicatorUnit(ind.unit))...)
+	}
+	var weights float64
+	for _, ind := range r.indicators {
+		weights += ind.weight
+	}
+	w.line("合计 Total", []asmKind{akText, akText, akGeneral, akText, akText, akText, akText}, nil, "总分为各项得分之和（各项保留两位小数）", weights, nil, nil, nil, nil)
+}
+
+// writeAsmMethodSchemes writes every scheme of the run: what it applies
+// to, its grades and bonus cap, and each indicator with its section,
+// value expression, scoring in words, weight, targets and unit.
+func writeAsmMethodSchemes(w *asmGrid, r *asmRun, kv func(lbl, text string, style int), merge func(a, b string)) {
+	st := w.st
+	w.section("二、评分方案与考核指标", "Schemes and indicators")
+	intro := fmt.Sprintf("本次评价共 %d 个评分方案，按下列顺序匹配，载体由第一个适用的方案评分；名次为全市统一排名。"+
+		"The run has %d schemes, tried in this order: the first that applies scores the carrier; ranks are city-wide.", len(r.schemes), len(r.schemes))
+	if len(r.schemes) == 1 {
+		intro = "本次评价的评分方案如下。The run's scheme."
+	}
+	kv("评分方案 Schemes", intro, st.body[akText])
+	for i, s := range r.schemes {
+		w.row++ // a blank line between schemes
+		lbl, text := fmt.Sprintf("方案%d %s\nScheme %d %s", i+1, s.zh, i+1, s.en), asmSchemeText(s)
+		kv(lbl, text, st.body[akText])
+		// The label wraps in A as the text does across B:I.
+		var rest float64
+		for _, wd := range w.widths[1:] {
+			rest += wd
+		}
+		lines := max(xlsx.Lines(lbl, w.widths[0]), xlsx.Lines(text, rest))
+		if w.err == nil {
+			w.err = w.f.SetRowHeight(w.sheet, w.row-1, xlsx.FitHeight(max(18, float64(lines)*13.5+5)))
+		}
+		w.header("指标\nIndicator", "计算式\nValue", "计分方式\nScoring", "权重\nWeight",
+			"市级目标\nMunicipal", "省级目标\nProvincial", "国家级目标\nNational", "单位\nUnit", "一级指标\nSection")
+		var weights float64
+		for _, ind := range s.indicators {
+			name := bonusName(ind.zh, ind.en, ind.bonus, "\n")
+			if !ind.bonus {
+				weights += ind.weight
+			}
+			targets := []any{nil, nil, nil}
+			if ind.score == scoreLinear {
+				for j, t := range ind.targets {
+					targets[j] = asmFloat(t)
+				}
+			}
+			kinds := []asmKind{akText, akText, akGeneral, ind.valueKind, ind.valueKind, ind.valueKind, akCode, akText}
+			zh, en := ind.words()
+			row := w.line(name, kinds, append(append([]any{ind.expr, zh + "\n" + en, ind.weight}, targets...),
+				indicatorUnit(ind.unit), ind.section)...)
+			w.put(2, row, ind.expr, st.hash)
+		}
+		total := "总分为各项得分之和（各项保留两位小数）"
+		if s.bonusCap > 0 {
+			total += fmt.Sprintf("；加分项另计，合计不超过 %s 分", asmNum(s.bonusCap))
+		}
+		row := w.line("合计 Total", []asmKind{akText, akText, akGeneral, akText, akText, akText, akText, akText}, nil, total, weights, nil, nil, nil, nil, nil)
+		merge(fmt.Sprintf("A%d", row), fmt.Sprintf("B%d", row))
+	}
+	w.row++
+}
+
+// asmSchemeText says what a scheme applies to, its grades and bonus cap.
+func asmSchemeText(s *rubricScheme) string {
+	applies := func(zh map[string]string, codes []string) string {
+		out := make([]string, len(codes))
+		for i, c := range codes {
+			out[i] = label(zh, c)
+		}
+		return strings.Join(out, "、")
+	}
+	var to, toEN []string
+	if s.kinds != nil {
+		to = append(to, "载体类型为"+applies(kindZH, s.kinds))
+		toEN = append(toEN, "kind "+strings.Join(s.kinds, ", "))
+	}
+	if s.tracks != nil {
+		to = append(to, "类别为"+applies(trackZH, s.tracks))
+		toEN = append(toEN, "track "+strings.Join(s.tracks, ", "))
+	}
+	if s.levels != nil {
+		to = append(to, "级别为"+applies(levelZH, s.levels))
+		toEN = append(toEN, "level "+strings.Join(s.levels, ", "))
+	}
+	zh, en := "适用于：全部载体", "Applies to: every carrier"
+	if len(to) > 0 {
+		zh, en = "适用于："+strings.Join(to, "且")+"的载体", "Applies to: "+strings.Join(toEN, " and ")
+	}
+	zh += fmt.Sprintf("（方案代码 %s）。", s.code)
+	en += fmt.Sprintf(" (code %s).", s.code)
+	if gz, ge := s.grades(); gz != "" {
+		zh += "等级线：" + gz + "。"
+		en += " Grades: " + ge + "."
+	}
+	if s.bonusCap > 0 {
+		zh += fmt.Sprintf("加分项合计最高 %s 分，总分可超过 100 分。", asmNum(s.bonusCap))
+		en += fmt.Sprintf(" Bonus items add at most %s points.", asmNum(s.bonusCap))
+	} else {
+		zh += "无加分。"
+		en += " No bonus."
+	}
+	return zh + en
+}
+
+// asmSchemeGrades lists the schemes whose grade thresholds are not the
+// run's defaults; empty when none.
+func asmSchemeGrades(r *asmRun) string {
+	var zh []string
+	for _, s := range r.schemes {
+		if !s.excellent.Valid || (s.excellent.Float64 == r.params.excellent && s.good.Float64 == r.params.good && s.pass.Float64 == r.params.pass) {
+			continue
+		}
+		g, _ := s.grades()
+		zh = append(zh, s.zh+"："+g)
+	}
+	if len(zh) == 0 {
+		return ""
+	}
+	return "以下方案使用各自的等级线：" + strings.Join(zh, "；") + "。These schemes grade by their own thresholds."
 }
 
 // writeAsmInputs lists the input files the run used, with their SHA-256.

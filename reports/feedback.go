@@ -186,36 +186,47 @@ type feedbackCarrier struct {
 	CapYuan, AmountYuan, UnscaledYuan int64
 	RecoveryYuan                      int64
 	Factor                            float64
+	Scheme                            string // the scheme that scored it
 	Indicators                        []feedbackIndicator
 }
 
 // feedbackIndicator is one line of the indicator table, as the views hold
-// it: Met as indicator_scores says, and Median the median value of the
-// indicator among the graded carriers of the carrier's ranking group
-// (group_medians).
+// it: Target the line that earns full points (NULL where there is none),
+// Met as indicator_scores says, and Median the median value of the
+// indicator among the graded carriers of the carrier's ranking group and
+// scheme (group_medians).
 type feedbackIndicator struct {
-	Code                           string
-	Value                          sql.NullFloat64
-	Target, Weight, Points, Median float64
-	Met                            bool
+	Code                   string
+	Value, Target          sql.NullFloat64
+	Weight, Points, Median float64
+	Met                    bool
 }
 
 // feedbackRun is what the workbooks need of an assessment run: its grade
 // thresholds (rubric_params; NULL for a run stored before they were kept
-// whose rubric no longer reads) and its indicators' names, units and
-// directions by code (rubric_indicators; the names empty where the run's
-// rubric no longer reads).
+// whose rubric no longer reads) and its schemes with their indicators'
+// names, units, sections and scoring (rubric_schemes, rubric_indicators).
 type feedbackRun struct {
 	ID                    int64
 	Excellent, Good, Pass sql.NullFloat64
 	Cutoff                sql.NullTime
 	Computed              time.Time
-	Indicators            map[string]feedbackIndicatorName
+	Schemes               map[string]*rubricScheme
+	// Plain: the run scored as SPEC §4.2 does (plainSchemes); the letters
+	// then show no scheme, section or scoring.
+	Plain bool
 }
 
-// feedbackIndicatorName is how a run labels one of its indicators.
-type feedbackIndicatorName struct {
-	NameZH, NameEN, Unit, Direction string
+// indicator is how the run labels indicator code of scheme.
+func (r *feedbackRun) indicator(scheme, code string) rubricIndicator {
+	if s := r.Schemes[scheme]; s != nil {
+		for _, ind := range s.indicators {
+			if ind.code == code {
+				return ind
+			}
+		}
+	}
+	return rubricIndicator{code: code}
 }
 
 // stamp dates the workbooks as the assessment workbook is dated: the data
@@ -247,7 +258,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 			&c.WindowStart, &c.WindowEnd, &c.RunID,
 			&c.Operator, &c.USCC,
 			&c.Action, &c.EffectiveOn, &c.Deadline, &c.BannedTill, &c.PreviousGradedYear,
-			&c.Tier, &c.CapYuan, &c.Factor, &c.AmountYuan, &c.UnscaledYuan, &c.RecoveryYuan); err != nil {
+			&c.Tier, &c.CapYuan, &c.Factor, &c.AmountYuan, &c.UnscaledYuan, &c.RecoveryYuan, &c.Scheme); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
@@ -288,7 +299,7 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 	}
 	runs := map[int64]*feedbackRun{}
 	for rows.Next() {
-		r := &feedbackRun{Indicators: map[string]feedbackIndicatorName{}}
+		r := &feedbackRun{}
 		if err := rows.Scan(&r.ID, &r.Excellent, &r.Good, &r.Pass, &r.Cutoff, &r.Computed); err != nil {
 			rows.Close()
 			return nil, nil, err
@@ -301,28 +312,19 @@ func readFeedback(ctx context.Context, db *sql.DB, year int) ([]*feedbackCarrier
 	}
 	for _, c := range carriers {
 		if runs[c.RunID] == nil {
-			runs[c.RunID] = &feedbackRun{ID: c.RunID, Indicators: map[string]feedbackIndicatorName{}}
+			runs[c.RunID] = &feedbackRun{ID: c.RunID}
 		}
 	}
-
-	rows, err = sqlfiles.Rows(ctx, db, "feedback_run_indicators", sql.Named("year", year))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var code string
-		var n feedbackIndicatorName
-		if err := rows.Scan(&id, &code, &n.NameZH, &n.NameEN, &n.Unit, &n.Direction); err != nil {
+	for _, r := range runs {
+		schemes, err := readSchemes(ctx, db, r.ID)
+		if err != nil {
 			return nil, nil, err
 		}
-		if r := runs[id]; r != nil {
-			r.Indicators[code] = n
+		r.Schemes = map[string]*rubricScheme{}
+		for _, s := range schemes {
+			r.Schemes[s.code] = s
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		r.Plain = plainSchemes(schemes, r.Pass.Valid, r.Excellent.Float64, r.Good.Float64, r.Pass.Float64)
 	}
 	return carriers, runs, nil
 }
@@ -725,7 +727,12 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	// The indicators, on the second page: the first holds the result and
 	// what follows from it. One page would print below 8 points.
 	b.breakBefore = b.row + 1
-	b.section("五、指标得分 Indicators")
+	scheme := run.Schemes[c.Scheme]
+	if run.Plain || scheme == nil {
+		b.section("五、指标得分 Indicators")
+	} else {
+		b.section(fmt.Sprintf("五、指标得分 Indicators（评分方案 Scheme：%s %s）", scheme.zh, scheme.en))
+	}
 	b.row++
 	for _, h := range []struct {
 		from, to int
@@ -738,32 +745,45 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	}
 	met := 0
 	var weights float64
+	section := ""
 	for i, ind := range c.Indicators {
+		def := run.indicator(c.Scheme, ind.Code)
+		if def.section != "" && def.section != section && !run.Plain {
+			b.row++
+			b.set(1, 9, def.section, st.label)
+		}
+		section = def.section
 		b.row++
-		def := run.Indicators[ind.Code]
-		nameZH, nameEN := def.NameZH, def.NameEN
+		nameZH, nameEN := def.zh, def.en
 		if nameZH == "" {
 			nameZH, nameEN = ind.Code, ind.Code
 		}
-		if def.Unit != "" && def.Unit != "ratio" {
-			nameZH += "（" + def.Unit + "）"
+		if def.unit != "" && def.unit != "ratio" {
+			nameZH += "（" + def.unit + "）"
 		}
-		if def.Unit == "万元" {
+		if def.unit == "万元" {
 			nameEN += " (10,000 yuan)"
 		}
 		bound := 1
-		if def.Direction == rubric.BandLower {
+		if def.direction == rubric.BandLower || def.score == scoreBand {
 			bound = 2
 		}
-		format := indicatorFormat(ind.Code, def.Unit)
+		format := indicatorFormat(ind.Code, def.unit, def.expr)
 		b.set(1, 1, i+1, st.tdCenter)
-		b.set(2, 3, fbBilingual(nameZH, nameEN), st.td)
+		b.set(2, 3, bonusName(nameZH, nameEN, def.bonus, "\n"), st.td)
 		if ind.Value.Valid {
 			b.set(4, 4, ind.Value.Float64, st.num[format][0])
 		} else {
 			b.set(4, 4, "—", st.tdCenter)
 		}
-		b.set(5, 5, ind.Target, st.num[format][bound])
+		switch {
+		case ind.Target.Valid:
+			b.set(5, 5, ind.Target.Float64, st.num[format][bound])
+		case def.score == scoreSteps:
+			b.set(5, 5, "阶梯\nSteps", st.tdCenter)
+		default:
+			b.set(5, 5, "—", st.tdCenter)
+		}
 		b.set(6, 6, ind.Weight, st.weight)
 		b.set(7, 7, ind.Points, st.points)
 		b.set(8, 8, ind.Median, st.num[format][0])
@@ -773,7 +793,9 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 		} else {
 			b.set(9, 9, "未达标\nNot met", st.notMet)
 		}
-		weights += ind.Weight
+		if !def.bonus {
+			weights += ind.Weight
+		}
 	}
 	b.row++
 	b.set(1, 5, "合计 Total", st.tdBold)
@@ -786,6 +808,9 @@ func writeFeedbackBook(t *feedbackTemplate, c *feedbackCarrier, run *feedbackRun
 	note := fmt.Sprintf("同类：%d年度参评的全部%s载体，共 %d 家；中位数为其本项指标数值的中位数。目标值按认定级别（%s）确定；“≤”表示不高于该值为达标。"+
 		"\nGroup: the %d graded carriers of %d of the same kind and track; the median is of their values of the indicator. Targets depend on the level of recognition; \"≤\" means at most.",
 		year, group, c.CountGrp, label(levelZH, c.Level), c.CountGrp, year)
+	if !run.Plain && scheme != nil {
+		note = fbSchemeNote(scheme, year, group, c)
+	}
 	b.set(1, 9, note, st.note)
 
 	// Provenance.
@@ -868,24 +893,29 @@ func fbReasons(c *feedbackCarrier, run *feedbackRun) string {
 			fmt.Sprintf("评价等级为%s，原因：%s。", grade, strings.Join(zh, "；")),
 			fmt.Sprintf("Graded %s because: %s.", gradeE, strings.Join(en, "; ")))
 	}
+	// The thresholds of the carrier's scheme, or the run's.
+	excellent, good, pass := run.Excellent, run.Good, run.Pass
+	if s := run.Schemes[c.Scheme]; s != nil && s.pass.Valid {
+		excellent, good, pass = s.excellent, s.good, s.pass
+	}
 	if c.BelowPass.Bool {
-		if !run.Pass.Valid {
+		if !pass.Valid {
 			return fbBilingual(
 				fmt.Sprintf("综合得分 %.2f 分，低于合格线，评价等级为不合格。", c.Score),
 				fmt.Sprintf("The score of %.2f is below the pass mark: graded fail.", c.Score))
 		}
 		return fbBilingual(
-			fmt.Sprintf("综合得分 %.2f 分，低于合格线 %s 分，评价等级为不合格。", c.Score, fbNumber(run.Pass.Float64)),
-			fmt.Sprintf("The score of %.2f is below the pass mark of %s: graded fail.", c.Score, fbNumber(run.Pass.Float64)))
+			fmt.Sprintf("综合得分 %.2f 分，低于合格线 %s 分，评价等级为不合格。", c.Score, fbNumber(pass.Float64)),
+			fmt.Sprintf("The score of %.2f is below the pass mark of %s: graded fail.", c.Score, fbNumber(pass.Float64)))
 	}
 	var mark sql.NullFloat64
 	switch c.Grade {
 	case "excellent":
-		mark = run.Excellent
+		mark = excellent
 	case "good":
-		mark = run.Good
+		mark = good
 	case "pass":
-		mark = run.Pass
+		mark = pass
 	}
 	if !mark.Valid {
 		return fbBilingual(
@@ -895,6 +925,27 @@ func fbReasons(c *feedbackCarrier, run *feedbackRun) string {
 	return fbBilingual(
 		fmt.Sprintf("综合得分 %.2f 分，达到%s线 %s 分，评价等级为%s。", c.Score, grade, fbNumber(mark.Float64), grade),
 		fmt.Sprintf("The score of %.2f reaches the %s mark of %s: graded %s.", c.Score, gradeE, fbNumber(mark.Float64), gradeE))
+}
+
+// fbSchemeNote is the note beneath the indicators of a letter whose
+// carrier was scored by a scheme of its own: the group, how to read the
+// targets, the scheme's grade thresholds and bonus cap.
+func fbSchemeNote(s *rubricScheme, year int, group string, c *feedbackCarrier) string {
+	zh := fmt.Sprintf("同类：%d年度按评分方案“%s”参评的全部%s载体，共 %d 家；中位数为其本项指标数值的中位数。"+
+		"目标值为得满分所需的数值：线性计分按认定级别（%s）确定，“≤”表示不高于该值为达标，阶梯和按量计分为得满分的门槛；相对最优计分无目标值（—）。",
+		year, s.zh, group, c.CountGrp, label(levelZH, c.Level))
+	en := fmt.Sprintf("Group: the %d graded carriers of %d of the same kind and track scored by the scheme %s; the median is of their values of the indicator. "+
+		"The target is the value that earns full points (by level for linear scoring; \"≤\" means at most); relative scoring has none (—).",
+		c.CountGrp, year, s.en)
+	if gz, ge := s.grades(); gz != "" {
+		zh += "本方案等级线：" + gz + "。"
+		en += " Grades: " + ge + "."
+	}
+	if s.bonusCap > 0 {
+		zh += fmt.Sprintf("标有［加分项］的指标另计，合计最高 %s 分，不计入权重合计。", fbNumber(s.bonusCap))
+		en += fmt.Sprintf(" Bonus items add at most %s points and are not in the total weight.", fbNumber(s.bonusCap))
+	}
+	return fbBilingual(zh, en)
 }
 
 // fbDecision says what the decision means for the carrier and its operator.

@@ -58,9 +58,10 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 		deadline, banned, level, district sql.NullString
 		amount, recovery                  sql.NullInt64
 		ws, we                            string
+		scheme, schemeZH, schemeEN        sql.NullString
 	)
 	err = sqlfiles.Row(ctx, db, "explain_result", sql.Named("year", year), sql.Named("carrier_id", carrier)).Scan(
-		&name, &outcome, &grade, &reasons, &score, &rank, &action, &reason, &deadline, &banned, &level, &district, &amount, &recovery, &ws, &we)
+		&name, &outcome, &grade, &reasons, &score, &rank, &action, &reason, &deadline, &banned, &level, &district, &amount, &recovery, &ws, &we, &scheme, &schemeZH, &schemeEN)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s 在 %d 年没有评价结果（未登记、认定晚于考核期、此前已摘牌或撤销，或该年度尚未评价） / "+
 			"%s has no result in %d (not registered, recognized after the window, removed earlier, or the year not assessed)",
@@ -101,24 +102,32 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 		fmt.Fprintf(w, "，追回 to recover %s 元 yuan", xlsx.Thousands(recovery.Int64))
 	}
 	fmt.Fprintln(w)
+	if scheme.Valid {
+		fmt.Fprintf(w, "  评分方案 scheme: %s %s (%s)\n", termText(schemeZH.String, termName), termText(schemeEN.String, termName), termText(scheme.String, termWord))
+	}
 
-	// Labelled with the names stored with the run that made the result.
+	// Labelled with the names stored with the run that made the result,
+	// with the formula of each value and how it is scored.
 	rows, err := sqlfiles.Rows(ctx, db, "explain_indicators", sql.Named("year", year), sql.Named("carrier_id", carrier))
 	if err != nil {
 		return err
 	}
 	tw := newTermTable(a.width())
-	tw.AppendHeader(table.Row{"指标 indicator", "实际值 value", "目标 target", "权重 weight", "得分 points"})
+	tw.AppendHeader(table.Row{"指标 indicator", "计算式 formula", "实际值 value", "目标 target", "计分 scoring", "权重 weight", "得分 points"})
 	for rows.Next() {
-		var ind, zh string
-		var value, weight float64
-		var target sql.NullFloat64
-		var points any
-		if err := rows.Scan(&ind, &zh, &value, &target, &weight, &points); err != nil {
+		var ind, zh, expr, score, unit string
+		var weight float64
+		var value, target, fullAt, zeroAt, per, stepPoints sql.NullFloat64
+		var points, steps any
+		var bonus bool
+		if err := rows.Scan(&ind, &zh, &value, &target, &weight, &points, &expr, &score, &unit, &fullAt, &zeroAt, &steps, &per, &stepPoints, &bonus); err != nil {
 			rows.Close()
 			return err
 		}
-		t := ""
+		v, t := "—", ""
+		if value.Valid {
+			v = trimFloat(value.Float64)
+		}
 		if target.Valid {
 			t = trimFloat(target.Float64)
 		}
@@ -126,13 +135,18 @@ func (a *app) explain(ctx context.Context, db *sql.DB, carrier string, year int)
 		if zh != "" {
 			label = termText(zh, termName) + " (" + label + ")"
 		}
-		tw.AppendRow(table.Row{label, trimFloat(value), t, trimFloat(weight), store.Fixed(points)})
+		// Linear scoring is read from the target beside it.
+		scoring, _ := reports.ScoringZH(score, weight, unit, fullAt, zeroAt, steps, per, stepPoints, bonus)
+		if score == "linear" && !bonus {
+			scoring = "线性 linear"
+		}
+		tw.AppendRow(table.Row{label, termText(expr, termNote), v, t, termText(scoring, termNote), trimFloat(weight), store.Fixed(points)})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	tw.AppendFooter(table.Row{"总分 score", "", "", "", store.Fixed(score)})
+	tw.AppendFooter(table.Row{"总分 score", "", "", "", "", "", store.Fixed(score)})
 	fmt.Fprintln(w, tw.Render())
 
 	// The quarters of the year's window, as the run stored them.

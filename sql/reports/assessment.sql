@@ -11,50 +11,66 @@ FROM assessments WHERE year = $year;
 
 -- name: assessment_run :query
 -- Run $run_id: its window kind, when it computed, its data cut-off, budget
--- and rubric (the YAML is read only for the funding tiers' names).
+-- and rubric (the YAML is read only for what the run stores no table of:
+-- the vetoes, the funding tiers' names and the grade factors).
 SELECT window_kind, computed_at, data_cutoff, budget_yuan, rubric_sha256, rubric_yaml
 FROM assessment_runs WHERE run_id = $run_id;
 
 -- name: assessment_params :query
--- The rubric parameters run $run_id stored, its decision day as a date of
--- year $year; no row for a run stored before they were kept.
-SELECT CAST(pass AS DOUBLE), on_time_points, late_points, missing_points,
+-- The rubric parameters run $run_id stored (the default grade thresholds,
+-- the excellent quota and its scope), its decision day as a date of year
+-- $year; no row for a run stored before they were kept.
+SELECT CAST(excellent AS DOUBLE), CAST(good AS DOUBLE), CAST(pass AS DOUBLE), CAST(quota_share AS DOUBLE),
+       coalesce(quota_scope, 'city'), on_time_points, late_points, missing_points,
        strptime(CAST($year AS VARCHAR) || '-' || decision_day, '%Y-%m-%d'), rectify_days, ban_years, round_down_to
 FROM rubric_params WHERE run_id = $run_id;
 
 -- name: assessment_reporting_weight :query
--- The weight of the reporting indicator in run $run_id.
-SELECT weight FROM rubric_indicators WHERE run_id = $run_id AND code = 'reporting';
+-- The weight of the reporting indicator in run $run_id: NULL when no
+-- scheme has one or the schemes weigh it differently.
+SELECT CASE WHEN count(DISTINCT weight) = 1 THEN CAST(any_value(weight) AS DOUBLE) END
+FROM rubric_indicators WHERE run_id = $run_id AND code = 'reporting';
 
 -- name: assessment_graded_count :query
 -- How many carriers year $year graded (the workbook compares with the year
 -- before when it graded any).
 SELECT count(*) FROM assessments WHERE year = $year AND outcome = 'graded';
 
+-- name: assessment_schemes :query
+-- The schemes (评分方案) of run $run_id in the order they are tried: code,
+-- names, what they apply to (NULL: every value), grade thresholds and
+-- bonus cap (rubric_schemes).
+SELECT code, coalesce(name_zh, code), coalesce(name_en, code), kinds, tracks, levels,
+       CAST(excellent AS DOUBLE), CAST(good AS DOUBLE), CAST(pass AS DOUBLE), CAST(coalesce(bonus_cap, 0) AS DOUBLE)
+FROM rubric_schemes WHERE run_id = $run_id
+ORDER BY ord, code;
+
 -- name: assessment_indicators :query
--- The indicators of year $year as its results hold them (order and
--- weight), with the names, units, direction, targets and scoring bounds
--- stored with their run (rubric_indicators).
-WITH s AS (
-    SELECT indicator, min(ord) AS ord, CAST(any_value(weight) AS DOUBLE) AS weight, any_value(run_id) AS run_id
-    FROM indicator_scores WHERE year = $year GROUP BY indicator)
-SELECT s.indicator, s.ord, s.weight, coalesce(i.name_zh, s.indicator), coalesce(i.name_en, s.indicator),
+-- The indicators of run $run_id, scheme by scheme in the order the schemes
+-- are tried and each scheme's in display order, as the run stored them
+-- (rubric_indicators): names, unit, direction, targets, band bounds,
+-- section, value expression, scoring and its parameters, bonus.
+SELECT i.scheme, i.code, i.ord, CAST(i.weight AS DOUBLE), coalesce(i.name_zh, i.code), coalesce(i.name_en, i.code),
        coalesce(i.unit, ''), coalesce(i.direction, ''), i.target_municipal, i.target_provincial, i.target_national,
-       i.full_at, i.zero_at
-FROM s LEFT JOIN rubric_indicators i ON i.run_id = s.run_id AND i.code = s.indicator
-ORDER BY s.ord, s.indicator;
+       i.full_at, i.zero_at, coalesce(i.section, ''), coalesce(i.value_expr, ''), coalesce(i.score, ''),
+       coalesce(i.bonus, false), i.steps, i.per, i.points
+FROM rubric_indicators i
+LEFT JOIN rubric_schemes s ON s.run_id = i.run_id AND s.code = i.scheme
+WHERE i.run_id = $run_id
+ORDER BY s.ord NULLS LAST, i.scheme, i.ord, i.code;
 
 -- name: assessment_rankings :query
--- 排名 Rankings: every carrier year $year graded, in rank order, with its
--- points on each indicator in the rubric's order.
+-- 排名 Rankings: every carrier year $year graded (with $scheme, those its
+-- scheme scored), in the city-wide rank order, with its scheme and its
+-- points on each indicator of the scheme in display order.
 WITH p AS (
     SELECT carrier_id, list(CAST(points AS DOUBLE) ORDER BY ord) AS pts
     FROM indicator_scores WHERE year = $year GROUP BY carrier_id)
 SELECT a.rank_overall, a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
        CAST(a.score AS DOUBLE), a.grade, p.pts, CAST(a.score_delta AS DOUBLE), a.rank_delta,
-       a.rank_district, a.rank_group, a.reasons
+       a.rank_district, a.rank_group, a.reasons, coalesce(a.scheme, '')
 FROM assessments a LEFT JOIN p USING (carrier_id)
-WHERE a.year = $year AND a.outcome = 'graded'
+WHERE a.year = $year AND a.outcome = 'graded' AND (CAST($scheme AS VARCHAR) IS NULL OR a.scheme = $scheme)
 ORDER BY a.rank_overall, a.carrier_id;
 
 -- name: assessment_rectify :query
@@ -138,10 +154,11 @@ JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
 WHERE s.year = $year;
 
 -- name: assessment_indicator_rows :query
--- 指标明细 Indicators: one row per carrier of year $year and indicator, in
--- rank, carrier and rubric order: value, target, weight and points.
+-- 指标明细 Indicators: one row per carrier of year $year and indicator of
+-- its scheme, in rank, carrier and display order: value, target (linear;
+-- the band's full-points line), weight and points.
 SELECT a.rank_overall, s.carrier_id, a.name, a.level, s.ord, CAST(s.value AS DOUBLE),
-       CAST(s.target AS DOUBLE), CAST(s.weight AS DOUBLE), CAST(s.points AS DOUBLE)
+       CAST(s.target AS DOUBLE), CAST(s.weight AS DOUBLE), CAST(s.points AS DOUBLE), coalesce(s.scheme, '')
 FROM indicator_scores s
 JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
 WHERE s.year = $year

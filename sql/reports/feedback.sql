@@ -6,7 +6,7 @@
 -- name: feedback_carriers :query
 -- Every carrier year $year graded, in id order, with its result, ranks and
 -- the sizes of its ranking groups (all, district, kind and track:
--- group_medians), its decision and its funding.
+-- group_medians), its decision, its funding and the scheme that scored it.
 SELECT a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
        CAST(a.score AS DOUBLE), a.grade, coalesce(array_to_string(a.reasons, ','), ''), a.below_pass,
        a.rank_overall, a.rank_district, a.rank_group,
@@ -16,7 +16,8 @@ SELECT a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
        coalesce(c.operator_name, ''), coalesce(d.operator_uscc, c.operator_uscc, ''),
        coalesce(d.action, ''), d.effective_on, d.deadline, d.banned_until, d.previous_graded_year,
        coalesce(f.tier, ''), coalesce(f.cap_yuan, 0), CAST(coalesce(f.factor, 0) AS DOUBLE),
-       coalesce(f.amount_yuan, 0), coalesce(f.unscaled_yuan, f.amount_yuan, 0), coalesce(f.recovery_yuan, 0)
+       coalesce(f.amount_yuan, 0), coalesce(f.unscaled_yuan, f.amount_yuan, 0), coalesce(f.recovery_yuan, 0),
+       coalesce(a.scheme, '')
 FROM assessments a
 LEFT JOIN carriers c ON c.carrier_id = a.carrier_id
 LEFT JOIN decisions d ON d.year = a.year AND d.carrier_id = a.carrier_id
@@ -28,15 +29,24 @@ WHERE a.year = $year AND a.outcome = 'graded'
 ORDER BY a.carrier_id;
 
 -- name: feedback_indicators :query
--- Every graded carrier of year $year with its indicators in the rubric's
--- order: value, target, weight, points, the median of its group
--- (group_medians) and whether it met the target (target_met).
-SELECT s.carrier_id, s.indicator, s.value, coalesce(s.target, 0), s.weight, coalesce(CAST(s.points AS DOUBLE), 0),
-       coalesce(m.median, 0), s.target_met
+-- Every graded carrier of year $year with the indicators of its scheme in
+-- display order: value, the line that earns full points (linear: the
+-- target; band: full_at; steps: the lowest threshold worth the weight;
+-- per_unit: the smallest multiple of per worth it; NULL for relative
+-- scoring or steps that never reach the weight), weight, points, the
+-- median of its group (group_medians) and whether it met the target
+-- (target_met).
+SELECT s.carrier_id, s.indicator, s.value,
+       CASE i.score
+           WHEN 'steps' THEN list_min(list_transform(list_filter(i.steps, x -> x[2] >= s.weight), x -> x[1]))
+           WHEN 'per_unit' THEN round(i.per * ceil(CAST(s.weight AS DOUBLE) / i.points), 6)
+           ELSE CAST(s.target AS DOUBLE) END,
+       s.weight, coalesce(CAST(s.points AS DOUBLE), 0), coalesce(m.median, 0), s.target_met
 FROM indicator_scores s
 JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
 JOIN group_medians m ON m.year = s.year AND m.kind IS NOT DISTINCT FROM a.kind AND m.track IS NOT DISTINCT FROM a.track
                     AND m.scheme IS NOT DISTINCT FROM a.scheme AND m.indicator = s.indicator
+LEFT JOIN rubric_indicators i ON i.run_id = s.run_id AND i.scheme = s.scheme AND i.code = s.indicator
 WHERE s.year = $year AND a.outcome = 'graded'
 ORDER BY s.carrier_id, s.ord;
 
@@ -47,10 +57,3 @@ ORDER BY s.carrier_id, s.ord;
 SELECT r.run_id, CAST(p.excellent AS DOUBLE), CAST(p.good AS DOUBLE), CAST(p.pass AS DOUBLE), r.data_cutoff, r.computed_at
 FROM assessment_runs r LEFT JOIN rubric_params p USING (run_id)
 WHERE r.run_id IN (SELECT run_id FROM assessments WHERE year = $year AND outcome = 'graded');
-
--- name: feedback_run_indicators :query
--- The indicators of the runs that graded year $year's carriers, with the
--- names, unit and direction stored with each run.
-SELECT run_id, code, coalesce(name_zh, ''), coalesce(name_en, ''), coalesce(unit, ''), coalesce(direction, '')
-FROM rubric_indicators
-WHERE run_id IN (SELECT run_id FROM assessments WHERE year = $year AND outcome = 'graded');
