@@ -152,12 +152,12 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 		plist = append(plist, fmt.Sprintf("CAST(p%d AS DECIMAL(6,2))", i+1))
 	}
 	return fmt.Sprintf(`-- scheme %d: %s
-SELECT year, cid, %s AS scheme, quarters, [%s] AS "values", [%s] AS points,
+SELECT year, cid, %s AS scheme, qgroup, quarters, [%s] AS "values", [%s] AS points,
        CAST(%s AS DECIMAL(6,2)) AS score, notes
 FROM (
     SELECT *, %s
     FROM (
-        SELECT s.year, s.cid, s.level, s.quarters, %s AS notes,
+        SELECT s.year, s.cid, s.level, s.qgroup, s.quarters, %s AS notes,
                %s
         FROM a_sums s
         WHERE s.scheme = %s
@@ -286,7 +286,7 @@ WITH s AS (
     JOIN quarterly_winners q ON q.year = w.q_year AND q.quarter = w.q_quarter
     GROUP BY w.year, q.carrier_id
 )
-SELECT r.year, r.cid, r.level, r.scheme,
+SELECT r.year, r.cid, r.level, r.scheme, r.qgroup,
        coalesce(s.quarters, 0) AS quarters,
        coalesce(s.on_time, 0) AS on_time` + outerCols + `
 FROM a_roster r

@@ -31,7 +31,7 @@ GROUP BY c.cid;
 -- name: roster :exec
 CREATE OR REPLACE TEMP TABLE a_roster AS
 WITH r AS (
-    SELECT y.year, c.cid, c.level, y.window_start, y.window_end,
+    SELECT y.year, c.cid, c.level, c.track, y.window_start, y.window_end,
            CASE
                WHEN c.recognized_on > CAST(y.window_end - INTERVAL 1 YEAR AS DATE) THEN 'not_assessed'
                WHEN d.carrier_id IS NOT NULL THEN 'deferred'
@@ -43,9 +43,16 @@ WITH r AS (
            ON d.carrier_id = c.carrier_id AND d.year = y.year
     WHERE NOT y.frozen
 )
--- scheme: the graded rows' (empty on not_assessed and deferred rows)
-SELECT r.*, CASE WHEN r.outcome = 'graded' THEN s.scheme END AS scheme
-FROM r LEFT JOIN a_schemes s USING (cid);
+-- scheme: the graded rows' (empty on not_assessed and deferred rows); and
+-- qgroup, the group whose excellent quota the carrier counts in
+-- (60_grades.sql): the city (''), its scheme or its track, by the rubric's
+-- quota scope.
+SELECT r.* EXCLUDE (track), CASE WHEN r.outcome = 'graded' THEN s.scheme END AS scheme,
+       CASE WHEN r.outcome = 'graded' THEN
+           CASE p.quota_scope WHEN 'scheme' THEN s.scheme WHEN 'track' THEN r.track ELSE '' END
+       END AS qgroup
+FROM r LEFT JOIN a_schemes s USING (cid)
+CROSS JOIN rubric_param p;
 
 -- name: unmatched :exec
 -- Graded carriers that no scheme scores: the assessment stops, naming the

@@ -36,7 +36,7 @@ WITH v AS (
            bool_or(action = 'revoke')   AS false_data
     FROM a_vetoes GROUP BY year, cid
 )
-SELECT s.year, s.cid, 'graded' AS outcome, s.scheme, s.notes, s.score, s.quarters,
+SELECT s.year, s.cid, 'graded' AS outcome, s.scheme, s.qgroup, s.notes, s.score, s.quarters,
        coalesce(v.cap_pass, false)   AS cap_pass,
        coalesce(v.false_data, false) AS false_data,
        list_concat(list_concat(
@@ -52,7 +52,7 @@ FROM a_points s
 JOIN rubric_scheme sc ON sc.code = s.scheme   -- the pass mark is the scheme's
 LEFT JOIN v USING (year, cid)
 UNION ALL
-SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL
+SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL
 FROM a_roster r
 LEFT JOIN (SELECT DISTINCT year, cid FROM a_vetoes WHERE action = 'revoke') fd
        ON fd.year = r.year AND fd.cid = r.cid

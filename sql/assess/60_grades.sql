@@ -14,16 +14,6 @@
 -- Reasons: the forced ones, then the notes (missing_expert:<item>), then
 -- quota.
 
--- name: quota_groups :exec
--- The quota group of each graded carrier-year.
-CREATE OR REPLACE TEMP TABLE a_quota_group AS
-SELECT l.year, l.cid,
-       CASE p.quota_scope WHEN 'scheme' THEN l.scheme WHEN 'track' THEN c.track ELSE '' END AS qgroup
-FROM a_live l
-JOIN a_carriers c USING (cid)
-CROSS JOIN rubric_param p
-WHERE l.outcome = 'graded';
-
 -- name: quota :exec
 -- Per year and quota group: the quota and the cut, the score of the
 -- quota-th candidate (or of the last one, when there are fewer candidates
@@ -36,16 +26,16 @@ CREATE OR REPLACE TEMP TABLE a_quota AS
 WITH g AS (
     SELECT year, qgroup, count(*) AS graded,
            CAST(floor(count(*) * (SELECT quota_share FROM rubric_param)) AS INTEGER) AS quota
-    FROM a_quota_group
+    FROM a_live
+    WHERE outcome = 'graded'
     GROUP BY year, qgroup
 ),
 c AS (
-    SELECT l.year, q.qgroup, list(l.score ORDER BY l.score DESC) AS scores
+    SELECT l.year, l.qgroup, list(l.score ORDER BY l.score DESC) AS scores
     FROM a_live l
-    JOIN a_quota_group q USING (year, cid)
     JOIN rubric_scheme s ON s.code = l.scheme
     WHERE l.outcome = 'graded' AND NOT l.failed AND NOT l.cap_pass AND l.score >= s.excellent
-    GROUP BY l.year, q.qgroup
+    GROUP BY l.year, l.qgroup
 )
 SELECT g.year, g.qgroup, g.graded, g.quota,
        CASE WHEN g.quota > 0 THEN c.scores[least(g.quota, len(c.scores))] END AS cut
@@ -63,12 +53,11 @@ WITH g AS (
            s.good,
            l.score < s.pass AS below_pass
     FROM a_live l
-    JOIN a_quota_group qg USING (year, cid)
     JOIN a_quota q USING (year, qgroup)
     JOIN rubric_scheme s ON s.code = l.scheme
     WHERE l.outcome = 'graded'
 )
-SELECT * EXCLUDE (candidate, within_quota, good),
+SELECT * EXCLUDE (candidate, within_quota, good, qgroup),
        CASE WHEN failed THEN 'fail'
             WHEN cap_pass THEN 'pass'
             WHEN candidate AND within_quota THEN 'excellent'
