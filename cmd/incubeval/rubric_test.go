@@ -111,7 +111,7 @@ func TestRubricCheckPrintsItsSQL(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"-- a_sums\nCREATE OR REPLACE TEMP TABLE a_sums AS", "-- a_points\nCREATE OR REPLACE TEMP TABLE a_points AS",
-		"FROM expert_values WHERE item IN ('service_quality'", "WHERE s.scheme = 'specialized'"} {
+		"FROM expert_values WHERE item IN ('service_quality'", "WHERE s.sno = 2"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q", want)
 		}

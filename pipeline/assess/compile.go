@@ -142,7 +142,7 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 	if len(bonus) > 0 {
 		score += fmt.Sprintf(" + least(CAST(%s AS DECIMAL(18,2)), %s)", lit(s.BonusCap), strings.Join(bonus, " + "))
 	}
-	noteList := "[]::VARCHAR[]"
+	noteList := "NULL::VARCHAR[]"
 	if len(notes) > 0 {
 		noteList = "list_filter([" + strings.Join(notes, ", ") + "], x -> x IS NOT NULL)"
 	}
@@ -151,19 +151,24 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 		vlist = append(vlist, fmt.Sprintf("v%d", i+1))
 		plist = append(plist, fmt.Sprintf("CAST(p%d AS DECIMAL(6,2))", i+1))
 	}
+	// Every graded carrier has a scheme (10_roster.sql stops the run
+	// otherwise): with one scheme, every row of a_sums is its.
+	where := ""
+	if len(c.n.Schemes) > 1 {
+		where = fmt.Sprintf("\n        WHERE s.sno = %d", k)
+	}
 	return fmt.Sprintf(`-- scheme %d: %s
-SELECT year, cid, %s AS scheme, qgroup, quarters, [%s] AS "values", [%s] AS points,
+SELECT year, cid, %d AS sno, qgroup, quarters, [%s] AS "values", [%s] AS points,
        CAST(%s AS DECIMAL(6,2)) AS score, notes
 FROM (
     SELECT *, %s
     FROM (
         SELECT s.year, s.cid, s.level, s.qgroup, s.quarters, %s AS notes,
                %s
-        FROM a_sums s
-        WHERE s.scheme = %s
+        FROM a_sums s%s
     )
-)`, k, quote(s.Code), quote(s.Code), strings.Join(vlist, ", "), strings.Join(plist, ", "), score,
-		strings.Join(points, ",\n           "), noteList, strings.Join(values, ",\n               "), quote(s.Code)), nil
+)`, k, quote(s.Code), k, strings.Join(vlist, ", "), strings.Join(plist, ", "), score,
+		strings.Join(points, ",\n           "), noteList, strings.Join(values, ",\n               "), where), nil
 }
 
 // points writes the points of one indicator whose value is column v.
@@ -286,7 +291,7 @@ WITH s AS (
     JOIN quarterly_winners q ON q.year = w.q_year AND q.quarter = w.q_quarter
     GROUP BY w.year, q.carrier_id
 )
-SELECT r.year, r.cid, r.level, r.scheme, r.qgroup,
+SELECT r.year, r.cid, r.level, r.sno, r.qgroup,
        coalesce(s.quarters, 0) AS quarters,
        coalesce(s.on_time, 0) AS on_time` + outerCols + `
 FROM a_roster r

@@ -19,8 +19,9 @@ FROM carriers;
 -- name: schemes :exec
 -- Each carrier's scheme (SPEC §7 "Which scheme"): the first, in the
 -- rubric's order, whose kinds, tracks and levels all match the carrier's.
+-- The steps carry its number (sno, rubric_scheme.ord); the results, its code.
 CREATE OR REPLACE TEMP TABLE a_schemes AS
-SELECT c.cid, arg_min(s.code, s.ord) AS scheme
+SELECT c.cid, CAST(min(s.ord) AS INTEGER) AS sno
 FROM a_carriers c
 JOIN rubric_scheme s
   ON (s.kinds IS NULL OR list_contains(s.kinds, c.kind))
@@ -43,13 +44,15 @@ WITH r AS (
            ON d.carrier_id = c.carrier_id AND d.year = y.year
     WHERE NOT y.frozen
 )
--- scheme: the graded rows' (empty on not_assessed and deferred rows); and
--- qgroup, the group whose excellent quota the carrier counts in
--- (60_grades.sql): the city (''), its scheme or its track, by the rubric's
--- quota scope.
-SELECT r.* EXCLUDE (track), CASE WHEN r.outcome = 'graded' THEN s.scheme END AS scheme,
+-- sno: the graded rows' scheme (empty on not_assessed and deferred rows);
+-- and qgroup, the group whose excellent quota the carrier counts in
+-- (60_grades.sql): the city (0), its scheme (sno) or its track (1
+-- comprehensive, 2 specialized), by the rubric's quota scope.
+SELECT r.* EXCLUDE (track), CASE WHEN r.outcome = 'graded' THEN s.sno END AS sno,
        CASE WHEN r.outcome = 'graded' THEN
-           CASE p.quota_scope WHEN 'scheme' THEN s.scheme WHEN 'track' THEN r.track ELSE '' END
+           CASE p.quota_scope WHEN 'scheme' THEN s.sno
+                              WHEN 'track' THEN CASE WHEN r.track = 'specialized' THEN 2 ELSE 1 END
+                              ELSE 0 END
        END AS qgroup
 FROM r LEFT JOIN a_schemes s USING (cid)
 CROSS JOIN rubric_param p;
@@ -60,6 +63,6 @@ CROSS JOIN rubric_param p;
 CREATE OR REPLACE TEMP TABLE a_unmatched AS
 SELECT r.year, c.carrier_id, c.kind, c.track, c.level
 FROM a_roster r JOIN a_carriers c USING (cid)
-WHERE r.outcome = 'graded' AND r.scheme IS NULL
+WHERE r.outcome = 'graded' AND r.sno IS NULL
 ORDER BY c.carrier_id, r.year
 LIMIT 1;

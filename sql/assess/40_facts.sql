@@ -36,7 +36,7 @@ WITH v AS (
            bool_or(action = 'revoke')   AS false_data
     FROM a_vetoes GROUP BY year, cid
 )
-SELECT s.year, s.cid, 'graded' AS outcome, s.scheme, s.qgroup, s.notes, s.score, s.quarters,
+SELECT s.year, s.cid, 'graded' AS outcome, s.sno, s.qgroup, s.notes, s.score, s.quarters,
        coalesce(v.cap_pass, false)   AS cap_pass,
        coalesce(v.false_data, false) AS false_data,
        list_concat(list_concat(
@@ -49,7 +49,7 @@ SELECT s.year, s.cid, 'graded' AS outcome, s.scheme, s.qgroup, s.notes, s.score,
        s.score < sc.pass OR s.quarters <= 2 OR coalesce(v.veto_fail, false)
            OR coalesce(v.false_data, false) AS failed
 FROM a_points s
-JOIN rubric_scheme sc ON sc.code = s.scheme   -- the pass mark is the scheme's
+JOIN rubric_scheme sc ON sc.ord = s.sno   -- the pass mark is the scheme's
 LEFT JOIN v USING (year, cid)
 UNION ALL
 SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL

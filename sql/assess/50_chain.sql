@@ -22,7 +22,7 @@
 CREATE OR REPLACE TEMP TABLE a_chain AS
 WITH f AS (
     SELECT year, cid, outcome, failed, false_data, NULL::VARCHAR AS published_action,
-           scheme, qgroup, notes, score, quarters, cap_pass, forced_reasons
+           sno, qgroup, notes, score, quarters, cap_pass, forced_reasons
     FROM a_facts
     UNION ALL
     SELECT a.year, c.cid, CAST(a.outcome AS VARCHAR),
@@ -55,7 +55,7 @@ a AS (
 )
 SELECT year, cid, outcome, action,
        CASE WHEN action = 'delist' THEN prev.year END AS previous_graded_year,
-       scheme, qgroup, notes, score, quarters, failed, cap_pass, false_data, forced_reasons,
+       sno, qgroup, notes, score, quarters, failed, cap_pass, false_data, forced_reasons,
        NOT coalesce(year <= min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
                                 OVER (PARTITION BY cid), true) AS removed
 FROM a

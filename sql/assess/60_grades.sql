@@ -33,7 +33,7 @@ WITH g AS (
 c AS (
     SELECT l.year, l.qgroup, list(l.score ORDER BY l.score DESC) AS scores
     FROM a_live l
-    JOIN rubric_scheme s ON s.code = l.scheme
+    JOIN rubric_scheme s ON s.ord = l.sno
     WHERE l.outcome = 'graded' AND NOT l.failed AND NOT l.cap_pass AND l.score >= s.excellent
     GROUP BY l.year, l.qgroup
 )
@@ -54,7 +54,7 @@ WITH g AS (
            l.score < s.pass AS below_pass
     FROM a_live l
     JOIN a_quota q USING (year, qgroup)
-    JOIN rubric_scheme s ON s.code = l.scheme
+    JOIN rubric_scheme s ON s.ord = l.sno
     WHERE l.outcome = 'graded'
 )
 SELECT * EXCLUDE (candidate, within_quota, good, qgroup),

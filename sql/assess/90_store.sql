@@ -14,11 +14,12 @@ SELECT f.year, f.carrier_id, f.registry_ingest_id, f.level,
        r.score_delta, r.rank_delta, f.quarters, y.window_start, y.window_end,
        (SELECT run_id FROM assess_run), y.decision_on,
        f.tier, f.cap_yuan, f.factor, f.amount_yuan, coalesce(v.recovery_yuan, 0), f.unscaled_yuan,
-       f.below_pass, f.scheme
+       f.below_pass, sc.code
 FROM a_funding f
 JOIN assess_years y USING (year)
 JOIN a_ranks r USING (year, cid)
 LEFT JOIN a_recovery v USING (year, cid)
+JOIN rubric_scheme sc ON sc.ord = f.sno
 UNION ALL
 -- … and the not_assessed and deferred ones, without score, grade or ranks;
 -- one revoked for false data carries the reason and its funding row
