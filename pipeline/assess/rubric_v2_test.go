@@ -820,3 +820,36 @@ schemes:
 		t.Errorf("weights 99: %v, want the file and the sum", err)
 	}
 }
+
+// SPEC §7 relative, §4.4: a carrier delisted in an earlier year is not in
+// this year's results, and its value is not this year's best, even when it
+// still reports.
+func TestRubricRelativeBestAfterDelisting(t *testing.T) {
+	w := newWorld(t)
+	w.carrier("A", "municipal", "comprehensive", "2020-01-01", 1)
+	w.carrier("B", "municipal", "comprehensive", "2020-01-01", 2)
+	w.carrier("D", "municipal", "comprehensive", "2020-01-01", 3)
+	for _, y := range []int{2023, 2024, 2025} {
+		w.windowWith("A", y, func(i int, r *q) { r.financed = first(i, 4) })
+		w.windowWith("B", y, func(i int, r *q) { r.financed = first(i, 3) })
+	}
+	// D misses two quarters in 2023 and in 2024: fail twice, delisted in
+	// 2024; it reports 100 financed in the 2025 window all the same.
+	w.report(full("D", 2023, 2), full("D", 2023, 3), full("D", 2024, 2), full("D", 2024, 3))
+	w.windowWith("D", 2025, func(i int, r *q) { r.financed = first(i, 100) })
+	w.assess(2025, withV2(t, `version: 2
+schemes:
+  - code: all
+    name_zh: 全部
+    indicators:
+`+financedRelative))
+	w.want(2024, "D", "fail", "delist")
+	if o := w.get(2025, "D"); o != nil {
+		t.Errorf("2025 D: %+v, want no result after the delisting", o)
+	}
+	// 2023 and 2024: best 4 (A), D's 0 counted. 2025: best 4 (A), not D's 100.
+	w.wantIndicator(2024, "A", "financed", 4, "100.00")
+	w.wantIndicator(2025, "A", "financed", 4, "100.00")
+	w.wantIndicator(2025, "B", "financed", 3, "75.00")
+	w.wantRow(2025, "A", "good", "100.00", "quota") // 2 graded → quota 0
+}
