@@ -394,7 +394,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		fmt.Fprintf(os.Stderr, "assess prelude %35.0f ms\n", time.Since(t0).Seconds()*1000)
 	}
 	last := len(steps) - 1
+	var facts sqlfiles.File
 	for _, f := range steps[1:last] {
+		if strings.HasPrefix(f.Name, "40_") {
+			facts = f
+		}
 		if err := execFile(ctx, conn, f, plan); err != nil {
 			return nil, err
 		}
@@ -409,6 +413,10 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 			gen = sqlfiles.Block{Name: "sums", SQL: compiled.Sums}
 		case strings.HasPrefix(f.Name, "30_"):
 			gen = sqlfiles.Block{Name: "points", SQL: compiled.Points}
+		case strings.HasPrefix(f.Name, "50_") && compiled.Rescore != "":
+			if err := rescore(ctx, conn, compiled, []sqlfiles.File{facts, f}, plan, len(res.Computed)); err != nil {
+				return nil, err
+			}
 		}
 		if gen.SQL != "" {
 			if err := execBlocks(ctx, conn, f.Name, []sqlfiles.Block{gen}, plan); err != nil {
@@ -622,6 +630,60 @@ var trace = os.Getenv("INCUBEVAL_TRACE") != ""
 // profileDir, when set (INCUBEVAL_PROFILE=DIR), receives DuckDB's query tree
 // of each step's last statement, one file per step.
 var profileDir = os.Getenv("INCUBEVAL_PROFILE")
+
+// removedNow is the carrier-years of a_points that the chain removes
+// (an earlier year's delist or revoke).
+const removedNow = `SELECT c.year, c.cid FROM a_chain c JOIN a_points p USING (year, cid) WHERE c.removed`
+
+// rescore scores relative again — then the facts, and the chain when a
+// fail changed — while the chain removes carrier-years that relative's
+// best counted (a_removed, 30_points.sql). A year's removals depend on the
+// earlier years only, so they hold after at most one round per year.
+func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.File, plan *threadPlan, years int) error {
+	facts, chain := again[0], again[1]
+	for round := 0; ; round++ {
+		var changed bool
+		err := conn.QueryRowContext(ctx, `SELECT EXISTS (
+			(`+removedNow+` EXCEPT SELECT year, cid FROM a_removed)
+			UNION ALL
+			(SELECT year, cid FROM a_removed EXCEPT `+removedNow+`))`).Scan(&changed)
+		if err != nil || !changed {
+			return err
+		}
+		if round > years {
+			return errors.New("the carriers removed from relative's best do not settle / 相对评分的比较范围无法确定")
+		}
+		if round == 0 {
+			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_points_first AS FROM a_points"); err != nil {
+				return err
+			}
+		}
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_removed AS "+removedNow); err != nil {
+			return err
+		}
+		if err := execBlocks(ctx, conn, "30_points.sql", []sqlfiles.Block{{Name: "rescore", SQL: c.Rescore}}, plan); err != nil {
+			return err
+		}
+		if err := execFile(ctx, conn, facts, plan); err != nil {
+			return err
+		}
+		// The chain follows the fails; when none changed, only the scores
+		// it carries did, and the removals hold.
+		var failed bool
+		if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM a_facts f JOIN a_chain c USING (year, cid)
+			WHERE f.outcome = 'graded' AND f.failed IS DISTINCT FROM c.failed)`).Scan(&failed); err != nil {
+			return err
+		}
+		if !failed {
+			_, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE a_chain AS
+				SELECT c.* REPLACE (coalesce(f.score, c.score) AS score) FROM a_chain c LEFT JOIN a_facts f USING (year, cid)`)
+			return err
+		}
+		if err := execFile(ctx, conn, chain, plan); err != nil {
+			return err
+		}
+	}
+}
 
 // execFile runs a step file block by block (each under a `-- name:`
 // header), so that an error names the step and the block.

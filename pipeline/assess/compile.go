@@ -17,6 +17,11 @@ import (
 type Compiled struct {
 	Sums   string
 	Points string
+	// Rescore, when some indicator is scored relative, writes a_points
+	// again from a_points_first, the first a_points, with relative's best
+	// leaving out the carrier-years in a_removed (30_points.sql): only the
+	// relative points and the score change.
+	Rescore string
 }
 
 // Columns of SPEC §3.2 by how they are summed (see 20_indicators.sql).
@@ -36,15 +41,58 @@ const (
 // refuses numbers the steps cannot hold exactly.
 func Compile(n *rubric.Normalized) (*Compiled, error) {
 	c := &compiler{n: n, aggs: map[string]bool{}, regs: map[string]bool{}, experts: map[string]int{}}
-	var parts []string
+	var parts, rescore []string
+	relative := false
 	for k, s := range n.Schemes {
 		part, err := c.scheme(k+1, s)
 		if err != nil {
 			return nil, err
 		}
 		parts = append(parts, part)
+		r, rel := c.rescore(k+1, s)
+		rescore = append(rescore, r)
+		relative = relative || rel
 	}
-	return &Compiled{Sums: c.sums(), Points: "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(parts, "\nUNION ALL\n")}, nil
+	out := &Compiled{Sums: c.sums(), Points: "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(parts, "\nUNION ALL\n")}
+	if relative {
+		out.Rescore = "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(rescore, "\nUNION ALL\n")
+	}
+	return out, nil
+}
+
+// rescore writes the SELECT of Rescore for a scheme, and whether it scores
+// an indicator relative (if not, its rows are a_points_first's).
+func (c *compiler) rescore(k int, s rubric.Scheme) (string, bool) {
+	var points, best, nonBonus, bonus []string
+	for i, ind := range s.Indicators {
+		p := fmt.Sprintf("p.points[%d]", i+1)
+		if ind.Score == rubric.ScoreRelative {
+			v := fmt.Sprintf(`"values"[%d]`, i+1)
+			best = append(best, fmt.Sprintf("max(%s) AS best%d", v, i+1))
+			p = fmt.Sprintf("CAST(relative_points(p.%s, %s, b.best%d) AS DECIMAL(6,2))", v, double(ind.Weight), i+1)
+		}
+		points = append(points, p)
+		if ind.Bonus {
+			bonus = append(bonus, fmt.Sprintf("np[%d]", i+1))
+		} else {
+			nonBonus = append(nonBonus, fmt.Sprintf("np[%d]", i+1))
+		}
+	}
+	if len(best) == 0 {
+		return fmt.Sprintf("SELECT * FROM a_points_first WHERE sno = %d", k), false
+	}
+	return fmt.Sprintf(`-- scheme %d: %s, relative's best again
+SELECT year, cid, sno, qgroup, quarters, "values", np AS points, CAST(%s AS DECIMAL(6,2)) AS score, notes
+FROM (
+    SELECT p.year, p.cid, p.sno, p.qgroup, p.quarters, p."values", p.notes,
+           [%s] AS np
+    FROM a_points_first p
+    LEFT JOIN (SELECT year, %s
+               FROM a_points_first ANTI JOIN a_removed USING (year, cid)
+               WHERE sno = %d GROUP BY year) b USING (year)
+    WHERE p.sno = %d
+)`, k, quote(s.Code), scoreSQL(s, nonBonus, bonus), strings.Join(points, ",\n            "), strings.Join(best, ", "),
+		k, k), true
 }
 
 type compiler struct {
@@ -135,13 +183,7 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 			}
 		}
 	}
-	score := "CAST(0 AS DECIMAL(18,2))"
-	if len(nonBonus) > 0 {
-		score = strings.Join(nonBonus, " + ")
-	}
-	if len(bonus) > 0 {
-		score += fmt.Sprintf(" + least(CAST(%s AS DECIMAL(18,2)), %s)", lit(s.BonusCap), strings.Join(bonus, " + "))
-	}
+	score := scoreSQL(s, nonBonus, bonus)
 	noteList := "NULL::VARCHAR[]"
 	if len(notes) > 0 {
 		noteList = "list_filter([" + strings.Join(notes, ", ") + "], x -> x IS NOT NULL)"
@@ -169,6 +211,19 @@ FROM (
     )
 )`, k, quote(s.Code), k, strings.Join(vlist, ", "), strings.Join(plist, ", "), score,
 		strings.Join(points, ",\n           "), noteList, strings.Join(values, ",\n               "), where), nil
+}
+
+// scoreSQL writes the score of a scheme from its indicators' rounded points:
+// those not bonus, plus the bonus ones up to the cap.
+func scoreSQL(s rubric.Scheme, nonBonus, bonus []string) string {
+	score := "CAST(0 AS DECIMAL(18,2))"
+	if len(nonBonus) > 0 {
+		score = strings.Join(nonBonus, " + ")
+	}
+	if len(bonus) > 0 {
+		score += fmt.Sprintf(" + least(CAST(%s AS DECIMAL(18,2)), %s)", lit(s.BonusCap), strings.Join(bonus, " + "))
+	}
+	return score
 }
 
 // points writes the points of one indicator whose value is column v.

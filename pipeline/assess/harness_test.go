@@ -57,7 +57,7 @@ func (w *world) carrier(id, level, track, recognized string, op int) {
 	code := operator(op)
 	w.operatorOf[id] = code
 	w.registry = append(w.registry, strings.Join([]string{id, id + " 众创空间", code, fmt.Sprintf("运营公司%d", op),
-		"城关区", "maker_space", track, level, recognized}, ","))
+		"城关区", "maker_space", track, level, recognized, "", ""}, ","))
 }
 
 // q is one quarterly report; full() gives full points to a municipal
@@ -69,6 +69,8 @@ type q struct {
 	incubating, filed, graduated, exited, trainings, trainees int
 	events, jobs                                              int
 	revenue, financing                                        float64
+	ipGranted, financed                                       int
+	utilization                                               string // the cell as written: "" = blank
 }
 
 func full(id string, year, quarter int) q {
@@ -112,8 +114,9 @@ func (w *world) report(rs ...q) {
 		if sub == "" {
 			sub = quarterEnd(r.year, r.quarter).AddDate(0, 0, 10).Format("2006-01-02")
 		}
-		w.quarterly = append(w.quarterly, fmt.Sprintf("%s,%d,%d,%s,%d,%d,0,%d,%d,%d,%d,%d,%d,%g,0,%g,0,",
-			r.id, r.year, r.quarter, sub, r.incubating, r.filed, r.graduated, r.exited, r.trainings, r.trainees, r.events, r.jobs, r.revenue, r.financing))
+		w.quarterly = append(w.quarterly, fmt.Sprintf("%s,%d,%d,%s,%d,%d,0,%d,%d,%d,%d,%d,%d,%g,%d,%g,%d,%s",
+			r.id, r.year, r.quarter, sub, r.incubating, r.filed, r.graduated, r.exited, r.trainings, r.trainees, r.events, r.jobs, r.revenue,
+			r.ipGranted, r.financing, r.financed, r.utilization))
 	}
 }
 
@@ -149,7 +152,7 @@ func (w *world) load() *ingest.Result {
 			os.WriteFile(filepath.Join(dir, name), []byte(header+"\n"+strings.Join(rows, "\n")+"\n"), 0o644)
 		}
 	}
-	write("registry.csv", "carrier_id,name,operator_uscc,operator_name,district,kind,track,level,recognized_on", w.registry)
+	write("registry.csv", "carrier_id,name,operator_uscc,operator_name,district,kind,track,level,recognized_on,area_m2,workstations", w.registry)
 	write("quarterly.csv", "carrier_id,year,quarter,submitted_on,incubating,filed,new_entrants,graduated,exited,trainings,trainees,events,jobs,revenue,ip_granted,financing,financed,utilization", w.quarterly)
 	write("incidents.csv", "carrier_id,occurred_on,type,note", w.incidents)
 	write("deferrals.csv", "carrier_id,year,reason", w.deferrals)

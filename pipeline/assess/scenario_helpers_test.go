@@ -22,13 +22,22 @@ func (w *world) carrierAt(id, level, track, recognized string, op int, district,
 	code := operator(op)
 	w.operatorOf[id] = code
 	w.registry = append(w.registry, strings.Join([]string{id, id + " 载体", code, fmt.Sprintf("运营公司%d", op),
-		district, kind, track, level, recognized}, ","))
+		district, kind, track, level, recognized, "", ""}, ","))
+}
+
+// carrierSized registers a municipal comprehensive maker space with its
+// registry area_m2 and workstations ("" = blank).
+func (w *world) carrierSized(id string, op int, area, workstations string) {
+	code := operator(op)
+	w.operatorOf[id] = code
+	w.registry = append(w.registry, strings.Join([]string{id, id + " 众创空间", code, fmt.Sprintf("运营公司%d", op),
+		"城关区", "maker_space", "comprehensive", "municipal", "2020-01-01", area, workstations}, ","))
 }
 
 // registryRow appends a raw registry row (name chosen by the test).
 func (w *world) registryRow(id, name string, op int, level, track, recognized string) {
 	w.registry = append(w.registry, strings.Join([]string{id, name, operator(op), fmt.Sprintf("运营公司%d", op),
-		"城关区", "maker_space", track, level, recognized}, ","))
+		"城关区", "maker_space", track, level, recognized, "", ""}, ","))
 }
 
 // at returns q with its submission date set.

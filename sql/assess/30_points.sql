@@ -13,7 +13,8 @@
 --   per_unit  points × floor(value / per), at most the weight
 --   relative  weight × value / best, best the largest value of the
 --             indicator among the year's graded carriers of the scheme
---             (forced fails included); 0 for all when best is blank or ≤ 0
+--             (forced fails included, those removed by an earlier year's
+--             delist or revoke not); 0 for all when best is blank or ≤ 0
 -- The score is the sum of the rounded points of the indicators that are not
 -- bonus, plus min(bonus_cap, the sum of the rounded bonus points).
 --
@@ -23,6 +24,18 @@
 -- points (DECIMAL(6,2)) as lists in the scheme's indicator order, the score,
 -- and notes: missing_expert:<item> for each expert item the scheme reads
 -- that the carrier has no score for (a reason, not a forced fail).
+
+-- name: removed :exec
+-- The graded carrier-years removed by an earlier year's delist or revoke
+-- (a_chain, step 5): they have no result, so they are not relative's best.
+-- Empty at first; when the chain removes a carrier-year that a_points
+-- scored and the rubric scores relative, incubeval fills it, scores the
+-- relative indicators again from a_points_first (a_points as first
+-- written; the other points and the values do not change), runs
+-- 40_facts.sql again, and 50_chain.sql when a fail changed, until it
+-- holds (a year's removals depend on the earlier years only: at most one
+-- round per year).
+CREATE OR REPLACE TEMP TABLE a_removed (year INTEGER, cid INTEGER);
 
 -- name: scoring :exec
 -- points_of(x, weight): x clamped to [0, weight] and rounded; blank is 0.
