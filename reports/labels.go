@@ -53,6 +53,9 @@ func reasonLabel(code string) string {
 	if t, ok := strings.CutPrefix(code, "veto:"); ok {
 		return "一票否决：" + label(incidentZH, t)
 	}
+	if item, ok := strings.CutPrefix(code, "missing_expert:"); ok {
+		return "缺少专家评分（" + item + "），该项得 0 分"
+	}
 	return label(reasonZH, code)
 }
 
@@ -103,6 +106,9 @@ var (
 func reasonLabelEN(code string) string {
 	if t, ok := strings.CutPrefix(code, "veto:"); ok {
 		return "Veto: " + label(incidentEN, t)
+	}
+	if item, ok := strings.CutPrefix(code, "missing_expert:"); ok {
+		return "No expert score for " + item + " (0 points for it)"
 	}
 	return label(reasonEN, code)
 }
