@@ -641,6 +641,13 @@ const removedNow = `SELECT c.year, c.cid FROM a_chain c JOIN a_points p USING (y
 // earlier years only, so they hold after at most one round per year.
 func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.File, plan *threadPlan, years int) error {
 	facts, chain := again[0], again[1]
+	// The first a_points is kept as a_points_first, and a_points becomes a
+	// view of it (Rescore).
+	for _, q := range []string{"ALTER TABLE a_points RENAME TO a_points_first", "CREATE TEMP VIEW a_points AS FROM a_points_first"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
 	for round := 0; ; round++ {
 		var changed bool
 		err := conn.QueryRowContext(ctx, `SELECT EXISTS (
@@ -652,11 +659,6 @@ func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.
 		}
 		if round > years {
 			return errors.New("the carriers removed from relative's best do not settle / 相对评分的比较范围无法确定")
-		}
-		if round == 0 {
-			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_points_first AS FROM a_points"); err != nil {
-				return err
-			}
 		}
 		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_removed AS "+removedNow); err != nil {
 			return err

@@ -55,15 +55,20 @@ func Compile(n *rubric.Normalized) (*Compiled, error) {
 	}
 	out := &Compiled{Sums: c.sums(), Points: "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(parts, "\nUNION ALL\n")}
 	if relative {
-		out.Rescore = "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(rescore, "\nUNION ALL\n")
+		// A view: read by the facts (the score) and the chain's check each
+		// round, and its lists built once, when the results are stored.
+		out.Rescore = "CREATE OR REPLACE TEMP VIEW a_points AS\n" + strings.Join(rescore, "\nUNION ALL\n")
 	}
 	return out, nil
 }
 
 // rescore writes the SELECT of Rescore for a scheme, and whether it scores
-// an indicator relative (if not, its rows are a_points_first's).
+// an indicator relative (if not, its rows are a_points_first's). Each
+// indicator's points are a column (r1, r2 …), the score is summed from
+// them and the list is built from them too, so that a reader of the view
+// that wants only the score (40_facts.sql) builds no list.
 func (c *compiler) rescore(k int, s rubric.Scheme) (string, bool) {
-	var points, best, nonBonus, bonus []string
+	var points, cols, best, nonBonus, bonus []string
 	for i, ind := range s.Indicators {
 		p := fmt.Sprintf("p.points[%d]", i+1)
 		if ind.Score == rubric.ScoreRelative {
@@ -71,28 +76,30 @@ func (c *compiler) rescore(k int, s rubric.Scheme) (string, bool) {
 			best = append(best, fmt.Sprintf("max(%s) AS best%d", v, i+1))
 			p = fmt.Sprintf("CAST(relative_points(p.%s, %s, b.best%d) AS DECIMAL(6,2))", v, double(ind.Weight), i+1)
 		}
-		points = append(points, p)
+		r := fmt.Sprintf("r%d", i+1)
+		points = append(points, p+" AS "+r)
+		cols = append(cols, r)
 		if ind.Bonus {
-			bonus = append(bonus, fmt.Sprintf("np[%d]", i+1))
+			bonus = append(bonus, r)
 		} else {
-			nonBonus = append(nonBonus, fmt.Sprintf("np[%d]", i+1))
+			nonBonus = append(nonBonus, r)
 		}
 	}
 	if len(best) == 0 {
 		return fmt.Sprintf("SELECT * FROM a_points_first WHERE sno = %d", k), false
 	}
 	return fmt.Sprintf(`-- scheme %d: %s, relative's best again
-SELECT year, cid, sno, qgroup, quarters, "values", np AS points, CAST(%s AS DECIMAL(6,2)) AS score, notes
+SELECT year, cid, sno, qgroup, quarters, "values", [%s] AS points, CAST(%s AS DECIMAL(6,2)) AS score, notes
 FROM (
     SELECT p.year, p.cid, p.sno, p.qgroup, p.quarters, p."values", p.notes,
-           [%s] AS np
+           %s
     FROM a_points_first p
     LEFT JOIN (SELECT year, %s
                FROM a_points_first ANTI JOIN a_removed USING (year, cid)
                WHERE sno = %d GROUP BY year) b USING (year)
     WHERE p.sno = %d
-)`, k, quote(s.Code), scoreSQL(s, nonBonus, bonus), strings.Join(points, ",\n            "), strings.Join(best, ", "),
-		k, k), true
+)`, k, quote(s.Code), strings.Join(cols, ", "), scoreSQL(s, nonBonus, bonus), strings.Join(points, ",\n           "),
+		strings.Join(best, ", "), k, k), true
 }
 
 type compiler struct {
