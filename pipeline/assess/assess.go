@@ -641,13 +641,6 @@ const removedNow = `SELECT c.year, c.cid FROM a_chain c JOIN a_points p USING (y
 // earlier years only, so they hold after at most one round per year.
 func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.File, plan *threadPlan, years int) error {
 	facts, chain := again[0], again[1]
-	// The first a_points is kept as a_points_first, and a_points becomes a
-	// view of it (Rescore).
-	for _, q := range []string{"ALTER TABLE a_points RENAME TO a_points_first", "CREATE TEMP VIEW a_points AS FROM a_points_first"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
 	for round := 0; ; round++ {
 		var changed bool
 		err := conn.QueryRowContext(ctx, `SELECT EXISTS (
@@ -725,7 +718,8 @@ func dropTemps(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, `
 		SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND NOT internal
 		UNION ALL
-		SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary`)
+		SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary
+		ORDER BY 1 DESC`) // views first: a view may read a table
 	if err != nil {
 		return err
 	}
@@ -742,11 +736,19 @@ func dropTemps(ctx context.Context, conn *sql.Conn) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// What one depends on is dropped first; what still fails is tried
+	// again once the rest is gone.
 	var errs []error
-	for _, q := range drops {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			errs = append(errs, err)
+	for pass := 0; pass < 2 && len(drops) > 0; pass++ {
+		var failed []string
+		errs = errs[:0]
+		for _, q := range drops {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				failed = append(failed, q)
+				errs = append(errs, err)
+			}
 		}
+		drops = failed
 	}
 	return errors.Join(errs...)
 }

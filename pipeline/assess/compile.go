@@ -55,8 +55,14 @@ func Compile(n *rubric.Normalized) (*Compiled, error) {
 	}
 	out := &Compiled{Sums: c.sums(), Points: "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(parts, "\nUNION ALL\n")}
 	if relative {
-		// A view: read by the facts (the score) and the chain's check each
-		// round, and its lists built once, when the results are stored.
+		// The first scores are kept as a_points_first, and a_points is a
+		// view: of them, then of them rescored (read by the facts — the
+		// score — and the chain's check each round, its lists built once,
+		// when the results are stored). (Not a table renamed: DuckDB 1.1.2
+		// leaves a renamed TEMP table out of duckdb_tables(), so dropTemps
+		// would not find it.)
+		out.Points = strings.Replace(out.Points, "TEMP TABLE a_points AS", "TEMP TABLE a_points_first AS", 1) +
+			";\nCREATE OR REPLACE TEMP VIEW a_points AS FROM a_points_first"
 		out.Rescore = "CREATE OR REPLACE TEMP VIEW a_points AS\n" + strings.Join(rescore, "\nUNION ALL\n")
 	}
 	return out, nil

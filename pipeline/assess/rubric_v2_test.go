@@ -852,4 +852,14 @@ schemes:
 	w.wantIndicator(2025, "A", "financed", 4, "100.00")
 	w.wantIndicator(2025, "B", "financed", 3, "75.00")
 	w.wantRow(2025, "A", "good", "100.00", "quota") // 2 graded → quota 0
+	// Again, on the same database (and the connection the first run left):
+	// the same results.
+	w.assess(2025, withV2(t, `version: 2
+schemes:
+  - code: all
+    name_zh: 全部
+    indicators:
+`+financedRelative))
+	w.wantIndicator(2025, "A", "financed", 4, "100.00")
+	w.wantIndicator(2025, "B", "financed", 3, "75.00")
 }

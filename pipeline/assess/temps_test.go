@@ -27,7 +27,9 @@ func TestDropTempsLeavesTheConnectionEmpty(t *testing.T) {
 	if err := execFile(ctx, conn, sqlfiles.Assessment()[0], &threadPlan{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP VIEW a_view AS SELECT * FROM assess_years; CREATE TEMP TABLE "a ""quoted"" name" (a INT)`); err != nil {
+	// … and relative's rescoring: a view of a table.
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP VIEW a_view AS SELECT * FROM assess_years; CREATE TEMP TABLE "a ""quoted"" name" (a INT);
+		CREATE TEMP TABLE a_points_first AS SELECT 1 AS x; CREATE TEMP VIEW a_points AS FROM a_points_first`); err != nil {
 		t.Fatal(err)
 	}
 	count := func() (n int) {
