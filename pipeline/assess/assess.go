@@ -653,6 +653,14 @@ func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.
 		if round > years {
 			return errors.New("the carriers removed from relative's best do not settle / 相对评分的比较范围无法确定")
 		}
+		if round == 0 {
+			// The first scores, kept aside (copied: DuckDB 1.1.2 leaves a
+			// renamed TEMP table out of duckdb_tables(), where dropTemps
+			// looks for what to drop).
+			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_points_first AS FROM a_points"); err != nil {
+				return err
+			}
+		}
 		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_removed AS "+removedNow); err != nil {
 			return err
 		}

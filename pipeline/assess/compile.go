@@ -55,24 +55,15 @@ func Compile(n *rubric.Normalized) (*Compiled, error) {
 	}
 	out := &Compiled{Sums: c.sums(), Points: "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(parts, "\nUNION ALL\n")}
 	if relative {
-		// The first scores are kept as a_points_first, and a_points is a
-		// view: of them, then of them rescored (read by the facts — the
-		// score — and the chain's check each round, its lists built once,
-		// when the results are stored). (Not a table renamed: DuckDB 1.1.2
-		// leaves a renamed TEMP table out of duckdb_tables(), so dropTemps
-		// would not find it.)
-		out.Points = strings.Replace(out.Points, "TEMP TABLE a_points AS", "TEMP TABLE a_points_first AS", 1) +
-			";\nCREATE OR REPLACE TEMP VIEW a_points AS FROM a_points_first"
-		out.Rescore = "CREATE OR REPLACE TEMP VIEW a_points AS\n" + strings.Join(rescore, "\nUNION ALL\n")
+		out.Rescore = "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(rescore, "\nUNION ALL\n")
 	}
 	return out, nil
 }
 
 // rescore writes the SELECT of Rescore for a scheme, and whether it scores
 // an indicator relative (if not, its rows are a_points_first's). Each
-// indicator's points are a column (r1, r2 …), the score is summed from
-// them and the list is built from them too, so that a reader of the view
-// that wants only the score (40_facts.sql) builds no list.
+// indicator's points are a column (r1, r2 …); the score is summed from
+// them and the list built from them.
 func (c *compiler) rescore(k int, s rubric.Scheme) (string, bool) {
 	var points, cols, best, nonBonus, bonus []string
 	for i, ind := range s.Indicators {

@@ -30,9 +30,8 @@
 -- (a_chain, step 5): they have no result, so they are not relative's best.
 -- Empty at first; when the chain removes a carrier-year that a_points
 -- scored and the rubric scores relative, incubeval fills it, scores the
--- relative indicators again from a_points_first (with a relative
--- indicator, the scores are written there and a_points is a view of them;
--- the other points and the values do not change), runs
+-- relative indicators again from a_points_first (a_points as first
+-- written; the other points and the values do not change), runs
 -- 40_facts.sql again, and 50_chain.sql when a fail changed, until it
 -- holds (a year's removals depend on the earlier years only: at most one
 -- round per year).
