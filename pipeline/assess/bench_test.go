@@ -35,7 +35,7 @@ func BenchmarkAssessNationalShape(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		r    *rubric.Normalized
-	}{{"default", nil}, {"three-schemes-60-indicators", benchRubric(b)}} {
+	}{{"default", nil}, {"three-schemes-60-indicators", benchRubric(b)}, {"deploy-national-three-part", deployRubric(b, "national-three-part.yaml")}} {
 		b.Run(c.name, func(b *testing.B) { benchAssess(b, st, c.r) })
 	}
 }
@@ -51,6 +51,16 @@ func benchAssess(b *testing.B, st *store.Store, r *rubric.Normalized) {
 			b.Fatalf("computed %v, want 2017–2025", res.Computed)
 		}
 	}
+}
+
+// deployRubric is a rubric shipped in deploy/rubrics.
+func deployRubric(b *testing.B, name string) *rubric.Normalized {
+	b.Helper()
+	r, err := rubric.LoadNormalizedFile(filepath.Join("..", "..", "deploy", "rubrics", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
 }
 
 // nationalStore is a store of the generated national data for 2016–2025
