@@ -258,9 +258,12 @@ func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (st
 			if err := c.check(what+": steps", st[0], st[1]); err != nil {
 				return "", err
 			}
+			if st[1] < 0 || st[1] > ind.Weight {
+				return "", fmt.Errorf("%s: step points %g outside [0, weight %g]", what, st[1], ind.Weight)
+			}
 			fmt.Fprintf(&b, " WHEN %s >= %s THEN %s", v, double(st[0]), double(st[1]))
 		}
-		fmt.Fprintf(&b, " END, %s)", w)
+		b.WriteString(" END)") // a step's points are at most the weight (rubric validation)
 		return b.String(), nil
 	case rubric.ScorePerUnit:
 		if err := c.check(what, ind.Per, ind.Points); err != nil {

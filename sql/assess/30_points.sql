@@ -38,18 +38,19 @@
 CREATE OR REPLACE TEMP TABLE a_removed (year INTEGER, cid INTEGER);
 
 -- name: scoring :exec
--- points_of(x, weight): x clamped to [0, weight] and rounded; blank is 0.
-CREATE OR REPLACE TEMP MACRO points_of(x, weight) AS
-    round(CAST(greatest(0.0, least(weight, coalesce(x, 0.0))) AS DECIMAL(18,12)), 2);
--- (least and greatest skip a blank argument: a blank value is kept blank
--- with CASE until points_of.)
+-- points_of(x): x (at most its weight, by the scoring below) at least 0,
+-- and rounded; blank is 0. (least and greatest skip a blank argument, so
+-- a blank value is made 0 before them.)
+CREATE OR REPLACE TEMP MACRO points_of(x) AS
+    round(CAST(greatest(0.0, coalesce(x, 0.0)) AS DECIMAL(18,12)), 2);
 CREATE OR REPLACE TEMP MACRO linear_points(value, weight, target) AS
-    points_of(weight * CASE WHEN value >= target THEN 1.0 ELSE value / target END, weight);
+    points_of(weight * least(1.0, coalesce(value, 0.0) / target));
 CREATE OR REPLACE TEMP MACRO band_points(value, weight, full_at, zero_at) AS
     points_of(CASE WHEN value <= full_at THEN weight
                    WHEN value >= zero_at THEN 0.0
-                   ELSE weight * (zero_at - value) / (zero_at - full_at) END, weight);
+                   ELSE weight * (zero_at - value) / (zero_at - full_at) END);
 CREATE OR REPLACE TEMP MACRO per_unit_points(value, weight, per, points) AS
-    points_of(points * floor(snap(value / per)), weight);
+    points_of(least(weight, points * floor(snap(coalesce(value, 0.0) / per))));
+-- (value ≤ best: at most the weight)
 CREATE OR REPLACE TEMP MACRO relative_points(value, weight, best) AS
-    points_of(CASE WHEN best > 0 THEN weight * value / best END, weight);
+    points_of(CASE WHEN best > 0 THEN weight * value / best END);
