@@ -24,8 +24,8 @@ LEFT JOIN rubric_veto v ON v.type = i.type
 WHERE i.type = 'false_data' OR (r.outcome = 'graded' AND v.action IS NOT NULL);
 
 -- name: facts :exec
--- One row per roster row: the graded ones with their scheme, score, forced
--- fails and notes (missing_expert:<item>, reasons that force nothing), the not_assessed and deferred ones with their outcome and whether
+-- One row per roster row: the graded ones with their scheme, score and
+-- forced fails, the not_assessed and deferred ones with their outcome and whether
 -- they gave false data.
 CREATE OR REPLACE TEMP TABLE a_facts AS
 WITH v AS (
@@ -36,7 +36,7 @@ WITH v AS (
            bool_or(action = 'revoke')   AS false_data
     FROM a_vetoes GROUP BY year, cid
 )
-SELECT s.year, s.cid, 'graded' AS outcome, s.sno, s.qgroup, s.notes, s.score, s.quarters,
+SELECT s.year, s.cid, 'graded' AS outcome, s.sno, s.qgroup, s.score, s.quarters,
        coalesce(v.cap_pass, false)   AS cap_pass,
        coalesce(v.false_data, false) AS false_data,
        list_concat(list_concat(
@@ -52,7 +52,7 @@ FROM a_points s
 JOIN rubric_scheme sc ON sc.ord = s.sno   -- the pass mark is the scheme's
 LEFT JOIN v USING (year, cid)
 UNION ALL
-SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL
+SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL
 FROM a_roster r
 LEFT JOIN (SELECT DISTINCT year, cid FROM a_vetoes WHERE action = 'revoke') fd
        ON fd.year = r.year AND fd.cid = r.cid
