@@ -203,18 +203,28 @@ func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
 	if len(c.n.Schemes) > 1 {
 		where = fmt.Sprintf("\n        WHERE s.sno = %d", k)
 	}
+	// relative's best leaves out the carrier-years in a_removed
+	// (30_points.sql): removed is whether the row is one.
+	removed := ""
+	for _, ind := range s.Indicators {
+		if ind.Score == rubric.ScoreRelative {
+			removed = ", x.cid IS NOT NULL AS removed"
+			where = "\n        LEFT JOIN a_removed x ON x.year = s.year AND x.cid = s.cid" + where
+			break
+		}
+	}
 	return fmt.Sprintf(`-- scheme %d: %s
 SELECT year, cid, %d AS sno, qgroup, quarters, [%s] AS "values", [%s] AS points,
        CAST(%s AS DECIMAL(6,2)) AS score, notes
 FROM (
     SELECT *, %s
     FROM (
-        SELECT s.year, s.cid, s.level, s.qgroup, s.quarters, %s AS notes,
+        SELECT s.year, s.cid, s.level, s.qgroup, s.quarters, %s AS notes%s,
                %s
         FROM a_sums s%s
     )
 )`, k, quote(s.Code), k, strings.Join(vlist, ", "), strings.Join(plist, ", "), score,
-		strings.Join(points, ",\n           "), noteList, strings.Join(values, ",\n               "), where), nil
+		strings.Join(points, ",\n           "), noteList, removed, strings.Join(values, ",\n               "), where), nil
 }
 
 // scoreSQL writes the score of a scheme from its indicators' rounded points:
@@ -271,7 +281,7 @@ func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (st
 		}
 		return fmt.Sprintf("per_unit_points(%s, %s, %s, %s)", v, w, double(ind.Per), double(ind.Points)), nil
 	case rubric.ScoreRelative:
-		return fmt.Sprintf("relative_points(%s, %s, max(%s) OVER (PARTITION BY year))", v, w, v), nil
+		return fmt.Sprintf("relative_points(%s, %s, max(CASE WHEN NOT removed THEN %s END) OVER (PARTITION BY year))", v, w, v), nil
 	}
 	return "", fmt.Errorf("%s: unknown score %q", what, ind.Score)
 }

@@ -862,4 +862,19 @@ schemes:
 `+financedRelative))
 	w.wantIndicator(2025, "A", "financed", 4, "100.00")
 	w.wantIndicator(2025, "B", "financed", 3, "75.00")
+	// The run starts from the removals the stored results say (D from
+	// 2025); when the data no longer says so, the chain's are taken. D
+	// reports its whole 2024 window now, 4 financed: it passes 2024, is not
+	// delisted, and its 100 financed is 2025's best.
+	w.windowWith("D", 2024, func(i int, r *q) { r.financed = first(i, 4) })
+	w.assess(2025, withV2(t, `version: 2
+schemes:
+  - code: all
+    name_zh: 全部
+    indicators:
+`+financedRelative))
+	w.want(2024, "D", "good", "keep")
+	w.wantIndicator(2025, "D", "financed", 100, "100.00")
+	w.wantIndicator(2025, "A", "financed", 4, "4.00")
+	w.wantIndicator(2025, "B", "financed", 3, "3.00")
 }

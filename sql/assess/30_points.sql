@@ -28,14 +28,24 @@
 -- name: removed :exec
 -- The graded carrier-years removed by an earlier year's delist or revoke
 -- (a_chain, step 5): they have no result, so they are not relative's best.
--- Empty at first; when the chain removes a carrier-year that a_points
--- scored and the rubric scores relative, incubeval fills it, scores the
+-- At first, those the stored results say (a carrier delisted or revoked in
+-- a stored year, from the next year on): a re-run then scores relative
+-- right the first time. When the chain removes other carrier-years, and the
+-- rubric scores relative, incubeval fills it with the chain's, scores the
 -- relative indicators again from a_points_first (a_points as first
 -- written; the other points and the values do not change), runs
 -- 40_facts.sql again, and 50_chain.sql when a fail changed, until it
--- holds (a year's removals depend on the earlier years only: at most one
--- round per year).
-CREATE OR REPLACE TEMP TABLE a_removed (year INTEGER, cid INTEGER);
+-- holds. A year's removals depend on the earlier years only, so whatever
+-- it starts from, this ends with the same removals, after at most one
+-- round per year.
+CREATE OR REPLACE TEMP TABLE a_removed AS
+SELECT r.year, r.cid
+FROM a_roster r
+JOIN a_carriers c USING (cid)
+JOIN (SELECT carrier_id, min(year) AS year FROM store.decisions
+      WHERE action IN ('delist', 'revoke') GROUP BY carrier_id) d
+  ON d.carrier_id = c.carrier_id AND r.year > d.year
+WHERE r.outcome = 'graded';
 
 -- name: scoring :exec
 -- points_of(x): x (at most its weight, by the scoring below) at least 0,
