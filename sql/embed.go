@@ -39,7 +39,10 @@
 //	folder       kinds         tags
 //	migrations   (scripts)
 //	views        view, macro   —
-//	assess       exec          parallel: run on all of DuckDB's threads (see pipeline/assess)
+//	assess       exec          parallel: run on all of DuckDB's threads (see pipeline/assess);
+//	                           then=NAME: after the block, pipeline/assess runs what it
+//	                           compiles from the rubric (sums, points) or checks (unmatched,
+//	                           rescore)
 //	years        exec          parallel
 //	reports      query, exec   —
 //
@@ -140,7 +143,7 @@ var folders = []folder{
 var kindTags = map[string]map[string]bool{
 	"view":  {},
 	"macro": {},
-	"exec":  {"parallel": false},
+	"exec":  {"parallel": false, "then": true},
 	"query": {},
 }
 

@@ -394,32 +394,36 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		fmt.Fprintf(os.Stderr, "assess prelude %35.0f ms\n", time.Since(t0).Seconds()*1000)
 	}
 	last := len(steps) - 1
-	var facts sqlfiles.File
+	files := map[string]sqlfiles.File{}
+	for _, f := range steps {
+		files[f.Name] = f
+	}
 	for _, f := range steps[1:last] {
-		if strings.HasPrefix(f.Name, "40_") {
-			facts = f
-		}
-		if err := execFile(ctx, conn, f, plan); err != nil {
-			return nil, err
-		}
-		// The statements written from the rubric follow their file's macros.
-		var gen sqlfiles.Block
-		switch {
-		case strings.HasPrefix(f.Name, "10_"):
-			if err := unmatched(ctx, conn); err != nil {
+		for _, b := range f.Blocks {
+			if err := execBlocks(ctx, conn, f.Name, []sqlfiles.Block{b}, plan); err != nil {
 				return nil, err
 			}
-		case strings.HasPrefix(f.Name, "20_"):
-			gen = sqlfiles.Block{Name: "sums", SQL: compiled.Sums}
-		case strings.HasPrefix(f.Name, "30_"):
-			gen = sqlfiles.Block{Name: "points", SQL: compiled.Points}
-		case strings.HasPrefix(f.Name, "50_") && compiled.Rescore != "":
-			if err := rescore(ctx, conn, compiled, []sqlfiles.File{facts, f}, plan, len(res.Computed)); err != nil {
-				return nil, err
+			// What the block's then= tag says runs after it (sql/embed.go).
+			then, ok := b.Tag("then")
+			if !ok {
+				continue
 			}
-		}
-		if gen.SQL != "" {
-			if err := execBlocks(ctx, conn, f.Name, []sqlfiles.Block{gen}, plan); err != nil {
+			var err error
+			switch then {
+			case "unmatched":
+				err = unmatched(ctx, conn)
+			case "sums":
+				err = execBlocks(ctx, conn, f.Name, []sqlfiles.Block{{Name: "sums", SQL: compiled.Sums}}, plan)
+			case "points":
+				err = execBlocks(ctx, conn, f.Name, []sqlfiles.Block{{Name: "points", SQL: compiled.Points}}, plan)
+			case "rescore":
+				if compiled.Rescore != "" {
+					err = rescore(ctx, conn, compiled, []sqlfiles.File{files["40_facts.sql"], f}, plan, len(res.Computed))
+				}
+			default:
+				err = fmt.Errorf("assessment step %s, %s: then=%s is not something incubeval runs", f.Name, b.Name, then)
+			}
+			if err != nil {
 				return nil, err
 			}
 		}

@@ -57,9 +57,10 @@ SELECT r.* EXCLUDE (track), CASE WHEN r.outcome = 'graded' THEN s.sno END AS sno
 FROM r LEFT JOIN a_schemes s USING (cid)
 CROSS JOIN rubric_param p;
 
--- name: unmatched :exec
+-- name: unmatched :exec (then=unmatched)
 -- Graded carriers that no scheme scores: the assessment stops, naming the
--- first (SPEC §7), before anything is stored.
+-- first (SPEC §7), before anything is stored (then=unmatched: incubeval
+-- reads a_unmatched).
 CREATE OR REPLACE TEMP TABLE a_unmatched AS
 SELECT r.year, c.carrier_id, c.kind, c.track, c.level
 FROM a_roster r JOIN a_carriers c USING (cid)

@@ -5,7 +5,8 @@
 -- The statements that compute them depend on the rubric, so incubeval
 -- writes them from the rubric's parsed expressions (pipeline/assess/
 -- compile.go; `incubeval rubric check FILE --sql` prints them) and runs them
--- after this file's macros:
+-- where a block says then=sums (a_sums, after this file's macros) and
+-- then=points (a_points, after 30_points.sql's):
 --   a_sums    one row per graded carrier and year: level, scheme, quarters
 --             (|S|), on_time, and each aggregate the rubric reads, named
 --             <fn>_<column> (sum_trainings, avg_incubating, last_utilization
@@ -31,6 +32,6 @@
 -- national data: its division is done in DOUBLE all the same, and exact
 -- 128-bit division cost 3 s per million values.)
 
--- name: decimal :exec
+-- name: decimal :exec (then=sums)
 -- snap(x): x rounded to 10 decimal places (half away from zero).
 CREATE OR REPLACE TEMP MACRO snap(x) AS round(x, 10);

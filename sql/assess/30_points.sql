@@ -47,7 +47,7 @@ JOIN (SELECT carrier_id, min(year) AS year FROM store.decisions
   ON d.carrier_id = c.carrier_id AND r.year > d.year
 WHERE r.outcome = 'graded';
 
--- name: scoring :exec
+-- name: scoring :exec (then=points)
 -- points_of(x): x (at most its weight, by the scoring below) at least 0,
 -- and rounded; blank is 0. (least and greatest skip a blank argument, so
 -- a blank value is made 0 before them.)

@@ -14,7 +14,9 @@
 -- decision — not graded — is marked '-' so that it is never taken for a
 -- computed row.)
 
--- name: chain :exec (parallel)
+-- name: chain :exec (parallel, then=rescore)
+-- (then=rescore: with a relative indicator, incubeval scores it again
+-- while the chain removes carriers that counted in its best; 30_points.sql)
 -- One pass per carrier in year order: the previous graded year, the action,
 -- and the year of removal. a_chain holds the rows computed by this run,
 -- those after the removal marked `removed`; a_live is the rest (every year
