@@ -2,7 +2,6 @@ package assess
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,16 +29,12 @@ var (
 	ratioColumns = []string{"utilization"}          // DOUBLE, blank allowed
 )
 
-// The bounds of the numbers written into the steps (rubric validation
-// refuses them first; checked again here, for a Normalized built in Go).
-const (
-	maxParam  = rubric.MaxParam
-	maxWeight = rubric.MaxWeight
-)
-
 // Compile writes the rubric-dependent statements of the assessment. It
-// refuses numbers the steps cannot hold exactly.
+// refuses numbers the steps cannot hold exactly (rubric CheckBounds).
 func Compile(n *rubric.Normalized) (*Compiled, error) {
+	if err := n.CheckBounds(); err != nil {
+		return nil, err
+	}
 	c := &compiler{n: n, aggs: map[string]bool{}, regs: map[string]bool{}, experts: map[string]int{}}
 	var parts, rescore []string
 	relative := false
@@ -148,26 +143,11 @@ func double(x float64) string { return "CAST(" + lit(x) + " AS DOUBLE)" }
 // quote is a SQL string literal.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-func (c *compiler) check(what string, xs ...float64) error {
-	for _, x := range xs {
-		if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= maxParam {
-			return fmt.Errorf("%s: %g is outside what the assessment computes with (|x| < 10^15) / 数值超出可计算范围", what, x)
-		}
-	}
-	return nil
-}
-
 // scheme writes the SELECT of a_points for the k-th scheme.
 func (c *compiler) scheme(k int, s rubric.Scheme) (string, error) {
-	if s.BonusCap > maxWeight {
-		return "", fmt.Errorf("scheme %q: bonus_cap %g above %d / 加分上限超过 %d", s.Code, s.BonusCap, maxWeight, maxWeight)
-	}
 	var values, points, notes, nonBonus, bonus []string
 	for i, ind := range s.Indicators {
 		what := fmt.Sprintf("scheme %q, indicator %q", s.Code, ind.Code)
-		if ind.Weight > maxWeight {
-			return "", fmt.Errorf("%s: weight %g above %d / 权重超过 %d", what, ind.Weight, maxWeight, maxWeight)
-		}
 		v := fmt.Sprintf("v%d", i+1)
 		values = append(values, rubric.CompileSQL(ind.Value, c, "snap")+" AS "+v)
 		p, err := c.points(what, ind, v)
@@ -246,9 +226,6 @@ func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (st
 	switch ind.Score {
 	case rubric.ScoreLinear:
 		t := ind.Target
-		if err := c.check(what+": target", t.Municipal, t.Provincial, t.National); err != nil {
-			return "", err
-		}
 		target := double(t.Municipal)
 		if t.Provincial != t.Municipal || t.National != t.Municipal {
 			target = fmt.Sprintf("CASE level WHEN 'municipal' THEN %s WHEN 'provincial' THEN %s ELSE %s END",
@@ -256,29 +233,17 @@ func (c *compiler) points(what string, ind rubric.SchemeIndicator, v string) (st
 		}
 		return fmt.Sprintf("linear_points(%s, %s, %s)", v, w, target), nil
 	case rubric.ScoreBand:
-		if err := c.check(what, ind.FullAt, ind.ZeroAt); err != nil {
-			return "", err
-		}
 		return fmt.Sprintf("band_points(%s, %s, %s, %s)", v, w, double(ind.FullAt), double(ind.ZeroAt)), nil
 	case rubric.ScoreSteps:
 		var b strings.Builder
 		b.WriteString("points_of(CASE")
 		for i := len(ind.Steps) - 1; i >= 0; i-- {
 			st := ind.Steps[i]
-			if err := c.check(what+": steps", st[0], st[1]); err != nil {
-				return "", err
-			}
-			if st[1] < 0 || st[1] > ind.Weight {
-				return "", fmt.Errorf("%s: step points %g outside [0, weight %g]", what, st[1], ind.Weight)
-			}
 			fmt.Fprintf(&b, " WHEN %s >= %s THEN %s", v, double(st[0]), double(st[1]))
 		}
-		b.WriteString(" END)") // a step's points are at most the weight (rubric validation)
+		b.WriteString(" END)") // a step's points are at most the weight (CheckBounds)
 		return b.String(), nil
 	case rubric.ScorePerUnit:
-		if err := c.check(what, ind.Per, ind.Points); err != nil {
-			return "", err
-		}
 		return fmt.Sprintf("per_unit_points(%s, %s, %s, %s)", v, w, double(ind.Per), double(ind.Points)), nil
 	case rubric.ScoreRelative:
 		return fmt.Sprintf("relative_points(%s, %s, max(CASE WHEN NOT removed THEN %s END) OVER (PARTITION BY year))", v, w, v), nil

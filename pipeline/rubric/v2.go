@@ -464,9 +464,22 @@ const (
 	MaxParam  = 1e15
 )
 
-// bounds refuses numbers the assessment cannot hold exactly.
+// CheckBounds says whether the assessment can compute with n's numbers
+// (LoadNormalized has checked it; the assessment checks it again of a
+// rubric built otherwise).
+func (n *Normalized) CheckBounds() error {
+	var v validator
+	v.bounds(n)
+	if len(v.problems) > 0 {
+		return &ValidationError{Problems: v.problems}
+	}
+	return nil
+}
+
+// bounds refuses numbers the assessment cannot hold exactly, and a step
+// worth more than its indicator's weight.
 func (v *validator) bounds(n *Normalized) {
-	big := func(x float64) bool { return math.Abs(x) >= MaxParam }
+	big := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= MaxParam }
 	for _, s := range n.Schemes {
 		if s.BonusCap > MaxWeight {
 			v.add("scheme %q: bonus_cap %g is above %d / 加分上限不得超过 %d", s.Code, s.BonusCap, MaxWeight, MaxWeight)
@@ -482,6 +495,9 @@ func (v *validator) bounds(n *Normalized) {
 			}
 			for _, st := range ind.Steps {
 				xs = append(xs, st[0], st[1])
+				if st[1] < 0 || st[1] > ind.Weight {
+					v.add("%s: step points %g outside [0, weight %g]", what, st[1], ind.Weight)
+				}
 			}
 			for _, x := range xs {
 				if big(x) {
