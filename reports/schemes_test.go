@@ -245,7 +245,7 @@ func TestAssessmentShowsEachSchemesIndicators(t *testing.T) {
 // scheme's indicators (sections, bonus marks) with the numbers of the
 // views and, as the target, the line that earns full points.
 func TestSchemeScoringInWordsAndLetters(t *testing.T) {
-	db := schemeStore(t, "testdata/national-three-part-noexpert.yaml")
+	db := schemeStore(t, "../deploy/rubrics/national-three-part.yaml")
 	schemes := runSchemes(t, db)
 	_, f := writeDemoAssessment(t, db, reports.AssessmentOptions{})
 	var text strings.Builder
@@ -345,7 +345,7 @@ func TestSchemeScoringInWordsAndLetters(t *testing.T) {
 // Indicators the eleven of SPEC §4.2 do not name are formatted by their
 // unit and value expression; the eleven keep theirs.
 func TestIndicatorFormatsFromUnitAndFormula(t *testing.T) {
-	db := schemeStore(t, "testdata/national-three-part-noexpert.yaml")
+	db := schemeStore(t, "../deploy/rubrics/national-three-part.yaml")
 	_, f := writeDemoAssessment(t, db, reports.AssessmentOptions{})
 	want := map[string]string{
 		"培训辅导次数（次）":      "#,##0",    // sum(trainings)

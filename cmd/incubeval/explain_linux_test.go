@@ -78,7 +78,7 @@ func TestExplainNamesTheRunsIndicators(t *testing.T) {
 // carrier's scheme.
 func TestExplainShowsFormulasAndScoringOfTheScheme(t *testing.T) {
 	db := copyDemo(t, t.TempDir())
-	if code, _, stderr := runCLI(t, "--db", db, "assess", "--year", "2025", "--rubric", "../../reports/testdata/national-three-part-noexpert.yaml"); code != exitOK {
+	if code, _, stderr := runCLI(t, "--db", db, "assess", "--year", "2025", "--rubric", "../../deploy/rubrics/national-three-part.yaml"); code != exitOK {
 		t.Fatalf("assess: exit %d\n%s", code, stderr)
 	}
 	code, out, stderr := runCLI(t, "--db", db, "explain", "--carrier", "LZ-FH-0017", "--year", "2025")
