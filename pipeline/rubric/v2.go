@@ -134,23 +134,20 @@ func (ind SchemeIndicator) Scoring() string {
 	return ind.Score
 }
 
-// v1Values are the value expressions of the eleven version 1 indicators,
-// equal to what sql/assess/20_indicators.sql computes. The quarterly
-// columns they read are NOT NULL, so avg(c) is the SQL's Σc / quarters.
-// One nuance, where marked: over an empty window (or no incubating firms)
-// the SQL gives 0 where the §7 reading of the expression gives blank; both
-// earn 0 points, so the score is the same, but the value shown is not.
-// (revenue and financing: the SQL sums DOUBLE and rounds to the 6 decimals
-// money is given in; §7 sums in decimal — the same number.)
+// v1Values are the value expressions of the eleven version 1 indicators:
+// what the fixed SQL of version 1 computed, now compiled like any other
+// (over an empty window the averages and ratios are blank, where that SQL
+// gave 0: 0 points either way). Migration 0012 writes the same texts for
+// runs stored before.
 var v1Values = map[string]string{
-	"filed_ratio":    "sum(filed) / sum(incubating)", // SQL: 0, not blank, when Σincubating = 0
+	"filed_ratio":    "sum(filed) / sum(incubating)",
 	"trainings":      "sum(trainings)",
 	"trainees":       "sum(trainees)",
 	"events":         "sum(events)",
-	"incubating_avg": "avg(incubating)", // SQL: Σ/quarters, 0 over an empty window
+	"incubating_avg": "avg(incubating)",
 	"graduated":      "sum(graduated)",
-	"exit_rate":      "sum(exited) / avg(incubating)", // SQL: blank when Σincubating = 0, as here
-	"jobs_avg":       "avg(jobs)",                     // SQL: Σ/quarters, 0 over an empty window
+	"exit_rate":      "sum(exited) / avg(incubating)",
+	"jobs_avg":       "avg(jobs)",
 	"revenue":        "sum(revenue)",
 	"financing":      "sum(financing)",
 	"reporting":      "reporting()",
