@@ -642,9 +642,14 @@ const removedNow = `SELECT c.year, c.cid FROM a_chain c JOIN a_points p USING (y
 // rescore scores relative again — then the facts, and the chain when a
 // fail changed — while the chain removes carrier-years that relative's
 // best counted (a_removed, 30_points.sql). A year's removals depend on the
-// earlier years only, so they hold after at most one round per year.
+// earlier years only, so they hold after at most one round per year. Only
+// the years and schemes whose best changed are scored again (a_rescore);
+// when no best changed, neither did a point.
 func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.File, plan *threadPlan, years int) error {
 	facts, chain := again[0], again[1]
+	exec := func(name, q string) error {
+		return execBlocks(ctx, conn, "30_points.sql", []sqlfiles.Block{{Name: name, SQL: q}}, plan)
+	}
 	for round := 0; ; round++ {
 		var changed bool
 		err := conn.QueryRowContext(ctx, `SELECT EXISTS (
@@ -657,18 +662,35 @@ func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.
 		if round > years {
 			return errors.New("the carriers removed from relative's best do not settle / 相对评分的比较范围无法确定")
 		}
-		if round == 0 {
-			// The first scores, kept aside (copied: DuckDB 1.1.2 leaves a
-			// renamed TEMP table out of duckdb_tables(), where dropTemps
-			// looks for what to drop).
-			if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_points_first AS FROM a_points"); err != nil {
+		if round == 0 { // the values, and the bests a_points was scored with
+			if err := exec("relative", "CREATE OR REPLACE TEMP TABLE a_relative AS "+c.Relative+";\n"+bests("a_bests")); err != nil {
 				return err
 			}
 		}
-		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE a_removed AS "+removedNow); err != nil {
+		if err := exec("removed", "CREATE OR REPLACE TEMP TABLE a_removed AS "+removedNow); err != nil {
 			return err
 		}
-		if err := execBlocks(ctx, conn, "30_points.sql", []sqlfiles.Block{{Name: "rescore", SQL: c.Rescore}}, plan); err != nil {
+		// The years and schemes whose best changed (a group with every
+		// carrier removed has no best: blank).
+		if err := exec("bests", bests("a_bests_next")+`;
+			CREATE OR REPLACE TEMP TABLE a_rescore AS
+			SELECT year, sno, list(n.best ORDER BY j) AS best
+			FROM a_bests o FULL JOIN a_bests_next n USING (year, sno, j)
+			GROUP BY year, sno
+			HAVING bool_or(o.best IS DISTINCT FROM n.best);
+			CREATE OR REPLACE TEMP TABLE a_bests AS FROM a_bests_next`); err != nil {
+			return err
+		}
+		var groups int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM a_rescore").Scan(&groups); err != nil {
+			return err
+		}
+		if groups == 0 {
+			continue // the removals hold: the next round's check says so
+		}
+		if err := exec("rescore", `CREATE OR REPLACE TEMP TABLE a_redo AS `+c.Rescore+`;
+			DELETE FROM a_points p USING a_rescore r WHERE p.year = r.year AND p.sno = r.sno;
+			INSERT INTO a_points FROM a_redo`); err != nil {
 			return err
 		}
 		if err := execFile(ctx, conn, facts, plan); err != nil {
@@ -690,6 +712,13 @@ func rescore(ctx context.Context, conn *sql.Conn, c *Compiled, again []sqlfiles.
 			return err
 		}
 	}
+}
+
+// bests writes table t: relative's best per year, scheme and j, over
+// the carrier-years not in a_removed.
+func bests(t string) string {
+	return "CREATE OR REPLACE TEMP TABLE " + t + ` AS
+		SELECT year, sno, j, max(v) AS best FROM a_relative ANTI JOIN a_removed USING (year, cid) GROUP BY year, sno, j`
 }
 
 // execFile runs a step file block by block (each under a `-- name:`

@@ -16,10 +16,14 @@ import (
 type Compiled struct {
 	Sums   string
 	Points string
-	// Rescore, when some indicator is scored relative, writes a_points
-	// again from a_points_first, the first a_points, with relative's best
-	// leaving out the carrier-years in a_removed (30_points.sql): only the
-	// relative points and the score change.
+	// Relative, when some indicator is scored relative, selects from
+	// a_points the values relative's best is taken over: year, cid, sno,
+	// j (the scheme's j-th relative indicator) and v.
+	Relative string
+	// Rescore selects the rows of a_points of the years and schemes of
+	// a_rescore (year, sno, best: the list of the bests by j) scored with
+	// that best: only the relative points and the score change (the values
+	// and the other points are a_points' own).
 	Rescore string
 }
 
@@ -36,37 +40,36 @@ func Compile(n *rubric.Normalized) (*Compiled, error) {
 		return nil, err
 	}
 	c := &compiler{n: n, aggs: map[string]bool{}, regs: map[string]bool{}, experts: map[string]int{}}
-	var parts, rescore []string
-	relative := false
+	var parts, relative, rescore []string
 	for k, s := range n.Schemes {
 		part, err := c.scheme(k+1, s)
 		if err != nil {
 			return nil, err
 		}
 		parts = append(parts, part)
-		r, rel := c.rescore(k+1, s)
-		rescore = append(rescore, r)
-		relative = relative || rel
+		if v, r, ok := c.rescore(k+1, s); ok {
+			relative = append(relative, v)
+			rescore = append(rescore, r)
+		}
 	}
 	out := &Compiled{Sums: c.sums(), Points: "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(parts, "\nUNION ALL\n")}
-	if relative {
-		out.Rescore = "CREATE OR REPLACE TEMP TABLE a_points AS\n" + strings.Join(rescore, "\nUNION ALL\n")
+	if len(rescore) > 0 {
+		out.Relative = strings.Join(relative, "\nUNION ALL\n")
+		out.Rescore = strings.Join(rescore, "\nUNION ALL\n")
 	}
 	return out, nil
 }
 
-// rescore writes the SELECT of Rescore for a scheme, and whether it scores
-// an indicator relative (if not, its rows are a_points_first's). Each
-// indicator's points are a column (r1, r2 …); the score is summed from
-// them and the list built from them.
-func (c *compiler) rescore(k int, s rubric.Scheme) (string, bool) {
-	var points, cols, best, nonBonus, bonus []string
+// rescore writes, for a scheme that scores an indicator relative, its
+// SELECT of Relative and of Rescore. Each indicator's points are a column
+// (r1, r2 …); the score is summed from them and the list built from them.
+func (c *compiler) rescore(k int, s rubric.Scheme) (relative, rescore string, ok bool) {
+	var points, cols, which, nonBonus, bonus []string
 	for i, ind := range s.Indicators {
 		p := fmt.Sprintf("p.points[%d]", i+1)
 		if ind.Score == rubric.ScoreRelative {
-			v := fmt.Sprintf(`"values"[%d]`, i+1)
-			best = append(best, fmt.Sprintf("max(%s) AS best%d", v, i+1))
-			p = fmt.Sprintf("CAST(relative_points(p.%s, %s, b.best%d) AS DECIMAL(6,2))", v, double(ind.Weight), i+1)
+			which = append(which, fmt.Sprintf("(%d, %d)", len(which)+1, i+1))
+			p = fmt.Sprintf(`CAST(relative_points(p."values"[%d], %s, b.best[%d]) AS DECIMAL(6,2))`, i+1, double(ind.Weight), len(which))
 		}
 		r := fmt.Sprintf("r%d", i+1)
 		points = append(points, p+" AS "+r)
@@ -77,21 +80,23 @@ func (c *compiler) rescore(k int, s rubric.Scheme) (string, bool) {
 			nonBonus = append(nonBonus, r)
 		}
 	}
-	if len(best) == 0 {
-		return fmt.Sprintf("SELECT * FROM a_points_first WHERE sno = %d", k), false
+	if len(which) == 0 {
+		return "", "", false
 	}
-	return fmt.Sprintf(`-- scheme %d: %s, relative's best again
+	relative = fmt.Sprintf(`-- scheme %d: %s
+SELECT p.year, p.cid, p.sno, r.j, p."values"[r.i] AS v
+FROM a_points p, (VALUES %s) r(j, i)
+WHERE p.sno = %d`, k, quote(s.Code), strings.Join(which, ", "), k)
+	rescore = fmt.Sprintf(`-- scheme %d: %s, relative's best again
 SELECT year, cid, sno, qgroup, quarters, "values", [%s] AS points, CAST(%s AS DECIMAL(6,2)) AS score, notes
 FROM (
     SELECT p.year, p.cid, p.sno, p.qgroup, p.quarters, p."values", p.notes,
            %s
-    FROM a_points_first p
-    LEFT JOIN (SELECT year, %s
-               FROM a_points_first ANTI JOIN a_removed USING (year, cid)
-               WHERE sno = %d GROUP BY year) b USING (year)
+    FROM a_points p
+    JOIN a_rescore b ON b.year = p.year AND b.sno = %d
     WHERE p.sno = %d
-)`, k, quote(s.Code), strings.Join(cols, ", "), scoreSQL(s, nonBonus, bonus), strings.Join(points, ",\n           "),
-		strings.Join(best, ", "), k, k), true
+)`, k, quote(s.Code), strings.Join(cols, ", "), scoreSQL(s, nonBonus, bonus), strings.Join(points, ",\n           "), k, k)
+	return relative, rescore, true
 }
 
 type compiler struct {

@@ -32,10 +32,9 @@
 -- a stored year, from the next year on): a re-run then scores relative
 -- right the first time. When the chain removes other carrier-years, and the
 -- rubric scores relative, incubeval fills it with the chain's, scores the
--- relative indicators again from a_points_first (a_points as first
--- written; the other points and the values do not change), runs
--- 40_facts.sql again, and 50_chain.sql when a fail changed, until it
--- holds. A year's removals depend on the earlier years only, so whatever
+-- relative indicators again in the years and schemes whose best changed
+-- (the other points and the values do not change), runs 40_facts.sql
+-- again, and 50_chain.sql when a fail changed, until it holds. A year's removals depend on the earlier years only, so whatever
 -- it starts from, this ends with the same removals, after at most one
 -- round per year.
 CREATE OR REPLACE TEMP TABLE a_removed AS
