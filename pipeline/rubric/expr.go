@@ -158,15 +158,33 @@ type ExprError struct {
 
 func (e *ExprError) Error() string { return fmt.Sprintf("column %d: %s", e.Col, e.Msg) }
 
-// ParseExpr parses a value expression.
-func ParseExpr(text string) (Expr, error) {
+// Env is what an expression may name: the bare names (read as Registry
+// nodes: a column of the subject) and whether the quarterly aggregates,
+// the counts and expert(ITEM) are there. The rubric's values are read in
+// RubricEnv; an eligibility profile's conditions (pipeline/eligibility) in
+// environments of their own.
+type Env struct {
+	Names      []string
+	Aggregates bool // sum, avg, min, max, last of a quarterly column
+	Counts     bool // quarters(), on_time(), reporting()
+	Expert     bool // expert(ITEM)
+}
+
+// RubricEnv is a rubric's value expressions' (SPEC §7, "Values").
+var RubricEnv = Env{Names: RegistryColumns, Aggregates: true, Counts: true, Expert: true}
+
+// ParseExpr parses a value expression of a rubric (RubricEnv).
+func ParseExpr(text string) (Expr, error) { return ParseExprIn(text, RubricEnv) }
+
+// ParseExprIn parses an expression that may name what env allows.
+func ParseExprIn(text string, env Env) (Expr, error) {
 	if len(text) > MaxExprLen {
 		return nil, &ExprError{Col: 1, Msg: fmt.Sprintf("the expression is %d bytes long; at most %d", len(text), MaxExprLen)}
 	}
 	if !utf8.ValidString(text) {
 		return nil, &ExprError{Col: 1, Msg: "the expression is not valid UTF-8"}
 	}
-	p := &exprParser{src: text}
+	p := &exprParser{src: text, env: env}
 	p.next()
 	x, err := p.expr(0)
 	if err != nil {
@@ -210,6 +228,7 @@ type exprParser struct {
 	src string
 	off int
 	tok token
+	env Env
 }
 
 func (p *exprParser) col(at int) int { return utf8.RuneCountInString(p.src[:at]) + 1 }
@@ -348,17 +367,20 @@ func (p *exprParser) primary(depth int) (Expr, error) {
 	name := t.text
 	p.next()
 	if p.tok.kind != tOp || p.tok.text != "(" {
-		if contains(RegistryColumns, name) {
+		if contains(p.env.Names, name) {
 			return &Registry{Column: name, At: t.at}, nil
 		}
-		if contains(QuarterlyColumns, name) {
+		if p.env.Aggregates && contains(QuarterlyColumns, name) {
 			return nil, p.errorf(t.at, "%s is a quarterly column: say how the quarters combine, e.g. sum(%s) or last(%s)", name, name, name)
 		}
-		if contains(aggregates, name) || contains(counts, name) || name == "expert" || name == "coalesce" || name == "least" || name == "greatest" {
+		if contains(p.functions(), name) {
 			return nil, p.errorf(t.at, "%s is a function: write %s(…)", name, name)
 		}
-		return nil, p.errorf(t.at, "unknown name %q; the names are the registry columns %s, and the functions %s", name,
-			strings.Join(RegistryColumns, ", "), strings.Join(functionNames(), ", "))
+		return nil, p.errorf(t.at, "unknown name %q; the names are the columns %s, and the functions %s", name,
+			strings.Join(p.env.Names, ", "), strings.Join(p.functionNames(), ", "))
+	}
+	if !contains(p.functions(), name) {
+		return nil, p.errorf(t.at, "unknown function %q; the functions are %s", name, strings.Join(p.functionNames(), ", "))
 	}
 	open := p.tok.at
 	p.next()
@@ -416,7 +438,7 @@ func (p *exprParser) primary(depth int) (Expr, error) {
 		}
 		return &Call{Fn: name, Args: args, At: t.at}, nil
 	}
-	return nil, p.errorf(t.at, "unknown function %q; the functions are %s", name, strings.Join(functionNames(), ", "))
+	return nil, p.errorf(t.at, "unknown function %q; the functions are %s", name, strings.Join(p.functionNames(), ", "))
 }
 
 // close expects the ")" of a call to fn opened at open.
@@ -431,15 +453,39 @@ func (p *exprParser) close(fn string, open int) error {
 	return p.errorf(p.tok.at, "expected \")\" to close %s( at column %d, found %s", fn, p.col(open)-len(fn), p.tok.describe())
 }
 
-func functionNames() []string {
+// functions are the function names p.env allows.
+func (p *exprParser) functions() []string {
 	var out []string
-	for _, a := range aggregates {
-		out = append(out, a+"(column)")
+	if p.env.Aggregates {
+		out = append(out, aggregates...)
 	}
-	for _, c := range counts {
-		out = append(out, c+"()")
+	if p.env.Counts {
+		out = append(out, counts...)
 	}
-	return append(out, "expert(item)", "coalesce(a, b, …)", "least(a, b)", "greatest(a, b)")
+	if p.env.Expert {
+		out = append(out, "expert")
+	}
+	return append(out, "coalesce", "least", "greatest")
+}
+
+// functionNames are the functions p.env allows, as an error lists them.
+func (p *exprParser) functionNames() []string {
+	var out []string
+	for _, f := range p.functions() {
+		switch {
+		case contains(aggregates, f):
+			out = append(out, f+"(column)")
+		case contains(counts, f):
+			out = append(out, f+"()")
+		case f == "expert":
+			out = append(out, "expert(item)")
+		case f == "coalesce":
+			out = append(out, "coalesce(a, b, …)")
+		default:
+			out = append(out, f+"(a, b)")
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {

@@ -89,11 +89,11 @@ func kindName(t reflect.Type) string {
 // omitempty) and a fraction or out-of-range number in an integer field, which
 // go-yaml truncates. It returns the top-level keys present.
 func checkSchema(data []byte, name string) (map[string]bool, error) {
-	return checkSchemaOf(data, name, reflect.TypeFor[Rubric]())
+	return checkSchemaOf(data, name, "rubric", reflect.TypeFor[Rubric]())
 }
 
 // checkSchemaOf is checkSchema against the type t of a rubric file.
-func checkSchemaOf(data []byte, name string, t reflect.Type) (map[string]bool, error) {
+func checkSchemaOf(data []byte, name, what string, t reflect.Type) (map[string]bool, error) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(name, err)
@@ -106,9 +106,9 @@ func checkSchemaOf(data []byte, name string, t reflect.Type) (map[string]bool, e
 	}
 	switch {
 	case len(docs) == 0:
-		return nil, &FileError{File: name, Msg: "empty rubric"}
+		return nil, &FileError{File: name, Msg: "empty " + what}
 	case len(docs) > 1:
-		return nil, &FileError{File: name, Msg: "more than one yaml document; a rubric is one"}
+		return nil, &FileError{File: name, Msg: "more than one yaml document; a " + what + " is one"}
 	}
 	w := schemaWalker{file: name}
 	w.walk(docs[0], t, "")
@@ -269,4 +269,23 @@ func at(path string) string {
 		return ""
 	}
 	return path + ": "
+}
+
+// Strict YAML files of other kinds (eligibility profiles) are read with the
+// rubric's checks and messages.
+
+// YAMLError is a go-yaml error as a FileError with its line and column.
+func YAMLError(name string, err error) error { return yamlError(name, err) }
+
+// CheckSchema reports what go-yaml lets through silently in a file of type
+// t (see checkSchema) and returns the top-level keys present. what names
+// the kind of file ("profile").
+func CheckSchema(data []byte, name, what string, t reflect.Type) (map[string]bool, error) {
+	return checkSchemaOf(data, name, what, t)
+}
+
+// ExprFileError places an expression's error at path (a YAML path such as
+// $.conditions[0].all[1].value) in the parsed file.
+func ExprFileError(name string, file *ast.File, path, what string, err error) error {
+	return exprFileError(name, file, path, what, err)
 }

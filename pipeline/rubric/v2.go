@@ -314,7 +314,7 @@ func loadV2(data []byte, name string) (*Normalized, error) {
 	if err := yaml.UnmarshalWithOptions(data, &fv, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		return nil, yamlError(name, err)
 	}
-	if _, err := checkSchemaOf(data, name, reflect.TypeFor[fileV2]()); err != nil {
+	if _, err := checkSchemaOf(data, name, "rubric", reflect.TypeFor[fileV2]()); err != nil {
 		return nil, err
 	}
 	def := Default()
