@@ -1,0 +1,89 @@
+package eligibility_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/incubeval/incubeval/pipeline/eligibility"
+)
+
+// TestEmbeddedProfiles: both embedded profiles load, with the conditions
+// of SPEC §8.2 and §8.3 in order.
+func TestEmbeddedProfiles(t *testing.T) {
+	want := map[string][]string{
+		"municipal_maker_space": {"operator", "space", "incubated", "facilities", "staff", "rules", "services", "seed_fund", "record", "specialized_operator", "not_banned"},
+		"provincial_demo_base":  {"operating", "utilization", "space", "scale", "success", "on_time_exit", "revenue"},
+	}
+	if got := eligibility.Embedded(); strings.Join(got, ",") != "municipal_maker_space,provincial_demo_base" {
+		t.Fatalf("embedded %v", got)
+	}
+	for name, codes := range want {
+		p, err := eligibility.Named(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range p.Conditions {
+			got = append(got, c.Code)
+			if c.NameZH == "" || c.Text == "" {
+				t.Errorf("%s %s: no Chinese name or seed text", name, c.Code)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(codes, ",") {
+			t.Errorf("%s: conditions %v, want %v", name, got, codes)
+		}
+		if len(p.SHA256) != 64 {
+			t.Errorf("%s: sha256 %q", name, p.SHA256)
+		}
+	}
+	if _, err := eligibility.Named("nope"); err == nil || !strings.Contains(err.Error(), "municipal_maker_space") {
+		t.Errorf("unknown profile: %v", err)
+	}
+}
+
+const goodProfile = `version: 1
+code: mine
+name_zh: 自定义
+name_en: Mine
+subjects: applications
+conditions:
+  - code: space
+    name_zh: 场地
+    name_en: Space
+    all:
+      - value: area_m2
+        at_least: 500
+`
+
+// TestProfileRefusals: a profile with a mistake is refused with its line
+// (and column where there is one), whatever the mistake.
+func TestProfileRefusals(t *testing.T) {
+	if _, err := eligibility.Load([]byte(goodProfile), "mine.yaml"); err != nil {
+		t.Fatalf("the good profile: %v", err)
+	}
+	for _, c := range []struct{ name, from, to, want string }{
+		{"a typo in a key", "at_least: 500", "at_leats: 500", "mine.yaml:12:"},
+		{"a typo in a column", "value: area_m2", "value: area_m3", `mine.yaml:11:16: conditions[0].all[0]: value: unknown name "area_m3"`},
+		{"an aggregate over applications", "value: area_m2", "value: sum(revenue)", `mine.yaml:11:`},
+		{"a date column that is not one", "      - value: area_m2\n        at_least: 500", "      - date: applied_at\n        on_or_before: -1 year", `mine.yaml:11:15: date "applied_at"`},
+		{"a shift that is not one", "      - value: area_m2\n        at_least: 500", "      - date: founded_on\n        on_or_before: one year ago", `mine.yaml:12:23: "one year ago"`},
+		{"two kinds in one check", "        at_least: 500", "        at_least: 500\n        declared: rules", "mine.yaml:11:"},
+		{"a stray key", "        at_least: 500", "        at_least: 500\n        blank: met", "mine.yaml:13:16: blank belongs to a date check"},
+		{"unknown subjects", "subjects: applications", "subjects: people", "mine.yaml:5:11: subjects"},
+		{"a threshold by level", "at_least: 500", "at_least: {municipal: 500}", "mine.yaml:12:19: unknown track"},
+		{"a condition twice", "conditions:\n", "conditions:\n  - code: space\n    name_zh: 场地\n    name_en: Space\n    all: [{value: area_m2, at_least: 1}]\n", "condition \"space\" twice"},
+		{"no checks", "    all:\n      - value: area_m2\n        at_least: 500\n", "", "give its checks"},
+		{"version 2", "version: 1", "version: 2", "mine.yaml:1:10: version 2"},
+		{"an incident type", "      - value: area_m2\n        at_least: 500", "      - no_incidents: {types: [fire], of: operator, from: year_start -1}", `"fire": one of major_accident`},
+		{"a carrier's incidents for an application", "      - value: area_m2\n        at_least: 500", "      - no_incidents: {types: [all], of: carrier, from: year_start -1}", "an application has no carrier yet"},
+	} {
+		text := strings.Replace(goodProfile, c.from, c.to, 1)
+		if text == goodProfile {
+			t.Fatalf("%s: the replacement did not apply", c.name)
+		}
+		_, err := eligibility.Load([]byte(text), "mine.yaml")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want %q", c.name, err, c.want)
+		}
+	}
+}
