@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/eligibility"
 	"github.com/incubeval/incubeval/pipeline/ingest"
 	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -67,7 +68,17 @@ func demoStore(t testing.TB) *store.Store {
 		if _, demoErr = ingest.Ingest(ctx, st, []string{inbox}, ingest.Options{Today: today}); demoErr != nil {
 			return
 		}
-		_, demoErr = assess.Run(ctx, st, assess.Options{Year: demoYear})
+		if _, demoErr = assess.Run(ctx, st, assess.Options{Year: demoYear}); demoErr != nil {
+			return
+		}
+		// The provincial demonstration-base recommendation of the year
+		// (SPEC §8.3), for the eligibility workbook.
+		p, err := eligibility.Named("provincial_demo_base")
+		if err != nil {
+			demoErr = err
+			return
+		}
+		_, demoErr = eligibility.Run(ctx, st, p, eligibility.Options{Year: demoYear, Today: today})
 	})
 	if demoErr != nil {
 		t.Fatalf("demo database: %v", demoErr)

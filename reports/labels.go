@@ -31,6 +31,14 @@ var (
 		"false_data":              "提供虚假材料",
 	}
 
+	// eligibilityZH names the outcomes of an eligibility run (SPEC §8): a
+	// condition's (met, not_met, review) and a subject's (those and
+	// eligible, priority, recommended).
+	eligibilityZH = map[string]string{
+		"met": "符合", "not_met": "不符合", "review": "待核实",
+		"eligible": "符合", "priority": "优先认定", "recommended": "推荐",
+	}
+
 	reasonZH = map[string]string{
 		"no_data":         "考核期内无报送数据",
 		"missing_reports": "考核期内缺报两个及以上季度",
@@ -92,6 +100,11 @@ var (
 		"abnormal_operation_list": "listed for abnormal operation",
 		"serious_dishonesty_list": "listed as seriously dishonest",
 		"false_data":              "false data provided",
+	}
+
+	eligibilityEN = map[string]string{
+		"met": "met", "not_met": "not met", "review": "review",
+		"eligible": "eligible", "priority": "priority", "recommended": "recommended",
 	}
 
 	reasonEN = map[string]string{

@@ -72,6 +72,13 @@ var workbookWriters = []workbookWriter{
 		}
 		return map[string]string{info.Path: info.SHA256}
 	}},
+	{"eligibility", func(t *testing.T, db *sql.DB, dir string) map[string]string {
+		info, err := reports.WriteEligibility(context.Background(), db, "provincial_demo_base", demoYear, filepath.Join(dir, "eligibility-provincial_demo_base-2025.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{info.Path: info.SHA256}
+	}},
 	{"rejects", func(t *testing.T, db *sql.DB, dir string) map[string]string {
 		var batch int64
 		if err := db.QueryRow("SELECT max(batch_id) FROM rejects").Scan(&batch); err != nil {
