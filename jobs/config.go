@@ -15,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/eligibility"
 	"github.com/incubeval/incubeval/pipeline/rubric"
 	"github.com/incubeval/incubeval/reports"
 )
@@ -51,6 +52,8 @@ type Config struct {
 	File     string             `yaml:"-"` // the file read; empty for built-in defaults
 	Location *time.Location     `yaml:"-"`
 	Rubric   *rubric.Normalized `yaml:"-"` // nil: the embedded default
+	// Profiles are assessment.eligibility's, loaded and checked.
+	Profiles []*eligibility.Profile `yaml:"-"`
 }
 
 // AssessmentConfig is what the yearly jobs pass to the assessment.
@@ -63,6 +66,11 @@ type AssessmentConfig struct {
 	BudgetYuan  int64  `yaml:"budget_yuan,omitempty"`  // annual funding budget; 0: the rubric's, if any
 	Feedback    *bool  `yaml:"feedback,omitempty"`     // also write one feedback workbook per carrier; default true
 	IngestInbox *bool  `yaml:"ingest_inbox,omitempty"` // yearly-assessment sweeps the inbox first (late Q3 reports); default true
+	// Eligibility lists the carrier profiles (SPEC §8: an embedded one's
+	// name, e.g. provincial_demo_base, or a YAML file) that
+	// yearly-assessment checks after the assessment, each workbook beside
+	// the assessment's. Empty: none.
+	Eligibility []string `yaml:"eligibility,omitempty"`
 }
 
 // JobsConfig names each job explicitly, so that a misspelt job is an
@@ -287,6 +295,30 @@ func (c *Config) Resolve(dbFallback string) error {
 		if c.Rubric, err = rubric.LoadNormalizedFile(a.Rubric); err != nil {
 			return err
 		}
+	}
+	c.Profiles = nil
+	for i, name := range a.Eligibility {
+		var p *eligibility.Profile
+		if _, ok := eligibility.EmbeddedYAML(name); ok {
+			p, err = eligibility.Named(name)
+		} else {
+			if a.Eligibility[i], err = abs(name, ""); err != nil {
+				return err
+			}
+			p, err = eligibility.LoadFile(a.Eligibility[i])
+		}
+		if err != nil {
+			return fmt.Errorf("%sassessment.eligibility[%d]: %w", c.where(), i, err)
+		}
+		if p.Subjects != eligibility.Carriers {
+			return fmt.Errorf("%sassessment.eligibility[%d]: %s checks %s; the yearly job re-checks registered carriers (run application profiles with incubeval eligibility) / 年度任务只复核在册载体", c.where(), i, p.Code, p.Subjects)
+		}
+		for _, q := range c.Profiles {
+			if q.Code == p.Code {
+				return fmt.Errorf("%sassessment.eligibility[%d]: profile %s twice", c.where(), i, p.Code)
+			}
+		}
+		c.Profiles = append(c.Profiles, p)
 	}
 	if _, err := c.Jobs(); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/eligibility"
 	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
 	"github.com/incubeval/incubeval/reports"
@@ -44,8 +45,25 @@ func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) er
 		}
 		o.Inbox = env.Config.Inbox
 	}
-	_, err := stages.Year(ctx, st, o, rep, r)
-	return rep.wrap(err)
+	if _, err := stages.Year(ctx, st, o, rep, r); err != nil {
+		return rep.wrap(err)
+	}
+	// The yearly re-check of the carrier profiles (assessment.eligibility),
+	// their workbooks beside the assessment's.
+	for _, p := range env.Config.Profiles {
+		res, err := eligibility.Run(ctx, st, p, eligibility.Options{Year: y, Window: a.Window, Today: today})
+		if err != nil {
+			return fmt.Errorf("eligibility %s: %w", p.Code, err)
+		}
+		r.Set("eligibility_"+p.Code, res.Outcomes)
+		info, err := reports.WriteEligibility(ctx, st.DB, p.Code, y, filepath.Join(o.Out, fmt.Sprintf("eligibility-%s-%d.xlsx", p.Code, y)))
+		if err != nil {
+			return fmt.Errorf("eligibility %s workbook: %w", p.Code, err)
+		}
+		r.Wrote(info.Path, info.SHA256)
+		r.Log.Info(fmt.Sprintf("认定与推荐 eligibility %s %d", p.Code, y), "subjects", res.Subjects, "outcomes", res.Outcomes, "workbook", info.Path)
+	}
+	return nil
 }
 
 // publish freezes the year's stored results (the latest assessment run)

@@ -18,28 +18,49 @@ import (
 )
 
 func (a *app) explainCommand() *cobra.Command {
-	var carrier string
+	var carrier, application, profile string
 	var year int
 	cmd := &cobra.Command{
-		Use:   "explain --carrier ID --year Y",
+		Use:   "explain --carrier ID --year Y | --application ID --year Y | --carrier ID --profile NAME --year Y",
 		Short: "评价结果说明：载体得分如何得出 — show how a carrier's grade was made: indicators, points and the source rows used",
 		Long: `说明一个载体某年度的评价结果：各项指标的实际值、目标值、权重和得分，决定和资助，
 以及所用的每个季度报表（来源文件、工作表、行号）。载体编号不区分大小写。
 Show how a carrier's result for year Y was made: every indicator's value,
 target, weight and points, the decision and funding, and each quarter used
 with the file, sheet and row it came from. The carrier id matches whatever
-its case. Read from the last published snapshot while a writer works.`,
+its case. Read from the last published snapshot while a writer works.
+
+--application ID（认定申请）或 --carrier ID --profile NAME：说明认定与推荐的结果——
+每项条件所用的值、标准和结论，以及数据来源（文件、工作表、行号）。
+--application ID (profile municipal_maker_space unless --profile says
+another), or --carrier ID --profile NAME: show an eligibility result (run
+'incubeval eligibility' first) — each condition with the values it used,
+its threshold and outcome, and where the values came from.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if (carrier == "") == (application == "") {
+				return usageError{fmt.Errorf("give --carrier ID or --application ID (one of them) / 请给出 --carrier 或 --application 之一")}
+			}
 			// The published snapshot while a writer works (read_source.go).
 			return a.readStore(cmd.Context(), a.dbPath, func(st *store.Store) error {
+				switch {
+				case application != "":
+					if profile == "" {
+						profile = "municipal_maker_space"
+					}
+					return a.explainEligibility(cmd.Context(), st.DB, profile, application, year)
+				case profile != "":
+					return a.explainEligibility(cmd.Context(), st.DB, profile, carrier, year)
+				}
 				return a.explain(cmd.Context(), st.DB, carrier, year)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&carrier, "carrier", "", "载体编号（必填，不区分大小写） carrier id (required; any case)")
-	yearFlag(cmd, &year, "评价年度（必填） assessment year (required)")
-	requireFlags(cmd, "carrier", "year")
+	cmd.Flags().StringVar(&carrier, "carrier", "", "载体编号（不区分大小写） carrier id (any case)")
+	cmd.Flags().StringVar(&application, "application", "", "申请编号（不区分大小写） application id (any case)")
+	cmd.Flags().StringVar(&profile, "profile", "", "认定与推荐的条件名称 the eligibility profile's name (see incubeval eligibility)")
+	yearFlag(cmd, &year, "年度（必填） year (required)")
+	requireFlags(cmd, "year")
 	return cmd
 }
 

@@ -43,3 +43,62 @@ ORDER BY q.year, q.quarter;
 -- The carrier ids the registry has held that equal $carrier_id whatever
 -- the case.
 SELECT DISTINCT carrier_id FROM carrier_history WHERE lower(carrier_id) = lower($carrier_id) ORDER BY 1;
+
+-- incubeval explain --application ID --year Y (or --carrier ID --profile
+-- NAME --year Y): an eligibility result, read from the views.
+
+-- name: explain_eligibility_result :query
+-- The result of subject $subject_id under profile $profile in year $year
+-- (the latest run): kind, name, district, outcome, the conditions not met
+-- and to review, the reference day, the profile's names and the run.
+SELECT e.subject_kind, coalesce(e.name, ''), coalesce(e.district, ''), e.outcome,
+       array_to_string(e.unmet, ','), array_to_string(e.to_review, ','), CAST(e.reference_day AS VARCHAR),
+       coalesce(r.name_zh, ''), coalesce(r.name_en, ''), r.run_id, CAST(r.window_end AS VARCHAR), r.profile_sha256
+FROM eligibility e JOIN eligibility_runs r USING (run_id)
+WHERE e.profile = $profile AND e.year = $year AND lower(e.subject_id) = lower($subject_id);
+
+-- name: explain_eligibility_checks :query
+-- Every check of subject $subject_id under profile $profile in year $year,
+-- in the profile's order: the condition (code, names, outcome), the check
+-- in words, its period, the value found, the threshold and its outcome.
+SELECT k.condition, coalesce(c.name_zh, ''), k.condition_outcome, k.part, coalesce(k.period, ''), k.kind, k.what,
+       coalesce(k.value, ''), coalesce(k.threshold, ''), k.outcome
+FROM eligibility_checks k
+JOIN eligibility_conditions c ON c.run_id = k.run_id AND c.ord = k.ord
+WHERE k.profile = $profile AND k.year = $year AND lower(k.subject_id) = lower($subject_id)
+ORDER BY k.ord, k.part, k.period;
+
+-- name: explain_application_source :query
+-- Where application $subject_id's winning row came from: file, sheet, row,
+-- and how many revisions it has.
+SELECT l.file_name, coalesce(a.sheet, ''), a.row_no, a.revisions
+FROM applications a JOIN ingest_log l USING (ingest_id)
+WHERE lower(a.application_id) = lower($subject_id);
+
+-- name: explain_carrier_source :query
+-- Where carrier $subject_id's registry row came from: file, sheet, row.
+SELECT l.file_name, coalesce(c.sheet, ''), c.row_no
+FROM carriers c JOIN ingest_log l USING (ingest_id)
+WHERE lower(c.carrier_id) = lower($subject_id);
+
+-- name: explain_eligibility_quarters :query
+-- The quarterly reports on record for carrier $subject_id up to $last_day
+-- (E): the winning revisions, with the fields the embedded carrier profile
+-- reads and the file, sheet and row each came from.
+SELECT q.year, q.quarter, q.incubating, q.graduated, q.exited, q.jobs, q.revenue, q.utilization,
+       l.file_name, coalesce(q.sheet, ''), q.row_no
+FROM quarterly_reports q JOIN ingest_log l USING (ingest_id)
+WHERE lower(q.carrier_id) = lower($subject_id)
+  AND last_day(make_date(q.year, q.quarter * 3, 1)) <= CAST($last_day AS DATE)
+ORDER BY q.year, q.quarter;
+
+-- name: explain_eligibility_incidents :query
+-- The incidents of carrier $subject_id, or of every carrier of operator
+-- $operator (an application's), dated from $first_day to $last_day, with
+-- where each came from.
+SELECT i.carrier_id, CAST(i.occurred_on AS VARCHAR), i.type, l.file_name, coalesce(i.sheet, ''), i.row_no
+FROM incidents i JOIN ingest_log l USING (ingest_id)
+WHERE (lower(i.carrier_id) = lower($subject_id)
+       OR i.carrier_id IN (SELECT carrier_id FROM carrier_history WHERE operator_uscc = $operator))
+  AND i.occurred_on BETWEEN CAST($first_day AS DATE) AND CAST($last_day AS DATE)
+ORDER BY i.occurred_on, i.carrier_id;
