@@ -1,8 +1,8 @@
 // Package ingest reads submitted files (registry, quarterly reports,
 // incidents, deferrals, expert scores, applications) from CSV, XLSX or
-// Parquet, validates every row, and
-// loads each file in its own transaction with every row accounted for:
-// rows_read = rows_accepted + rows_rejected.
+// Parquet, validates every row, and loads each file in its own
+// transaction with every row accounted for: rows_read = rows_accepted +
+// rows_rejected.
 package ingest
 
 import (
