@@ -362,7 +362,7 @@ func TestSQLSchemaListsViewsWithDescriptions(t *testing.T) {
 		byView[r[0]] = r
 	}
 	for _, v := range []string{"carriers", "quarterly_reports", "quarterly_report_revisions", "incidents", "deferrals",
-		"expert_scores", "expert_score_revisions", "expert_values", "indicator_scores", "assessments", "decisions", "funding", "rejects", "ingest_log", "runs"} {
+		"expert_scores", "expert_score_revisions", "expert_values", "application_revisions", "applications", "indicator_scores", "assessments", "decisions", "funding", "rejects", "ingest_log", "runs"} {
 		r, ok := byView[v]
 		if !ok {
 			t.Errorf("view %s not listed", v)

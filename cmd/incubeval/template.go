@@ -15,27 +15,45 @@ import (
 	"github.com/incubeval/incubeval/reports"
 )
 
+// Kinds of submission template: the quarterly report (a carrier's) and the
+// applications for recognition (an applicant's, SPEC §8.1).
+const (
+	templateQuarterly    = "quarterly"
+	templateApplications = "applications"
+)
+
 func (a *app) templateCommand() *cobra.Command {
 	var year, quarter int
 	var out string
+	kind := templateQuarterly
 	cmd := &cobra.Command{
-		Use:   "template --year Y --quarter Q --out FILE",
-		Short: "生成季度报表填报模板 — write the blank quarterly report workbook (季度报表填报模板) for carriers to fill in",
+		Use:   "template [--kind applications] --year Y --quarter Q --out FILE",
+		Short: "生成填报模板（季度报表或认定申请） — write the blank workbook carriers fill in (季度报表) or applicants do (认定申请, --kind applications)",
 		Long: `生成 Y 年第 Q 季度的季度报表填报模板（.xlsx）：中英文表头、下拉列表和取值检查、
 该季度末在册的载体名单和填报说明。只读数据库，有写入进程时读取最近发布的快照。
+加 --kind applications 时生成 Y 年的认定申请表（不用 --quarter，不读数据库）。
 Write FILE (.xlsx): the quarterly report sheet for Y Q with bilingual headers
 that ingest recognises, drop-down lists and range checks on every column,
 the carriers registered at the quarter's end (from the database, which is
 opened read-only) and instructions (due date, units, revisions, where to
 send it). Without a database the template is still written, with an empty
-carriers list.`,
+carriers list.
+
+With --kind applications, FILE is the sheet of applications for
+recognition (认定申请, one row per application) for year Y, with the same
+kind of headers, checks and instructions; it takes no --quarter and reads
+no database (an applicant is not a carrier yet).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case year < 2000 || year > 9999:
 				return usageError{fmt.Errorf("--year is required (e.g. --year 2025)")}
-			case quarter < 1 || quarter > 4:
+			case kind == templateQuarterly && !cmd.Flags().Changed("quarter"):
+				return usage("缺少必填选项 --quarter", "missing required flag --quarter")
+			case kind == templateQuarterly && (quarter < 1 || quarter > 4):
 				return usageError{fmt.Errorf("--quarter must be 1, 2, 3 or 4")}
+			case kind == templateApplications && cmd.Flags().Changed("quarter"):
+				return usage("认定申请表按年度填写，不用 --quarter", "--quarter is for the quarterly template; an applications template is for a year")
 			case out == "":
 				return usageError{fmt.Errorf("--out FILE is required (e.g. --out 季度报表-%dQ%d.xlsx)", year, quarter)}
 			case !strings.EqualFold(filepath.Ext(out), ".xlsx"):
@@ -46,6 +64,13 @@ carriers list.`,
 				return err
 			}
 			out = resolved
+			if kind == templateApplications {
+				if err := reports.WriteApplicationsTemplate(year, out); err != nil {
+					return fmt.Errorf("write template: %w", err)
+				}
+				fmt.Fprintf(a.stdout, "认定申请表 Applications template for %d: %s\n", year, termSafe(out))
+				return nil
+			}
 			write := func(db *sql.DB) error {
 				if err := reports.WriteTemplate(cmd.Context(), db, year, quarter, out); err != nil {
 					return fmt.Errorf("write template: %w", err)
@@ -66,9 +91,11 @@ carriers list.`,
 			return nil
 		},
 	}
-	yearFlag(cmd, &year, "报表年度（必填） report year (required)")
-	cmd.Flags().Var(quarterValue{&quarter}, "quarter", "报表季度 1–4（必填） report quarter, 1–4 (required)")
+	enumFlag(cmd.Flags(), &kind, "kind", []string{templateQuarterly, templateApplications},
+		"模板类型：季度报表（默认）或认定申请 which template: quarterly (default) or applications")
+	yearFlag(cmd, &year, "报表或申请年度（必填） report or application year (required)")
+	cmd.Flags().Var(quarterValue{&quarter}, "quarter", "报表季度 1–4（季度报表必填） report quarter, 1–4 (required for the quarterly template)")
 	cmd.Flags().StringVar(&out, "out", "", "要写出的工作簿 .xlsx（必填） workbook to write, .xlsx (required)")
-	requireFlags(cmd, "year", "quarter", "out")
+	requireFlags(cmd, "year", "out")
 	return cmd
 }

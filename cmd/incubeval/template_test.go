@@ -70,6 +70,42 @@ func TestTemplateCommandReadsDatabase(t *testing.T) {
 	}
 }
 
+// TestTemplateCommandApplications: --kind applications writes the
+// applications sheet for a year without a database (none is made), and
+// the sheet, filled in, ingests as applications with zero rejects.
+func TestTemplateCommandApplications(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	out := filepath.Join(dir, "认定申请-2025.xlsx")
+	stdout, _, err := runTemplate(t, db, "--kind", "applications", "--year", "2025", "--out", out)
+	if err != nil || !strings.Contains(stdout, out) {
+		t.Fatalf("%v; stdout %q", err, stdout)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("the applications template made a database")
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.GetSheetList(), ","); got != "认定申请,填报说明" {
+		t.Fatalf("sheets %s", got)
+	}
+	row := []any{"SQ2025-001", "兰州五泉青年众创空间", "91350100M000100Y43", "兰州五泉科技服务有限公司", "企业", "城关区", "众创空间", "综合",
+		"2025-06-16", "2021-03-10", "2022-05-01", 800, 680, 60, "", 15, 5, "是", "是", "是", "是", "是", "", ""}
+	if err := f.SetSheetRow("认定申请", "A4", &row); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, stdout, stderr := runCLI(t, "--db", db, "ingest", out)
+	if code != exitOK || !strings.Contains(stdout, "[applications #1]: 1 read = 1 accepted + 0 rejected") {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
 func TestTemplateCommandUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{
@@ -78,6 +114,9 @@ func TestTemplateCommandUsageErrors(t *testing.T) {
 		{"--year", "2025", "--quarter", "5", "--out", "t.xlsx"},
 		{"--year", "2025", "--quarter", "3"},
 		{"--year", "2025", "--quarter", "3", "--out", "t.csv"},
+		{"--kind", "applications", "--year", "2025", "--quarter", "3", "--out", "t.xlsx"},
+		{"--kind", "applications", "--out", "t.xlsx"},
+		{"--kind", "registry", "--year", "2025", "--out", "t.xlsx"},
 	} {
 		_, _, err := runTemplate(t, filepath.Join(dir, "x.duckdb"), args...)
 		var usage usageError

@@ -411,7 +411,7 @@ func setUpCommands(root *cobra.Command) {
 }
 
 // ingestKinds are the kinds --kind takes, in the order SPEC lists them
-// (ingest.Kinds: §3's four, then §7's expert scores).
+// (ingest.Kinds: §3's four, then §7's expert scores and §8.1's applications).
 func ingestKinds() []string {
 	kinds := make([]string, len(ingest.Kinds))
 	for i, k := range ingest.Kinds {

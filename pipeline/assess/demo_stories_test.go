@@ -2,6 +2,7 @@ package assess_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,40 @@ func TestDemoStories(t *testing.T) {
 	for _, id := range []string{"LZ-ZC-0069", "LZ-ZC-0070", "LZ-FH-0035", "LZ-SC-0015", "LZ-JD-0030"} {
 		if o := w.get(2025, id); o == nil || o.Outcome != "not_assessed" {
 			t.Errorf("2025 %s: %+v, want not_assessed", id, o)
+		}
+	}
+	demoApplicationsPremises(t, w)
+}
+
+// demoApplicationsPremises: the demo's applications (sample.DemoApplications)
+// are all accepted, and what their record and not_banned conditions read
+// is in the views once 2025 is assessed: a ban of the applicant's
+// operator on D for the not_banned one, an incident at a carrier of its
+// operator from 1 January of D's year − 1 to D for the record one, and
+// neither for any other.
+func demoApplicationsPremises(t *testing.T, w *world) {
+	t.Helper()
+	var read, accepted int
+	if err := w.st.DB.QueryRow(`SELECT rows_read, rows_accepted FROM ingest_log WHERE kind = 'applications'`).Scan(&read, &accepted); err != nil {
+		t.Fatalf("the applications file: %v", err)
+	}
+	planted := sample.DemoApplications()
+	if read != len(planted) || accepted != read {
+		t.Errorf("applications: %d read, %d accepted; want the %d planted, all accepted", read, accepted, len(planted))
+	}
+	for _, p := range planted {
+		var banned, incident bool
+		err := w.st.DB.QueryRow(`SELECT
+			EXISTS (SELECT 1 FROM bans b WHERE b.operator_uscc = a.operator_uscc AND a.applied_on BETWEEN b.banned_from AND b.banned_until),
+			EXISTS (SELECT 1 FROM incidents i JOIN carriers c USING (carrier_id)
+			        WHERE c.operator_uscc = a.operator_uscc AND i.occurred_on BETWEEN make_date(year(a.applied_on) - 1, 1, 1) AND a.applied_on)
+			FROM applications a WHERE a.application_id = ? AND year(a.applied_on) = ?`, p.ID, sample.DemoApplicationsYear).Scan(&banned, &incident)
+		if err != nil {
+			t.Errorf("%s: %v", p.ID, err)
+			continue
+		}
+		if banned != slices.Contains(p.Unmet, "not_banned") || incident != slices.Contains(p.Unmet, "record") {
+			t.Errorf("%s (%s): banned on D %v, incident in the record window %v", p.ID, p.Plot, banned, incident)
 		}
 	}
 }

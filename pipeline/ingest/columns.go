@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"database/sql/driver"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,12 +21,15 @@ const (
 	// ExpertScores are the judges' marks of SPEC §7, read by the rubric's
 	// expert(ITEM) through the view expert_values.
 	ExpertScores Kind = "expert_scores"
+	// Applications are the requests for recognition of SPEC §8.1 (认定申请),
+	// checked by the eligibility profiles; the applicant is not a carrier yet.
+	Applications Kind = "applications"
 )
 
 // Kinds in the order a batch loads them: the registry first, so that reports
 // in the same batch can name carriers it introduces. It is also the order
-// SPEC lists them in (§3, then §7's expert scores).
-var Kinds = []Kind{Registry, Quarterly, Incidents, Deferrals, ExpertScores}
+// SPEC lists them in (§3, then §7's expert scores and §8.1's applications).
+var Kinds = []Kind{Registry, Quarterly, Incidents, Deferrals, ExpertScores, Applications}
 
 // ZH is the kind's Chinese name.
 func (k Kind) ZH() string {
@@ -40,6 +44,8 @@ func (k Kind) ZH() string {
 		return "暂缓评价"
 	case ExpertScores:
 		return "专家评分"
+	case Applications:
+		return "认定申请"
 	}
 	return string(k)
 }
@@ -70,6 +76,9 @@ type Column struct {
 	Type     colType
 	Required bool // the cell may not be blank
 	Enum     []enumValue
+	// Default is the value of a blank cell of an optional column; nil
+	// loads NULL. An application's undeclared invested is 否 (SPEC §8.1).
+	Default driver.Value
 }
 
 type enumValue struct {
@@ -107,6 +116,16 @@ var levelEnum = []enumValue{
 	{"national", []string{"国家级", "国家", "国级"}},
 }
 
+// operatorTypeEnum is what an applicant's operator is (SPEC §8.1): a
+// specialized maker space must be run by a university, an institute or an
+// enterprise (SPEC §8.2 specialized_operator).
+var operatorTypeEnum = []enumValue{
+	{"enterprise", []string{"企业", "公司", "创新型企业"}},
+	{"university", []string{"高等院校", "高校", "大学", "高等学校"}},
+	{"institute", []string{"科研院所", "科研机构", "研究院", "研究所"}},
+	{"other", []string{"其他", "其它"}},
+}
+
 var incidentEnum = []enumValue{
 	{"major_accident", []string{"重大安全/质量事故", "重大安全事故", "重大质量事故", "重大安全质量事故", "重大事故"}},
 	{"environmental_violation", []string{"严重环境违法", "环境违法", "严重环境违法行为"}},
@@ -116,7 +135,7 @@ var incidentEnum = []enumValue{
 	{"false_data", []string{"提供虚假材料", "虚假材料", "弄虚作假"}},
 }
 
-// Specs of SPEC §3.1–3.4.
+// Specs of SPEC §3.1–3.4, §7 (expert scores) and §8.1 (applications).
 var Specs = map[Kind]*Spec{
 	Registry: {
 		Kind: Registry, Table: "store.registry",
@@ -195,6 +214,40 @@ var Specs = map[Kind]*Spec{
 			{Name: "item", ZH: "评分项", Aliases: []string{"评分项目", "评分项代码", "评审项目", "item_code"}, Type: tCode, Required: true},
 			{Name: "judge", ZH: "评委", Aliases: []string{"评审专家", "专家", "专家姓名", "评委姓名", "评委编号", "expert"}, Type: tText, Required: true},
 			{Name: "score", ZH: "分数", Aliases: []string{"得分", "评分", "专家评分", "mark"}, Type: tScore, Required: true},
+		},
+	},
+	// SPEC §8.1: one row per application. application_id, applied_on and
+	// operator_type make the signature: the registry shares name,
+	// operator_uscc, kind, track and the areas, never these.
+	Applications: {
+		Kind: Applications, Table: "store.applications",
+		Signature: []string{"application_id", "applied_on", "operator_type"},
+		Columns: []Column{
+			{Name: "application_id", ZH: "申请编号", Aliases: []string{"申请号", "申报编号", "受理编号"}, Type: tText, Required: true},
+			{Name: "name", ZH: "载体名称", Aliases: []string{"carrier_name", "申报载体名称", "拟认定载体名称"}, Type: tText, Required: true},
+			{Name: "operator_uscc", ZH: "运营主体统一社会信用代码", Aliases: []string{"统一社会信用代码", "信用代码", "uscc"}, Type: tUSCC, Required: true},
+			{Name: "operator_name", ZH: "运营主体名称", Aliases: []string{"运营主体", "运营单位", "申报单位", "申报主体", "operator"}, Type: tText, Required: true},
+			{Name: "operator_type", ZH: "运营主体类型", Aliases: []string{"运营主体性质", "申报主体类型", "单位类型", "单位性质"}, Type: tEnum, Required: true, Enum: operatorTypeEnum},
+			{Name: "district", ZH: "区县", Aliases: []string{"所在区县", "县区", "所属区县"}, Type: tText, Required: true},
+			{Name: "kind", ZH: "载体类型", Aliases: []string{"类型", "申报类型"}, Type: tEnum, Required: true, Enum: kindEnum},
+			{Name: "track", ZH: "类别", Aliases: []string{"载体类别", "申报类别"}, Type: tEnum, Required: true, Enum: trackEnum},
+			{Name: "applied_on", ZH: "申请日期", Aliases: []string{"申报日期", "申请时间", "申报时间", "受理日期"}, Type: tDate, Required: true},
+			{Name: "founded_on", ZH: "运营主体成立日期", Aliases: []string{"成立日期", "成立时间"}, Type: tDate, Required: true},
+			{Name: "operating_since", ZH: "开始运营日期", Aliases: []string{"开始运营时间", "运营开始日期", "投入运营日期"}, Type: tDate, Required: true},
+			{Name: "area_m2", ZH: "场地面积(平方米)", Aliases: []string{"场地面积", "场地面积(m2)", "area"}, Type: tNumber, Required: true},
+			{Name: "service_area_m2", ZH: "办公及公共服务面积(平方米)", Aliases: []string{"办公及公共服务面积", "办公及公共服务面积(m2)", "公共服务面积", "service_area"}, Type: tNumber, Required: true},
+			{Name: "workstations", ZH: "工位数", Aliases: []string{"工位数量"}, Type: tInt, Required: true},
+			{Name: "lease_end", ZH: "租赁截止日期", Aliases: []string{"租赁到期日期", "租期截止"}, Type: tDate},
+			{Name: "incubated", ZH: "入孵企业(团队)数", Aliases: []string{"入孵企业数", "入孵企业团队数", "入孵团队数", "入孵企业和团队数"}, Type: tInt, Required: true},
+			{Name: "staff", ZH: "管理服务人员数", Aliases: []string{"管理服务人员", "服务人员数"}, Type: tInt, Required: true},
+			{Name: "revenue_stable", ZH: "有稳定经营收入", Aliases: []string{"稳定经营收入", "是否有稳定经营收入"}, Type: tBool, Required: true},
+			{Name: "facilities", ZH: "配套设施齐全", Aliases: []string{"配套设施", "是否配套设施齐全"}, Type: tBool, Required: true},
+			{Name: "rules", ZH: "管理制度健全", Aliases: []string{"管理制度", "是否管理制度健全"}, Type: tBool, Required: true},
+			{Name: "services", ZH: "孵化服务体系完善", Aliases: []string{"孵化服务体系", "是否孵化服务体系完善"}, Type: tBool, Required: true},
+			{Name: "seed_fund", ZH: "设立或引进种子基金", Aliases: []string{"种子基金", "是否设立或引进种子基金"}, Type: tBool, Required: true},
+			// Optional; blank is 否 (SPEC §8.1).
+			{Name: "invested", ZH: "有实质投资行为", Aliases: []string{"实质投资行为", "是否有实质投资行为"}, Type: tBool, Default: false},
+			{Name: "virtual", ZH: "虚拟空间", Aliases: []string{"是否虚拟空间", "is_virtual"}, Type: tBool, Default: false},
 		},
 	},
 }

@@ -415,6 +415,10 @@ func TestFuzzSeedsReachRowValidation(t *testing.T) {
 		"FuzzCSVReader/incidents_tsv":       {Incidents, 2, 1, "utf-8"},
 		// Scores of 0–100 with at most two decimals, item codes as a rubric writes them.
 		"FuzzCSVReader/expert_scores": {ExpertScores, 3, 4, "utf-8"},
+		// Applications: dates, enums and declarations in every spelling,
+		// optional ones blank; an impossible date, an unknown operator
+		// type, a service area over the whole, a declaration left blank.
+		"FuzzCSVReader/applications": {Applications, 3, 4, "utf-8"},
 		// A row with more than its header is rejected (extra_fields).
 		"FuzzCSVReader/extra_field_thousands":     {Quarterly, 2, 1, "utf-8"},
 		"FuzzCSVReader/extra_field_blank_tail":    {Quarterly, 1, 1, "utf-8"},

@@ -1,7 +1,8 @@
 // Package ingest reads submitted files (registry, quarterly reports,
-// incidents, deferrals, expert scores) from CSV, XLSX or Parquet, validates every row, and
-// loads each file in its own transaction with every row accounted for:
-// rows_read = rows_accepted + rows_rejected.
+// incidents, deferrals, expert scores, applications) from CSV, XLSX or
+// Parquet, validates every row, and loads each file in its own
+// transaction with every row accounted for: rows_read = rows_accepted +
+// rows_rejected.
 package ingest
 
 import (
@@ -1083,7 +1084,7 @@ func (w *rowWriter) add(r *Row) error {
 	w.count++
 	var cid int32
 	// Checked on rejected rows too, so that the clerk sees every problem at once.
-	if id, ok := r.Vals[0].(string); ok && w.spec.Kind != Registry {
+	if id, ok := r.Vals[0].(string); ok && namesCarrier(w.spec.Kind) {
 		c, known := w.e.known[id]
 		cid = c.cid
 		if !known {
@@ -1116,12 +1117,21 @@ func (w *rowWriter) add(r *Row) error {
 	return w.addIssues(r.Warnings)
 }
 
-// whose marks a row's issues with its carrier (and a registry row's
-// district), so that its rejects can go back to whoever sent it.
+// namesCarrier reports whether a kind's rows are about a registered
+// carrier, named by their first column (carrier_id): such a row naming a
+// carrier not in the registry is rejected (unknown_carrier). Registry rows
+// are the registrations themselves, and an application comes from an
+// applicant that is not a carrier yet (SPEC §8.1).
+func namesCarrier(k Kind) bool { return k != Registry && k != Applications }
+
+// whose marks a row's issues with its carrier — an application's with
+// its application_id — and the district of a row that has its own
+// (registry, applications), so that its rejects can go back to whoever
+// sent it.
 func (w *rowWriter) whose(r *Row) {
 	carrier, _ := r.Vals[0].(string)
 	district := ""
-	if w.spec.Kind == Registry {
+	if !namesCarrier(w.spec.Kind) {
 		district, _ = r.Vals[w.spec.colIndex("district")].(string)
 	}
 	carrier, district = Clip(carrier, 200), Clip(district, 200)

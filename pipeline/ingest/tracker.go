@@ -33,6 +33,8 @@ var duplicateKeys = map[Kind][]string{
 	Deferrals: {"carrier_id", "year"},
 	// A later file's score of the same key is a revision (view expert_scores).
 	ExpertScores: {"carrier_id", "year", "item", "judge"},
+	// A later file's application of the same id replaces it (view applications).
+	Applications: {"application_id"},
 }
 
 // spikeColumns are checked against the carrier's previous quarter.
@@ -346,7 +348,7 @@ func (t *tracker) duplicateIssues(raw string, refs []rowRef, seed func(i int) bo
 			continue
 		}
 		issues = append(issues, Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: raw,
-			Rule: "duplicate_key", Severity: "error", Carrier: raw, // every kind's key starts with carrier_id
+			Rule: "duplicate_key", Severity: "error", Carrier: raw, // every key starts with carrier_id, or is an application's id
 			ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), whereZH),
 			EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)})
 	}

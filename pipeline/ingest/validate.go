@@ -89,10 +89,13 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 				switch c.Type {
 				case tInt, tNumber, tMoney:
 					v.add(r, c, raw, "required", "不能为空（没有发生请填 0）", "required; enter 0 if there were none")
+				case tBool:
+					v.add(r, c, raw, "required", "不能为空，请填“是”或“否”", "required; enter yes or no (是/否)")
 				default:
 					v.add(r, c, raw, "required", "不能为空", "required")
 				}
 			}
+			r.Vals[i] = c.Default
 			continue
 		}
 		r.Vals[i] = v.cell(r, c, i, raw)
@@ -227,7 +230,8 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 	case tText:
 		text := normText(raw)
 		switch c.Name {
-		case "carrier_id":
+		case "carrier_id", "application_id":
+			// A key: ＬＺ－００１ and "LZ- 001" are LZ-001.
 			text = fold(raw)
 			if strings.ContainsAny(text, " \t\r\n") {
 				text = strings.Join(strings.Fields(text), "")
@@ -423,13 +427,12 @@ func (v *validator) crossChecks(r *Row) {
 	case Registry:
 		notFuture("recognized_on")
 		notFuture("founded_on")
-		a, okA := get("area_m2").(float64)
-		s, okS := get("service_area_m2").(float64)
-		if okA && okS && s > a {
-			v.add(r, col("service_area_m2"), fmtNum(s), "service_area_gt_area",
-				fmt.Sprintf("办公及公共服务面积（%s）不能大于场地面积（%s）", fmtNum(s), fmtNum(a)),
-				fmt.Sprintf("service area %s exceeds the total area %s", fmtNum(s), fmtNum(a)))
-		}
+		v.serviceArea(r)
+	case Applications:
+		// SPEC §8 lists an application's rejections: no date of it is
+		// checked against today (an application dated ahead is the
+		// eligibility check's to judge, by its own D).
+		v.serviceArea(r)
 	case Quarterly:
 		y, okY := get("year").(int32)
 		q, okQ := get("quarter").(int32)
@@ -459,6 +462,18 @@ func (v *validator) crossChecks(r *Row) {
 		}
 	case Incidents:
 		notFuture("occurred_on")
+	}
+}
+
+// serviceArea rejects a service area larger than the whole
+// (service_area_gt_area), in the registry and in an application.
+func (v *validator) serviceArea(r *Row) {
+	a, okA := r.Vals[v.ix["area_m2"]].(float64)
+	s, okS := r.Vals[v.ix["service_area_m2"]].(float64)
+	if okA && okS && s > a {
+		v.add(r, &v.layout.Spec.Columns[v.ix["service_area_m2"]], fmtNum(s), "service_area_gt_area",
+			fmt.Sprintf("办公及公共服务面积（%s）不能大于场地面积（%s）", fmtNum(s), fmtNum(a)),
+			fmt.Sprintf("service area %s exceeds the total area %s", fmtNum(s), fmtNum(a)))
 	}
 }
 

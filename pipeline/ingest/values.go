@@ -182,12 +182,13 @@ func parseRatio(s string) (float64, bool) {
 	return parseNumber(s)
 }
 
-// parseBool accepts true/false, 1/0, 是/否, Y/N, yes/no, 有/无.
+// parseBool accepts true/false, 1/0, 是/否, Y/N, yes/no, 有/无, and a tick
+// or a cross (√/×, ✓/✗) as on a paper form.
 func parseBool(s string) (bool, bool) {
 	switch strings.ToLower(fold(s)) {
-	case "true", "1", "是", "y", "yes", "有", "t":
+	case "true", "1", "是", "y", "yes", "有", "t", "√", "✓", "✔":
 		return true, true
-	case "false", "0", "否", "n", "no", "无", "f":
+	case "false", "0", "否", "n", "no", "无", "f", "×", "✗", "✘":
 		return false, true
 	}
 	return false, false

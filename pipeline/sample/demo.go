@@ -134,9 +134,13 @@ type demo struct {
 //	quarterly/补报与更正2025Q2.xlsx      2025Q2 revisions and one late supplement, with 备注
 //	incidents/事件记录.xlsx             four incidents, Chinese and English types
 //	deferrals/暂缓评价.csv              UTF-8 with BOM, two approved deferrals
+//	applications/认定申请2025.xlsx      a title row, sixteen applications for recognition
+//	                                   as a municipal maker space (SPEC §8.1), every one
+//	                                   accepted
 //
 // Stories lists the planted situations; DemoBadRows the rows the ingest
-// validator must reject (DemoRejectedRows of them).
+// validator must reject (DemoRejectedRows of them); DemoApplications the
+// applications and the eligibility each must get.
 func Demo(dir string) ([]string, error) {
 	d, err := buildDemo()
 	if err != nil {
@@ -197,6 +201,9 @@ func buildDemo() (*demo, error) {
 	d.planRevisions(revised)
 	d.planIncidents()
 	d.planDeferrals()
+	if err := d.planApplications(); err != nil {
+		return nil, err
+	}
 	if len(d.bad) != DemoRejectedRows {
 		return nil, fmt.Errorf("planted %d bad rows, DemoRejectedRows says %d", len(d.bad), DemoRejectedRows)
 	}

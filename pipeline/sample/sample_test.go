@@ -60,6 +60,7 @@ func TestDemoIsDeterministic(t *testing.T) {
 		t.Fatalf("file lists differ:\n%v\n%v", a, b)
 	}
 	want := []string{
+		"applications/认定申请2025.xlsx",
 		"deferrals/暂缓评价.csv",
 		"incidents/事件记录.xlsx",
 		"quarterly/补报与更正2025Q2.xlsx",

@@ -44,7 +44,8 @@ FROM s;
 -- of the year or before, expert score files holding a score of the year
 -- or before, and quarterly files holding a quarter that starts by the
 -- window's end. A later quarter, incident, deferral or expert score cannot
--- change the year.
+-- change the year, and applications (SPEC §8.1) never do: eligibility
+-- reads them, the assessment does not.
 WITH r AS (SELECT data_cutoff FROM store.assessment_runs WHERE run_id = $run_id)
 SELECT (SELECT data_cutoff FROM r), count(*), coalesce(sum(g.rows_accepted), 0)
 FROM store.ingests g
@@ -59,4 +60,5 @@ WHERE g.rows_accepted > 0
            WHERE d.ingest_id = g.ingest_id AND d.year <= $year)
       WHEN 'expert_scores' THEN EXISTS (SELECT 1 FROM store.expert_scores e
            WHERE e.ingest_id = g.ingest_id AND e.year <= $year)
+      WHEN 'applications' THEN false
       ELSE true END;

@@ -35,12 +35,14 @@ CREATE OR REPLACE VIEW reject_history AS
 SELECT i.ingest_id, g.file_name, i.sheet, i.row_no, i.column_name, i.raw_value,
        i.rule, i.message_zh, i.message_en, g.kind, g.batch_id,
        i.carrier_id,
-       -- whose row it is: a registry row's own district, else the registry's
+       -- whose row it is: a registry row's or an application's own
+       -- district, else the registry's (an application's carrier_id is
+       -- its application_id, no carrier's)
        coalesce(i.district, c.district) AS district,
        r.retried_by
 FROM store.row_issues i
 JOIN store.ingests g ON g.ingest_id = i.ingest_id
-LEFT JOIN carriers c ON c.carrier_id = i.carrier_id
+LEFT JOIN carriers c ON c.carrier_id = i.carrier_id AND g.kind IS DISTINCT FROM 'applications'
 LEFT JOIN store.retried_rows r
        ON r.ingest_id = i.ingest_id AND r.row_no = i.row_no AND coalesce(r.sheet, '') = coalesce(i.sheet, '')
 WHERE i.severity = 'error'

@@ -1,0 +1,42 @@
+package assess_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/ingest"
+	"github.com/incubeval/incubeval/pipeline/sample"
+)
+
+// Applications (SPEC §8.1) ingested after a run never make its year stale:
+// the eligibility profiles read them, the assessment does not (any other
+// file of an unknown kind would, sql/reports/years.sql year_newer_inputs).
+func TestApplicationsAfterTheRunLeaveTheYearCurrent(t *testing.T) {
+	w := newWorld(t)
+	w.carrier("A", "municipal", "comprehensive", "2020-01-01", 1)
+	w.window("A", 2025, full)
+	w.assess(2025)
+	path := filepath.Join(t.TempDir(), "认定申请.csv")
+	app := sample.MakerSpaceApplication("SQ-1", time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC))
+	if err := os.WriteFile(path, sample.ApplicationsCSV(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ingest.Ingest(context.Background(), w.st, []string{path}, ingest.Options{Today: testToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := res.Files[0]; f.Kind != ingest.Applications || f.Accepted != 1 {
+		t.Fatalf("applications file: %+v", f)
+	}
+	sum, err := assess.Summarize(context.Background(), w.st.DB, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := assess.CheckCurrent(context.Background(), w.st.DB, sum); err != nil {
+		t.Errorf("an applications file made 2025 stale: %v", err)
+	}
+}
