@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
+	"github.com/incubeval/incubeval/pipeline/eligibility"
 	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -93,9 +94,22 @@ holds other data is refused, untouched.`,
 			if err != nil {
 				return err
 			}
+			// The year's applications and the demonstration bases, checked
+			// against the embedded profiles (SPEC §8), workbooks beside the
+			// assessment's.
+			for _, name := range eligibility.Embedded() {
+				p, err := eligibility.Named(name)
+				if err != nil {
+					return err
+				}
+				if err := a.eligibility(cmd.Context(), st, p, demoYear, out); err != nil {
+					return err
+				}
+			}
 			// Each hint is a command line alone, to paste as printed.
 			fmt.Fprintf(a.stdout, "数据库 Database: %s\n", termSafe(a.dbPath))
 			fmt.Fprintf(a.stdout, "说明一个载体的得分 Explain a grade:\n  %s explain --carrier LZ-ZC-0007 --year %d\n", a.selfDB(), demoYear)
+			fmt.Fprintf(a.stdout, "说明一份认定申请 Explain an application:\n  %s explain --application SQ2025-004 --year %d\n", a.selfDB(), demoYear)
 			fmt.Fprintf(a.stdout, "查看导入的文件 Look at what was loaded:\n  %s sql \"SELECT file_name, kind, rows_read, rows_accepted, rows_rejected FROM ingest_log\"\n", a.selfDB())
 			return nil
 		},

@@ -115,8 +115,11 @@ func printEligibility(w io.Writer, p *eligibility.Profile, res *eligibility.Resu
 	if p.Subjects == eligibility.Carriers {
 		what = "carriers 个载体"
 	}
-	fmt.Fprintf(w, "认定与推荐 Eligibility %s %d (%s): checked %d %s; E = %s (%s window); run %d\n",
-		p.Code, res.Year, termSafe(p.NameZH), res.Subjects, what, res.End.Format("2006-01-02"), res.Window, res.RunID)
+	fmt.Fprintf(w, "认定与推荐 Eligibility %s %d (%s): checked %d %s", p.Code, res.Year, termSafe(p.NameZH), res.Subjects, what)
+	if p.Subjects == eligibility.Carriers {
+		fmt.Fprintf(w, " as of E = %s (%s window)", res.End.Format("2006-01-02"), res.Window)
+	}
+	fmt.Fprintf(w, "; run %d\n", res.RunID)
 	for _, o := range outcomeLabels {
 		if n, ok := res.Outcomes[o.code]; ok {
 			fmt.Fprintf(w, "  %-22s %5d\n", o.label, n)

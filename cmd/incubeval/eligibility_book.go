@@ -16,7 +16,8 @@ func (a *app) eligibilityWorkbook(ctx context.Context, st *store.Store, profile 
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	path, err := outputPathFlag("--out", filepath.Join(out, fmt.Sprintf("eligibility-%s-%d.xlsx", profile, year)), a.dbPath)
+	shown := filepath.Join(out, fmt.Sprintf("eligibility-%s-%d.xlsx", profile, year))
+	path, err := outputPathFlag("--out", shown, a.dbPath)
 	if err != nil {
 		return err
 	}
@@ -26,6 +27,6 @@ func (a *app) eligibilityWorkbook(ctx context.Context, st *store.Store, profile 
 	}
 	a.ledger.wrote(info.Path, info.SHA256)
 	fmt.Fprintf(a.stdout, "工作簿 Workbook: %s (%d subjects, %d on the 公示 list, %d checklist rows)\n",
-		termSafe(info.Path), info.Subjects, info.Eligible, info.ToReview)
+		termSafe(shown), info.Subjects, info.Eligible, info.ToReview)
 	return nil
 }

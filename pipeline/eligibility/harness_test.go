@@ -2,6 +2,7 @@ package eligibility_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -188,3 +189,5 @@ func (r result) wantUnmet(t *testing.T, id string, want ...string) {
 		t.Errorf("%s: unmet %v, want %v (checks %v, values %v)", id, got, want, r.checks, r.values)
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

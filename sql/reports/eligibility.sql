@@ -104,10 +104,11 @@ ORDER BY CASE e.outcome WHEN 'priority' THEN 0 WHEN 'eligible' THEN 1 WHEN 'reco
 -- The public notice (公示): the subjects of that run that pass —
 -- applications eligible or priority (优先认定), carriers recommended — by
 -- district and id, with the operator's name, kind and track from the
--- carrier's registry row.
-SELECT e.subject_id, coalesce(e.name, ''), coalesce(c.operator_name, ''), coalesce(e.district, ''),
-       coalesce(c.kind, ''), coalesce(c.track, ''), e.outcome
+-- carrier's registry row or the application.
+SELECT e.subject_id, coalesce(e.name, ''), coalesce(c.operator_name, a.operator_name, ''), coalesce(e.district, ''),
+       coalesce(c.kind, a.kind, ''), coalesce(c.track, a.track, ''), e.outcome
 FROM eligibility e
 LEFT JOIN carriers c ON e.subject_kind = 'carrier' AND c.carrier_id = e.subject_id
+LEFT JOIN applications a ON e.subject_kind = 'application' AND a.application_id = e.subject_id
 WHERE e.profile = $profile AND e.year = $year AND e.outcome IN ('priority', 'eligible', 'recommended')
 ORDER BY e.district, e.subject_id;
