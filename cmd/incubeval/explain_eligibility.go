@@ -77,7 +77,7 @@ func (a *app) explainEligibility(ctx context.Context, db *sql.DB, profile, subje
 			c = termText(condZH, termName) + " (" + termText(cond, termWord) + "): " + conditionOutcomeZH[condOutcome]
 			last = cond
 		}
-		if period != "" {
+		if period != "" && period != "record" {
 			what += " [" + period + "]"
 		}
 		tw.AppendRow(table.Row{c, termText(what, termNote), termText(value, termNote), termText(threshold, termNote), conditionOutcomeZH[out]})

@@ -113,13 +113,14 @@ func thresholdSQL(t *Threshold) string {
 		lit(t.Specialized), lit(t.Comprehensive))
 }
 
-// Describe is a check in words, as the workbook and explain print it.
+// Describe is a check in words, Chinese then English, as the workbook and
+// explain print it (and eligibility_checks.what stores it).
 func (c Check) Describe() string {
 	th := func(op string, t *Threshold) string {
 		if t.Comprehensive == t.Specialized {
 			return op + " " + lit(t.Comprehensive)
 		}
-		return fmt.Sprintf("%s %s (综合 comprehensive) / %s (专业 specialized)", op, lit(t.Comprehensive), lit(t.Specialized))
+		return fmt.Sprintf("%s %s（综合 comprehensive）/ %s（专业 specialized）", op, lit(t.Comprehensive), lit(t.Specialized))
 	}
 	switch c.Kind {
 	case CheckValue:
@@ -133,11 +134,11 @@ func (c Check) Describe() string {
 		over := ""
 		switch c.Over {
 		case "record":
-			over = " (累计 on record)"
+			over = "（累计 on record）"
 		case "window":
-			over = " (当年窗口 the year's window)"
+			over = "（当年评价期 the year's window）"
 		case "windows":
-			over = fmt.Sprintf(" (近%d个窗口，每个 each of the last %d windows)", c.Windows, c.Windows)
+			over = fmt.Sprintf("（近%d个评价期，每期 each of the last %d windows）", c.Windows, c.Windows)
 		}
 		return c.Expr.String() + over + " " + strings.Join(conds, ", ")
 	case CheckDate:
@@ -147,25 +148,29 @@ func (c Check) Describe() string {
 		}
 		s := fmt.Sprintf("%s %s %s", c.Column, op, c.Shift.describe())
 		if c.BlankMet {
-			s += "; blank = met"
+			s += "；空白视为符合 blank: met"
 		}
 		return s
 	case CheckDeclared:
-		return c.Column + " = 是 (否: review)"
+		return fmt.Sprintf("%s：申报为“是”；为“否”时待核实 declared yes (否: review)", c.Column)
 	case CheckColumn:
-		op := "in"
+		op := "属于 in"
 		if c.NotIn {
-			op = "not in"
+			op = "不属于 not in"
 		}
 		return fmt.Sprintf("%s %s [%s]", c.Column, op, strings.Join(c.In, ", "))
 	case CheckIncidents:
-		from := fmt.Sprintf("1 January of the reference year %+d", c.From.Years)
-		if c.From.Anchor == "window_start" {
-			from = fmt.Sprintf("the start of the window of Y %+d", c.From.Years)
+		of := "运营主体名下各载体 the operator's carriers"
+		if c.Of == "carrier" {
+			of = "本载体 the carrier"
 		}
-		return fmt.Sprintf("no incident (%s) at the %s's carriers from %s to the reference day", strings.Join(c.Types, ", "), c.Of, from)
+		from := fmt.Sprintf("参照日所在年%+d年1月1日 1 January of the reference year %+d", c.From.Years, c.From.Years)
+		if c.From.Anchor == "window_start" {
+			from = fmt.Sprintf("Y%+d年评价期首日 the first day of the window of Y %+d", c.From.Years, c.From.Years)
+		}
+		return fmt.Sprintf("%s自%s至参照日无事件 no incident to the reference day (%s)", of, from, strings.Join(c.Types, ", "))
 	case CheckBanned:
-		return "the operator is not banned on the reference day"
+		return "参照日运营主体不在禁止申报期内 the operator is not banned on the reference day"
 	case CheckReview:
 		return c.Review
 	}
@@ -175,13 +180,13 @@ func (c Check) Describe() string {
 func (s Shift) describe() string {
 	switch {
 	case s.Years != 0:
-		return fmt.Sprintf("reference day %+d year(s)", s.Years)
+		return fmt.Sprintf("参照日%+d年 reference day %+d year(s)", s.Years, s.Years)
 	case s.Months != 0:
-		return fmt.Sprintf("reference day %+d month(s)", s.Months)
+		return fmt.Sprintf("参照日%+d个月 reference day %+d month(s)", s.Months, s.Months)
 	case s.Days != 0:
-		return fmt.Sprintf("reference day %+d day(s)", s.Days)
+		return fmt.Sprintf("参照日%+d天 reference day %+d day(s)", s.Days, s.Days)
 	}
-	return "reference day"
+	return "参照日 reference day"
 }
 
 // shiftSQL is the reference day shifted: the same calendar day (DuckDB

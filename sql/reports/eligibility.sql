@@ -45,9 +45,9 @@ ORDER BY CASE e.outcome WHEN 'priority' THEN 0 WHEN 'eligible' THEN 1 WHEN 'reco
 
 -- name: eligibility_condition_cells :query
 -- One row per subject and condition of that run: the values its checks
--- found and their thresholds, as stored, joined with "; " in the check's
--- order, and the condition's outcome. A check over several windows shows
--- each window's value after its year ("2023: 0.86; 2024: 0.9"), and its
+-- found and their thresholds, as stored, one a line in the check's order,
+-- and the condition's outcome. A check over several windows shows each
+-- window's value after its year, a line each ("2023: 0.86"), and its
 -- threshold once where it is the same in every window. true and false
 -- are shown as 是 and 否, a value not found as —; a check a person must
 -- make points to the checklist; the declaration that meets a condition
@@ -67,14 +67,14 @@ WITH shown AS (
     WHERE k.profile = $profile AND k.year = $year
 ), parts AS (
     SELECT subject_id, ord, part,
-           string_agg(label || value, '; ' ORDER BY period) AS value,
+           string_agg(label || value, chr(10) ORDER BY period) AS value,
            CASE WHEN count(DISTINCT threshold) = 1 THEN any_value(threshold)
-                ELSE string_agg(label || threshold, '; ' ORDER BY period) END AS threshold,
+                ELSE string_agg(label || threshold, chr(10) ORDER BY period) END AS threshold,
            any_value(condition_outcome) AS outcome
     FROM shown
     GROUP BY subject_id, ord, part
 )
-SELECT subject_id, ord, string_agg(value, '; ' ORDER BY part), string_agg(threshold, '; ' ORDER BY part), any_value(outcome)
+SELECT subject_id, ord, string_agg(value, chr(10) ORDER BY part), string_agg(threshold, chr(10) ORDER BY part), any_value(outcome)
 FROM parts
 GROUP BY subject_id, ord
 ORDER BY subject_id, ord;

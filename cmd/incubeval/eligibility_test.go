@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incubeval/incubeval/pipeline/sample"
+)
+
+// TestEligibilityCommand: a clerk's day — ingest the applications, run
+// the profile with --out, explain one application; and the refusals.
+func TestEligibilityCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "e.duckdb")
+	d := time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC)
+	ok := sample.MakerSpaceApplication("SQ-OK", d)
+	small := sample.MakerSpaceApplication("SQ-SMALL", d)
+	small.Area, small.ServiceArea = 499, 400
+	review := sample.MakerSpaceApplication("SQ-REVIEW", d)
+	review.Facilities = false
+	apps := filepath.Join(dir, "认定申请.csv")
+	if err := os.WriteFile(apps, sample.ApplicationsCSV(ok, small, review), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", apps); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, stderr)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025", "--out", out)
+	if code != exitOK {
+		t.Fatalf("eligibility exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"checked 3 applications", "符合条件 eligible              1", "待核实 review                 1",
+		"不符合 not met                1", "space                      1  固定的办公场所", "facilities                 1",
+		filepath.Join(out, "eligibility-municipal_maker_space-2025.xlsx")} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "eligibility-municipal_maker_space-2025.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	// A re-run is a new run; the view shows the latest only.
+	if code, _, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025"); code != exitOK {
+		t.Fatalf("re-run exit %d: %s", code, stderr)
+	}
+	_, csv, _ := runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT count(*), count(DISTINCT run_id), (SELECT count(*) FROM eligibility_runs) FROM eligibility")
+	if got := strings.TrimSpace(strings.Split(csv, "\n")[1]); got != "3,1,2" {
+		t.Errorf("after a re-run: rows, runs shown, runs stored = %s, want 3,1,2", got)
+	}
+	// explain: every condition, the value and threshold, and the source row.
+	code, stdout, stderr = runCLI(t, "--db", db, "explain", "--application", "sq-small", "--year", "2025")
+	if code != exitOK {
+		t.Fatalf("explain exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"SQ-SMALL", "不符合 not met", "固定的办公场所", "499", "≥ 500", "认定申请.csv", "row 3"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain lacks %q:\n%s", want, stdout)
+		}
+	}
+	// Refusals.
+	bad := filepath.Join(dir, "mine.yaml")
+	data, _ := os.ReadFile(filepath.Join("..", "..", "pipeline", "eligibility", "profiles", "municipal_maker_space.yaml"))
+	os.WriteFile(bad, []byte(strings.Replace(string(data), "at_least: 10", "at_lest: 10", 1)), 0o644)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"eligibility", "--profile", "nosuch", "--year", "2025"}, exitUsage, "not an embedded profile"},
+		{[]string{"eligibility", "--profile", bad, "--year", "2025"}, exitFail, "mine.yaml:"},
+		{[]string{"eligibility", "--profile", "municipal_maker_space", "--year", "2024"}, exitFail, "no application dated in 2024"},
+		{[]string{"eligibility", "--profile", "provincial_demo_base", "--year", "2030"}, exitUsage, "2030"},
+		{[]string{"explain", "--application", "SQ-NONE", "--year", "2025"}, exitFail, "SQ-NONE"},
+		{[]string{"explain", "--application", "SQ-OK", "--carrier", "X", "--year", "2025"}, exitUsage, "one of them"},
+	} {
+		code, stdout, stderr := runCLI(t, append([]string{"--db", db}, c.args...)...)
+		if code != c.code || !strings.Contains(stdout+stderr, c.want) {
+			t.Errorf("%v: exit %d, want %d with %q\n%s%s", c.args, code, c.code, c.want, stdout, stderr)
+		}
+	}
+}
