@@ -83,7 +83,9 @@ func TestMunicipalMakerSpaceBoundaries(t *testing.T) {
 		{"NO-RULES", func(a *sample.Application) { a.Rules = false }, "review", nil, []string{"rules"}},
 		{"NO-SERVICES", func(a *sample.Application) { a.Services = false }, "review", nil, []string{"services"}},
 		{"NO-FUND", func(a *sample.Application) { a.SeedFund = false }, "review", nil, []string{"seed_fund"}},
-		{"OTHER-SPEC", func(a *sample.Application) { a.Track, a.Area, a.ServiceArea, a.OperatorType = "specialized", 1200, 1000, "other" }, "not_met", []string{"specialized_operator"}, nil},
+		{"OTHER-SPEC", func(a *sample.Application) {
+			a.Track, a.Area, a.ServiceArea, a.OperatorType = "specialized", 1200, 1000, "other"
+		}, "not_met", []string{"specialized_operator"}, nil},
 		{"OTHER-COMP", func(a *sample.Application) { a.OperatorType = "other" }, "eligible", nil, nil},
 		{"BANNED-ON", func(a *sample.Application) { a.OperatorUSCC, a.AppliedOn = operator(11), date(2025, 12, 31) }, "not_met", []string{"not_banned"}, nil},
 		{"BANNED-AFTER", func(a *sample.Application) { a.OperatorUSCC, a.AppliedOn = operator(11), date(2026, 1, 1) }, "eligible", nil, nil},
