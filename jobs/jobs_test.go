@@ -409,3 +409,54 @@ func TestJobsThatNeedDataMakeNoDatabase(t *testing.T) {
 		})
 	}
 }
+
+// assessment.eligibility: the yearly job checks the carrier profiles after
+// the assessment, their workbooks beside the assessment's; a profile with
+// no subjects in the city is noted, not a failure; an application profile
+// is refused when the configuration is read.
+func TestYearlyEligibilityRecheck(t *testing.T) {
+	env, _ := oneOff(t, at(2025, 11, 1, 3, 0))
+	cfg := env.Config
+	cfg.Assessment.Eligibility = []string{"provincial_demo_base"}
+	if err := cfg.Resolve(""); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(cfg.Inbox, 0o755)
+	base := "LZ-JD-0001,兰州创业就业孵化示范基地,911100001000128855,兰州孵化管理有限公司,城关区,创业就业孵化示范基地,综合,市级,2019-03-31\n"
+	os.WriteFile(filepath.Join(cfg.Inbox, "载体名录.csv"), []byte(registryCSV+base), 0o644)
+	os.WriteFile(filepath.Join(cfg.Inbox, "季度报表.csv"), []byte(quarterlyCSV+"LZ-JD-0001,2025,3,2025-10-10,20,18,3,1,1,4,90,3,110,600,2,100,2\n"), 0o644)
+	e := NewRunner(env).Execute(context.Background(), catalogJob(t, env, JobYearlyAssessment), TriggerManual, time.Time{}, time.Time{})
+	if e.Status != StatusOK {
+		t.Fatalf("yearly: %s %q", e.Status, e.Error)
+	}
+	book := filepath.Join(cfg.Outbox, "2025", "eligibility-provincial_demo_base-2025.xlsx")
+	if !slices.Contains(e.Files, book) {
+		t.Fatalf("files written %q lack %s", e.Files, book)
+	}
+	if got := fmt.Sprint(e.Args["eligibility_provincial_demo_base"]); got != "map[not_met:1]" {
+		t.Errorf("args say %s, want the one base not met", got)
+	}
+
+	// No demonstration base in the city: noted, the job succeeds.
+	env2, _ := oneOff(t, at(2025, 11, 1, 3, 0))
+	env2.Config.Assessment.Eligibility = []string{"provincial_demo_base"}
+	if err := env2.Config.Resolve(""); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(env2.Config.Inbox, 0o755)
+	os.WriteFile(filepath.Join(env2.Config.Inbox, "载体名录.csv"), []byte(registryCSV), 0o644)
+	os.WriteFile(filepath.Join(env2.Config.Inbox, "季度报表.csv"), []byte(quarterlyCSV), 0o644)
+	e = NewRunner(env2).Execute(context.Background(), catalogJob(t, env2, JobYearlyAssessment), TriggerManual, time.Time{}, time.Time{})
+	if e.Status != StatusOK || e.Args["eligibility_provincial_demo_base"] != "no subjects" {
+		t.Errorf("without bases: %s %q, args %v", e.Status, e.Error, e.Args["eligibility_provincial_demo_base"])
+	}
+
+	// An application profile is refused where the file says it.
+	bad := &Config{Database: cfg.Database, Assessment: AssessmentConfig{Eligibility: []string{"municipal_maker_space"}}}
+	if err := bad.Resolve(""); err == nil || !strings.Contains(err.Error(), "assessment.eligibility[0]: municipal_maker_space checks applications") {
+		t.Errorf("an application profile in the yearly job: %v", err)
+	}
+	if _, err := ParseConfig([]byte("assessment:\n  eligibilty: [provincial_demo_base]\n"), "c.yaml"); err == nil || !strings.Contains(err.Error(), "c.yaml:2:3") {
+		t.Errorf("a misspelt key: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,6 +53,13 @@ func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) er
 	// their workbooks beside the assessment's.
 	for _, p := range env.Config.Profiles {
 		res, err := eligibility.Run(ctx, st, p, eligibility.Options{Year: y, Window: a.Window, Today: today})
+		var none *eligibility.NoSubjectsError
+		if errors.As(err, &none) {
+			// A city without such carriers: nothing to check, not a failure.
+			r.Set("eligibility_"+p.Code, "no subjects")
+			r.Log.Info(none.Error())
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("eligibility %s: %w", p.Code, err)
 		}

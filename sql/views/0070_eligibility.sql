@@ -3,7 +3,7 @@
 -- the store keeps every run (store.eligibility_*).
 
 -- name: eligibility_runs :view
--- Every run of an eligibility profile (SPEC §8): profile, year, when, the subjects it checks (applications or carriers), the profile's text and SHA-256, the window kind and end E; latest says it is the run the other eligibility views show.
+-- Every run of an eligibility profile (SPEC §8): profile, year, when, the subjects it checks (applications or carriers), the profile's text and SHA-256, the window kind and end E, and whether it is the latest of its profile and year (the run the other eligibility views show).
 CREATE OR REPLACE VIEW eligibility_runs AS
 SELECT run_id, profile, year, checked_at, subjects, name_zh, name_en, source,
        profile_sha256, profile_text, window_kind, window_end,
@@ -11,7 +11,9 @@ SELECT run_id, profile, year, checked_at, subjects, name_zh, name_en, source,
 FROM store.eligibility_runs;
 
 -- name: eligibility :view
--- One row per subject of the latest run of a profile and year (SPEC §8.4): the application or carrier, its outcome (applications: not_met, review, priority or eligible; carriers: not_met or recommended), the conditions not met (unmet) and those a person must review (to_review), in the profile's order.
+-- One row per subject of the latest run of a profile and year (SPEC §8.4): the application or carrier, its outcome, the conditions not met (unmet) and those a person must review (to_review), in the profile's order.
+-- Outcomes: applications not_met, review, priority (优先认定) or eligible;
+-- carriers not_met or recommended.
 CREATE OR REPLACE VIEW eligibility AS
 SELECT r.profile, r.year, e.subject_id,
        e.subject_kind, e.name, e.district, e.operator_uscc, e.reference_day,
@@ -27,7 +29,9 @@ FROM store.eligibility_conditions c
 JOIN eligibility_runs r ON r.run_id = c.run_id AND r.latest;
 
 -- name: eligibility_checks :view
--- One row per subject, condition and check of the latest run of a profile and year (SPEC §8.4): the check in words, the value it found (value_number for a number; dates, true/false and codes as text), the threshold, the check's outcome and its condition's. A check over several windows has a row per window (period).
+-- One row per subject, condition and check of the latest run of a profile and year (SPEC §8.4): the check in words, the value it found, the threshold, the check's outcome and its condition's, a row per window for a check over several (period).
+-- value is text (numbers printed with up to 6 decimals, dates, true/false,
+-- codes); value_number is the number where the check is one.
 CREATE OR REPLACE VIEW eligibility_checks AS
 SELECT r.profile, r.year, k.subject_id, c.condition, k.part, k.period, k.kind, k.what,
        k.value, k.value_number, k.threshold, k.outcome, k.condition_outcome, c.ord, r.run_id
