@@ -66,10 +66,10 @@ WHERE %s`, sqlDate(fr.End), selectCols(cols), strings.Join(where, "\n  AND "))
 	var parts []string
 	for ci, c := range p.Conditions {
 		if c.Unless != "" {
-			parts = append(parts, fmt.Sprintf(`SELECT subject_id, %d AS cond, 0 AS part, NULL::VARCHAR AS period, 'unless' AS kind,
-       %s AS what, NULL::DOUBLE AS value_number, CAST(s.%s AS VARCHAR) AS value, 'true' AS threshold,
+			parts = append(parts, fmt.Sprintf(`SELECT subject_id, %d AS cond, 0 AS part, NULL::VARCHAR AS period,
+       NULL::DOUBLE AS value_number, CAST(s.%s AS VARCHAR) AS value, 'true' AS threshold,
        CASE WHEN s.%s THEN 'met' ELSE 'not_met' END AS outcome
-FROM e_subjects s`, ci+1, quote(c.Unless+" = true"), c.Unless, c.Unless))
+FROM e_subjects s`, ci+1, c.Unless, c.Unless))
 		}
 		for k, ch := range c.Checks {
 			q, err := checkSQL(p, fr, ci+1, k+1, ch)
@@ -237,11 +237,12 @@ func (quarterNames) Registry(column string) string { return "any_value(s." + col
 func (quarterNames) Expert(item string) string     { panic("not an expert environment") }
 
 // checkSQL writes the SELECT of one check: subject_id, cond, part, period,
-// kind, what, value_number, value, threshold, outcome.
+// value_number, value, threshold, outcome. (Its kind and words are the
+// same for every subject: the run stores them once, eligibility_parts.)
 func checkSQL(p *Profile, fr Frame, cond, part int, c Check) (string, error) {
 	head := func(period, value, number, threshold, outcome string) string {
-		return fmt.Sprintf("SELECT s.subject_id, %d AS cond, %d AS part, %s AS period, %s AS kind,\n       %s AS what, %s AS value_number, %s AS value, %s AS threshold,\n       %s AS outcome",
-			cond, part, period, quote(c.Kind), quote(c.Describe()), number, value, threshold, outcome)
+		return fmt.Sprintf("SELECT s.subject_id, %d AS cond, %d AS part, %s AS period,\n       %s AS value_number, %s AS value, %s AS threshold,\n       %s AS outcome",
+			cond, part, period, number, value, threshold, outcome)
 	}
 	switch c.Kind {
 	case CheckValue:
@@ -287,9 +288,9 @@ func checkSQL(p *Profile, fr Frame, cond, part int, c Check) (string, error) {
 		v := rubric.CompileSQL(c.Expr, quarterNames{}, "snap")
 		// A period without a report: the aggregates over no row (sum 0,
 		// avg and last blank), so every subject has a row per period.
-		return fmt.Sprintf(`SELECT subject_id, cond, part, period, kind, what, v AS value_number, %s AS value, threshold, %s AS outcome
+		return fmt.Sprintf(`SELECT subject_id, cond, part, period, v AS value_number, %s AS value, threshold, %s AS outcome
 FROM (
-    SELECT s.subject_id, %d AS cond, %d AS part, pr.label AS period, %s AS kind, %s AS what,
+    SELECT s.subject_id, %d AS cond, %d AS part, pr.label AS period,
            %s AS v, %s AS threshold, any_value(s.track) AS track
     FROM e_subjects s
     CROSS JOIN (VALUES %s) pr(label, first_day, last_day)
@@ -297,7 +298,7 @@ FROM (
            ON q.carrier_id = s.subject_id
           AND last_day(make_date(q.year, q.quarter * 3, 1)) BETWEEN pr.first_day AND pr.last_day
     GROUP BY s.subject_id, pr.label
-) s`, fmt.Sprintf(numberText, "v"), test("v"), cond, part, quote(c.Kind), quote(c.Describe()),
+) s`, fmt.Sprintf(numberText, "v"), test("v"), cond, part,
 			v, strings.ReplaceAll(threshold, "s.track", "any_value(s.track)"), strings.Join(periods, ", ")), nil
 	case CheckDate:
 		t := c.Shift.sql()
@@ -333,23 +334,34 @@ FROM (
 			}
 			from = sqlDate(w[0])
 		}
-		at := "i.carrier_id = s.subject_id"
+		// Set-based: the subjects joined to the carriers whose incidents
+		// count, then to those incidents.
+		carriers := "(SELECT s.subject_id, s.ref, s.subject_id AS carrier_id FROM e_subjects s)"
 		if c.Of == "operator" {
-			at = "i.carrier_id IN (SELECT carrier_id FROM carrier_history h WHERE h.operator_uscc = s.operator_uscc)"
+			carriers = `(SELECT s.subject_id, s.ref, h.carrier_id FROM e_subjects s
+          LEFT JOIN (SELECT DISTINCT carrier_id, operator_uscc FROM carrier_history) h ON h.operator_uscc = s.operator_uscc)`
 		}
-		n := fmt.Sprintf(`(SELECT count(*) FROM incidents i WHERE %s AND i.type IN (%s) AND i.occurred_on BETWEEN %s AND s.ref)`,
-			at, quoteList(c.Types), from)
-		return fmt.Sprintf(`SELECT subject_id, cond, part, period, kind, what, CAST(n AS DOUBLE) AS value_number, CAST(n AS VARCHAR) AS value,
+		return fmt.Sprintf(`SELECT subject_id, cond, part, period, CAST(n AS DOUBLE) AS value_number, CAST(n AS VARCHAR) AS value,
        threshold, CASE WHEN n = 0 THEN 'met' ELSE 'not_met' END AS outcome
 FROM (
-    SELECT s.subject_id, %d AS cond, %d AS part, NULL::VARCHAR AS period, %s AS kind, %s AS what,
-           %s AS n, '0 (' || CAST(%s AS VARCHAR) || ' … ' || CAST(s.ref AS VARCHAR) || ')' AS threshold
-    FROM e_subjects s
-)`, cond, part, quote(c.Kind), quote(c.Describe()), n, from), nil
+    SELECT s.subject_id, %d AS cond, %d AS part, NULL::VARCHAR AS period,
+           count(i.carrier_id) AS n, '0 (' || CAST(%s AS VARCHAR) || ' … ' || CAST(s.ref AS VARCHAR) || ')' AS threshold
+    FROM %s s
+    LEFT JOIN incidents i
+           ON i.carrier_id = s.carrier_id AND i.type IN (%s) AND i.occurred_on BETWEEN %s AND s.ref
+    GROUP BY s.subject_id, s.ref
+)`, cond, part, from, carriers, quoteList(c.Types), from), nil
 	case CheckBanned:
-		until := `(SELECT max(b.banned_until) FROM bans b WHERE b.operator_uscc = s.operator_uscc AND s.ref BETWEEN b.banned_from AND b.banned_until)`
-		return head("NULL::VARCHAR", "coalesce('banned until ' || CAST("+until+" AS VARCHAR), 'false')", "NULL::DOUBLE", "'not banned on ' || CAST(s.ref AS VARCHAR)",
-			"CASE WHEN "+until+" IS NULL THEN 'met' ELSE 'not_met' END") + "\nFROM e_subjects s", nil
+		return fmt.Sprintf(`SELECT subject_id, cond, part, period, NULL::DOUBLE AS value_number,
+       coalesce('banned until ' || CAST(until AS VARCHAR), 'false') AS value, threshold,
+       CASE WHEN until IS NULL THEN 'met' ELSE 'not_met' END AS outcome
+FROM (
+    SELECT s.subject_id, %d AS cond, %d AS part, NULL::VARCHAR AS period,
+           max(b.banned_until) AS until, 'not banned on ' || CAST(s.ref AS VARCHAR) AS threshold
+    FROM e_subjects s
+    LEFT JOIN bans b ON b.operator_uscc = s.operator_uscc AND s.ref BETWEEN b.banned_from AND b.banned_until
+    GROUP BY s.subject_id, s.ref
+)`, cond, part), nil
 	case CheckReview:
 		return head("NULL::VARCHAR", "NULL::VARCHAR", "NULL::DOUBLE", quote(c.Review), "'review'") + "\nFROM e_subjects s", nil
 	}

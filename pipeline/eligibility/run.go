@@ -5,12 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"time"
 
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/store"
 )
+
+// trace (INCUBEVAL_TRACE=1) prints each statement's time on stderr.
+var trace = os.Getenv("INCUBEVAL_TRACE") != ""
 
 // Options of a run.
 type Options struct {
@@ -110,6 +114,12 @@ func Run(ctx context.Context, st *store.Store, p *Profile, opts Options) (*Resul
 	}
 	defer conn.Close()
 	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS e_subjects; DROP TABLE IF EXISTS e_checks; DROP TABLE IF EXISTS e_conds; DROP TABLE IF EXISTS e_outcomes")
+	t0 := time.Now()
+	step := func(name string) {
+		if trace {
+			fmt.Fprintf(os.Stderr, "eligibility %-12s %6.0f ms\n", name, time.Since(t0).Seconds()*1000)
+		}
+	}
 	err = st.ConnTx(ctx, conn, func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP MACRO snap(x) AS round(x, 10)"); err != nil {
 			return err
@@ -117,6 +127,7 @@ func Run(ctx context.Context, st *store.Store, p *Profile, opts Options) (*Resul
 		if _, err := conn.ExecContext(ctx, subjects); err != nil {
 			return fmt.Errorf("eligibility subjects: %w", err)
 		}
+		step("subjects")
 		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM e_subjects").Scan(&res.Subjects); err != nil {
 			return err
 		}
@@ -126,6 +137,7 @@ func Run(ctx context.Context, st *store.Store, p *Profile, opts Options) (*Resul
 		if _, err := conn.ExecContext(ctx, checks); err != nil {
 			return fmt.Errorf("eligibility checks: %w", err)
 		}
+		step("checks")
 		if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(run_id), 0) + 1 FROM store.eligibility_runs").Scan(&res.RunID); err != nil {
 			return err
 		}
@@ -148,31 +160,44 @@ func Run(ctx context.Context, st *store.Store, p *Profile, opts Options) (*Resul
 			if _, err := conn.ExecContext(ctx, `INSERT INTO e_conds VALUES (?, ?, ?)`, i+1, c.Code, c.Any); err != nil {
 				return err
 			}
+			if c.Unless != "" {
+				if _, err := conn.ExecContext(ctx, `INSERT INTO store.eligibility_parts VALUES (?, ?, 0, 'unless', ?)`,
+					res.RunID, i+1, c.Unless+" = true（为“是”时本条符合 met outright）"); err != nil {
+					return err
+				}
+			}
+			for k, ch := range c.Checks {
+				if _, err := conn.ExecContext(ctx, `INSERT INTO store.eligibility_parts VALUES (?, ?, ?, ?, ?)`,
+					res.RunID, i+1, k+1, ch.Kind, ch.Describe()); err != nil {
+					return err
+				}
+			}
 		}
 		// A condition's outcome from its checks: met outright by its unless
-		// declaration; else, with any, met if one check is, review if one
+		// declaration (part 0); else, with any, met if one check is, review if one
 		// is to review, else not met; with all, not met if one check is
 		// not, review if one is to review, else met.
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE e_outcomes AS
 			SELECT k.subject_id, k.cond,
-			       CASE WHEN bool_or(k.kind = 'unless' AND k.outcome = 'met') THEN 'met'
+			       CASE WHEN bool_or(k.part = 0 AND k.outcome = 'met') THEN 'met'
 			            WHEN any_value(c.any_check) THEN
-			                 CASE WHEN bool_or(k.kind <> 'unless' AND k.outcome = 'met') THEN 'met'
-			                      WHEN bool_or(k.kind <> 'unless' AND k.outcome = 'review') THEN 'review'
+			                 CASE WHEN bool_or(k.part > 0 AND k.outcome = 'met') THEN 'met'
+			                      WHEN bool_or(k.part > 0 AND k.outcome = 'review') THEN 'review'
 			                      ELSE 'not_met' END
-			            ELSE CASE WHEN bool_or(k.kind <> 'unless' AND k.outcome = 'not_met') THEN 'not_met'
-			                      WHEN bool_or(k.kind <> 'unless' AND k.outcome = 'review') THEN 'review'
+			            ELSE CASE WHEN bool_or(k.part > 0 AND k.outcome = 'not_met') THEN 'not_met'
+			                      WHEN bool_or(k.part > 0 AND k.outcome = 'review') THEN 'review'
 			                      ELSE 'met' END END AS outcome
 			FROM e_checks k JOIN e_conds c ON c.ord = k.cond
 			GROUP BY k.subject_id, k.cond`); err != nil {
 			return err
 		}
+		step("outcomes")
 		if _, err := conn.ExecContext(ctx, `INSERT INTO store.eligibility_checks
-			SELECT ?, k.subject_id, k.cond, k.part, k.period, k.kind, k.what, k.value_number, k.value, k.threshold, k.outcome, o.outcome
-			FROM e_checks k JOIN e_outcomes o USING (subject_id, cond)
-			ORDER BY k.subject_id, k.cond, k.part, k.period`, res.RunID); err != nil {
+			SELECT ?, k.subject_id, k.cond, k.part, k.period, k.value_number, k.value, k.threshold, k.outcome, o.outcome
+			FROM e_checks k JOIN e_outcomes o USING (subject_id, cond)`, res.RunID); err != nil {
 			return err
 		}
+		step("store checks")
 		kind, top := "carrier", "'recommended'"
 		if p.Subjects == Applications {
 			kind, top = "application", "'eligible'"
@@ -200,8 +225,10 @@ func Run(ctx context.Context, st *store.Store, p *Profile, opts Options) (*Resul
 			      FROM e_outcomes o JOIN e_conds c ON c.ord = o.cond
 			      GROUP BY subject_id) o USING (subject_id)
 			ORDER BY s.subject_id`, kind, reviewBlocks, top), res.RunID)
+		step("results")
 		return err
 	})
+	step("commit")
 	if err != nil {
 		return nil, err
 	}

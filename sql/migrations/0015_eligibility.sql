@@ -44,14 +44,21 @@ CREATE TABLE store.eligibility_results (
     to_review     VARCHAR[] NOT NULL    -- conditions to review
 );
 
+-- The checks of each condition, in words (the same for every subject).
+CREATE TABLE store.eligibility_parts (
+    run_id BIGINT NOT NULL,
+    ord    INTEGER NOT NULL,            -- the condition's
+    part   INTEGER NOT NULL,            -- the check's within it (0: unless)
+    kind   VARCHAR NOT NULL,            -- value | date | declared | column | incidents | not_banned | review | unless
+    what   VARCHAR NOT NULL             -- the check in words, Chinese and English
+);
+
 CREATE TABLE store.eligibility_checks (
     run_id            BIGINT NOT NULL,
     subject_id        VARCHAR NOT NULL,
     ord               INTEGER NOT NULL, -- the condition's
-    part              INTEGER NOT NULL, -- the check's within it (0: unless)
+    part              INTEGER NOT NULL, -- the check's (eligibility_parts)
     period            VARCHAR,          -- a window's year, or record
-    kind              VARCHAR NOT NULL, -- value | date | declared | column | incidents | not_banned | review | unless
-    what              VARCHAR NOT NULL, -- the check in words
     value_number      DOUBLE,
     value             VARCHAR,
     threshold         VARCHAR,

@@ -33,8 +33,9 @@ JOIN eligibility_runs r ON r.run_id = c.run_id AND r.latest;
 -- value is text (numbers printed with up to 6 decimals, dates, true/false,
 -- codes); value_number is the number where the check is one.
 CREATE OR REPLACE VIEW eligibility_checks AS
-SELECT r.profile, r.year, k.subject_id, c.condition, k.part, k.period, k.kind, k.what,
+SELECT r.profile, r.year, k.subject_id, c.condition, k.part, k.period, p.kind, p.what,
        k.value, k.value_number, k.threshold, k.outcome, k.condition_outcome, c.ord, r.run_id
 FROM store.eligibility_checks k
 JOIN eligibility_runs r ON r.run_id = k.run_id AND r.latest
-JOIN store.eligibility_conditions c ON c.run_id = k.run_id AND c.ord = k.ord;
+JOIN store.eligibility_conditions c ON c.run_id = k.run_id AND c.ord = k.ord
+JOIN store.eligibility_parts p ON p.run_id = k.run_id AND p.ord = k.ord AND p.part = k.part;
