@@ -50,9 +50,10 @@ SELECT DISTINCT carrier_id FROM carrier_history WHERE lower(carrier_id) = lower(
 -- name: explain_eligibility_result :query
 -- The result of subject $subject_id under profile $profile in year $year
 -- (the latest run): kind, name, district, outcome, the conditions not met
--- and to review, the reference day, the profile's names and the run.
+-- and to review ('' when none: array_to_string of an empty list is NULL),
+-- the reference day, the profile's names and the run.
 SELECT e.subject_kind, coalesce(e.name, ''), coalesce(e.district, ''), e.outcome,
-       array_to_string(e.unmet, ','), array_to_string(e.to_review, ','), CAST(e.reference_day AS VARCHAR),
+       coalesce(array_to_string(e.unmet, ','), ''), coalesce(array_to_string(e.to_review, ','), ''), CAST(e.reference_day AS VARCHAR),
        coalesce(r.name_zh, ''), coalesce(r.name_en, ''), r.run_id, CAST(r.window_end AS VARCHAR), r.profile_sha256
 FROM eligibility e JOIN eligibility_runs r USING (run_id)
 WHERE e.profile = $profile AND e.year = $year AND lower(e.subject_id) = lower($subject_id);
@@ -84,8 +85,9 @@ WHERE lower(c.carrier_id) = lower($subject_id);
 -- name: explain_eligibility_quarters :query
 -- The quarterly reports on record for carrier $subject_id up to $last_day
 -- (E): the winning revisions, with the fields the embedded carrier profile
--- reads and the file, sheet and row each came from.
-SELECT q.year, q.quarter, q.incubating, q.graduated, q.exited, q.jobs, q.revenue, q.utilization,
+-- reads and the file, sheet and row each came from (revenue as text: the
+-- driver scans no DECIMAL into a string).
+SELECT q.year, q.quarter, q.incubating, q.graduated, q.exited, q.jobs, CAST(q.revenue AS VARCHAR), q.utilization,
        l.file_name, coalesce(q.sheet, ''), q.row_no
 FROM quarterly_reports q JOIN ingest_log l USING (ingest_id)
 WHERE lower(q.carrier_id) = lower($subject_id)
