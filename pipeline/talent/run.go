@@ -41,7 +41,7 @@ type Result struct {
 
 // QuotaRow is one row of talent_quota.
 type QuotaRow struct {
-	Title, Group                                      string
+	Title, Group                                     string
 	Quota, AwardedBefore, AwardedThisYear, Remaining int
 }
 
