@@ -4,7 +4,7 @@
 -- whole, for the once-only rule; every workbook shows it masked.
 
 -- name: nomination_revisions :view
--- Every nomination accepted, with its revision number and whether it wins: the rule of SPEC §9, stated here once. A nomination_id given again in a later file replaces the earlier row — the last in ingest order wins (ingest_order: a retried row counts as ingested with its file, as in application_revisions). person_id is personal data, shown masked in every workbook.
+-- Every nomination accepted (person_id is personal data, an ID number, shown masked in every workbook), with its revision number and whether it wins: the rule of SPEC §9, stated here once. A nomination_id given again in a later file replaces the earlier row — the last in ingest order wins (ingest_order: a retried row counts as ingested with its file, as in application_revisions).
 -- (A file holds a nomination_id at most once: an id twice in one file
 -- rejects every occurrence, duplicate_key, so the order never comes down
 -- to the row.)
@@ -21,7 +21,7 @@ WINDOW w AS (PARTITION BY n.nomination_id
              ORDER BY o.file_order, n.ingest_id, n.row_no);
 
 -- name: nominations :view
--- One row per nomination_id: the winning row (nomination_revisions), with the number of revisions and the file and row it came from (ingest_id: the file's name is in ingest_log). person_id is personal data (the ID number, kept for the once-only rule), shown masked in every workbook.
+-- One row per nomination_id: the winning row (nomination_revisions), with the number of revisions and the file and row it came from (ingest_id: the file's name is in ingest_log) — person_id is personal data (the ID number, kept for the once-only rule), shown masked in every workbook.
 CREATE OR REPLACE VIEW nominations AS
 SELECT nomination_id, year, person, person_id, enterprise, enterprise_uscc,
        founded_on, district, category, title, jobs, jobs_stable, revenue,
