@@ -16,7 +16,7 @@ import (
 
 var (
 	asmFileKindZH = map[string]string{"registry": "载体名录", "quarterly": "季度报表", "incidents": "事件记录", "deferrals": "暂缓评价",
-		"expert_scores": "专家评分", "applications": "认定申请"}
+		"expert_scores": "专家评分", "applications": "认定申请", "nominations": "创业人才推荐"}
 	asmFileStatusZH = map[string]string{"loaded": "全部接收", "partial": "部分退回", "all_rejected": "全部退回", "duplicate": "重复文件", "rejected": "整份退回"}
 )
 

@@ -133,76 +133,27 @@ func WriteApplicationsTemplate(year int, path string) error {
 }
 
 func writeAppTemplateSheet(f *excelize.File, st *xlsx.Styles, year int) error {
-	const sheet = appTemplateSheet
-	last := templateFirstRow + templateRows - 1
-	lastCol, _ := excelize.ColumnNumberToName(len(appFields))
 	formats, err := newAppTemplateFormats(f)
 	if err != nil {
 		return err
 	}
-	widths := make([]float64, len(appFields))
-	for i, fd := range appFields {
-		widths[i] = fd.width
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, fd.width); err != nil {
-			return err
-		}
-		if err := f.SetColStyle(sheet, col, formats[fd.check]); err != nil {
-			return err
-		}
-	}
-	title := fmt.Sprintf("双创载体认定申请表（%d年）  Applications for recognition, %d", year, year)
-	note := fmt.Sprintf("每个申请一行，从第 %d 行起填写；除“租赁截止日期”“有实质投资行为”“虚拟空间”外均为必填；面积单位：平方米；声明类各列填“是”或“否”。请勿修改表头。填写前请阅读「填报说明」。\n"+
-		"One row per application from row %d; every column is required except lease_end, invested and virtual; areas in m²; declarations 是 (yes) or 否 (no). Do not change the header. See sheet 填报说明.",
-		templateFirstRow, templateFirstRow)
-	if err := templateBanner(f, st, sheet, widths, title, note); err != nil {
-		return err
-	}
-	lines := 1
+	cols := make([]formColumn, len(appFields))
 	for i, fd := range appFields {
 		hdr, err := appTemplateHeader(fd)
 		if err != nil {
 			return err
 		}
-		cell, _ := excelize.CoordinatesToCellName(i+1, templateFirstRow-1)
-		if err := f.SetCellStr(sheet, cell, hdr); err != nil {
-			return err
-		}
-		zh, en, _ := strings.Cut(hdr, "\n")
-		lines = max(lines, xlsx.Lines(zh, fd.width)+xlsx.Lines(en, fd.width))
-	}
-	if err := f.SetCellStyle(sheet, "A3", lastCol+"3", st.Header); err != nil {
-		return err
-	}
-	if err := f.SetRowHeight(sheet, templateFirstRow-1, xlsx.FitHeight(float64(lines)*13+6)); err != nil {
-		return err
-	}
-	for i, fd := range appFields {
-		col, _ := excelize.ColumnNumberToName(i + 1)
 		dv, _, _, err := appTemplateValidation(fd, year)
 		if err != nil {
 			return err
 		}
-		dv.Sqref = fmt.Sprintf("%s%d:%s%d", col, templateFirstRow, col, last)
-		if err := f.AddDataValidation(sheet, dv); err != nil {
-			return err
-		}
+		cols[i] = formColumn{header: hdr, width: fd.width, style: formats[fd.check], dv: dv}
 	}
-	boxed, err := f.NewConditionalStyle(&excelize.Style{Border: templateBorder})
-	if err != nil {
-		return err
-	}
-	if err := f.SetConditionalFormat(sheet, fmt.Sprintf("A%d:%s%d", templateFirstRow, lastCol, last), []excelize.ConditionalFormatOptions{
-		{Type: "formula", Criteria: fmt.Sprintf("COUNTA($A%d:$%s%d)>0", templateFirstRow, lastCol, templateFirstRow), Format: &boxed},
-	}); err != nil {
-		return err
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: templateFirstRow - 1,
-		TopLeftCell: fmt.Sprintf("C%d", templateFirstRow), ActivePane: "bottomRight",
-		Selection: []excelize.Selection{{SQRef: fmt.Sprintf("A%d", templateFirstRow), ActiveCell: fmt.Sprintf("A%d", templateFirstRow), Pane: "bottomRight"}}}); err != nil {
-		return err
-	}
-	return templatePage.Apply(f, sheet)
+	title := fmt.Sprintf("双创载体认定申请表（%d年）  Applications for recognition, %d", year, year)
+	note := fmt.Sprintf("每个申请一行，从第 %d 行起填写；除“租赁截止日期”“有实质投资行为”“虚拟空间”外均为必填；面积单位：平方米；声明类各列填“是”或“否”。请勿修改表头。填写前请阅读「填报说明」。\n"+
+		"One row per application from row %d; every column is required except lease_end, invested and virtual; areas in m²; declarations 是 (yes) or 否 (no). Do not change the header. See sheet 填报说明.",
+		templateFirstRow, templateFirstRow)
+	return writeFormSheet(f, st, appTemplateSheet, cols, title, note)
 }
 
 // newAppTemplateFormats makes the number format of each kind of column.
@@ -320,28 +271,8 @@ func appFieldIndex(name string) int {
 }
 
 func writeAppTemplateHelp(f *excelize.File, st *xlsx.Styles, year int) error {
-	const sheet = appTemplateHelpSheet
-	widths := []float64{20, 58, 58}
-	for i, w := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
-			return err
-		}
-	}
 	title := fmt.Sprintf("填报说明（%d年认定申请）  Instructions: applications for recognition, %d", year, year)
 	note := "各列的含义见下表后半部分；在「认定申请」中选中单元格时也会显示提示。\nThe second part of the table explains every column; selecting a cell on the applications sheet shows the same hint."
-	if err := templateBanner(f, st, sheet, widths, title, note); err != nil {
-		return err
-	}
-	if err := f.SetSheetRow(sheet, "A3", &[]any{"项目\nItem", "说明\n(中文)", "Explanation\n(English)"}); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(sheet, "A3", "C3", st.Header); err != nil {
-		return err
-	}
-	if err := f.SetRowHeight(sheet, 3, 30); err != nil {
-		return err
-	}
 	rows := []templateHelpRow{
 		{"怎样填写\nHow to fill it in", fmt.Sprintf("在「认定申请」工作表第 %d 行起填写，每个申请一行，一个文件可以填写多个申请。请勿修改、删除或移动表头，不要合并单元格，不要增加合计行。", templateFirstRow),
 			fmt.Sprintf("Fill in the 认定申请 sheet from row %d, one row per application; one file may hold several. Do not change, delete or move the header, merge cells or add a totals row.", templateFirstRow)},
@@ -369,29 +300,5 @@ func writeAppTemplateHelp(f *excelize.File, st *xlsx.Styles, year int) error {
 		}
 		rows = append(rows, templateHelpRow{hdr, zh, en})
 	}
-	item, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10, Bold: true}, Border: templateBorder,
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	for i, r := range rows {
-		n := i + 4
-		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &[]any{r.item, r.zh, r.en}); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, fmt.Sprintf("A%d", n), fmt.Sprintf("A%d", n), item); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, fmt.Sprintf("B%d", n), fmt.Sprintf("C%d", n), st.Body); err != nil {
-			return err
-		}
-		lines := max(templateTextLines(r.item, widths[0]), templateTextLines(r.zh, widths[1]), templateTextLines(r.en, widths[2]))
-		if err := f.SetRowHeight(sheet, n, xlsx.FitHeight(float64(lines)*13.5+4)); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	return templatePage.Apply(f, sheet)
+	return writeFormHelp(f, st, appTemplateHelpSheet, title, note, rows)
 }

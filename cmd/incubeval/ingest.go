@@ -21,7 +21,7 @@ func (a *app) ingestCommand() *cobra.Command {
 	var kind, rejectsOut, rejectsBy string
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
-		Short: "导入载体名录、季度报表、事件、暂缓、专家评分和认定申请文件 — load registry, quarterly, incident, deferral, expert score and application files (CSV, XLSX, Parquet; folders recursively)",
+		Short: "导入载体名录、季度报表、事件、暂缓、专家评分、认定申请和创业人才推荐文件 — load registry, quarterly, incident, deferral, expert score, application and nomination files (CSV, XLSX, Parquet; folders recursively)",
 		Long: `导入报送文件（CSV、XLSX、Parquet；文件夹逐层读取）。每个文件按 SHA-256 归档、逐行校验、
 单独提交；同样的文件再次导入不重复加载。有错误的行被退回，附中英文说明，可用
 --rejects-out 写成退回清单发回报送单位；加 --rejects-by district（或 carrier）时

@@ -362,7 +362,7 @@ func TestSQLSchemaListsViewsWithDescriptions(t *testing.T) {
 		byView[r[0]] = r
 	}
 	for _, v := range []string{"carriers", "quarterly_reports", "quarterly_report_revisions", "incidents", "deferrals",
-		"expert_scores", "expert_score_revisions", "expert_values", "application_revisions", "applications", "indicator_scores", "assessments", "decisions", "funding", "rejects", "ingest_log", "runs"} {
+		"expert_scores", "expert_score_revisions", "expert_values", "application_revisions", "applications", "nomination_revisions", "nominations", "indicator_scores", "assessments", "decisions", "funding", "rejects", "ingest_log", "runs"} {
 		r, ok := byView[v]
 		if !ok {
 			t.Errorf("view %s not listed", v)
@@ -386,6 +386,13 @@ func TestSQLSchemaListsViewsWithDescriptions(t *testing.T) {
 	}
 	if d := byView["carriers"][1]; d != "The registry as it stands: the latest row for each carrier_id." {
 		t.Errorf("carriers description %q", d)
+	}
+	// The ID number is in the nominations views, and their descriptions say
+	// what it is and how workbooks show it.
+	for _, v := range []string{"nominations", "nomination_revisions"} {
+		if d := byView[v][1]; !strings.Contains(d, "person_id is personal data") || !strings.Contains(d, "masked") {
+			t.Errorf("%s description %q does not call person_id personal data, masked", v, d)
+		}
 	}
 	if _, ok := byView["samples"]; ok {
 		t.Errorf("a table is listed as a view")

@@ -12,14 +12,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/pipeline/talent"
 	"github.com/incubeval/incubeval/reports"
 )
 
-// Kinds of submission template: the quarterly report (a carrier's) and the
-// applications for recognition (an applicant's, SPEC §8.1).
+// Kinds of submission template: the quarterly report (a carrier's), the
+// applications for recognition (an applicant's, SPEC §8.1) and the
+// nominations of the 百千万 programme (a district's, SPEC §9).
 const (
 	templateQuarterly    = "quarterly"
 	templateApplications = "applications"
+	templateNominations  = "nominations"
 )
 
 func (a *app) templateCommand() *cobra.Command {
@@ -27,11 +30,12 @@ func (a *app) templateCommand() *cobra.Command {
 	var out string
 	kind := templateQuarterly
 	cmd := &cobra.Command{
-		Use:   "template [--kind applications] --year Y --quarter Q --out FILE",
-		Short: "生成填报模板（季度报表或认定申请） — write the blank workbook carriers fill in (季度报表) or applicants do (认定申请, --kind applications)",
+		Use:   "template [--kind applications|nominations] --year Y --quarter Q --out FILE",
+		Short: "生成填报模板（季度报表、认定申请或创业人才推荐） — write the blank workbook carriers fill in (季度报表), applicants do (认定申请, --kind applications) or districts do (创业人才推荐, --kind nominations)",
 		Long: `生成 Y 年第 Q 季度的季度报表填报模板（.xlsx）：中英文表头、下拉列表和取值检查、
 该季度末在册的载体名单和填报说明。只读数据库，有写入进程时读取最近发布的快照。
-加 --kind applications 时生成 Y 年的认定申请表（不用 --quarter，不读数据库）。
+加 --kind applications 时生成 Y 年的认定申请表，加 --kind nominations 时生成 Y 年的
+“百千万”创业人才推荐表（均不用 --quarter，不读数据库）。
 Write FILE (.xlsx): the quarterly report sheet for Y Q with bilingual headers
 that ingest recognises, drop-down lists and range checks on every column,
 the carriers registered at the quarter's end (from the database, which is
@@ -42,7 +46,11 @@ carriers list.
 With --kind applications, FILE is the sheet of applications for
 recognition (认定申请, one row per application) for year Y, with the same
 kind of headers, checks and instructions; it takes no --quarter and reads
-no database (an applicant is not a carrier yet).`,
+no database (an applicant is not a carrier yet). With --kind nominations,
+FILE is the sheet of nominations for the titles of the 百千万 programme
+(创业人才推荐, one row per person and title) for year Y, its districts and
+categories those of the embedded programme, and the year's criteria in its
+instructions; likewise without --quarter or a database.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
@@ -54,6 +62,8 @@ no database (an applicant is not a carrier yet).`,
 				return usageError{fmt.Errorf("--quarter must be 1, 2, 3 or 4")}
 			case kind == templateApplications && cmd.Flags().Changed("quarter"):
 				return usage("认定申请表按年度填写，不用 --quarter", "--quarter is for the quarterly template; an applications template is for a year")
+			case kind == templateNominations && cmd.Flags().Changed("quarter"):
+				return usage("创业人才推荐表按年度填写，不用 --quarter", "--quarter is for the quarterly template; a nominations template is for a year")
 			case out == "":
 				return usageError{fmt.Errorf("--out FILE is required (e.g. --out 季度报表-%dQ%d.xlsx)", year, quarter)}
 			case !strings.EqualFold(filepath.Ext(out), ".xlsx"):
@@ -69,6 +79,18 @@ no database (an applicant is not a carrier yet).`,
 					return fmt.Errorf("write template: %w", err)
 				}
 				fmt.Fprintf(a.stdout, "认定申请表 Applications template for %d: %s\n", year, termSafe(out))
+				return nil
+			}
+			if kind == templateNominations {
+				if p := talent.Default(); !p.InYears(year) {
+					// Ingest takes any year; the selection awards in the programme's.
+					fmt.Fprintf(a.stderr, "注意：%d 年不是内置百千万工程（%d—%d 年）的年度 / note: %d is not a year of the embedded programme (%d–%d)\n",
+						year, p.Years[0], p.Years[len(p.Years)-1], year, p.Years[0], p.Years[len(p.Years)-1])
+				}
+				if err := reports.WriteNominationsTemplate(year, out); err != nil {
+					return fmt.Errorf("write template: %w", err)
+				}
+				fmt.Fprintf(a.stdout, "创业人才推荐表 Nominations template for %d: %s\n", year, termSafe(out))
 				return nil
 			}
 			write := func(db *sql.DB) error {
@@ -91,9 +113,9 @@ no database (an applicant is not a carrier yet).`,
 			return nil
 		},
 	}
-	enumFlag(cmd.Flags(), &kind, "kind", []string{templateQuarterly, templateApplications},
-		"模板类型：季度报表（默认）或认定申请 which template: quarterly (default) or applications")
-	yearFlag(cmd, &year, "报表或申请年度（必填） report or application year (required)")
+	enumFlag(cmd.Flags(), &kind, "kind", []string{templateQuarterly, templateApplications, templateNominations},
+		"模板类型：季度报表（默认）、认定申请或创业人才推荐 which template: quarterly (default), applications or nominations")
+	yearFlag(cmd, &year, "报表、申请或推荐年度（必填） report, application or nomination year (required)")
 	cmd.Flags().Var(quarterValue{&quarter}, "quarter", "报表季度 1–4（季度报表必填） report quarter, 1–4 (required for the quarterly template)")
 	cmd.Flags().StringVar(&out, "out", "", "要写出的工作簿 .xlsx（必填） workbook to write, .xlsx (required)")
 	requireFlags(cmd, "year", "out")

@@ -106,6 +106,47 @@ func TestTemplateCommandApplications(t *testing.T) {
 	}
 }
 
+// TestTemplateCommandNominations: --kind nominations writes the
+// nominations sheet for a programme year without a database (none is
+// made), and the sheet, filled in, ingests as nominations with zero
+// rejects; a year outside the embedded programme is written with a note.
+func TestTemplateCommandNominations(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	out := filepath.Join(dir, "创业人才推荐-2023.xlsx")
+	stdout, stderr, err := runTemplate(t, db, "--kind", "nominations", "--year", "2023", "--out", out)
+	if err != nil || !strings.Contains(stdout, out) || stderr != "" {
+		t.Fatalf("%v; stdout %q, stderr %q", err, stdout, stderr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("the nominations template made a database")
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.GetSheetList(), ","); got != "创业人才推荐,填报说明" {
+		t.Fatalf("sheets %s", got)
+	}
+	row := []any{"TR2023-001", 2023, "张伟", "62010219950505056x", "兰州金城数字科技有限公司", "91350100M000100Y43", "2022-03-10",
+		"红古区", "残疾人创业群体", "新锐创客", 8, "是", 120.5, 1, "是", "是", "否", 87.25}
+	if err := f.SetSheetRow("创业人才推荐", "A4", &row); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, stdout, stderr := runCLI(t, "--db", db, "ingest", out)
+	if code != exitOK || !strings.Contains(stdout, "[nominations #1]: 1 read = 1 accepted + 0 rejected") {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	_, stderr, err = runTemplate(t, db, "--kind", "nominations", "--year", "2025", "--out", filepath.Join(dir, "n2025.xlsx"))
+	if err != nil || !strings.Contains(stderr, "2025 is not a year of the embedded programme (2021–2023)") {
+		t.Fatalf("%v; stderr %q", err, stderr)
+	}
+}
+
 func TestTemplateCommandUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{
@@ -116,6 +157,8 @@ func TestTemplateCommandUsageErrors(t *testing.T) {
 		{"--year", "2025", "--quarter", "3", "--out", "t.csv"},
 		{"--kind", "applications", "--year", "2025", "--quarter", "3", "--out", "t.xlsx"},
 		{"--kind", "applications", "--out", "t.xlsx"},
+		{"--kind", "nominations", "--year", "2022", "--quarter", "3", "--out", "t.xlsx"},
+		{"--kind", "nominations", "--year", "2022", "--out", "t.csv"},
 		{"--kind", "registry", "--year", "2025", "--out", "t.xlsx"},
 	} {
 		_, _, err := runTemplate(t, filepath.Join(dir, "x.duckdb"), args...)

@@ -411,7 +411,8 @@ func setUpCommands(root *cobra.Command) {
 }
 
 // ingestKinds are the kinds --kind takes, in the order SPEC lists them
-// (ingest.Kinds: §3's four, then §7's expert scores and §8.1's applications).
+// (ingest.Kinds: §3's four, then §7's expert scores, §8.1's applications
+// and §9's nominations).
 func ingestKinds() []string {
 	kinds := make([]string, len(ingest.Kinds))
 	for i, k := range ingest.Kinds {

@@ -72,7 +72,7 @@ func TestBadCommandLinesExit2InBothLanguages(t *testing.T) {
 		{[]string{"jobs", "run", "no-such-job"}, "没有「no-such-job」这个任务", `no job "no-such-job"`},
 		{[]string{"assess", "--year", "2025", "--budget", "-5"}, "--budget 应为正数", "--budget must be a positive number"},
 		{[]string{"assess", "--year", "2025", "--window", "fiscal"}, "--window 的值「fiscal」不是可选值之一：sep、calendar", "--window takes one of sep, calendar"},
-		{[]string{"ingest", "--kind", "nonsense", "x.csv"}, "--kind 的值「nonsense」", "--kind takes one of registry, quarterly, incidents, deferrals, expert_scores, applications"},
+		{[]string{"ingest", "--kind", "nonsense", "x.csv"}, "--kind 的值「nonsense」", "--kind takes one of registry, quarterly, incidents, deferrals, expert_scores, applications, nominations"},
 		{[]string{"sql", "--format", "yaml", "SELECT 1"}, "--format 的值「yaml」", "--format takes one of table, csv"},
 		{[]string{"sql", "--max-rows", "-1", "SELECT 1"}, "--max-rows 不能为负数", "--max-rows must be 0 or more"},
 		{[]string{"report", "--yaer", "2025", "--out", "x"}, "未知选项 --yaer（是否想输入 --year？）", "unknown flag --yaer (did you mean --year?)"},

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/incubeval/incubeval/pipeline/talent"
 )
 
 // Kind is what a file holds, recognised from its header.
@@ -24,12 +26,16 @@ const (
 	// Applications are the requests for recognition of SPEC §8.1 (认定申请),
 	// checked by the eligibility profiles; the applicant is not a carrier yet.
 	Applications Kind = "applications"
+	// Nominations are the persons put forward for a title of the 百千万
+	// programme (创业人才推荐, SPEC §9), decided by the talent selection.
+	Nominations Kind = "nominations"
 )
 
 // Kinds in the order a batch loads them: the registry first, so that reports
 // in the same batch can name carriers it introduces. It is also the order
-// SPEC lists them in (§3, then §7's expert scores and §8.1's applications).
-var Kinds = []Kind{Registry, Quarterly, Incidents, Deferrals, ExpertScores, Applications}
+// SPEC lists them in (§3, then §7's expert scores, §8.1's applications and
+// §9's nominations).
+var Kinds = []Kind{Registry, Quarterly, Incidents, Deferrals, ExpertScores, Applications, Nominations}
 
 // ZH is the kind's Chinese name.
 func (k Kind) ZH() string {
@@ -46,6 +52,8 @@ func (k Kind) ZH() string {
 		return "专家评分"
 	case Applications:
 		return "认定申请"
+	case Nominations:
+		return "创业人才推荐"
 	}
 	return string(k)
 }
@@ -66,6 +74,11 @@ const (
 	tUSCC
 	tCode  // a code as a rubric writes it: [a-z][a-z0-9_]*
 	tScore // an expert's mark: 0–100, at most two decimals, exact
+	// tAmount is money in 万元, converted from the header's unit as tMoney
+	// is, but exact: at most two decimals as written, kept as DECIMAL(18,6).
+	tAmount
+	tIDCard // a citizen ID number (GB 11643): personal data
+	tName   // one of Column.Names, as the list writes it
 )
 
 // Column is one input column of SPEC §3.
@@ -79,6 +92,14 @@ type Column struct {
 	// Default is the value of a blank cell of an optional column; nil
 	// loads NULL. An application's undeclared invested is 否 (SPEC §8.1).
 	Default driver.Value
+	// Names are a tName column's values, exactly as loaded; a cell is
+	// matched to one after folding full-width forms and removing spaces.
+	// NameRule is the rule of a cell that matches none.
+	Names    []string
+	NameRule string
+	// Personal marks personal data (a nomination's ID number, SPEC §9):
+	// what ingest keeps of a rejected cell of it is masked.
+	Personal bool
 }
 
 type enumValue struct {
@@ -126,6 +147,13 @@ var operatorTypeEnum = []enumValue{
 	{"other", []string{"其他", "其它"}},
 }
 
+// titleEnum are the titles of the 百千万 programme (SPEC §9), lowest first.
+var titleEnum = []enumValue{
+	{talent.Rising, []string{talent.TitleZH(talent.Rising), "新锐"}},
+	{talent.Star, []string{talent.TitleZH(talent.Star), "新秀"}},
+	{talent.Master, []string{talent.TitleZH(talent.Master), "达人"}},
+}
+
 var incidentEnum = []enumValue{
 	{"major_accident", []string{"重大安全/质量事故", "重大安全事故", "重大质量事故", "重大安全质量事故", "重大事故"}},
 	{"environmental_violation", []string{"严重环境违法", "环境违法", "严重环境违法行为"}},
@@ -135,7 +163,13 @@ var incidentEnum = []enumValue{
 	{"false_data", []string{"提供虚假材料", "虚假材料", "弄虚作假"}},
 }
 
-// Specs of SPEC §3.1–3.4, §7 (expert scores) and §8.1 (applications).
+// programme is the embedded 百千万 programme (SPEC §9): a nomination's
+// district and category are one of its quota groups. A bureau running its
+// own programme file lists the same names (the talent command checks).
+var programme = talent.Default()
+
+// Specs of SPEC §3.1–3.4, §7 (expert scores), §8.1 (applications) and §9
+// (nominations).
 var Specs = map[Kind]*Spec{
 	Registry: {
 		Kind: Registry, Table: "store.registry",
@@ -250,6 +284,35 @@ var Specs = map[Kind]*Spec{
 			{Name: "virtual", ZH: "虚拟空间", Aliases: []string{"是否虚拟空间", "is_virtual"}, Type: tBool, Default: false},
 		},
 	},
+	// SPEC §9: one row per nomination, every column required.
+	// nomination_id, person_id and title make the signature: no other
+	// kind has any of them.
+	Nominations: {
+		Kind: Nominations, Table: "store.nominations",
+		Signature: []string{"nomination_id", "person_id", "title"},
+		Columns: []Column{
+			{Name: "nomination_id", ZH: "推荐编号", Aliases: []string{"推荐号", "推荐序号"}, Type: tText, Required: true},
+			{Name: "year", ZH: "年度", Aliases: []string{"年份", "推荐年度", "评选年度", "选拔年度"}, Type: tYear, Required: true},
+			{Name: "person", ZH: "姓名", Aliases: []string{"创业者姓名", "申报人", "申报人姓名", "推荐人选"}, Type: tText, Required: true},
+			{Name: "person_id", ZH: "身份证号", Aliases: []string{"身份证号码", "居民身份证号码", "公民身份号码", "身份证", "证件号码", "id_number"}, Type: tIDCard, Required: true, Personal: true},
+			{Name: "enterprise", ZH: "创业主体名称", Aliases: []string{"创业主体", "企业名称", "创办企业名称", "创业实体名称"}, Type: tText, Required: true},
+			{Name: "enterprise_uscc", ZH: "统一社会信用代码", Aliases: []string{"信用代码", "企业统一社会信用代码", "创业主体统一社会信用代码", "uscc"}, Type: tUSCC, Required: true},
+			{Name: "founded_on", ZH: "成立日期", Aliases: []string{"成立时间", "注册日期", "企业成立日期", "创业主体成立日期"}, Type: tDate, Required: true},
+			{Name: "district", ZH: "区县", Aliases: []string{"所在区县", "县区", "所属区县"}, Type: tName, Required: true,
+				Names: programme.DistrictNames(), NameRule: "unknown_district"},
+			{Name: "category", ZH: "类别", Aliases: []string{"行业类别", "群体类别", "创业群体", "所属类别", "所属群体"}, Type: tName, Required: true,
+				Names: programme.CategoryNames(), NameRule: "unknown_category"},
+			{Name: "title", ZH: "申报称号", Aliases: []string{"称号", "推荐称号", "申报层次"}, Type: tEnum, Required: true, Enum: titleEnum},
+			{Name: "jobs", ZH: "带动就业人数", Aliases: []string{"带动就业", "吸纳就业人数", "吸纳就业"}, Type: tInt, Required: true},
+			{Name: "jobs_stable", ZH: "稳定就业一年以上", Aliases: []string{"稳定就业1年以上", "就业稳定一年以上", "稳定就业", "是否稳定就业一年以上"}, Type: tBool, Required: true},
+			{Name: "revenue", ZH: "年营收", Aliases: []string{"年营业收入", "营业收入", "营收", "年度营收"}, Type: tAmount, Required: true},
+			{Name: "ip_count", ZH: "知识产权数", Aliases: []string{"知识产权数量", "知识产权", "知识产权(项)"}, Type: tInt, Required: true},
+			{Name: "clean_record", ZH: "无不良记录", Aliases: []string{"无不良信用记录", "无不良经营记录", "是否无不良记录"}, Type: tBool, Required: true},
+			{Name: "prospect", ZH: "市场前景较好", Aliases: []string{"市场前景", "市场前景良好", "是否市场前景较好"}, Type: tBool, Required: true},
+			{Name: "influence", ZH: "行业影响力和领先性", Aliases: []string{"行业影响力及领先性", "行业影响力", "影响力和领先性", "是否有行业影响力和领先性"}, Type: tBool, Required: true},
+			{Name: "contest_score", ZH: "比赛得分", Aliases: []string{"大赛得分", "比赛成绩", "竞赛得分", "评审得分", "得分"}, Type: tScore, Required: true},
+		},
+	},
 }
 
 // Chinese money units and English suffixes, to 万元.
@@ -294,7 +357,7 @@ var headerIndex = func() map[Kind]map[string]match {
 			for _, n := range names {
 				idx[headerKey(n)] = match{i, 1, false}
 			}
-			if c.Type == tMoney {
+			if c.Type == tMoney || c.Type == tAmount {
 				for _, u := range moneyUnits {
 					for _, n := range append([]string{c.ZH}, c.Aliases...) {
 						for _, zh := range u.zh {

@@ -20,6 +20,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/incubeval/incubeval/pipeline/idcard"
 	"github.com/incubeval/incubeval/pipeline/uscc"
 	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
@@ -199,6 +200,17 @@ func checkRead(t *testing.T, info *fileInfo, rows []*Row, err error) {
 				t.Fatalf("row %d: a CR in the value %q", r.RowNo, is.Raw)
 			}
 		}
+		if spec.personal() {
+			// What ingest keeps of a nomination's issues holds no ID number.
+			for _, is := range r.Errors {
+				kept := spec.shield(is)
+				for _, s := range []string{kept.Raw, kept.ZH, kept.EN, kept.Carrier, kept.District} {
+					if idcard.Redact(s) != s {
+						t.Fatalf("row %d: a reject keeps 17 digits in a row: %q", r.RowNo, s)
+					}
+				}
+			}
+		}
 		if r.Rejected() {
 			continue
 		}
@@ -280,6 +292,18 @@ func misfit(c *Column, kind Kind, v any) string {
 	case tScore:
 		if d, ok := v.(duckdb.Decimal); !ok || d.Scale != 2 || d.Value == nil || d.Value.Sign() < 0 || d.Value.Cmp(big.NewInt(10000)) > 0 {
 			return "want a DECIMAL(5,2) in 0–100"
+		}
+	case tAmount:
+		if d, ok := v.(duckdb.Decimal); !ok || d.Width != 18 || d.Scale != 6 || d.Value == nil || d.Value.Sign() < 0 || d.Value.Cmp(big.NewInt(1e17)) >= 0 {
+			return "want a DECIMAL(18,6) in 0 … 10^11"
+		}
+	case tIDCard:
+		if s, ok := v.(string); !ok || idcard.Check(s, seedToday) != nil {
+			return "want a valid ID number"
+		}
+	case tName:
+		if s, ok := v.(string); !ok || !slices.Contains(c.Names, s) {
+			return "want one of the column's names"
 		}
 	default:
 		return "unknown column type"
@@ -419,6 +443,12 @@ func TestFuzzSeedsReachRowValidation(t *testing.T) {
 		// optional ones blank; an impossible date, an unknown operator
 		// type, a service area over the whole, a declaration left blank.
 		"FuzzCSVReader/applications": {Applications, 3, 4, "utf-8"},
+		// Nominations: ID numbers (a lower-case x, spaces, full-width),
+		// titles, districts and categories in every spelling, revenue in
+		// 元, scores to two decimals; a wrong check character, 30
+		// February, an unknown district, a score of 100.01, a revenue of
+		// three decimals, an unknown category.
+		"FuzzCSVReader/nominations": {Nominations, 4, 6, "utf-8"},
 		// A row with more than its header is rejected (extra_fields).
 		"FuzzCSVReader/extra_field_thousands":     {Quarterly, 2, 1, "utf-8"},
 		"FuzzCSVReader/extra_field_blank_tail":    {Quarterly, 1, 1, "utf-8"},

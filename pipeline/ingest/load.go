@@ -1,8 +1,8 @@
 // Package ingest reads submitted files (registry, quarterly reports,
-// incidents, deferrals, expert scores, applications) from CSV, XLSX or
-// Parquet, validates every row, and loads each file in its own
-// transaction with every row accounted for: rows_read = rows_accepted +
-// rows_rejected.
+// incidents, deferrals, expert scores, applications, nominations) from
+// CSV, XLSX or Parquet, validates every row, and loads each file in its
+// own transaction with every row accounted for: rows_read = rows_accepted
+// + rows_rejected.
 package ingest
 
 import (
@@ -850,7 +850,7 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			if err != nil {
 				return err
 			}
-			w := &rowWriter{issues: app}
+			w := &rowWriter{issues: app, spec: spec}
 			for _, id := range ids {
 				w.ingestID = id
 				if err := w.addIssues(issues[id]); err != nil {
@@ -1120,14 +1120,15 @@ func (w *rowWriter) add(r *Row) error {
 // namesCarrier reports whether a kind's rows are about a registered
 // carrier, named by their first column (carrier_id): such a row naming a
 // carrier not in the registry is rejected (unknown_carrier). Registry rows
-// are the registrations themselves, and an application comes from an
-// applicant that is not a carrier yet (SPEC §8.1).
-func namesCarrier(k Kind) bool { return k != Registry && k != Applications }
+// are the registrations themselves, an application comes from an
+// applicant that is not a carrier yet (SPEC §8.1), and a nomination names
+// a person (SPEC §9).
+func namesCarrier(k Kind) bool { return k != Registry && k != Applications && k != Nominations }
 
 // whose marks a row's issues with its carrier — an application's with
-// its application_id — and the district of a row that has its own
-// (registry, applications), so that its rejects can go back to whoever
-// sent it.
+// its application_id, a nomination's with its nomination_id — and the
+// district of a row that has its own (registry, applications,
+// nominations), so that its rejects can go back to whoever sent it.
 func (w *rowWriter) whose(r *Row) {
 	carrier, _ := r.Vals[0].(string)
 	district := ""
@@ -1173,6 +1174,7 @@ func (w *rowWriter) finishFile() error {
 
 func (w *rowWriter) addIssues(issues []Issue) error {
 	for _, is := range issues {
+		is = w.spec.shield(is)
 		var sheet, col, raw, carrier, district driver.Value
 		if is.Sheet != "" {
 			sheet = is.Sheet

@@ -146,8 +146,8 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				"no %s header found in the first %d rows", info.Kind, maxTitleRows+1), nil
 		}
 		return info, fileErr(path, "unknown_header",
-			"无法识别表头：前 6 行中没有载体名录、季度报表、事件、暂缓评价、专家评分或认定申请的表头（例如 载体编号、年度、季度、报送日期 …）",
-			"unknown header: no registry, quarterly report, incident, deferral, expert score or application header in the first 6 rows (e.g. carrier_id, year, quarter, submitted_on …)"), nil
+			"无法识别表头：前 6 行中没有载体名录、季度报表、事件、暂缓评价、专家评分、认定申请或创业人才推荐的表头（例如 载体编号、年度、季度、报送日期 …）",
+			"unknown header: no registry, quarterly report, incident, deferral, expert score, application or nomination header in the first 6 rows (e.g. carrier_id, year, quarter, submitted_on …)"), nil
 	}
 	if len(unmatched) > 0 {
 		info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」没有可识别的表头，已跳过 / sheet(s) %s have no recognised header; skipped",

@@ -35,6 +35,8 @@ var duplicateKeys = map[Kind][]string{
 	ExpertScores: {"carrier_id", "year", "item", "judge"},
 	// A later file's application of the same id replaces it (view applications).
 	Applications: {"application_id"},
+	// Likewise a nomination's (view nominations).
+	Nominations: {"nomination_id"},
 }
 
 // spikeColumns are checked against the carrier's previous quarter.
@@ -348,7 +350,7 @@ func (t *tracker) duplicateIssues(raw string, refs []rowRef, seed func(i int) bo
 			continue
 		}
 		issues = append(issues, Issue{Sheet: ref.sheet, Row: ref.row, Column: t.spec.Columns[t.keyIdx[0]].Name, Raw: raw,
-			Rule: "duplicate_key", Severity: "error", Carrier: raw, // every key starts with carrier_id, or is an application's id
+			Rule: "duplicate_key", Severity: "error", Carrier: raw, // every key starts with carrier_id, or is an application's or a nomination's id
 			ZH: fmt.Sprintf("同一%s在本文件中出现 %d 次（第 %s 行），无法确定以哪一行为准，请只保留一行后重新报送", strings.Join(zh, "+"), len(refs), whereZH),
 			EN: fmt.Sprintf("the same %s occurs %d times in this file (rows %s); keep one row and resend", strings.Join(en, "+"), len(refs), where)})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/incubeval/incubeval/pipeline/idcard"
 	"github.com/incubeval/incubeval/pipeline/uscc"
 )
 
@@ -34,16 +35,19 @@ func (r *Row) Rejected() bool { return len(r.Errors) > 0 }
 type validator struct {
 	layout *Layout
 	today  time.Time
-	enums  []map[string]string
-	ix     map[string]int // column name → index, for the cross-field rules
+	enums  []map[string]string // per tEnum column, folded synonym → code; per tName column, folded name → name
+	ix     map[string]int      // column name → index, for the cross-field rules
 }
 
 func newValidator(l *Layout, today time.Time) *validator {
 	v := &validator{layout: l, today: today, enums: make([]map[string]string, len(l.Spec.Columns)), ix: map[string]int{}}
 	for i, c := range l.Spec.Columns {
 		v.ix[c.Name] = i
-		if c.Type == tEnum {
+		switch c.Type {
+		case tEnum:
 			v.enums[i] = enumLookup(c.Enum)
+		case tName:
+			v.enums[i] = nameLookup(c.Names)
 		}
 	}
 	return v
@@ -87,7 +91,7 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 		if raw == "" {
 			if c.Required {
 				switch c.Type {
-				case tInt, tNumber, tMoney:
+				case tInt, tNumber, tMoney, tAmount:
 					v.add(r, c, raw, "required", "不能为空（没有发生请填 0）", "required; enter 0 if there were none")
 				case tBool:
 					v.add(r, c, raw, "required", "不能为空，请填“是”或“否”", "required; enter yes or no (是/否)")
@@ -230,7 +234,7 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 	case tText:
 		text := normText(raw)
 		switch c.Name {
-		case "carrier_id", "application_id":
+		case "carrier_id", "application_id", "nomination_id":
 			// A key: ＬＺ－００１ and "LZ- 001" are LZ-001.
 			text = fold(raw)
 			if strings.ContainsAny(text, " \t\r\n") {
@@ -253,6 +257,29 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 			return nil
 		}
 		return code
+	case tIDCard:
+		id := idcard.Normalize(fold(raw))
+		if err := idcard.Check(id, v.today); err != nil {
+			var ie *idcard.Error
+			errors.As(err, &ie)
+			zh, en := "身份证号无效："+ie.ZH, "invalid ID number: "+ie.EN
+			if _, num := parseNumber(raw); num && strings.ContainsAny(raw, ".Ee") {
+				// 6.20102198702301E+17: typed into a cell formatted as a number.
+				zh += "。Excel 把身份证号存成了数字，后几位已经丢失：请把该列设为“文本”格式后重新录入"
+				en += ". Excel stored the ID number as a number and lost its last digits: format the column as text and type it again"
+			}
+			v.add(r, c, raw, ie.Rule, zh, en)
+			return nil
+		}
+		return id
+	case tName:
+		if name, ok := v.enums[i][headerKey(raw)]; ok {
+			return name
+		}
+		v.add(r, c, raw, c.NameRule,
+			fmt.Sprintf("「%s」不是百千万工程名额表中的%s，应为：%s", clipq(raw), c.ZH, strings.Join(c.Names, "、")),
+			fmt.Sprintf("%q is not a %s of the programme; one of %s", clipq(raw), c.Name, strings.Join(c.Names, ", ")))
+		return nil
 	case tEnum:
 		code, ok := v.enums[i][headerKey(raw)]
 		if !ok {
@@ -362,6 +389,25 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 			return nil
 		}
 		return scoreValue(n)
+	case tAmount:
+		f, ok := v.number(r, c, raw)
+		switch {
+		case !ok:
+			return nil
+		case f < 0:
+			v.add(r, c, raw, "negative", "不能为负数", fmt.Sprintf("%s is negative", clipq(raw)))
+			return nil
+		case f*v.layout.Factors[i] >= maxNumber:
+			v.add(r, c, raw, "too_large", "数值过大，请核对（注意单位）", fmt.Sprintf("%s is implausibly large (check the unit)", clipq(raw)))
+			return nil
+		}
+		n, ok := hundredths(f)
+		if !ok {
+			v.add(r, c, raw, "amount_decimals", fmt.Sprintf("金额「%s」超过两位小数：金额最多保留两位小数（如 123.45），请核对后重新报送", clipq(raw)),
+				fmt.Sprintf("amount %s has more than two decimals: amounts are kept to two (123.45); check it, then resend", clipq(raw)))
+			return nil
+		}
+		return amountValue(n, v.layout.Factors[i])
 	case tRatio:
 		f, ok := parseRatio(raw)
 		switch {
@@ -382,6 +428,26 @@ func (v *validator) cell(r *Row, c *Column, i int, raw string) driver.Value {
 // it is given (a float64 87.45 would be stored as 0.87).
 func scoreValue(n int64) duckdb.Decimal {
 	return duckdb.Decimal{Width: 5, Scale: 2, Value: big.NewInt(n)}
+}
+
+// amountValue is an amount of n hundredths of the header's unit, factor
+// 万元 each, as the column store.nominations.revenue, DECIMAL(18,6) in
+// 万元, takes it: millionths of 万元, exactly. The units are powers of ten
+// from 元 (10^-4 万元) to 亿元 (10^4), so a hundredth of any of them is a
+// whole number of millionths of 万元; the caller has bounded the amount
+// below 10^11 万元 (10^17 millionths), which int64 holds.
+func amountValue(n int64, factor float64) duckdb.Decimal {
+	per := int64(math.Round(factor * 1e4)) // millionths of 万元 per hundredth of the unit
+	return duckdb.Decimal{Width: 18, Scale: 6, Value: big.NewInt(n * per)}
+}
+
+// nameLookup maps the folded form of each name to the name.
+func nameLookup(names []string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[headerKey(n)] = n
+	}
+	return m
 }
 
 // number parses a number cell, or records that it is not one.
@@ -462,6 +528,10 @@ func (v *validator) crossChecks(r *Row) {
 		}
 	case Incidents:
 		notFuture("occurred_on")
+	case Nominations:
+		// SPEC §9 judges the founding date against the selection day;
+		// a founding after today is a mistake in any case.
+		notFuture("founded_on")
 	}
 }
 

@@ -47,7 +47,7 @@ func TestMigrationsApplyOnceAndViewsExist(t *testing.T) {
 		if err := st.DB.QueryRow("SELECT count(*) FROM store.schema_migrations").Scan(&n); err != nil || n == 0 {
 			t.Fatalf("migrations recorded: %d, %v", n, err)
 		}
-		for _, v := range []string{"carriers", "quarterly_reports", "quarterly_report_revisions", "incidents", "deferrals", "expert_scores", "expert_values", "applications", "application_revisions", "rejects", "warnings", "ingest_log", "runs"} {
+		for _, v := range []string{"carriers", "quarterly_reports", "quarterly_report_revisions", "incidents", "deferrals", "expert_scores", "expert_values", "applications", "application_revisions", "nominations", "nomination_revisions", "rejects", "warnings", "ingest_log", "runs"} {
 			if _, err := st.DB.Exec("SELECT * FROM " + v + " LIMIT 0"); err != nil {
 				t.Errorf("view %s: %v", v, err)
 			}

@@ -44,8 +44,9 @@ FROM s;
 -- of the year or before, expert score files holding a score of the year
 -- or before, and quarterly files holding a quarter that starts by the
 -- window's end. A later quarter, incident, deferral or expert score cannot
--- change the year, and applications (SPEC §8.1) never do: eligibility
--- reads them, the assessment does not.
+-- change the year, and applications (SPEC §8.1) and nominations (§9)
+-- never do: eligibility and the talent selection read them, the
+-- assessment does not.
 WITH r AS (SELECT data_cutoff FROM store.assessment_runs WHERE run_id = $run_id)
 SELECT (SELECT data_cutoff FROM r), count(*), coalesce(sum(g.rows_accepted), 0)
 FROM store.ingests g
@@ -61,4 +62,5 @@ WHERE g.rows_accepted > 0
       WHEN 'expert_scores' THEN EXISTS (SELECT 1 FROM store.expert_scores e
            WHERE e.ingest_id = g.ingest_id AND e.year <= $year)
       WHEN 'applications' THEN false
+      WHEN 'nominations' THEN false
       ELSE true END;

@@ -35,14 +35,15 @@ CREATE OR REPLACE VIEW reject_history AS
 SELECT i.ingest_id, g.file_name, i.sheet, i.row_no, i.column_name, i.raw_value,
        i.rule, i.message_zh, i.message_en, g.kind, g.batch_id,
        i.carrier_id,
-       -- whose row it is: a registry row's or an application's own
-       -- district, else the registry's (an application's carrier_id is
-       -- its application_id, no carrier's)
+       -- whose row it is: a registry row's, an application's or a
+       -- nomination's own district, else the registry's (an
+       -- application's carrier_id is its application_id, a nomination's
+       -- its nomination_id, no carrier's)
        coalesce(i.district, c.district) AS district,
        r.retried_by
 FROM store.row_issues i
 JOIN store.ingests g ON g.ingest_id = i.ingest_id
-LEFT JOIN carriers c ON c.carrier_id = i.carrier_id AND g.kind IS DISTINCT FROM 'applications'
+LEFT JOIN carriers c ON c.carrier_id = i.carrier_id AND coalesce(g.kind, '') NOT IN ('applications', 'nominations')
 LEFT JOIN store.retried_rows r
        ON r.ingest_id = i.ingest_id AND r.row_no = i.row_no AND coalesce(r.sheet, '') = coalesce(i.sheet, '')
 WHERE i.severity = 'error'
@@ -53,7 +54,7 @@ FROM store.ingests
 WHERE status = 'rejected';
 
 -- name: rejects :view
--- What is rejected now, and why: every reason a row was rejected, with file, sheet, row, column and raw value, and every file rejected whole (row_no empty); a row read again by a retry is listed under the retry if rejected again, never also under the earlier ingest. carrier_id and district say whose row it is.
+-- What is rejected now, and why: every reason a row was rejected, with file, sheet, row, column and raw value, and every file rejected whole (row_no empty); a row read again by a retry is listed under the retry if rejected again, never also under the earlier ingest. carrier_id and district say whose row it is. An ID number (a nomination's person_id, SPEC §9) is never here whole: raw_value and messages hold it masked.
 CREATE OR REPLACE VIEW rejects AS
 SELECT ingest_id, file_name, sheet, row_no, column_name, raw_value, rule,
        message_zh, message_en, kind, batch_id, carrier_id, district
