@@ -205,14 +205,14 @@ func WriteEligibility(ctx context.Context, db *sql.DB, profile string, year int,
 	}
 	f := xlsx.New()
 	defer f.Close()
-	st, err := newEligStyles(f)
+	st, err := newBookStyles(f)
 	if err != nil {
 		return nil, err
 	}
 	if err := f.SetSheetName("Sheet1", eligSheetResults); err != nil {
 		return nil, err
 	}
-	for _, w := range []func(*excelize.File, *eligStyles, *eligBook) error{
+	for _, w := range []func(*excelize.File, *bookStyles, *eligBook) error{
 		writeEligResults, writeEligChecklist, writeEligNotice, writeEligMethod,
 	} {
 		if err := w(f, st, b); err != nil {
@@ -251,92 +251,9 @@ func eligOutcome(code string) string {
 	return label(eligibilityZH, code) + "\n" + label(eligibilityEN, code)
 }
 
-// eligStyles are the workbook's styles, made once.
-type eligStyles struct {
-	*xlsx.Styles         // Note, Header, Body
-	title            int // a sheet's title: Chinese, English beneath
-	center, code     int
-	section, label   int
-	hash             int
-	form             int // a reviewer's blank cell
-	noticeTitle      int
-	noticeText       int
-	noticeHeader     int
-	noticeBody       int
-	noticeCenter     int
-	noticeRight      int
-	pass, fail, todo int // conditional: green, red, amber
-}
-
-func newEligStyles(f *excelize.File) (*eligStyles, error) {
-	base, err := xlsx.NewStyles(f)
-	if err != nil {
-		return nil, err
-	}
-	s := &eligStyles{Styles: base}
-	border := []excelize.Border{
-		{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
-		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
-	}
-	dark := []excelize.Border{
-		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
-		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
-	}
-	font := func(size float64, bold bool) *excelize.Font {
-		return &excelize.Font{Family: "SimSun", Size: size, Bold: bold}
-	}
-	for _, d := range []struct {
-		id *int
-		s  *excelize.Style
-	}{
-		{&s.title, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&s.center, &excelize.Style{Font: font(10, false), Border: border,
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}}},
-		{&s.code, &excelize.Style{Font: font(10, false), Border: border,
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}},
-		{&s.section, &excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 12, Bold: true, Color: "1F4E79"},
-			Alignment: &excelize.Alignment{Vertical: "center"}}},
-		{&s.label, &excelize.Style{Font: font(10, true), Border: border,
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
-			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
-		{&s.hash, &excelize.Style{Font: &excelize.Font{Family: "Courier New", Size: 9}, Border: border,
-			Alignment: &excelize.Alignment{Vertical: "top"}}},
-		{&s.form, &excelize.Style{Font: font(10, false), Border: dark,
-			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&s.noticeTitle, &excelize.Style{Font: font(16, true),
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
-		{&s.noticeText, &excelize.Style{Font: font(12, false),
-			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
-		{&s.noticeHeader, &excelize.Style{Font: font(11, true), Border: dark,
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
-		{&s.noticeBody, &excelize.Style{Font: font(11, false), Border: dark,
-			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&s.noticeCenter, &excelize.Style{Font: font(11, false), Border: dark,
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
-		{&s.noticeRight, &excelize.Style{Font: font(12, false),
-			Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}}},
-	} {
-		if *d.id, err = f.NewStyle(d.s); err != nil {
-			return nil, err
-		}
-	}
-	// Outcome colours, Excel's good/bad/neutral palette, by conditional
-	// formatting: a sorted or filtered sheet keeps them.
-	for _, c := range []struct {
-		id         *int
-		fill, font string
-	}{{&s.pass, "C6EFCE", "006100"}, {&s.fail, "FFC7CE", "9C0006"}, {&s.todo, "FFEB9C", "9C5700"}} {
-		if *c.id, err = f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: c.font},
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.fill}}}); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
-}
-
 // outcomeColours are the conditional formats of the outcome cells, by
 // the Chinese their text begins with.
-func (s *eligStyles) outcomeColours() []excelize.ConditionalFormatOptions {
+func (s *bookStyles) outcomeColours() []excelize.ConditionalFormatOptions {
 	var out []excelize.ConditionalFormatOptions
 	for _, c := range []struct {
 		code  string
@@ -350,99 +267,6 @@ func (s *eligStyles) outcomeColours() []excelize.ConditionalFormatOptions {
 	return out
 }
 
-// eligGrid writes cells of one sheet with the normal API, keeping the
-// first error.
-type eligGrid struct {
-	f     *excelize.File
-	sheet string
-	err   error
-}
-
-func (g *eligGrid) put(col, row int, v any, style int) {
-	if g.err != nil {
-		return
-	}
-	cell, _ := excelize.CoordinatesToCellName(col, row)
-	if rt, ok := v.([]excelize.RichTextRun); ok {
-		g.err = g.f.SetCellRichText(g.sheet, cell, rt)
-	} else if v != nil {
-		g.err = g.f.SetCellValue(g.sheet, cell, v)
-	}
-	if g.err == nil {
-		g.err = g.f.SetCellStyle(g.sheet, cell, cell, style)
-	}
-}
-
-// merge merges the cells from (c1, r1) to (c2, r2).
-func (g *eligGrid) merge(c1, r1, c2, r2 int) {
-	if g.err != nil || (c1 == c2 && r1 == r2) {
-		return
-	}
-	a, _ := excelize.CoordinatesToCellName(c1, r1)
-	b, _ := excelize.CoordinatesToCellName(c2, r2)
-	g.err = g.f.MergeCell(g.sheet, a, b)
-}
-
-// title writes a sheet's title in row 1 over ncol columns: the Chinese
-// large, the English beneath.
-func (g *eligGrid) title(zh, en string, ncol int, st *eligStyles) {
-	g.put(1, 1, []excelize.RichTextRun{
-		{Text: zh, Font: &excelize.Font{Family: "SimSun", Size: 16, Bold: true}},
-		{Text: "\n" + en, Font: &excelize.Font{Family: "SimSun", Size: 10, Color: "595959"}},
-	}, st.title)
-	g.merge(1, 1, ncol, 1)
-	g.height(1, 42)
-}
-
-func (g *eligGrid) height(row int, h float64) {
-	if g.err == nil {
-		g.err = g.f.SetRowHeight(g.sheet, row, xlsx.FitHeight(h))
-	}
-}
-
-func (g *eligGrid) widths(ws []float64) {
-	for i, w := range ws {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if g.err == nil {
-			g.err = g.f.SetColWidth(g.sheet, col, col, w)
-		}
-	}
-}
-
-// fit makes row tall enough for texts in columns of widths, at lineHeight
-// points a line.
-func (g *eligGrid) fit(row int, widths []float64, texts []string, lineHeight, least float64) {
-	lines := 1
-	for i, t := range texts {
-		if i < len(widths) && t != "" {
-			lines = max(lines, xlsx.Lines(t, widths[i]))
-		}
-	}
-	g.height(row, max(least, float64(lines)*lineHeight+5))
-}
-
-// fitWidth is a column width for texts (and its header's lines): wide
-// enough for the widest, by the workbooks' width model with 15% to spare
-// for a fallback font, within [least, most].
-func fitWidth(least, most float64, texts ...string) float64 {
-	w := least
-	for _, t := range texts {
-		for _, line := range strings.Split(t, "\n") {
-			w = max(w, xlsx.TextWidth(line)*1.15+xlsx.Padding+0.5)
-		}
-	}
-	return min(w, most)
-}
-
-// sumWidths adds up column widths.
-func sumWidths(ws []float64) float64 {
-	t := 0.0
-	for _, w := range ws {
-		t += w
-	}
-	return t
-}
-
 // Rows of 结果: title, note, two header rows, the subjects.
 const (
 	eligHeadRow  = 3
@@ -452,9 +276,9 @@ const (
 // writeEligResults writes 结果: one row per subject, then for every
 // condition a group of three columns, value, threshold and outcome, under
 // the condition's name.
-func writeEligResults(f *excelize.File, st *eligStyles, b *eligBook) error {
+func writeEligResults(f *excelize.File, st *bookStyles, b *eligBook) error {
 	sheet := eligSheetResults
-	g := &eligGrid{f: f, sheet: sheet}
+	g := &grid{f: f, sheet: sheet}
 	fixed := []struct{ zh, en string }{
 		{"序号", "No."}, {"编号", "ID"}, {"名称", "Name"}, {"区县", "District"},
 		{"运营主体代码", "Operator USCC"}, {"结论", "Outcome"}, {"不符合的条件", "Not met"}, {"待核实的条件", "To review"},
@@ -669,12 +493,12 @@ var checklistColumns = []struct {
 // confirm, one row per subject and condition, with blank bordered
 // columns for the finding, the reviewer, the date and a note, to print
 // and fill in on site.
-func writeEligChecklist(f *excelize.File, st *eligStyles, b *eligBook) error {
+func writeEligChecklist(f *excelize.File, st *bookStyles, b *eligBook) error {
 	sheet := eligSheetChecklist
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	g := &eligGrid{f: f, sheet: sheet}
+	g := &grid{f: f, sheet: sheet}
 	widths := make([]float64, len(checklistColumns))
 	for i, c := range checklistColumns {
 		widths[i] = c.width
@@ -753,33 +577,15 @@ func writeEligChecklist(f *excelize.File, st *eligStyles, b *eligBook) error {
 	return xlsx.Page{Paper: xlsx.A4, Margins: xlsx.ListMargins, RepeatRows: "$3:$3", Footer: xlsx.FooterSheetPages}.Apply(f, sheet)
 }
 
-// noticeColumns of 公示: a list to publish, in Chinese only.
-var noticeColumns = []struct {
-	zh    string
-	width float64
-}{
-	{"序号", 6}, {"名称", 24}, {"运营主体", 24}, {"区县", 10}, {"类型", 24}, {"备注", 10},
+// eligNoticeColumns of 公示.
+var eligNoticeColumns = []noticeColumn{
+	{"序号", 6, true}, {"名称", 24, false}, {"运营主体", 24, false}, {"区县", 10, true}, {"类型", 24, true}, {"备注", 10, true},
 }
-
-// Rows of 公示: a tag row (not printed), the notice's title, its text,
-// the contact line, a blank, the table's header.
-const noticeHeaderRow = 6
 
 // writeEligNotice writes 公示: the list of the subjects that pass, ready
 // to publish for 5 working days, with the bureau's contact left to fill
 // in.
-func writeEligNotice(f *excelize.File, st *eligStyles, b *eligBook) error {
-	sheet := eligSheetNotice
-	if _, err := f.NewSheet(sheet); err != nil {
-		return err
-	}
-	g := &eligGrid{f: f, sheet: sheet}
-	widths := make([]float64, len(noticeColumns))
-	for i, c := range noticeColumns {
-		widths[i] = c.width
-	}
-	g.widths(widths)
-	ncol, total := len(widths), sumWidths(widths)
+func writeEligNotice(f *excelize.File, st *bookStyles, b *eligBook) error {
 	r := &b.run
 	// "拟认定" for applications, "拟推荐" for carriers; the profile's name
 	// without its last word when that is the same verb:
@@ -792,78 +598,25 @@ func writeEligNotice(f *excelize.File, st *eligStyles, b *eligBook) error {
 	if subject == "" {
 		subject = r.nameZH
 	}
-	title := fmt.Sprintf("%d年%s拟%s名单公示", r.year, subject, verb)
-
-	g.title("公示（本行不打印）", "Public notice of those that pass, to publish for 5 working days (this row does not print)", ncol, st)
-	g.put(1, 2, title, st.noticeTitle)
-	g.merge(1, 2, ncol, 2)
-	g.fit(2, []float64{total}, []string{title}, 22, 36)
-	text := fmt.Sprintf("　　经审核，现将%d年%s拟%s名单（共%d家）予以公示。公示期为5个工作日，自发布之日起计算。"+
-		"如有异议，请在公示期内以书面形式向________________反映，并提供必要的证明材料。以单位名义反映的须加盖公章，以个人名义反映的须署真实姓名。",
-		r.year, subject, verb, len(b.notice))
-	g.put(1, 3, text, st.noticeText)
-	g.merge(1, 3, ncol, 3)
-	g.fit(3, []float64{total / 1.2}, []string{text}, 16, 20)
-	contact := "　　联系人：________________　　电话：________________"
-	g.put(1, 4, contact, st.noticeText)
-	g.merge(1, 4, ncol, 4)
-	g.height(4, 24)
-	for i, c := range noticeColumns {
-		g.put(i+1, noticeHeaderRow, c.zh, st.noticeHeader)
+	n := publicNotice{
+		sheet:   eligSheetNotice,
+		tagEN:   "Public notice of those that pass, to publish for 5 working days",
+		title:   fmt.Sprintf("%d年%s拟%s名单公示", r.year, subject, verb),
+		lead:    fmt.Sprintf("经审核，现将%d年%s拟%s名单（共%d家）予以公示。", r.year, subject, verb, len(b.notice)),
+		columns: eligNoticeColumns,
 	}
-	g.height(noticeHeaderRow, 24)
-	row := noticeHeaderRow + 1
-	for i, n := range b.notice {
-		kind := label(kindZH, n.kind)
-		if n.track != "" {
-			kind += "\n（" + label(trackZH, n.track) + "）"
+	for i, x := range b.notice {
+		kind := label(kindZH, x.kind)
+		if x.track != "" {
+			kind += "\n（" + label(trackZH, x.track) + "）"
 		}
 		remark := ""
-		if n.outcome == "priority" {
-			remark = label(eligibilityZH, n.outcome)
+		if x.outcome == "priority" {
+			remark = label(eligibilityZH, x.outcome)
 		}
-		vals := []any{i + 1, n.name, n.operator, n.district, kind, remark}
-		styles := []int{st.noticeCenter, st.noticeBody, st.noticeBody, st.noticeCenter, st.noticeCenter, st.noticeCenter}
-		texts := make([]string, len(vals))
-		for c, v := range vals {
-			g.put(c+1, row, v, styles[c])
-			if t, ok := v.(string); ok {
-				texts[c] = t
-			}
-		}
-		// Wrapped at 11 points: a line is 1.1 of the 10-point width.
-		scaled := make([]float64, len(widths))
-		for c, w := range widths {
-			scaled[c] = w / 1.1
-		}
-		g.fit(row, scaled, texts, 15, 24)
-		row++
+		n.rows = append(n.rows, []any{i + 1, x.name, x.operator, x.district, kind, remark})
 	}
-	if len(b.notice) == 0 {
-		g.put(1, row, "（无）", st.noticeCenter)
-		for c := 2; c <= ncol; c++ {
-			g.put(c, row, nil, st.noticeCenter)
-		}
-		g.merge(1, row, ncol, row)
-		g.height(row, 24)
-		row++
-	}
-	row++
-	for _, line := range []string{"发布单位（盖章）：________________", "发布日期：______年____月____日"} {
-		g.put(1, row, line, st.noticeRight)
-		g.merge(1, row, ncol, row)
-		g.height(row, 26)
-		row++
-	}
-	if g.err != nil {
-		return g.err
-	}
-	lastCol, _ := excelize.ColumnNumberToName(ncol)
-	return xlsx.Page{Paper: xlsx.A4, Portrait: true,
-		Margins:    &xlsx.Margins{Left: 0.6, Right: 0.6, Top: 0.8, Bottom: 0.8, Header: 0.3, Footer: 0.3, Centred: true},
-		RepeatRows: fmt.Sprintf("$%d:$%d", noticeHeaderRow, noticeHeaderRow),
-		Area:       fmt.Sprintf("$A$2:$%s$%d", lastCol, row-1),
-		Footer:     xlsx.FooterPages}.Apply(f, sheet)
+	return writeNotice(f, st, n)
 }
 
 // methodWidths are 说明's two columns: a label, and the text.
@@ -871,12 +624,12 @@ var methodWidths = []float64{24, 66}
 
 // writeEligMethod writes 说明: the profile and run, each condition with
 // the seed's words and its checks in words, and the outcome rules.
-func writeEligMethod(f *excelize.File, st *eligStyles, b *eligBook) error {
+func writeEligMethod(f *excelize.File, st *bookStyles, b *eligBook) error {
 	sheet := eligSheetMethod
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	g := &eligGrid{f: f, sheet: sheet}
+	g := &grid{f: f, sheet: sheet}
 	g.widths(methodWidths)
 	r := &b.run
 	g.title(r.titleZH("说明"), r.titleEN("Method"), 2, st)

@@ -36,6 +36,9 @@ func TestMain(m *testing.M) {
 	if demoDir != "" {
 		os.RemoveAll(demoDir)
 	}
+	if talentFixtureDir != "" {
+		os.RemoveAll(talentFixtureDir)
+	}
 	if nationalFile != "" {
 		os.RemoveAll(filepath.Dir(nationalFile))
 	}

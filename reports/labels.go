@@ -39,6 +39,28 @@ var (
 		"eligible": "符合", "priority": "优先认定", "recommended": "推荐",
 	}
 
+	// talentOutcomeZH names the outcomes of a nomination (SPEC §9).
+	talentOutcomeZH = map[string]string{"awarded": "授予", "recommended": "推荐", "waitlisted": "备选", "ineligible": "不符合"}
+
+	// talentReasonZH says why a nomination was not selected, by the
+	// reason codes of SPEC §9 (talent_results.reasons). The thresholds are
+	// the programme's, printed on 说明: a programme may change them.
+	talentReasonZH = map[string]string{
+		"founded":         "成立时间超过规定年限",
+		"jobs":            "带动就业人数不足",
+		"jobs_stable":     "就业未稳定一年以上",
+		"revenue":         "年营收不足",
+		"ip_count":        "知识产权数量不足",
+		"prospect":        "市场前景未获认可",
+		"influence":       "缺乏行业影响力和领先性",
+		"clean_record":    "有不良记录",
+		"unknown_group":   "区县或类别不在本期工程名单内",
+		"already_awarded": "往年已获同级或更高称号",
+		"duplicate":       "同一人同一称号重复推荐",
+		"higher_title":    "本年已获更高称号",
+		"quota_full":      "名额已满（备选）",
+	}
+
 	reasonZH = map[string]string{
 		"no_data":         "考核期内无报送数据",
 		"missing_reports": "考核期内缺报两个及以上季度",
@@ -105,6 +127,24 @@ var (
 	eligibilityEN = map[string]string{
 		"met": "met", "not_met": "not met", "review": "review",
 		"eligible": "eligible", "priority": "priority", "recommended": "recommended",
+	}
+
+	talentOutcomeEN = map[string]string{"awarded": "awarded", "recommended": "recommended", "waitlisted": "waitlisted", "ineligible": "ineligible"}
+
+	talentReasonEN = map[string]string{
+		"founded":         "Founded too long before the selection day",
+		"jobs":            "Too few jobs created",
+		"jobs_stable":     "Jobs not stable for a year or more",
+		"revenue":         "Revenue too low",
+		"ip_count":        "Too few intellectual property rights",
+		"prospect":        "Market prospect not confirmed",
+		"influence":       "No influence or lead in the industry",
+		"clean_record":    "Bad record",
+		"unknown_group":   "District or category not one of the programme's",
+		"already_awarded": "Awarded the same or a higher title in an earlier year",
+		"duplicate":       "The same person nominated twice for the title",
+		"higher_title":    "Awarded a higher title this year",
+		"quota_full":      "The group's quota is full (waitlisted)",
 	}
 
 	reasonEN = map[string]string{

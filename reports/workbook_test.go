@@ -79,6 +79,15 @@ var workbookWriters = []workbookWriter{
 		}
 		return map[string]string{info.Path: info.SHA256}
 	}},
+	{"talent", func(t *testing.T, _ *sql.DB, dir string) map[string]string {
+		// The demo has no nominations: the talent tests' database, 2021 and
+		// 2022 decided.
+		info, err := reports.WriteTalent(context.Background(), talentStore(t).DB, 2022, filepath.Join(dir, "talent-2022.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{info.Path: info.SHA256}
+	}},
 	{"rejects", func(t *testing.T, db *sql.DB, dir string) map[string]string {
 		var batch int64
 		if err := db.QueryRow("SELECT max(batch_id) FROM rejects").Scan(&batch); err != nil {
