@@ -17,6 +17,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/eligibility"
 	"github.com/incubeval/incubeval/pipeline/rubric"
+	"github.com/incubeval/incubeval/pipeline/talent"
 	"github.com/incubeval/incubeval/reports"
 )
 
@@ -54,6 +55,8 @@ type Config struct {
 	Rubric   *rubric.Normalized `yaml:"-"` // nil: the embedded default
 	// Profiles are assessment.eligibility's, loaded and checked.
 	Profiles []*eligibility.Profile `yaml:"-"`
+	// Programme is assessment.talent's, loaded; nil when it is off.
+	Programme *talent.Programme `yaml:"-"`
 }
 
 // AssessmentConfig is what the yearly jobs pass to the assessment.
@@ -71,6 +74,12 @@ type AssessmentConfig struct {
 	// yearly-assessment checks after the assessment, each workbook beside
 	// the assessment's. Empty: none.
 	Eligibility []string `yaml:"eligibility,omitempty"`
+	// Talent: yearly-assessment also decides the 百千万 selection (SPEC §9)
+	// when the assessment year is a programme year, talent-Y.xlsx beside
+	// the assessment's.
+	Talent *bool `yaml:"talent,omitempty"`
+	// TalentProgramme is the programme file; empty: the embedded seed 001.
+	TalentProgramme string `yaml:"talent_programme,omitempty"`
 }
 
 // JobsConfig names each job explicitly, so that a misspelt job is an
@@ -295,6 +304,20 @@ func (c *Config) Resolve(dbFallback string) error {
 		if c.Rubric, err = rubric.LoadNormalizedFile(a.Rubric); err != nil {
 			return err
 		}
+	}
+	c.Programme = nil
+	if a.Talent != nil && *a.Talent {
+		c.Programme = talent.Default()
+		if a.TalentProgramme != "" {
+			if a.TalentProgramme, err = abs(a.TalentProgramme, ""); err != nil {
+				return err
+			}
+			if c.Programme, err = talent.LoadFile(a.TalentProgramme); err != nil {
+				return fmt.Errorf("%sassessment.talent_programme: %w", c.where(), err)
+			}
+		}
+	} else if a.TalentProgramme != "" {
+		return fmt.Errorf("%sassessment.talent_programme is set but assessment.talent is not true", c.where())
 	}
 	c.Profiles = nil
 	for i, name := range a.Eligibility {

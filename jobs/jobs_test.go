@@ -15,7 +15,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/pipeline/talent"
 )
 
 // oneOff is a configuration over a new database in a temporary folder,
@@ -458,5 +460,44 @@ func TestYearlyEligibilityRecheck(t *testing.T) {
 	}
 	if _, err := ParseConfig([]byte("assessment:\n  eligibilty: [provincial_demo_base]\n"), "c.yaml"); err == nil || !strings.Contains(err.Error(), "c.yaml:2:3") {
 		t.Errorf("a misspelt key: %v", err)
+	}
+}
+
+// assessment.talent: the yearly job decides the 百千万 selection of a
+// programme year with the assessment, talent-Y.xlsx beside it; another year
+// is noted, not a failure.
+func TestYearlyTalentSelection(t *testing.T) {
+	for _, c := range []struct {
+		now  time.Time
+		year int
+		want string
+	}{{at(2023, 11, 1, 3, 0), 2023, "map[rising:map[awarded:1]]"}, {at(2025, 11, 1, 3, 0), 2025, "not a programme year"}} {
+		env, _ := oneOff(t, c.now)
+		on := true
+		env.Config.Assessment.Talent = &on
+		if err := env.Config.Resolve(""); err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(env.Config.Inbox, 0o755)
+		os.WriteFile(filepath.Join(env.Config.Inbox, "载体名录.csv"), []byte(registryCSV), 0o644)
+		q := strings.ReplaceAll(quarterlyCSV, "2025,3,2025-10-10", fmt.Sprintf("%d,3,%d-10-10", c.year, c.year))
+		q = strings.ReplaceAll(q, "2025,3,2025-10-12", fmt.Sprintf("%d,3,%d-10-12", c.year, c.year))
+		os.WriteFile(filepath.Join(env.Config.Inbox, "季度报表.csv"), []byte(q), 0o644)
+		os.WriteFile(filepath.Join(env.Config.Inbox, "创业人才推荐.csv"), sample.NominationsCSV(sample.EligibleNomination("N1", 2023, talent.Rising)), 0o644)
+		e := NewRunner(env).Execute(context.Background(), catalogJob(t, env, JobYearlyAssessment), TriggerManual, time.Time{}, time.Time{})
+		if e.Status != StatusOK {
+			t.Fatalf("%d: %s %q", c.year, e.Status, e.Error)
+		}
+		if got := fmt.Sprint(e.Args["talent"]); got != c.want {
+			t.Errorf("%d: args.talent %s, want %s", c.year, got, c.want)
+		}
+		book := filepath.Join(env.Config.Outbox, fmt.Sprint(c.year), fmt.Sprintf("talent-%d.xlsx", c.year))
+		if wrote := slices.Contains(e.Files, book); wrote != (c.year == 2023) {
+			t.Errorf("%d: talent workbook written %v", c.year, wrote)
+		}
+	}
+	bad := &Config{Database: filepath.Join(t.TempDir(), "x.duckdb"), Assessment: AssessmentConfig{TalentProgramme: "p.yaml"}}
+	if err := bad.Resolve(""); err == nil || !strings.Contains(err.Error(), "assessment.talent is not true") {
+		t.Errorf("a programme without talent: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/incubeval/incubeval/pipeline/eligibility"
 	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/pipeline/talent"
 	"github.com/incubeval/incubeval/reports"
 )
 
@@ -70,6 +71,25 @@ func yearlyAssessment(ctx context.Context, env *Env, st *store.Store, r *Run) er
 		}
 		r.Wrote(info.Path, info.SHA256)
 		r.Log.Info(fmt.Sprintf("认定与推荐 eligibility %s %d", p.Code, y), "subjects", res.Subjects, "outcomes", res.Outcomes, "workbook", info.Path)
+	}
+	// The 百千万 selection of the year, when it is a programme year.
+	if p := env.Config.Programme; p != nil {
+		if !p.InYears(y) {
+			r.Set("talent", "not a programme year")
+			r.Log.Info(fmt.Sprintf("百千万 %d 不在工程年度内 is not a programme year: no selection", y))
+			return nil
+		}
+		res, err := talent.Run(ctx, st, p, talent.Options{Year: y})
+		if err != nil {
+			return fmt.Errorf("talent: %w", err)
+		}
+		r.Set("talent", res.Outcomes)
+		info, err := reports.WriteTalent(ctx, st.DB, y, filepath.Join(o.Out, fmt.Sprintf("talent-%d.xlsx", y)))
+		if err != nil {
+			return fmt.Errorf("talent workbook: %w", err)
+		}
+		r.Wrote(info.Path, info.SHA256)
+		r.Log.Info(fmt.Sprintf("百千万 talent %d", y), "nominations", res.Nominations, "workbook", info.Path)
 	}
 	return nil
 }

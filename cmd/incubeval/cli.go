@@ -133,7 +133,7 @@ yearly assessment and writes workbooks for officials.
 	root.AddCommand(a.ingestCommand(), a.sqlCommand(), a.demoCommand(), a.benchDataCommand(),
 		a.assessCommand(), a.publishCommand(), a.explainCommand(), a.runCommand(),
 		a.reportCommand(), a.templateCommand(), a.scheduleCommand(), a.jobsCommand(),
-		a.unpublishCommand(), a.discardCommand(), a.upgradeCommand(), a.rubricCommand(), a.eligibilityCommand())
+		a.unpublishCommand(), a.discardCommand(), a.upgradeCommand(), a.rubricCommand(), a.eligibilityCommand(), a.talentCommand())
 	setUpCommands(root)
 	return root
 }
