@@ -239,13 +239,28 @@ func Named(code string) (*Profile, error) {
 
 const maxFileSize = 1 << 20
 
-// LoadFile loads a profile file.
+// LoadFile loads a profile file: a regular file only (SPEC §10) — a FIFO
+// would otherwise hold the open until something writes to it, and a device
+// or a folder is no profile.
 func LoadFile(path string) (*Profile, error) {
+	notRegular := func(fi os.FileInfo) error {
+		return fmt.Errorf("%s: not a regular file (%s), not read as a profile / 不是普通文件，不能作为条件文件读取", path, fi.Mode().Type())
+	}
+	if fi, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open profile: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, notRegular(fi)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open profile: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return nil, fmt.Errorf("open profile: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, notRegular(fi)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read profile: %w", err)
