@@ -83,3 +83,45 @@ func TestEligibilityCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainEligibilityCase: two applications whose ids differ only in
+// case (SQ-A and sq-a, distinct to ingest and to the run) are never
+// explained as one: the id typed exactly shows that application's checks
+// and source alone, and an id matching both in another case is refused as
+// ambiguous, as explain --carrier refuses one.
+func TestExplainEligibilityCase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "e.duckdb")
+	d := time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC)
+	upper := sample.MakerSpaceApplication("SQ-A", d)
+	lower := sample.MakerSpaceApplication("sq-a", d)
+	lower.Staff = 1
+	apps := filepath.Join(dir, "认定申请.csv")
+	if err := os.WriteFile(apps, sample.ApplicationsCSV(upper, lower), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", apps); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, stderr)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025"); code != exitOK {
+		t.Fatalf("eligibility exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "--db", db, "explain", "--application", "SQ-A", "--year", "2025")
+	if code != exitOK {
+		t.Fatalf("explain exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "符合条件 eligible") {
+		t.Errorf("SQ-A meets every condition:\n%s", stdout)
+	}
+	if n := strings.Count(stdout, "staff ≥ 3"); n != 1 || !strings.Contains(stdout, "(staff): 符合 met") {
+		t.Errorf("SQ-A's explanation shows %d staff checks, or its staff not met (sq-a's?):\n%s", n, stdout)
+	}
+	code, stdout, stderr = runCLI(t, "--db", db, "explain", "--application", "sq-a", "--year", "2025")
+	if code != exitOK || !strings.Contains(stdout, "(staff): 不符合 not met") || strings.Count(stdout, "staff ≥ 3") != 1 {
+		t.Errorf("sq-a: exit %d, want its own result (not met: staff)\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "--db", db, "explain", "--application", "Sq-A", "--year", "2025")
+	if code != exitFail || !strings.Contains(stderr, "SQ-A") || !strings.Contains(stderr, "sq-a") {
+		t.Errorf("Sq-A: exit %d, want it refused as ambiguous, naming SQ-A and sq-a\n%s\n%s", code, stdout, stderr)
+	}
+}
