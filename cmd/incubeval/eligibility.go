@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,6 +61,14 @@ profile for a year replaces what the views show; every run is kept.`,
 			if out != "" {
 				if err := outputFolder("--out", out, a.dbPath, "eligibility-*.xlsx"); err != nil {
 					return err
+				}
+				// The workbook's own path too (a link there to the
+				// database), before anything is stored; a folder still
+				// to be made holds nothing.
+				if _, err := os.Stat(out); err == nil {
+					if _, err := outputPathFlag("--out", eligibilityBookPath(out, p.Code, year), a.dbPath); err != nil {
+						return err
+					}
 				}
 			}
 			st, err := a.openWrite(cmd.Context())

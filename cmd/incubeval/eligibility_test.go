@@ -125,3 +125,32 @@ func TestExplainEligibilityCase(t *testing.T) {
 		t.Errorf("Sq-A: exit %d, want it refused as ambiguous, naming SQ-A and sq-a\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestEligibilityOutRefusedFirst: a workbook path that would overwrite the
+// database (here a link to it in --out) is refused with exit 2 before
+// anything is stored — not after the run was stored, where exit 2 (a
+// usage error: nothing done) would be untrue.
+func TestEligibilityOutRefusedFirst(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "e.duckdb")
+	apps := filepath.Join(dir, "认定申请.csv")
+	if err := os.WriteFile(apps, sample.ApplicationsCSV(sample.MakerSpaceApplication("SQ-OK", time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", apps); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, stderr)
+	}
+	out := filepath.Join(dir, "out")
+	os.Mkdir(out, 0o755)
+	if err := os.Symlink(db, filepath.Join(out, "eligibility-municipal_maker_space-2025.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025", "--out", out)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d\n%s\n%s", code, exitUsage, stdout, stderr)
+	}
+	_, csv, _ := runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) FROM eligibility_runs")
+	if got := strings.TrimSpace(strings.Split(csv, "\n")[1]); got != "0" {
+		t.Errorf("refused, yet %s runs stored", got)
+	}
+}
