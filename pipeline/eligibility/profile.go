@@ -268,7 +268,21 @@ func LoadFile(path string) (*Profile, error) {
 	if len(data) > maxFileSize {
 		return nil, fmt.Errorf("%s: larger than %d bytes, not a profile", path, maxFileSize)
 	}
-	return Load(data, path)
+	p, err := Load(data, path)
+	if err != nil {
+		return nil, err
+	}
+	// A file is a bureau's own profile: under an embedded profile's code
+	// its run would replace that profile's results in the views, shown
+	// with the embedded names as if they were the seed's conditions.
+	if text, ok := EmbeddedYAML(p.Code); ok && !bytes.Equal(text, data) {
+		file, _ := parser.ParseBytes(data, 0)
+		v := &validator{name: path, file: file}
+		v.fail("$.code", "code %q is an embedded profile's, and this file differs from it: give your profile its own code (e.g. %s_local) / 自定义条件请使用自己的 code，不能与内置条件同名",
+			p.Code, p.Code)
+		return nil, v.err
+	}
+	return p, nil
 }
 
 var (

@@ -1,6 +1,8 @@
 package eligibility_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -85,5 +87,33 @@ func TestProfileRefusals(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v; want %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestLoadFileEmbeddedCode: a bureau's copy of an embedded profile with a
+// threshold changed but its code kept is refused, at the code's line: run,
+// it would replace the embedded profile's results in the views (the latest
+// run of a code and year) under the embedded profile's names, and explain
+// and the workbook would present the bureau's thresholds as the seed's. An
+// unchanged copy loads (it is the same profile).
+func TestLoadFileEmbeddedCode(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := eligibility.EmbeddedYAML("municipal_maker_space")
+	same := filepath.Join(dir, "same.yaml")
+	os.WriteFile(same, data, 0o644)
+	if p, err := eligibility.LoadFile(same); err != nil || p.Code != "municipal_maker_space" {
+		t.Fatalf("an unchanged copy: %v", err)
+	}
+	changed := filepath.Join(dir, "mine.yaml")
+	os.WriteFile(changed, []byte(strings.Replace(string(data), "at_least: 3", "at_least: 1", 1)), 0o644)
+	_, err := eligibility.LoadFile(changed)
+	if err == nil || !strings.Contains(err.Error(), "mine.yaml:14:7:") || !strings.Contains(err.Error(), "own code") {
+		t.Errorf("a changed copy keeping the embedded code: %v; want it refused at code:", err)
+	}
+	// With its own code it loads.
+	os.WriteFile(changed, []byte(strings.Replace(strings.Replace(string(data), "at_least: 3", "at_least: 1", 1),
+		"code: municipal_maker_space", "code: my_maker_space", 1)), 0o644)
+	if _, err := eligibility.LoadFile(changed); err != nil {
+		t.Errorf("with its own code: %v", err)
 	}
 }
