@@ -38,8 +38,8 @@ func TestDemoHintsRunAsPrinted(t *testing.T) {
 			hints = append(hints, strings.TrimSpace(l))
 		}
 	}
-	if len(hints) != 3 {
-		t.Fatalf("want 3 hints (rejected rows, explain, look at it), got %q in\n%s", hints, demoOut)
+	if len(hints) != 4 {
+		t.Fatalf("want 4 hints (rejected rows, explain a grade, explain an application, look at it), got %q in\n%s", hints, demoOut)
 	}
 	for _, h := range hints {
 		cmd := exec.Command("sh", "-c", h)
