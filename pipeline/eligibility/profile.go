@@ -151,7 +151,10 @@ var subjectColumns = map[string]columns{
 
 func init() {
 	for k, c := range subjectColumns {
-		c.env = rubric.Env{Names: c.numbers, Aggregates: k == Carriers, Counts: k == Carriers}
+		// Aggregates of the quarterly reports, not the rubric's report
+		// counts (quarters(), on_time(), reporting()): compile.go has no
+		// SQL for them.
+		c.env = rubric.Env{Names: c.numbers, Aggregates: k == Carriers}
 		subjectColumns[k] = c
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/eligibility"
 )
 
@@ -116,4 +118,43 @@ func TestLoadFileEmbeddedCode(t *testing.T) {
 	if _, err := eligibility.LoadFile(changed); err != nil {
 		t.Errorf("with its own code: %v", err)
 	}
+}
+
+// TestCarrierProfileCounts: the report counts of the rubric (quarters(),
+// on_time(), reporting()) are not a profile's to read — a carrier profile
+// using one is refused with its line when loaded, not accepted and then
+// a panic when compiled (the command, or the scheduler running
+// assessment.eligibility, died with the run ledger's row left running).
+func TestCarrierProfileCounts(t *testing.T) {
+	for _, count := range []string{"quarters()", "on_time()", "reporting()", "sum(graduated) / quarters()"} {
+		text := "version: 1\ncode: c\nname_zh: c\nname_en: c\nsubjects: carriers\nconditions:\n" +
+			"  - code: a\n    name_zh: a\n    name_en: a\n    all:\n      - value: " + count + "\n        over: window\n        at_least: 4\n"
+		p, err := eligibility.Load([]byte(text), "c.yaml")
+		if err == nil {
+			// Loaded: it must at least compile.
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s: loaded, then Compile panicked: %v", count, r)
+					}
+				}()
+				eligibility.Compile(p, frame2025())
+			}()
+			continue
+		}
+		if !strings.Contains(err.Error(), "c.yaml:11:") {
+			t.Errorf("%s: %v; want it refused at its line", count, err)
+		}
+	}
+}
+
+// frame2025 is the frame of a 2025 run in sep windows.
+func frame2025() eligibility.Frame {
+	fr := eligibility.Frame{Year: 2025, Windows: map[int][2]time.Time{}}
+	for y := 2016; y <= 2025; y++ {
+		s, e, _ := assess.Window(assess.WindowSep, y)
+		fr.Windows[y] = [2]time.Time{s, e}
+	}
+	fr.End = fr.Windows[2025][1]
+	return fr
 }
