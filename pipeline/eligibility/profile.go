@@ -299,16 +299,20 @@ var (
 // prefixes every error, with the line where there is one.
 func Load(data []byte, name string) (p *Profile, err error) {
 	defer rubric.GuardYAML(name, &err)
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, rubric.YAMLError(name, err)
+	}
+	// Before anything decodes it: aliases that stand for millions of values.
+	if err := rubric.CheckAliases(file, name); err != nil {
+		return nil, err
+	}
 	var f fileV1
 	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		return nil, rubric.YAMLError(name, err)
 	}
 	if _, err := rubric.CheckSchema(data, name, "profile", reflect.TypeFor[fileV1]()); err != nil {
 		return nil, err
-	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, rubric.YAMLError(name, err)
 	}
 	v := &validator{name: name, file: file}
 	p = v.profile(&f)

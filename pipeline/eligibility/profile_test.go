@@ -1,8 +1,10 @@
 package eligibility_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -157,4 +159,47 @@ func frame2025() eligibility.Frame {
 	}
 	fr.End = fr.Windows[2025][1]
 	return fr
+}
+
+// aliasBomb is a profile of a few hundred bytes whose aliases, each
+// naming ten of the one before, expand to 10^levels values.
+func aliasBomb(levels int) []byte {
+	var b strings.Builder
+	b.WriteString("version: 1\ncode: bomb\nname_zh: b\nname_en: b\nsubjects: applications\n")
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= levels; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d", i, i, i-1)
+		for range 9 {
+			fmt.Fprintf(&b, ", *a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	fmt.Fprintf(&b, "conditions:\n  - code: a\n    name_zh: *a%d\n    name_en: a\n    all: [{value: area_m2, at_least: 1}]\n", levels)
+	return []byte(b.String())
+}
+
+// TestProfileAliasBomb: a profile whose YAML aliases expand without bound
+// (a "billion laughs" of a few hundred bytes) is refused before it is
+// decoded. Decoded, 10^8 values took the whole machine's memory (24 GB)
+// and, the parse never looking at the context, ignored SIGTERM; here 10^6
+// (some 400 MB when decoded) must cost next to nothing. Aliases that
+// expand modestly still load.
+func TestProfileAliasBomb(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := eligibility.Load(aliasBomb(6), "bomb.yaml")
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "bomb.yaml:") || !strings.Contains(err.Error(), "alias") {
+		t.Errorf("an alias bomb: %v; want it refused for its aliases", err)
+	}
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 50 {
+		t.Errorf("refusing the alias bomb allocated %d MB", mb)
+	}
+	// A few aliases, as a careful author may write them, load.
+	ok := strings.Replace(goodProfile, "      - value: area_m2\n        at_least: 500",
+		"      - &big {value: area_m2, at_least: 500}\n      - *big\n      - <<: *big\n        at_most: 9000", 1)
+	if _, err := eligibility.Load([]byte(ok), "ok.yaml"); err != nil {
+		t.Errorf("modest aliases: %v", err)
+	}
 }
