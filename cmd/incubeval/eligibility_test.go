@@ -154,3 +154,47 @@ func TestEligibilityOutRefusedFirst(t *testing.T) {
 		t.Errorf("refused, yet %s runs stored", got)
 	}
 }
+
+// TestExplainEligibilityNewerInputs: explain shows what the run stored
+// beside today's source rows; when an input that can change the result
+// arrived after the run (here a corrected application: 2 staff, not 6),
+// it says so and how to re-run — the stored values and the file named as
+// their source no longer agree.
+func TestExplainEligibilityNewerInputs(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "e.duckdb")
+	d := time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC)
+	app := sample.MakerSpaceApplication("SQ-1", d)
+	first := filepath.Join(dir, "认定申请.csv")
+	if err := os.WriteFile(first, sample.ApplicationsCSV(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", first); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, stderr)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025"); code != exitOK {
+		t.Fatalf("eligibility exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, stdout, _ := runCLI(t, "--db", db, "explain", "--application", "SQ-1", "--year", "2025")
+	if code != exitOK || strings.Contains(stdout, "Note:") {
+		t.Errorf("explain right after the run: exit %d, or a note:\n%s", code, stdout)
+	}
+	app.Staff = 2
+	second := filepath.Join(dir, "认定申请-更正.csv")
+	if err := os.WriteFile(second, sample.ApplicationsCSV(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10 * time.Millisecond)
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", second); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "--db", db, "explain", "--application", "SQ-1", "--year", "2025")
+	if code != exitOK {
+		t.Fatalf("explain exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"认定申请-更正.csv", "Note:", "1 file", "eligibility --profile municipal_maker_space --year 2025"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain after a correction lacks %q:\n%s", want, stdout)
+		}
+	}
+}

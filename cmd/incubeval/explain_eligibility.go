@@ -62,6 +62,18 @@ func (a *app) explainEligibility(ctx context.Context, db *sql.DB, profile, subje
 	if review != "" {
 		fmt.Fprintf(w, "  待核实 to review: %s\n", termText(review, termNote))
 	}
+	// The checks below are the run's; the sources after them today's.
+	var files, runs int64
+	var checked string
+	if err := sqlfiles.Row(ctx, db, "explain_eligibility_newer", sql.Named("run_id", run)).Scan(&files, &runs, &checked); err != nil {
+		return err
+	}
+	if files > 0 || runs > 0 {
+		fmt.Fprintf(w, "  注意：本结果由第 %d 次核对（%s）得出，之后又导入了 %d 个文件、进行了 %d 次评价，可能改变结果；下列来源为当前数据。请重新运行 %s eligibility --profile %s --year %d\n"+
+			"  Note: this result was made by run %d (%s); %s and %s since can change it, and the sources below are today's. Run again: %s eligibility --profile %s --year %d\n",
+			run, checked, files, runs, a.selfDB(), termText(profile, termWord), year,
+			run, checked, plural(int(files), "file", "files"), plural(int(runs), "assessment run", "assessment runs"), a.selfDB(), termText(profile, termWord), year)
+	}
 	rows, err := sqlfiles.Rows(ctx, db, "explain_eligibility_checks", args...)
 	if err != nil {
 		return err

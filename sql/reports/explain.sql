@@ -66,6 +66,19 @@ SELECT e.subject_kind, coalesce(e.name, ''), coalesce(e.district, ''), e.outcome
 FROM eligibility e JOIN eligibility_runs r USING (run_id)
 WHERE e.profile = $profile AND e.year = $year AND e.subject_id = $subject_id;
 
+-- name: explain_eligibility_newer :query
+-- What arrived after run $run_id checked its subjects and can change its
+-- results: the files of the kinds a profile reads (registry, quarterly,
+-- incidents, applications) loaded since with rows accepted, and the
+-- assessment runs since (their decisions are the bans and delistings it
+-- read); and when it checked.
+SELECT (SELECT count(*) FROM ingest_log l
+        WHERE l.ingested_at > r.checked_at AND l.rows_accepted > 0
+          AND l.kind IN ('registry', 'quarterly', 'incidents', 'applications')),
+       (SELECT count(*) FROM assessment_runs a WHERE a.computed_at > r.checked_at),
+       strftime(r.checked_at, '%Y-%m-%d %H:%M')
+FROM eligibility_runs r WHERE r.run_id = $run_id;
+
 -- name: explain_eligibility_checks :query
 -- Every check of subject $subject_id under profile $profile in year $year,
 -- in the profile's order: the condition (code, names, outcome), the check
