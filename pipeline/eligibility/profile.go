@@ -355,6 +355,9 @@ func (v *validator) profile(f *fileV1) *Profile {
 	if !codePattern.MatchString(f.Code) || len(f.Code) > 64 {
 		v.fail("$.code", "code %q: write lower-case letters, digits and _ (at most 64)", f.Code)
 	}
+	v.words("$.name_zh", f.NameZH)
+	v.words("$.name_en", f.NameEN)
+	v.words("$.source", f.Source)
 	cols, ok := subjectColumns[f.Subjects]
 	if !ok {
 		v.fail("$.subjects", "subjects %q: applications or carriers", f.Subjects)
@@ -383,6 +386,9 @@ func (v *validator) profile(f *fileV1) *Profile {
 	for i, cf := range f.Conditions {
 		path := fmt.Sprintf("$.conditions[%d]", i)
 		c := Condition{Code: cf.Code, NameZH: cf.NameZH, NameEN: cf.NameEN, Text: cf.Text, Unless: cf.Unless}
+		v.words(path+".name_zh", cf.NameZH)
+		v.words(path+".name_en", cf.NameEN)
+		v.words(path+".text", cf.Text)
 		if !codePattern.MatchString(cf.Code) || len(cf.Code) > 64 {
 			v.fail(path+".code", "code %q: write lower-case letters, digits and _ (at most 64)", cf.Code)
 		}
@@ -408,6 +414,14 @@ func (v *validator) profile(f *fileV1) *Profile {
 		p.Conditions = append(p.Conditions, c)
 	}
 	return p
+}
+
+// words refuses a NUL byte in a profile's words: the run's SQL quotes
+// them, and a C string ends at NUL.
+func (v *validator) words(path, s string) {
+	if strings.ContainsRune(s, 0) {
+		v.fail(path, "%q holds a NUL byte (\\0)", s)
+	}
 }
 
 func (v *validator) enum(path string, got, known []string) {
@@ -565,6 +579,7 @@ func (v *validator) check(path, subjects string, cols columns, f checkFile) Chec
 		}
 	case CheckReview:
 		c.Review = f.Review
+		v.words(path+".review", f.Review)
 		if len(f.Review) > 500 {
 			v.fail(path+".review", "at most 500 bytes")
 		}

@@ -203,3 +203,22 @@ func TestProfileAliasBomb(t *testing.T) {
 		t.Errorf("modest aliases: %v", err)
 	}
 }
+
+// TestProfileNUL: a NUL byte (YAML "\0") in any of a profile's words is
+// refused at its line when loaded — it cut the run's SQL short (a C
+// string ends at NUL), and the run failed with "Parser Error:
+// unterminated quoted string".
+func TestProfileNUL(t *testing.T) {
+	for _, c := range []struct{ from, to, line string }{
+		{"name_zh: 自定义", `name_zh: "自\0定义"`, "mine.yaml:3:"},
+		{"name_en: Mine", `name_en: "Mi\0ne"`, "mine.yaml:4:"},
+		{"    name_zh: 场地", `    name_zh: "场\0地"`, "mine.yaml:8:"},
+		{"      - value: area_m2\n        at_least: 500", `      - review: "before\0after"`, "mine.yaml:11:"},
+	} {
+		text := strings.Replace(goodProfile, c.from, c.to, 1)
+		_, err := eligibility.Load([]byte(text), "mine.yaml")
+		if err == nil || !strings.Contains(err.Error(), c.line) {
+			t.Errorf("%s: %v; want it refused at %s", c.to, err, c.line)
+		}
+	}
+}
