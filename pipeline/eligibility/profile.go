@@ -297,8 +297,12 @@ var (
 
 // Load parses a profile strictly and validates it; name (the file's path)
 // prefixes every error, with the line where there is one.
-func Load(data []byte, name string) (p *Profile, err error) {
+func Load(read []byte, name string) (p *Profile, err error) {
 	defer rubric.GuardYAML(name, &err)
+	// A byte-order mark, as Windows editors may save UTF-8, is allowed at
+	// the start of a YAML stream; go-yaml reads it as text. The file is
+	// stored (and hashed) as read.
+	data := bytes.TrimPrefix(read, []byte("\ufeff"))
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, rubric.YAMLError(name, err)
@@ -319,8 +323,8 @@ func Load(data []byte, name string) (p *Profile, err error) {
 	if v.err != nil {
 		return nil, v.err
 	}
-	p.Text = bytes.Clone(data)
-	sum := sha256.Sum256(data)
+	p.Text = bytes.Clone(read)
+	sum := sha256.Sum256(read)
 	p.SHA256 = hex.EncodeToString(sum[:])
 	return p, nil
 }

@@ -222,3 +222,22 @@ func TestProfileNUL(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileBOM: a profile saved with a byte-order mark (as Windows
+// editors may save UTF-8; YAML allows one at the start of a stream) loads
+// — it was refused as "value is not allowed in this context" at the first
+// key after the comments, a message no clerk could act on.
+func TestProfileBOM(t *testing.T) {
+	data, _ := eligibility.EmbeddedYAML("provincial_demo_base")
+	mine := strings.Replace(string(data), "code: provincial_demo_base", "code: mine", 1)
+	for _, text := range []string{"\ufeff" + goodProfile, "\ufeff" + mine} {
+		if _, err := eligibility.Load([]byte(text), "bom.yaml"); err != nil {
+			t.Errorf("with a BOM: %v", err)
+		}
+	}
+	// An error's line is the file's line, BOM or not.
+	_, err := eligibility.Load([]byte("\ufeff"+strings.Replace(goodProfile, "at_least: 500", "at_leats: 500", 1)), "bom.yaml")
+	if err == nil || !strings.Contains(err.Error(), "bom.yaml:12:") {
+		t.Errorf("a typo after a BOM: %v; want it at line 12", err)
+	}
+}
