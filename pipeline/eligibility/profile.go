@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -303,6 +304,19 @@ func Load(read []byte, name string) (p *Profile, err error) {
 	// the start of a YAML stream; go-yaml reads it as text. The file is
 	// stored (and hashed) as read.
 	data := bytes.TrimPrefix(read, []byte("\ufeff"))
+	// Words not in UTF-8 (a file saved as GBK) would reach the database
+	// as bytes it cannot bind.
+	if !utf8.Valid(data) {
+		line := 1
+		for _, l := range bytes.Split(data, []byte("\n")) {
+			if !utf8.Valid(l) {
+				break
+			}
+			line++
+		}
+		return nil, &rubric.FileError{File: name, Line: line,
+			Msg: "not UTF-8 (saved as GBK/GB18030?): save the profile as UTF-8 / 文件不是 UTF-8 编码，请另存为 UTF-8"}
+	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, rubric.YAMLError(name, err)

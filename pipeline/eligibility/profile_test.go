@@ -11,6 +11,7 @@ import (
 
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/eligibility"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // TestEmbeddedProfiles: both embedded profiles load, with the conditions
@@ -239,5 +240,22 @@ func TestProfileBOM(t *testing.T) {
 	_, err := eligibility.Load([]byte("\ufeff"+strings.Replace(goodProfile, "at_least: 500", "at_leats: 500", 1)), "bom.yaml")
 	if err == nil || !strings.Contains(err.Error(), "bom.yaml:12:") {
 		t.Errorf("a typo after a BOM: %v; want it at line 12", err)
+	}
+}
+
+// TestProfileNotUTF8: a profile saved in GB18030 (GBK, "ANSI" on a
+// Chinese Windows) is refused when loaded, at its first line that is not
+// UTF-8, saying to save it as UTF-8 — it loaded, and the run failed with
+// "could not bind parameter".
+func TestProfileNotUTF8(t *testing.T) {
+	data, _ := eligibility.EmbeddedYAML("municipal_maker_space")
+	mine := strings.Replace(string(data), "code: municipal_maker_space", "code: mine", 1)
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(mine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = eligibility.Load([]byte(gbk), "gbk.yaml")
+	if err == nil || !strings.Contains(err.Error(), "gbk.yaml:1:") || !strings.Contains(err.Error(), "UTF-8") {
+		t.Errorf("a GB18030 profile: %v; want it refused at line 1, asking for UTF-8", err)
 	}
 }
