@@ -62,13 +62,13 @@ profile for a year replaces what the views show; every run is kept.`,
 				if err := outputFolder("--out", out, a.dbPath, "eligibility-*.xlsx"); err != nil {
 					return err
 				}
-				// The workbook's own path too (a link there to the
-				// database), before anything is stored; a folder still
-				// to be made holds nothing.
-				if _, err := os.Stat(out); err == nil {
-					if _, err := outputPathFlag("--out", eligibilityBookPath(out, p.Code, year), a.dbPath); err != nil {
-						return err
-					}
+				// The folder made, and the workbook's own path checked (a
+				// link there to the database), before anything is stored.
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return fmt.Errorf("--out %s: %w", out, err)
+				}
+				if _, err := outputPathFlag("--out", eligibilityBookPath(out, p.Code, year), a.dbPath); err != nil {
+					return err
 				}
 			}
 			st, err := a.openWrite(cmd.Context())

@@ -198,3 +198,29 @@ func TestExplainEligibilityNewerInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestEligibilityOutUnusable: an --out folder that cannot be made (under
+// a regular file) is refused before the run is stored, not after it —
+// where the counts printed and then "mkdir …: not a directory" left a
+// stored run without its workbook.
+func TestEligibilityOutUnusable(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "e.duckdb")
+	apps := filepath.Join(dir, "认定申请.csv")
+	if err := os.WriteFile(apps, sample.ApplicationsCSV(sample.MakerSpaceApplication("SQ-OK", time.Date(2025, 6, 16, 0, 0, 0, 0, time.UTC))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "--db", db, "ingest", apps); code != exitOK {
+		t.Fatalf("ingest exit %d\n%s\n%s", code, out, stderr)
+	}
+	file := filepath.Join(dir, "a-file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	code, stdout, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025", "--out", filepath.Join(file, "sub"))
+	if code == exitOK || strings.Contains(stdout, "checked") {
+		t.Errorf("exit %d, want a refusal before the run\n%s\n%s", code, stdout, stderr)
+	}
+	_, csv, _ := runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) FROM eligibility_runs")
+	if got := strings.TrimSpace(strings.Split(csv, "\n")[1]); got != "0" {
+		t.Errorf("refused, yet %s runs stored", got)
+	}
+}
