@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,6 +60,14 @@ profile for a year replaces what the views show; every run is kept.`,
 			}
 			if out != "" {
 				if err := outputFolder("--out", out, a.dbPath, "eligibility-*.xlsx"); err != nil {
+					return err
+				}
+				// The folder made, and the workbook's own path checked (a
+				// link there to the database), before anything is stored.
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return fmt.Errorf("--out %s: %w", out, err)
+				}
+				if _, err := outputPathFlag("--out", eligibilityBookPath(out, p.Code, year), a.dbPath); err != nil {
 					return err
 				}
 			}

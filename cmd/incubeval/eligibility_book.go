@@ -10,13 +10,18 @@ import (
 	"github.com/incubeval/incubeval/reports"
 )
 
+// eligibilityBookPath is DIR/eligibility-NAME-Y.xlsx.
+func eligibilityBookPath(out, profile string, year int) string {
+	return filepath.Join(out, fmt.Sprintf("eligibility-%s-%d.xlsx", profile, year))
+}
+
 // eligibilityWorkbook writes DIR/eligibility-NAME-Y.xlsx from the stored
 // run and says where it is.
 func (a *app) eligibilityWorkbook(ctx context.Context, st *store.Store, profile string, year int, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	shown := filepath.Join(out, fmt.Sprintf("eligibility-%s-%d.xlsx", profile, year))
+	shown := eligibilityBookPath(out, profile, year)
 	path, err := outputPathFlag("--out", shown, a.dbPath)
 	if err != nil {
 		return err

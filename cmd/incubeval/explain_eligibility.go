@@ -19,13 +19,17 @@ var conditionOutcomeZH = map[string]string{"met": "符合 met", "not_met": "不�
 // year was decided: each condition and check, and the rows read.
 func (a *app) explainEligibility(ctx context.Context, db *sql.DB, profile, subject string, year int) error {
 	w := a.stdout
+	subject, err := resolveSubject(ctx, db, profile, subject, year)
+	if err != nil {
+		return err
+	}
 	var (
 		kind, name, district, outcome, unmet, review, ref string
 		nameZH, nameEN, end, sha                          string
 		run                                               int64
 	)
 	args := []sql.NamedArg{sql.Named("profile", profile), sql.Named("year", year), sql.Named("subject_id", subject)}
-	err := sqlfiles.Row(ctx, db, "explain_eligibility_result", args...).Scan(&kind, &name, &district, &outcome, &unmet, &review, &ref, &nameZH, &nameEN, &run, &end, &sha)
+	err = sqlfiles.Row(ctx, db, "explain_eligibility_result", args...).Scan(&kind, &name, &district, &outcome, &unmet, &review, &ref, &nameZH, &nameEN, &run, &end, &sha)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s 在 %d 年的 %s 中没有结果（先运行 %s eligibility --profile %s --year %d） / "+
 			"%s has no %s result in %d (first run: %s eligibility --profile %s --year %d)",
@@ -57,6 +61,18 @@ func (a *app) explainEligibility(ctx context.Context, db *sql.DB, profile, subje
 	}
 	if review != "" {
 		fmt.Fprintf(w, "  待核实 to review: %s\n", termText(review, termNote))
+	}
+	// The checks below are the run's; the sources after them today's.
+	var files, runs int64
+	var checked string
+	if err := sqlfiles.Row(ctx, db, "explain_eligibility_newer", sql.Named("run_id", run)).Scan(&files, &runs, &checked); err != nil {
+		return err
+	}
+	if files > 0 || runs > 0 {
+		fmt.Fprintf(w, "  注意：本结果由第 %d 次核对（%s）得出，之后又导入了 %d 个文件、进行了 %d 次评价，可能改变结果；下列来源为当前数据。请重新运行 %s eligibility --profile %s --year %d\n"+
+			"  Note: this result was made by run %d (%s); %s and %s since can change it, and the sources below are today's. Run again: %s eligibility --profile %s --year %d\n",
+			run, checked, files, runs, a.selfDB(), termText(profile, termWord), year,
+			run, checked, plural(int(files), "file", "files"), plural(int(runs), "assessment run", "assessment runs"), a.selfDB(), termText(profile, termWord), year)
 	}
 	rows, err := sqlfiles.Rows(ctx, db, "explain_eligibility_checks", args...)
 	if err != nil {
@@ -91,6 +107,46 @@ func (a *app) explainEligibility(ctx context.Context, db *sql.DB, profile, subje
 	return a.explainEligibilitySources(ctx, db, kind, subject, ref, end, year)
 }
 
+// resolveSubject finds the subject id as the run wrote it, whatever the
+// case it was typed in (sq2025-001 is SQ2025-001), as resolveCarrier does:
+// an id the run holds exactly as typed wins; one that matches several ids
+// differing only in case, none of them exactly, is refused as ambiguous —
+// never explained as one subject with the checks of both. An id the run
+// does not hold is returned as typed (it has no result).
+func resolveSubject(ctx context.Context, db *sql.DB, profile, id string, year int) (string, error) {
+	id = strings.TrimSpace(id)
+	rows, err := sqlfiles.Rows(ctx, db, "explain_eligibility_ids", sql.Named("profile", profile), sql.Named("year", year), sql.Named("subject_id", id))
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return "", err
+		}
+		if s == id {
+			return s, nil
+		}
+		ids = append(ids, s)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	switch len(ids) {
+	case 0:
+		return id, nil
+	case 1:
+		return ids[0], nil
+	}
+	for i := range ids {
+		ids[i] = termText(ids[i], termWord)
+	}
+	return "", fmt.Errorf("编号 %s 不区分大小写时对应 %s 的多个结果：%s，请按原样输入 / id %s matches %s, which differ only in case: type it as written",
+		termText(id, termWord), termText(profile, termWord), strings.Join(ids, "、"), termText(id, termWord), strings.Join(ids, ", "))
+}
+
 // explainEligibilitySources prints the rows a subject's checks read: the
 // application's or the registry's row, and for a carrier its quarterly
 // reports on record and incidents.
@@ -114,7 +170,7 @@ func (a *app) explainEligibilitySources(ctx context.Context, db *sql.DB, kind, s
 		if err == nil {
 			fmt.Fprintf(w, "来源 Source: 认定申请 application %s (revisions: %d)\n", source(file, sheet, row), revisions)
 		}
-		if err := db.QueryRowContext(ctx, "SELECT operator_uscc FROM applications WHERE lower(application_id) = lower(?)", subject).Scan(&operator); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := db.QueryRowContext(ctx, "SELECT operator_uscc FROM applications WHERE application_id = ?", subject).Scan(&operator); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 	} else {
@@ -154,7 +210,11 @@ func (a *app) explainEligibilitySources(ctx context.Context, db *sql.DB, kind, s
 	// embedded profiles look at (year_start -1; window_start -2).
 	first := fmt.Sprintf("%d-01-01", year-3)
 	last := ref
-	rows, err := sqlfiles.Rows(ctx, db, "explain_eligibility_incidents", sql.Named("subject_id", subject), sql.Named("operator", operator),
+	carrier := subject // an application's id names no carrier
+	if kind == "application" {
+		carrier = ""
+	}
+	rows, err := sqlfiles.Rows(ctx, db, "explain_eligibility_incidents", sql.Named("subject_id", carrier), sql.Named("operator", operator),
 		sql.Named("first_day", first), sql.Named("last_day", last))
 	if err != nil {
 		return err

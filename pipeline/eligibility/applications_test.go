@@ -160,3 +160,25 @@ func TestApplicationsOfAnotherYear(t *testing.T) {
 		t.Errorf("%d runs stored after a refusal", n)
 	}
 }
+
+// TestValueShownAsCompared: a value is shown as it was compared, never
+// rounded onto its threshold. 26666.66 m² of 33333.33 is 0.7999998: not met,
+// and it must not read "0.8" beside "≥ 0.8" — which, printed to six
+// decimals, it did; a clerk sees a condition met and marked not met.
+func TestValueShownAsCompared(t *testing.T) {
+	w := newWorld(t)
+	d := date(2025, 6, 16)
+	a := sample.MakerSpaceApplication("NEAR", d)
+	a.Area, a.ServiceArea = 33333.33, 26666.66
+	third := sample.MakerSpaceApplication("THIRD", d)
+	third.Area, third.ServiceArea = 3000, 2000
+	w.applications(a, third)
+	w.run("municipal_maker_space", 2025)
+	r := w.result("municipal_maker_space", 2025, "NEAR")
+	if r.checks["space/3"] != "not_met" || r.values["space/3"] == "0.8" {
+		t.Errorf("NEAR: ratio %q %s; want not_met, shown as other than the threshold 0.8", r.values["space/3"], r.checks["space/3"])
+	}
+	if v := w.result("municipal_maker_space", 2025, "THIRD").values["space/3"]; v != "0.6666666667" {
+		t.Errorf("THIRD: ratio shown as %q, want 0.6666666667 (as compared: 10 decimals)", v)
+	}
+}

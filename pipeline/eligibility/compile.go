@@ -195,9 +195,10 @@ func (s Shift) sql() string {
 	return fmt.Sprintf("CAST(s.ref + to_years(%d) + to_months(%d) + to_days(%d) AS DATE)", s.Years, s.Months, s.Days)
 }
 
-// numberText prints a DOUBLE for the value column: up to 6 decimals,
-// without trailing zeros.
-const numberText = `CASE WHEN %[1]s IS NULL THEN NULL ELSE rtrim(rtrim(printf('%%.6f', %[1]s), '0'), '.') END`
+// numberText prints a DOUBLE for the value column: up to 10 decimals, the
+// precision values are compared at (snap), without trailing zeros — never
+// rounded onto a threshold it fails (0.7999998 is not "0.8").
+const numberText = `CASE WHEN %[1]s IS NULL THEN NULL ELSE rtrim(rtrim(printf('%%.10f', %[1]s), '0'), '.') END`
 
 // subjectNames are the names of a value expression over the subject's own
 // columns (s.<col>, DOUBLE).

@@ -16,6 +16,7 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(goodProfile))
 	f.Add([]byte("version: 1\nconditions: [{code: a, all: [{value: \"((((area_m2\"}]}]"))
+	f.Add([]byte("version: 1\ncode: c\nname_zh: c\nname_en: c\nsubjects: carriers\nconditions: [{code: a, name_zh: a, name_en: a, all: [{value: \"quarters()\", over: window, at_least: 4}]}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := eligibility.Load(data, "f.yaml")
 		if err != nil {
@@ -32,5 +33,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("condition %s without checks loaded", c.Code)
 			}
 		}
+		// What loads compiles (an error at most, never a panic).
+		eligibility.Compile(p, frame2025())
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -151,7 +152,10 @@ var subjectColumns = map[string]columns{
 
 func init() {
 	for k, c := range subjectColumns {
-		c.env = rubric.Env{Names: c.numbers, Aggregates: k == Carriers, Counts: k == Carriers}
+		// Aggregates of the quarterly reports, not the rubric's report
+		// counts (quarters(), on_time(), reporting()): compile.go has no
+		// SQL for them.
+		c.env = rubric.Env{Names: c.numbers, Aggregates: k == Carriers}
 		subjectColumns[k] = c
 	}
 }
@@ -239,13 +243,28 @@ func Named(code string) (*Profile, error) {
 
 const maxFileSize = 1 << 20
 
-// LoadFile loads a profile file.
+// LoadFile loads a profile file: a regular file only (SPEC §10) — a FIFO
+// would otherwise hold the open until something writes to it, and a device
+// or a folder is no profile.
 func LoadFile(path string) (*Profile, error) {
+	notRegular := func(fi os.FileInfo) error {
+		return fmt.Errorf("%s: not a regular file (%s), not read as a profile / 不是普通文件，不能作为条件文件读取", path, fi.Mode().Type())
+	}
+	if fi, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open profile: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, notRegular(fi)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open profile: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return nil, fmt.Errorf("open profile: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, notRegular(fi)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read profile: %w", err)
@@ -253,7 +272,21 @@ func LoadFile(path string) (*Profile, error) {
 	if len(data) > maxFileSize {
 		return nil, fmt.Errorf("%s: larger than %d bytes, not a profile", path, maxFileSize)
 	}
-	return Load(data, path)
+	p, err := Load(data, path)
+	if err != nil {
+		return nil, err
+	}
+	// A file is a bureau's own profile: under an embedded profile's code
+	// its run would replace that profile's results in the views, shown
+	// with the embedded names as if they were the seed's conditions.
+	if text, ok := EmbeddedYAML(p.Code); ok && !bytes.Equal(text, data) {
+		file, _ := parser.ParseBytes(data, 0)
+		v := &validator{name: path, file: file}
+		v.fail("$.code", "code %q is an embedded profile's, and this file differs from it: give your profile its own code (e.g. %s_local) / 自定义条件请使用自己的 code，不能与内置条件同名",
+			p.Code, p.Code)
+		return nil, v.err
+	}
+	return p, nil
 }
 
 var (
@@ -265,8 +298,33 @@ var (
 
 // Load parses a profile strictly and validates it; name (the file's path)
 // prefixes every error, with the line where there is one.
-func Load(data []byte, name string) (p *Profile, err error) {
+func Load(read []byte, name string) (p *Profile, err error) {
 	defer rubric.GuardYAML(name, &err)
+	// A byte-order mark, as Windows editors may save UTF-8, is allowed at
+	// the start of a YAML stream; go-yaml reads it as text. The file is
+	// stored (and hashed) as read.
+	data := bytes.TrimPrefix(read, []byte("\ufeff"))
+	// Words not in UTF-8 (a file saved as GBK) would reach the database
+	// as bytes it cannot bind.
+	if !utf8.Valid(data) {
+		line := 1
+		for _, l := range bytes.Split(data, []byte("\n")) {
+			if !utf8.Valid(l) {
+				break
+			}
+			line++
+		}
+		return nil, &rubric.FileError{File: name, Line: line,
+			Msg: "not UTF-8 (saved as GBK/GB18030?): save the profile as UTF-8 / 文件不是 UTF-8 编码，请另存为 UTF-8"}
+	}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, rubric.YAMLError(name, err)
+	}
+	// Before anything decodes it: aliases that stand for millions of values.
+	if err := rubric.CheckAliases(file, name); err != nil {
+		return nil, err
+	}
 	var f fileV1
 	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		return nil, rubric.YAMLError(name, err)
@@ -274,17 +332,13 @@ func Load(data []byte, name string) (p *Profile, err error) {
 	if _, err := rubric.CheckSchema(data, name, "profile", reflect.TypeFor[fileV1]()); err != nil {
 		return nil, err
 	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, rubric.YAMLError(name, err)
-	}
 	v := &validator{name: name, file: file}
 	p = v.profile(&f)
 	if v.err != nil {
 		return nil, v.err
 	}
-	p.Text = bytes.Clone(data)
-	sum := sha256.Sum256(data)
+	p.Text = bytes.Clone(read)
+	sum := sha256.Sum256(read)
 	p.SHA256 = hex.EncodeToString(sum[:])
 	return p, nil
 }
@@ -319,6 +373,9 @@ func (v *validator) profile(f *fileV1) *Profile {
 	if !codePattern.MatchString(f.Code) || len(f.Code) > 64 {
 		v.fail("$.code", "code %q: write lower-case letters, digits and _ (at most 64)", f.Code)
 	}
+	v.words("$.name_zh", f.NameZH)
+	v.words("$.name_en", f.NameEN)
+	v.words("$.source", f.Source)
 	cols, ok := subjectColumns[f.Subjects]
 	if !ok {
 		v.fail("$.subjects", "subjects %q: applications or carriers", f.Subjects)
@@ -347,6 +404,9 @@ func (v *validator) profile(f *fileV1) *Profile {
 	for i, cf := range f.Conditions {
 		path := fmt.Sprintf("$.conditions[%d]", i)
 		c := Condition{Code: cf.Code, NameZH: cf.NameZH, NameEN: cf.NameEN, Text: cf.Text, Unless: cf.Unless}
+		v.words(path+".name_zh", cf.NameZH)
+		v.words(path+".name_en", cf.NameEN)
+		v.words(path+".text", cf.Text)
 		if !codePattern.MatchString(cf.Code) || len(cf.Code) > 64 {
 			v.fail(path+".code", "code %q: write lower-case letters, digits and _ (at most 64)", cf.Code)
 		}
@@ -372,6 +432,14 @@ func (v *validator) profile(f *fileV1) *Profile {
 		p.Conditions = append(p.Conditions, c)
 	}
 	return p
+}
+
+// words refuses a NUL byte in a profile's words: the run's SQL quotes
+// them, and a C string ends at NUL.
+func (v *validator) words(path, s string) {
+	if strings.ContainsRune(s, 0) {
+		v.fail(path, "%q holds a NUL byte (\\0)", s)
+	}
 }
 
 func (v *validator) enum(path string, got, known []string) {
@@ -529,6 +597,7 @@ func (v *validator) check(path, subjects string, cols columns, f checkFile) Chec
 		}
 	case CheckReview:
 		c.Review = f.Review
+		v.words(path+".review", f.Review)
 		if len(f.Review) > 500 {
 			v.fail(path+".review", "at most 500 bytes")
 		}

@@ -289,3 +289,78 @@ func CheckSchema(data []byte, name, what string, t reflect.Type) (map[string]boo
 func ExprFileError(name string, file *ast.File, path, what string, err error) error {
 	return exprFileError(name, file, path, what, err)
 }
+
+// MaxAliasExpansion bounds the values a YAML file's aliases stand for,
+// counted as if each were written out. go-yaml copies what an alias names
+// as it decodes, so a few hundred bytes of aliases naming ten of the one
+// before ("billion laughs") decode into billions of values: every byte of
+// memory, for as long as it takes, whatever the context says. A hand-
+// written file's aliases stand for a few dozen values.
+const MaxAliasExpansion = 10000
+
+// CheckAliases refuses a parsed YAML file whose aliases stand for more
+// than MaxAliasExpansion values, at the alias that goes over; call it
+// before decoding.
+func CheckAliases(file *ast.File, name string) error {
+	anchors := map[string]int{}
+	expanded := 0
+	var over ast.Node
+	// size counts the values under n, an alias as what it names.
+	var size func(n ast.Node) int
+	size = func(n ast.Node) int {
+		if n == nil || over != nil {
+			return 0
+		}
+		switch n := n.(type) {
+		case *ast.DocumentNode:
+			return size(n.Body)
+		case *ast.TagNode:
+			return size(n.Value)
+		case *ast.MappingKeyNode:
+			return size(n.Value)
+		case *ast.AnchorNode:
+			s := size(n.Value)
+			if n.Name != nil && n.Name.GetToken() != nil {
+				anchors[n.Name.GetToken().Value] = s
+			}
+			return s
+		case *ast.AliasNode:
+			s := 1
+			if n.Value != nil && n.Value.GetToken() != nil {
+				if a, ok := anchors[n.Value.GetToken().Value]; ok {
+					s = a
+				}
+			}
+			if expanded += s; expanded > MaxAliasExpansion {
+				over = n
+			}
+			return s
+		case *ast.MappingNode:
+			s := 1
+			for _, v := range n.Values {
+				s = min(s+size(v), math.MaxInt32)
+			}
+			return s
+		case *ast.MappingValueNode:
+			return min(1+size(n.Key)+size(n.Value), math.MaxInt32)
+		case *ast.SequenceNode:
+			s := 1
+			for _, v := range n.Values {
+				s = min(s+size(v), math.MaxInt32)
+			}
+			return s
+		}
+		return 1
+	}
+	for _, doc := range file.Docs {
+		size(doc)
+	}
+	if over == nil {
+		return nil
+	}
+	fe := &FileError{File: name, Msg: fmt.Sprintf("its aliases (*name) stand for more than %d values written out; write the values themselves / 别名（*name）展开后过大，请直接写出各项", MaxAliasExpansion)}
+	if tk := over.GetToken(); tk != nil && tk.Position != nil {
+		fe.Line, fe.Column = tk.Position.Line, tk.Position.Column
+	}
+	return fe
+}

@@ -47,15 +47,37 @@ SELECT DISTINCT carrier_id FROM carrier_history WHERE lower(carrier_id) = lower(
 -- incubeval explain --application ID --year Y (or --carrier ID --profile
 -- NAME --year Y): an eligibility result, read from the views.
 
+-- name: explain_eligibility_ids :query
+-- The subject ids of the latest run of profile $profile in year $year
+-- that equal $subject_id whatever the case (ids that differ only in case
+-- are distinct subjects).
+SELECT DISTINCT subject_id FROM eligibility
+WHERE profile = $profile AND year = $year AND lower(subject_id) = lower($subject_id)
+ORDER BY 1;
+
 -- name: explain_eligibility_result :query
--- The result of subject $subject_id under profile $profile in year $year
--- (the latest run): kind, name, district, outcome, the conditions not met
+-- The result of subject $subject_id (exactly as the run wrote it: see
+-- explain_eligibility_ids) under profile $profile in year $year (the
+-- latest run): kind, name, district, outcome, the conditions not met
 -- and to review, the reference day, the profile's names and the run.
 SELECT e.subject_kind, coalesce(e.name, ''), coalesce(e.district, ''), e.outcome,
        coalesce(array_to_string(e.unmet, ','), ''), coalesce(array_to_string(e.to_review, ','), ''), CAST(e.reference_day AS VARCHAR),
        coalesce(r.name_zh, ''), coalesce(r.name_en, ''), r.run_id, CAST(r.window_end AS VARCHAR), r.profile_sha256
 FROM eligibility e JOIN eligibility_runs r USING (run_id)
-WHERE e.profile = $profile AND e.year = $year AND lower(e.subject_id) = lower($subject_id);
+WHERE e.profile = $profile AND e.year = $year AND e.subject_id = $subject_id;
+
+-- name: explain_eligibility_newer :query
+-- What arrived after run $run_id checked its subjects and can change its
+-- results: the files of the kinds a profile reads (registry, quarterly,
+-- incidents, applications) loaded since with rows accepted, and the
+-- assessment runs since (their decisions are the bans and delistings it
+-- read); and when it checked.
+SELECT (SELECT count(*) FROM ingest_log l
+        WHERE l.ingested_at > r.checked_at AND l.rows_accepted > 0
+          AND l.kind IN ('registry', 'quarterly', 'incidents', 'applications')),
+       (SELECT count(*) FROM assessment_runs a WHERE a.computed_at > r.checked_at),
+       strftime(r.checked_at, '%Y-%m-%d %H:%M')
+FROM eligibility_runs r WHERE r.run_id = $run_id;
 
 -- name: explain_eligibility_checks :query
 -- Every check of subject $subject_id under profile $profile in year $year,
@@ -65,7 +87,7 @@ SELECT k.condition, coalesce(c.name_zh, ''), k.condition_outcome, k.part, coales
        coalesce(k.value, ''), coalesce(k.threshold, ''), k.outcome
 FROM eligibility_checks k
 JOIN eligibility_conditions c ON c.run_id = k.run_id AND c.ord = k.ord
-WHERE k.profile = $profile AND k.year = $year AND lower(k.subject_id) = lower($subject_id)
+WHERE k.profile = $profile AND k.year = $year AND k.subject_id = $subject_id
 ORDER BY k.ord, k.part, k.period;
 
 -- name: explain_application_source :query
@@ -73,13 +95,13 @@ ORDER BY k.ord, k.part, k.period;
 -- and how many revisions it has.
 SELECT l.file_name, coalesce(a.sheet, ''), a.row_no, a.revisions
 FROM applications a JOIN ingest_log l USING (ingest_id)
-WHERE lower(a.application_id) = lower($subject_id);
+WHERE a.application_id = $subject_id;
 
 -- name: explain_carrier_source :query
 -- Where carrier $subject_id's registry row came from: file, sheet, row.
 SELECT l.file_name, coalesce(c.sheet, ''), c.row_no
 FROM carriers c JOIN ingest_log l USING (ingest_id)
-WHERE lower(c.carrier_id) = lower($subject_id);
+WHERE c.carrier_id = $subject_id;
 
 -- name: explain_eligibility_quarters :query
 -- The quarterly reports on record for carrier $subject_id up to $last_day
@@ -88,17 +110,18 @@ WHERE lower(c.carrier_id) = lower($subject_id);
 SELECT q.year, q.quarter, q.incubating, q.graduated, q.exited, q.jobs, CAST(q.revenue AS VARCHAR), CAST(q.utilization AS VARCHAR),
        l.file_name, coalesce(q.sheet, ''), q.row_no
 FROM quarterly_reports q JOIN ingest_log l USING (ingest_id)
-WHERE lower(q.carrier_id) = lower($subject_id)
+WHERE q.carrier_id = $subject_id
   AND last_day(make_date(q.year, q.quarter * 3, 1)) <= CAST($last_day AS DATE)
 ORDER BY q.year, q.quarter;
 
 -- name: explain_eligibility_incidents :query
--- The incidents of carrier $subject_id, or of every carrier of operator
--- $operator (an application's), dated from $first_day to $last_day, with
+-- The incidents of carrier $subject_id (a carrier's explanation; '' for
+-- an application's), or of every carrier of operator $operator (an
+-- application's), dated from $first_day to $last_day, with
 -- where each came from.
 SELECT i.carrier_id, CAST(i.occurred_on AS VARCHAR), i.type, l.file_name, coalesce(i.sheet, ''), i.row_no
 FROM incidents i JOIN ingest_log l USING (ingest_id)
-WHERE (lower(i.carrier_id) = lower($subject_id)
+WHERE (i.carrier_id = $subject_id
        OR i.carrier_id IN (SELECT carrier_id FROM carrier_history WHERE operator_uscc = $operator))
   AND i.occurred_on BETWEEN CAST($first_day AS DATE) AND CAST($last_day AS DATE)
 ORDER BY i.occurred_on, i.carrier_id;

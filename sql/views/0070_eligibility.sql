@@ -30,7 +30,7 @@ JOIN eligibility_runs r ON r.run_id = c.run_id AND r.latest;
 
 -- name: eligibility_checks :view
 -- One row per subject, condition and check of the latest run of a profile and year (SPEC §8.4): the check in words, the value it found, the threshold, the check's outcome and its condition's, a row per window for a check over several (period).
--- value is text (numbers printed with up to 6 decimals, dates, true/false,
+-- value is text (numbers printed with up to 10 decimals, as compared; dates, true/false,
 -- codes); value_number is the number where the check is one.
 CREATE OR REPLACE VIEW eligibility_checks AS
 SELECT r.profile, r.year, k.subject_id, c.condition, k.part, k.period, p.kind, p.what,
