@@ -591,6 +591,11 @@ func (v *validator) check(path, subjects string, cols columns, f checkFile) Chec
 		if m[2] != "" {
 			c.From.Years, _ = strconv.Atoi(m[2])
 		}
+		// Counted to the reference day: from a later year, nothing is
+		// counted and the check can never fail.
+		if c.From.Years > 0 {
+			v.fail(path+".no_incidents.from", "from %q starts after the reference day, so no incident would ever count: give 0 or fewer years (e.g. year_start -1)", n.From)
+		}
 	case CheckBanned:
 		if f.NotBanned != "operator" {
 			v.fail(path+".not_banned", "not_banned %q: operator (a ban is the operator's, SPEC §4.4)", f.NotBanned)

@@ -259,3 +259,24 @@ func TestProfileNotUTF8(t *testing.T) {
 		t.Errorf("a GB18030 profile: %v; want it refused at line 1, asking for UTF-8", err)
 	}
 }
+
+// TestIncidentsFromAfterReference: no_incidents from a day after the
+// reference day (year_start +1: 1 January of the year after D) counts
+// nothing and is always met — a check that can never fail. It is refused
+// at its line, as window_start +1 (a window not yet ended) is.
+func TestIncidentsFromAfterReference(t *testing.T) {
+	for _, from := range []string{"year_start +1", "year_start +99", "window_start +1"} {
+		text := strings.Replace(goodProfile, "      - value: area_m2\n        at_least: 500",
+			"      - no_incidents: {types: [all], of: operator, from: "+from+"}", 1)
+		if _, err := eligibility.Load([]byte(text), "mine.yaml"); err == nil || !strings.Contains(err.Error(), "mine.yaml:11:") {
+			t.Errorf("from: %s: %v; want it refused at its line", from, err)
+		}
+	}
+	for _, from := range []string{"year_start", "year_start -1", "year_start +0", "window_start -2"} {
+		text := strings.Replace(goodProfile, "      - value: area_m2\n        at_least: 500",
+			"      - no_incidents: {types: [all], of: operator, from: "+from+"}", 1)
+		if _, err := eligibility.Load([]byte(text), "mine.yaml"); err != nil {
+			t.Errorf("from: %s: %v", from, err)
+		}
+	}
+}
