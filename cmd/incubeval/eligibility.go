@@ -100,6 +100,9 @@ func (a *app) eligibility(ctx context.Context, st *store.Store, p *eligibility.P
 		}
 		return err
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.stderr, "incubeval: warning: %s\n", w)
+	}
 	a.ledger.set("eligibility_run", res.RunID)
 	a.ledger.set("subjects", res.Subjects)
 	a.ledger.set("outcomes", res.Outcomes)

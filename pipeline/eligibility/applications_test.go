@@ -94,7 +94,11 @@ func TestMunicipalMakerSpaceBoundaries(t *testing.T) {
 		// A declaration 否 and a condition not met: not met, the review listed.
 		{"BOTH", func(a *sample.Application) { a.Staff, a.Rules = 1, false }, "not_met", []string{"staff"}, []string{"rules"}},
 	}
+	// An incubator's application is not a maker space's (applies_to).
+	inc := sample.MakerSpaceApplication("INCUBATOR", d)
+	inc.Kind = "incubator"
 	var apps, next []sample.Application
+	apps = append(apps, inc)
 	for _, p := range plants {
 		a := sample.MakerSpaceApplication(p.id, d)
 		p.change(&a)
@@ -137,6 +141,11 @@ func TestMunicipalMakerSpaceBoundaries(t *testing.T) {
 	}
 	check(2025)
 	check(2026)
+	var n int
+	w.st.DB.QueryRow(`SELECT count(*) FROM eligibility WHERE subject_id = 'INCUBATOR'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("an incubator's application was checked as a maker space's")
+	}
 	// The value shown for the ratio is the exact 0.8.
 	if v := w.result("municipal_maker_space", 2025, "RATIO-080").values["space/3"]; v != "0.8" {
 		t.Errorf("RATIO-080 service ratio shown as %q, want 0.8", v)

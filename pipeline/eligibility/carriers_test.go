@@ -2,6 +2,7 @@ package eligibility_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -69,6 +70,9 @@ func TestProvincialDemoBaseBoundaries(t *testing.T) {
 	w.carrier(base{id: "PROV", level: "provincial", recognized: "2020-01-01", area: "5000", service: "4000", op: 6})
 
 	res := w.run("provincial_demo_base", 2025)
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "no assessment of 2025 is stored") {
+		t.Errorf("a carrier profile run before the year is assessed: warnings %q", res.Warnings)
+	}
 	if res.Subjects != 4 {
 		t.Fatalf("subjects %d, want 4 (the municipal demonstration bases)", res.Subjects)
 	}

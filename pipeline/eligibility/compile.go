@@ -32,24 +32,30 @@ func lit(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 // quoted literals.
 func Compile(p *Profile, fr Frame) (subjects, checks string, err error) {
 	cols := subjectColumns[p.Subjects]
-	switch p.Subjects {
-	case Applications:
-		subjects = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE e_subjects AS
-SELECT a.application_id AS subject_id, a.name, a.district, a.operator_uscc, a.applied_on AS ref,
-       a.kind, a.track, NULL::VARCHAR AS level, a.operator_type,
-       %s
-FROM applications a
-WHERE year(a.applied_on) = %d`, selectCols(cols), fr.Year)
-	case Carriers:
+	// applies_to: the kinds, tracks (and for carriers levels) checked.
+	scope := func(alias string) []string {
 		var where []string
 		for _, f := range []struct {
 			col  string
 			list []string
 		}{{"kind", p.AppliesTo.Kind}, {"track", p.AppliesTo.Track}, {"level", p.AppliesTo.Level}} {
 			if len(f.list) > 0 {
-				where = append(where, fmt.Sprintf("c.%s IN (%s)", f.col, quoteList(f.list)))
+				where = append(where, fmt.Sprintf("%s.%s IN (%s)", alias, f.col, quoteList(f.list)))
 			}
 		}
+		return where
+	}
+	switch p.Subjects {
+	case Applications:
+		where := append([]string{fmt.Sprintf("year(a.applied_on) = %d", fr.Year)}, scope("a")...)
+		subjects = fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE e_subjects AS
+SELECT a.application_id AS subject_id, a.name, a.district, a.operator_uscc, a.applied_on AS ref,
+       a.kind, a.track, NULL::VARCHAR AS level, a.operator_type,
+       %s
+FROM applications a
+WHERE %s`, selectCols(cols), strings.Join(where, "\n  AND "))
+	case Carriers:
+		where := scope("c")
 		// Active at the end of Y's window: recognised by then, and not
 		// delisted or revoked by the decisions of Y or before.
 		where = append(where, "c.recognized_on <= "+sqlDate(fr.End),

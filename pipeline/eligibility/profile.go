@@ -382,8 +382,8 @@ func (v *validator) profile(f *fileV1) *Profile {
 		return p
 	}
 	if f.AppliesTo != nil {
-		if f.Subjects != Carriers {
-			v.fail("$.applies_to", "applies_to chooses carriers; the subjects of this profile are applications")
+		if f.Subjects != Carriers && len(f.AppliesTo.Level) > 0 {
+			v.fail("$.applies_to.level", "an application has no level yet: applies_to chooses applications by kind and track")
 		}
 		v.enum("$.applies_to.kind", f.AppliesTo.Kind, rubric.KindCodes)
 		v.enum("$.applies_to.track", f.AppliesTo.Track, rubric.TrackCodes)

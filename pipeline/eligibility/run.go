@@ -38,6 +38,9 @@ type Result struct {
 	Outcomes map[string]int
 	Unmet    []Count
 	ToReview []Count
+	// Warnings say what the reader should know of the run's footing: a
+	// carrier profile run before the year is assessed.
+	Warnings []string
 }
 
 // Count is a condition and how many subjects it names.
@@ -72,6 +75,15 @@ func Run(ctx context.Context, st *store.Store, p *Profile, opts Options) (*Resul
 		today = assess.Today()
 	}
 	window := opts.Window
+	var assessed int
+	if err := st.DB.QueryRowContext(ctx, `SELECT count(*) FROM assessment_runs WHERE ? BETWEEN first_year AND last_year`, opts.Year).Scan(&assessed); err != nil {
+		return nil, err
+	}
+	var warnings []string
+	if assessed == 0 && p.Subjects == Carriers {
+		warnings = append(warnings, fmt.Sprintf("no assessment of %d is stored: carriers its decisions would delist or revoke are still checked, and the windows are read as %s; run incubeval assess --year %d first / %d 年尚未评价：当年的摘牌、撤销尚未计入",
+			opts.Year, map[bool]string{true: opts.Window, false: assess.WindowSep}[opts.Window != ""], opts.Year, opts.Year))
+	}
 	if window == "" {
 		var w sql.NullString
 		err := st.DB.QueryRowContext(ctx, `SELECT window_kind FROM assessment_runs WHERE ? BETWEEN first_year AND last_year ORDER BY run_id DESC LIMIT 1`, opts.Year).Scan(&w)
@@ -107,7 +119,7 @@ func Run(ctx context.Context, st *store.Store, p *Profile, opts Options) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Profile: p.Code, Year: opts.Year, Window: window, End: fr.End, Outcomes: map[string]int{}}
+	res := &Result{Profile: p.Code, Year: opts.Year, Window: window, End: fr.End, Outcomes: map[string]int{}, Warnings: warnings}
 	conn, err := st.DB.Conn(ctx)
 	if err != nil {
 		return nil, err
