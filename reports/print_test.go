@@ -321,6 +321,16 @@ func TestNumbersAndCodesFitTheirColumns(t *testing.T) {
 							continue
 						}
 						cell, _ := excelize.CoordinatesToCellName(c+1, r)
+						// A cell of several lines (the eligibility workbook's
+						// values, one a line) needs its widest line.
+						if lines := strings.Split(cols[c], "\n"); len(lines) > 1 {
+							v = ""
+							for _, line := range lines {
+								if len([]rune(line)) > len([]rune(v)) {
+									v = line
+								}
+							}
+						}
 						isNumber := numberText.MatchString(v)
 						isCode := len(v) >= 15 && len(v) <= 20 && strings.IndexFunc(v, func(r rune) bool { return r > 0x7f || r == ' ' }) < 0
 						if !isNumber && !isCode {

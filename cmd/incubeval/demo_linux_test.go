@@ -38,8 +38,8 @@ func TestDemoHintsRunAsPrinted(t *testing.T) {
 			hints = append(hints, strings.TrimSpace(l))
 		}
 	}
-	if len(hints) != 3 {
-		t.Fatalf("want 3 hints (rejected rows, explain, look at it), got %q in\n%s", hints, demoOut)
+	if len(hints) != 4 {
+		t.Fatalf("want 4 hints (rejected rows, explain a grade, explain an application, look at it), got %q in\n%s", hints, demoOut)
 	}
 	for _, h := range hints {
 		cmd := exec.Command("sh", "-c", h)
@@ -47,6 +47,28 @@ func TestDemoHintsRunAsPrinted(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "-- snapshot of ") || strings.Contains(string(out), "(0 rows)") {
 			t.Errorf("%s: %v\n%s", h, err, out)
+		}
+	}
+}
+
+// explain reads back the demo's planted eligibility results, those with
+// nothing not met or nothing to review included (an empty list, which
+// array_to_string makes NULL).
+func TestDemoExplainsItsEligibilityPlants(t *testing.T) {
+	db := filepath.Join(demoDatabase(t), "incubeval.duckdb")
+	for _, c := range []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"--application", "SQ2025-001"}, "符合条件 eligible", "待核实 to review:"},
+		{[]string{"--application", "SQ2025-004"}, "待核实 to review: facilities", "不符合 not met:"},
+		{[]string{"--carrier", "LZ-JD-0004", "--profile", "provincial_demo_base"}, "推荐 recommended", "不符合 not met:"},
+		{[]string{"--carrier", "LZ-JD-0018", "--profile", "provincial_demo_base"}, "不符合 not met: utilization\n", "推荐 recommended"},
+	} {
+		args := append([]string{"--db", db, "explain", "--year", "2025"}, c.args...)
+		code, out, stderr := incubeval3(t, args...)
+		if code != exitOK || !strings.Contains(out, c.want) || strings.Contains(out, c.not) {
+			t.Errorf("explain %v: exit %d, want %q and no %q\n%s%s", c.args, code, c.want, c.not, out, stderr)
 		}
 	}
 }

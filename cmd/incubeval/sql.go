@@ -275,7 +275,7 @@ func (a *app) runQuery(ctx context.Context, conn *sql.Conn, o sqlOptions, query 
 	err = a.withOutput(o.output, func(w io.Writer) error {
 		switch o.format {
 		case "parquet", "arrow":
-			return writeColumnar(ctx, conn, pq, named, o.format, w)
+			return writeColumnar(ctx, conn, pq, named, o.format, !personIDAsked(query), w)
 		}
 		rows, err := conn.QueryContext(ctx, pq.text, named...)
 		if err != nil {
@@ -285,6 +285,9 @@ func (a *app) runQuery(ctx context.Context, conn *sql.Conn, o sqlOptions, query 
 		res, err := newRowsResult(rows)
 		if err != nil {
 			return err
+		}
+		if !personIDAsked(query) {
+			res.maskColumns()
 		}
 		return writeResult(res, o, w)
 	})

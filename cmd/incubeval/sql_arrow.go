@@ -59,7 +59,7 @@ const (
 // query's tree. A script's earlier statements run first, the same way.
 // The writers are DuckDB's Arrow export and arrow/go's: DuckDB's own
 // COPY … TO cannot write with external access off.
-func writeColumnar(ctx context.Context, conn *sql.Conn, pq *parsedQuery, params []any, format string, w io.Writer) error {
+func writeColumnar(ctx context.Context, conn *sql.Conn, pq *parsedQuery, params []any, format string, maskIDs bool, w io.Writer) error {
 	last := len(pq.statements) - 1
 	for _, stmt := range pq.statements[:last] {
 		text, err := regenerate(ctx, conn, stmt)
@@ -79,6 +79,19 @@ func writeColumnar(ctx context.Context, conn *sql.Conn, pq *parsedQuery, params 
 	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp."+arrowResultTable)
 	if err != nil {
 		return err
+	}
+	if maskIDs { // personal data not asked for by name (sql_format.go)
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+			WHERE database_name = 'temp' AND table_name = ? AND lower(column_name) = ? AND data_type = 'VARCHAR'`,
+			arrowResultTable, personIDColumn).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			if _, err := conn.ExecContext(ctx, "UPDATE temp."+arrowResultTable+" SET "+personIDColumn+" = mask_id("+personIDColumn+")"); err != nil {
+				return err
+			}
+		}
 	}
 	var rows int64
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM temp."+arrowResultTable).Scan(&rows); err != nil {

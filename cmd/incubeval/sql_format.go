@@ -36,6 +36,36 @@ type rowsResult struct {
 	vals []any
 	ptrs []any
 	err  error
+	mask []int // the columns shown masked (personal data not asked for)
+}
+
+// Personal data (SPEC §9): an ID number is shown only to someone who asks
+// for its column by name — a query whose text says person_id. Otherwise a
+// column of that name is shown masked (620102********1234), whatever the
+// output format. This guards against showing it by accident (SELECT *);
+// who may read the database file at all is the file's permissions' say.
+const personIDColumn = "person_id"
+
+func personIDAsked(query string) bool {
+	return strings.Contains(strings.ToLower(query), personIDColumn)
+}
+
+// maskID is SQL's mask_id (sql/views/0090_talent.sql).
+func maskID(id string) string {
+	r := []rune(id)
+	if len(r) == 18 {
+		return string(r[:6]) + "********" + string(r[14:])
+	}
+	return strings.Repeat("*", len(r))
+}
+
+// maskColumns marks r's person_id columns to be shown masked.
+func (r *rowsResult) maskColumns() {
+	for i, c := range r.cols {
+		if strings.EqualFold(c, personIDColumn) {
+			r.mask = append(r.mask, i)
+		}
+	}
 }
 
 func newRowsResult(rows *sql.Rows) (*rowsResult, error) {
@@ -59,6 +89,11 @@ func (r *rowsResult) Next() bool {
 	if err := r.rows.Scan(r.ptrs...); err != nil {
 		r.err = err
 		return false
+	}
+	for _, i := range r.mask {
+		if s, ok := r.vals[i].(string); ok {
+			r.vals[i] = maskID(s)
+		}
 	}
 	return true
 }

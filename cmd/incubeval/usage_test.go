@@ -56,7 +56,7 @@ func TestBadCommandLinesExit2InBothLanguages(t *testing.T) {
 		{[]string{"jobs", "run"}, "需要 1 个参数，收到 0 个", "takes 1 argument, got 0"},
 		{[]string{"report"}, "缺少必填选项 --year、--out", "missing required flags --year, --out"},
 		{[]string{"report", "--year", "2025"}, "缺少必填选项 --out", "missing required flag --out"},
-		{[]string{"explain", "--year", "2025"}, "缺少必填选项 --carrier", "missing required flag --carrier"},
+		{[]string{"explain", "--year", "2025"}, "请给出 --carrier 或 --application 之一", "give --carrier ID or --application ID"},
 		{[]string{"assess"}, "缺少必填选项 --year", "missing required flag --year"},
 		{[]string{"publish"}, "缺少必填选项 --year", "missing required flag --year"},
 		{[]string{"run", "--year", "2025"}, "缺少必填选项 --inbox、--out", "missing required flags --inbox, --out"},

@@ -143,8 +143,10 @@ type demo struct {
 //
 // Stories lists the planted situations; DemoBadRows the rows the ingest
 // validator must reject (DemoRejectedRows of them); DemoApplications the
-// applications and the eligibility each must get; DemoNominations the
-// nominations and the outcome of the talent selection each must get.
+// applications and the eligibility each must get; DemoBases the municipal
+// demonstration bases shaped for the provincial recommendation and the
+// outcome each must get; DemoNominations the nominations and the outcome
+// of the talent selection each must get.
 func Demo(dir string) ([]string, error) {
 	d, err := buildDemo()
 	if err != nil {
@@ -189,6 +191,9 @@ func buildDemo() (*demo, error) {
 	}
 	for _, c := range d.carriers {
 		d.reports[c.id] = d.makeReports(c)
+	}
+	if err := d.plantBases(); err != nil {
+		return nil, err
 	}
 	revised, err := d.makeRevisions()
 	if err != nil {
@@ -579,7 +584,7 @@ func (d *demo) placeDefects() error {
 				ay++
 			}
 			// A good carrier, so that losing the quarter costs points, not a grade.
-			if c.district != df.district || isStory(c.id) || used[c.id] || c.quality[ay-demoFirstAY] < 0.8 {
+			if c.district != df.district || isStory(c.id) || isPlantedBase(c.id) || used[c.id] || c.quality[ay-demoFirstAY] < 0.8 {
 				continue
 			}
 			if rp := d.find(c.id, df.year, df.quarter); rp != nil {

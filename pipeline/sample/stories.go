@@ -9,10 +9,11 @@ type Story struct {
 	Expect    string // what the assessment should conclude
 }
 
-// Stories lists every carrier whose data is shaped on purpose. All other
-// carriers get a random but steady quality; a few of them may fail a single
-// year on their own, and six of them lose one quarter to a deliberate bad
-// row (DemoBadRows).
+// Stories lists every carrier whose data is shaped on purpose for the
+// assessment. All other carriers get a random but steady quality; a few of
+// them may fail a single year on their own, six of them lose one quarter
+// to a deliberate bad row (DemoBadRows), and four demonstration bases are
+// reshaped into large ones for the provincial recommendation (DemoBases).
 var Stories = []Story{
 	{"LZ-FH-0001", "excellent", "national level, top quality, always on time: excellent every year"},
 	{"LZ-ZC-0001", "excellent", "top quality, always on time: excellent every year"},
