@@ -96,7 +96,7 @@ func TestDemoNominationsArePlanted(t *testing.T) {
 		rows := demoNominationRows(y)
 		d := p.SelectionDay(y)
 		got := map[string]*PlantedNomination{}
-		var eligible []Nomination
+		all := make([]Nomination, 0, len(rows))
 		for _, r := range rows {
 			n := r.n
 			c := p.Criteria[n.Title]
@@ -118,12 +118,10 @@ func TestDemoNominationsArePlanted(t *testing.T) {
 				reasons = append(reasons, "already_awarded")
 			}
 			got[n.ID] = &PlantedNomination{ID: n.ID, Year: y, Title: n.Title, Group: nominationGroup(n), Outcome: "ineligible", Reasons: reasons, Plot: r.want.Plot}
-			if len(reasons) == 0 {
-				eligible = append(eligible, n)
-			}
+			all = append(all, n)
 		}
 		// The ranking order: score, jobs, revenue down, then the id.
-		slices.SortFunc(eligible, func(a, b Nomination) int {
+		slices.SortFunc(all, func(a, b Nomination) int {
 			switch {
 			case a.ContestScore != b.ContestScore:
 				return cmpDesc(a.ContestScore, b.ContestScore)
@@ -134,17 +132,20 @@ func TestDemoNominationsArePlanted(t *testing.T) {
 			}
 			return strings.Compare(a.ID, b.ID)
 		})
-		// One person, one title, one year: the first in the order stands.
+		// One person, one title, one year: the first in the order stands
+		// (eligible or not), every other is a duplicate.
 		first := map[string]bool{}
 		var standing []Nomination
-		for _, n := range eligible {
+		for _, n := range all {
 			k := n.PersonID + "|" + n.Title
 			if first[k] {
-				got[n.ID].Reasons = []string{"duplicate"}
+				got[n.ID].Reasons = append(got[n.ID].Reasons, "duplicate")
 				continue
 			}
 			first[k] = true
-			standing = append(standing, n)
+			if len(got[n.ID].Reasons) == 0 {
+				standing = append(standing, n)
+			}
 		}
 		// Master, star, rising, in that order.
 		starNow := map[string]bool{}
