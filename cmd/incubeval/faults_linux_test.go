@@ -583,8 +583,8 @@ func TestKilledIngestSaysWhatItCommitted(t *testing.T) {
 	t.Logf("killed ingest's row: %s, %d rows: %s", status, n, msg)
 	var all int
 	st.DB.QueryRow("SELECT count(*) FROM store.ingests").Scan(&all)
-	if all != 14 {
-		t.Fatalf("after the next ingest: %d files, want the 14 of the inbox", all)
+	if all != 17 {
+		t.Fatalf("after the next ingest: %d files, want the 17 of the inbox", all)
 	}
 }
 

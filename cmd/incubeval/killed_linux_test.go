@@ -138,13 +138,13 @@ func TestUnreplayableLogIsExplained(t *testing.T) {
 		t.Fatalf("ingest: exit %d\n%s", code, out)
 	}
 	code, stdout, stderr := incubeval3(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) FROM ingest_log")
-	if code != exitOK || lastLine(stdout) != "14" || !strings.Contains(stderr, "the database cannot be opened; reading the snapshot") {
+	if code != exitOK || lastLine(stdout) != "17" || !strings.Contains(stderr, "the database cannot be opened; reading the snapshot") {
 		t.Fatalf("sql: exit %d %s%s", code, stdout, stderr)
 	}
 	if err := os.Rename(db+".wal", db+".wal.unreplayable"); err != nil {
 		t.Fatal(err)
 	}
-	if code, out := incubeval(t, "--db", db, "ingest", inbox); code != exitOK || !strings.Contains(out, "14 already ingested") {
+	if code, out := incubeval(t, "--db", db, "ingest", inbox); code != exitOK || !strings.Contains(out, "17 already ingested") {
 		t.Fatalf("ingest after the log was set aside: exit %d\n%s", code, out)
 	}
 	t.Logf("%s", firstLine(errorLine(out), 400))

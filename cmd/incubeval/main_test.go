@@ -96,7 +96,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	// Running the demo again over the same folder is a no-op for the data.
 	code, out, _ = runCLI(t, "demo", "--out", dir)
-	if code != exitOK || !strings.Contains(out, "14 already ingested") {
+	if code != exitOK || !strings.Contains(out, "17 already ingested") {
 		t.Fatalf("second demo: exit %d\n%s", code, out)
 	}
 }

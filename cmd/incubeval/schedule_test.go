@@ -320,7 +320,7 @@ jobs:
 	code, out := query(t, db,
 		"SELECT job, status, rows_ingested, scheduled_at IS NOT NULL AS scheduled, len(from_json(files_written, '[\"VARCHAR\"]')) AS files FROM runs ORDER BY run_id")
 	want := `job,status,rows_ingested,scheduled,files
-quarterly-sweep,ok,3455,true,2
+quarterly-sweep,ok,3595,true,2
 yearly-assessment,ok,0,true,3
 publish,ok,,true,3
 deadline-reminder,ok,,true,`

@@ -118,6 +118,33 @@ func TestDemoStories(t *testing.T) {
 		}
 	}
 	demoApplicationsPremises(t, w)
+	demoNominationsPremises(t, w)
+}
+
+// demoNominationsPremises: the demo's nominations (sample.DemoNominations)
+// are all accepted, a file per programme year, and stored as planted:
+// every one, in its year, under its title, in its quota group; and the
+// ID numbers of the persons the once-only rule follows are stored whole.
+func demoNominationsPremises(t *testing.T, w *world) {
+	t.Helper()
+	var files, read, accepted int
+	if err := w.st.DB.QueryRow(`SELECT count(*), sum(rows_read), sum(rows_accepted) FROM ingest_log WHERE kind = 'nominations'`).Scan(&files, &read, &accepted); err != nil {
+		t.Fatalf("the nominations files: %v", err)
+	}
+	planted := sample.DemoNominations()
+	if files != len(sample.DemoNominationYears) || read != len(planted) || accepted != read {
+		t.Errorf("nominations: %d files, %d read, %d accepted; want %d files and the %d planted, all accepted",
+			files, read, accepted, len(sample.DemoNominationYears), len(planted))
+	}
+	for _, p := range planted {
+		var year int
+		var title, group string
+		err := w.st.DB.QueryRow(`SELECT year, title, CASE title WHEN 'rising' THEN district WHEN 'star' THEN category ELSE 'city' END
+			FROM nominations WHERE nomination_id = ? AND length(person_id) = 18`, p.ID).Scan(&year, &title, &group)
+		if err != nil || year != p.Year || title != p.Title || group != p.Group {
+			t.Errorf("%s: %d %s %s, %v; want %d %s %s", p.ID, year, title, group, err, p.Year, p.Title, p.Group)
+		}
+	}
 }
 
 // demoApplicationsPremises: the demo's applications (sample.DemoApplications)

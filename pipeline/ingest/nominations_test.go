@@ -525,6 +525,26 @@ func TestNominationRejectsMaskTheIDNumber(t *testing.T) {
 	noIDNumbers(t, st)
 }
 
+// TestNominationFileRejectedWholeMasksTheIDNumber: a file rejected whole
+// for a quote not closed names the cell by its start, and an ID number
+// there is masked too, in ingest_log and in the rejects.
+func TestNominationFileRejectedWholeMasksTheIDNumber(t *testing.T) {
+	st := mustOpen(t)
+	body := nomHeader + strings.Replace(nrow(nil), idA, `"`+idA, 1) + nrow(map[int]string{nID: "TR2022-002"}) + nrow(map[int]string{nID: "TR2022-003"})
+	f := run(t, st, writeFile(t, t.TempDir(), "n.csv", body)).Files[0]
+	if f.Status != ingest.StatusRejected || f.Err.Rule != "unclosed_quote" || !strings.Contains(f.Err.ZH, "620103********1236") {
+		t.Fatalf("got %+v %+v; want rejected whole, unclosed_quote, naming the cell masked", f, f.Err)
+	}
+	if idRun.MatchString(f.Err.ZH + f.Err.EN) {
+		t.Fatalf("messages %q / %q", f.Err.ZH, f.Err.EN)
+	}
+	for _, q := range []string{"SELECT concat_ws('|', message_zh, message_en) FROM ingest_log", "SELECT concat_ws('|', message_zh, message_en) FROM rejects"} {
+		if l := queryLines(t, st, q); idRun.MatchString(l) {
+			t.Errorf("%s: %s", q, l)
+		}
+	}
+}
+
 // TestNominationColumnsNamedForTheClerk: the rejects workbook names a
 // nomination's columns in Chinese; the kind has its Chinese name and
 // comes last.

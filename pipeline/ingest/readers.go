@@ -17,6 +17,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/incubeval/incubeval/pipeline/idcard"
 )
 
 // Limits that keep a hostile or broken file from exhausting the machine.
@@ -366,7 +368,9 @@ func (t *csvTable) rowInCell(cell []byte, line, col int) *FileError {
 }
 
 // quoteWhere names, for a message, the quote opened on line in column col
-// and the start of the cell's text (its first line, cut at 20 characters).
+// and the start of the cell's text (its first line, cut at 20 characters,
+// an ID number in it masked: the file may be a nominations file, and its
+// kind is not known yet).
 func quoteWhere(line, col int, text []byte) (zh, en string) {
 	name, _ := excelize.ColumnNumberToName(col)
 	if i := bytes.IndexByte(text, '\n'); i >= 0 {
@@ -376,6 +380,7 @@ func quoteWhere(line, col int, text []byte) (zh, en string) {
 	if utf8.RuneCountInString(cell) > 20 {
 		cell = string([]rune(cell)[:20]) + "…"
 	}
+	cell = idcard.Redact(cell)
 	if strings.TrimSpace(cell) == "" {
 		return fmt.Sprintf("文件第 %d 行 %s 列的引号", line, name), fmt.Sprintf("the quote opened on line %d, column %s", line, name)
 	}

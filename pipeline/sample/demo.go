@@ -137,12 +137,16 @@ type demo struct {
 //	applications/认定申请2025.xlsx      a title row, sixteen applications for recognition
 //	                                   as a municipal maker space (SPEC §8.1), every one
 //	                                   accepted
+//	nominations/创业人才推荐<Y>.xlsx      Y = 2021, 2022, 2023: a title row, the
+//	                                   nominations of the 百千万 programme's year
+//	                                   (SPEC §9), every one accepted
 //
 // Stories lists the planted situations; DemoBadRows the rows the ingest
 // validator must reject (DemoRejectedRows of them); DemoApplications the
 // applications and the eligibility each must get; DemoBases the municipal
 // demonstration bases shaped for the provincial recommendation and the
-// outcome each must get.
+// outcome each must get; DemoNominations the nominations and the outcome
+// of the talent selection each must get.
 func Demo(dir string) ([]string, error) {
 	d, err := buildDemo()
 	if err != nil {
@@ -209,6 +213,7 @@ func buildDemo() (*demo, error) {
 	if err := d.planApplications(); err != nil {
 		return nil, err
 	}
+	d.planNominations()
 	if len(d.bad) != DemoRejectedRows {
 		return nil, fmt.Errorf("planted %d bad rows, DemoRejectedRows says %d", len(d.bad), DemoRejectedRows)
 	}
