@@ -11,6 +11,7 @@ import (
 
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/eligibility"
+	"github.com/incubeval/incubeval/pipeline/talent"
 	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
@@ -103,6 +104,14 @@ holds other data is refused, untouched.`,
 					return err
 				}
 				if err := a.eligibility(cmd.Context(), st, p, demoYear, out); err != nil {
+					return err
+				}
+			}
+			// The 百千万 programme's years (2021–2023), decided in order,
+			// a workbook each (SPEC §9).
+			prog := talent.Default()
+			for _, y := range prog.Years {
+				if err := a.talent(cmd.Context(), st, prog, y, out); err != nil {
 					return err
 				}
 			}
