@@ -11,10 +11,10 @@ import (
 
 	"github.com/incubeval/incubeval/pipeline/assess"
 	"github.com/incubeval/incubeval/pipeline/eligibility"
-	"github.com/incubeval/incubeval/pipeline/talent"
 	"github.com/incubeval/incubeval/pipeline/sample"
 	"github.com/incubeval/incubeval/pipeline/stages"
 	"github.com/incubeval/incubeval/pipeline/store"
+	"github.com/incubeval/incubeval/pipeline/talent"
 )
 
 // demoMetaKey marks, in store.meta, a database that demo made.
