@@ -30,8 +30,9 @@ func loadProfile(arg string) (*eligibility.Profile, error) {
 func (a *app) eligibilityCommand() *cobra.Command {
 	var year int
 	var profile, out string
+	var stored bool
 	cmd := &cobra.Command{
-		Use:   "eligibility --profile NAME|FILE --year Y [--out DIR]",
+		Use:   "eligibility --profile NAME|FILE --year Y [--out DIR] [--stored]",
 		Short: "认定与推荐：按条件逐项核对申请或在册载体 — check applications or registered carriers against a profile of conditions",
 		Long: `按条件（profile）逐项核对，结果存入数据库（视图 eligibility、eligibility_checks），
 打印各结论的数量和主要原因；--out DIR 另写出 DIR/eligibility-NAME-Y.xlsx：结果、核查清单、公示名单和说明。
@@ -48,7 +49,10 @@ the 公示 list of the eligible, and the method. Embedded profiles:
 municipal_maker_space (the applications dated in Y) and provincial_demo_base
 (registered municipal demonstration bases, from three years of quarterly
 data). --profile FILE runs a bureau's own (see the README). A re-run of a
-profile for a year replaces what the views show; every run is kept.`,
+profile for a year replaces what the views show; every run is kept.
+--stored --out DIR writes the workbook of the run stored for the profile
+and year without checking again, reading the published snapshot while a
+writer holds the database (SPEC §10).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if year < 2000 || year > 9999 {
@@ -71,6 +75,15 @@ profile for a year replaces what the views show; every run is kept.`,
 					return err
 				}
 			}
+			if stored {
+				if out == "" {
+					return usageError{fmt.Errorf("--stored writes the stored run's workbook: give --out DIR")}
+				}
+				// A reading command: the published snapshot while a writer works.
+				return a.readStore(cmd.Context(), a.dbPath, func(st *store.Store) error {
+					return a.eligibilityWorkbook(cmd.Context(), st, p.Code, year, out)
+				})
+			}
 			st, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
@@ -85,6 +98,7 @@ profile for a year replaces what the views show; every run is kept.`,
 	yearFlag(cmd, &year, "年度（必填） year (required)")
 	cmd.Flags().StringVar(&profile, "profile", "", "条件：内置名称或 YAML 文件（必填） the profile: an embedded one's name or a YAML file (required)")
 	cmd.Flags().StringVar(&out, "out", "", "工作簿输出文件夹 folder for the workbook")
+	cmd.Flags().BoolVar(&stored, "stored", false, "不重新核对，按已存储的结果写出工作簿（需 --out） write the stored run's workbook without checking again (needs --out)")
 	requireFlags(cmd, "year", "profile")
 	return cmd
 }

@@ -43,6 +43,16 @@ func TestEligibilityCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "eligibility-municipal_maker_space-2025.xlsx")); err != nil {
 		t.Fatal(err)
 	}
+	// --stored: the stored run's workbook, identical, nothing checked again.
+	again := filepath.Join(dir, "again")
+	if code, stdout, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025", "--out", again, "--stored"); code != exitOK {
+		t.Fatalf("--stored exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b1, _ := os.ReadFile(filepath.Join(out, "eligibility-municipal_maker_space-2025.xlsx"))
+	b2, _ := os.ReadFile(filepath.Join(again, "eligibility-municipal_maker_space-2025.xlsx"))
+	if len(b1) == 0 || string(b1) != string(b2) {
+		t.Errorf("--stored wrote another workbook (%d vs %d bytes)", len(b1), len(b2))
+	}
 	// A re-run is a new run; the view shows the latest only.
 	if code, _, stderr := runCLI(t, "--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025"); code != exitOK {
 		t.Fatalf("re-run exit %d: %s", code, stderr)

@@ -15,8 +15,9 @@ import (
 func (a *app) talentCommand() *cobra.Command {
 	var year int
 	var programme, out string
+	var stored bool
 	cmd := &cobra.Command{
-		Use:   "talent --year Y [--programme FILE] [--out DIR]",
+		Use:   "talent --year Y [--programme FILE] [--out DIR] [--stored]",
 		Short: "百千万创业人才选拔：评选新锐创客、创业新秀，推荐创业达人 — decide the year's 百千万 selection (rising, star, master)",
 		Long: `按工程文件（内置为兰州“百千万”创业引领工程，或 --programme FILE）评选 Y 年的新锐创客（区县名额）、
 创业新秀（行业类别名额），并推荐创业达人：逐项核对标准、一人一称号、重复推荐、名额（扣除往年已授予的）、
@@ -32,7 +33,9 @@ awarded, ties broken by contest score, jobs, revenue, then nomination id.
 Stored (views talent_results, talent_quota); a re-run replaces year Y and
 decides the later stored years again, as they build on it. Prints the quota
 fill; with --out DIR writes DIR/talent-Y.xlsx. ID numbers are masked in
-workbooks and on the terminal.`,
+workbooks and on the terminal. --stored --out DIR writes the workbook of
+the stored decision without deciding again, reading the published snapshot
+while a writer holds the database (SPEC §10).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if year < 2000 || year > 9999 {
@@ -53,6 +56,14 @@ workbooks and on the terminal.`,
 					return err
 				}
 			}
+			if stored {
+				if out == "" {
+					return usageError{fmt.Errorf("--stored writes the stored decision's workbook: give --out DIR")}
+				}
+				return a.readStore(cmd.Context(), a.dbPath, func(st *store.Store) error {
+					return a.talentWorkbook(cmd.Context(), st, year, out)
+				})
+			}
 			st, err := a.openWrite(cmd.Context())
 			if err != nil {
 				return err
@@ -67,6 +78,7 @@ workbooks and on the terminal.`,
 	yearFlag(cmd, &year, "评选年度（必填） programme year (required)")
 	cmd.Flags().StringVar(&programme, "programme", "", "工程文件（YAML；默认内置兰州百千万） the programme file (default: the embedded seed 001)")
 	cmd.Flags().StringVar(&out, "out", "", "工作簿输出文件夹 folder for the workbook")
+	cmd.Flags().BoolVar(&stored, "stored", false, "不重新评选，按已存储的结果写出工作簿（需 --out） write the stored decision's workbook without deciding again (needs --out)")
 	requireFlags(cmd, "year")
 	return cmd
 }

@@ -43,6 +43,24 @@ func TestTalentCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "talent-2022.xlsx")); err != nil {
 		t.Fatal(err)
 	}
+	// --stored: the stored decision's workbook, read-only, identical.
+	again := filepath.Join(dir, "again")
+	if code, stdout, stderr := runCLI(t, "--db", db, "talent", "--year", "2022", "--out", again, "--stored"); code != exitOK {
+		t.Fatalf("--stored exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b1, _ := os.ReadFile(filepath.Join(out, "talent-2022.xlsx"))
+	b2, _ := os.ReadFile(filepath.Join(again, "talent-2022.xlsx"))
+	if len(b1) == 0 || string(b1) != string(b2) {
+		t.Errorf("--stored wrote another workbook (%d vs %d bytes)", len(b1), len(b2))
+	}
+	var runs string
+	_, runs, _ = runCLI(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) FROM talent_runs")
+	if !strings.Contains(runs, "\n1") {
+		t.Errorf("--stored decided again: %q", runs)
+	}
+	if code, _, stderr := runCLI(t, "--db", db, "talent", "--year", "2023", "--out", again, "--stored"); code != exitFail || !strings.Contains(stderr, "talent --year 2023") {
+		t.Errorf("--stored for an undecided year: exit %d %s", code, stderr)
+	}
 	badProg := filepath.Join(dir, "p.yaml")
 	os.WriteFile(badProg, []byte(strings.Replace(string(talent.DefaultYAML()), "min_jobs: 50", "min_jobz: 50", 1)), 0o644)
 	for _, c := range []struct {
