@@ -47,6 +47,7 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 2x -benchmem -timeout 30m ./pipeline/assess/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -benchmem -timeout 30m ./reports/
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem -timeout 30m ./pipeline/eligibility/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem -timeout 30m ./pipeline/talent/
 
 # 5 million rows for the sql benchmark: a generated series joined to the registry.
 SQL5M := SELECT r.range AS i, c.carrier_id, c.name, c.district, r.range * 0.5 AS x, \

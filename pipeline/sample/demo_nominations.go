@@ -498,7 +498,7 @@ func (g *nominationGen) filler(id string, year int) Nomination {
 	if r.IntN(3) == 0 {
 		title = talent.Star
 	}
-	c := talent.Default().Criteria[title]
+	c := programme().Criteria[title]
 	district := lanzhou[r.IntN(len(lanzhou))].name
 	category := pick(r, demoFillerCategories)
 	score := math.Round(between(r, 60, 95)*4) / 4 // quarters of a point: 87.25, 87.5, 87.75
