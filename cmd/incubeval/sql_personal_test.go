@@ -26,7 +26,7 @@ func TestSQLShowsIDNumbersOnlyWhenAsked(t *testing.T) {
 		t.Fatal(err)
 	}
 	const id = "62010219870101123X"
-	if _, err := st.DB.Exec(`INSERT INTO store.talent_results VALUES (1, 'N1', '张三', ?, '某公司', 'rising', '城关区', 'awarded', 1, [])`, id); err != nil {
+	if _, err := st.DB.Exec(`INSERT INTO store.talent_results (run_id, nomination_id, person, person_id, enterprise, title, quota_group, outcome, rank_in_group, reasons) VALUES (1, 'N1', '张三', ?, '某公司', 'rising', '城关区', 'awarded', 1, [])`, id); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -161,8 +161,8 @@ func decide(ctx context.Context, conn *sql.Conn, p *Programme, y int) (int64, er
 		// The year's nominations (winning revisions), each in its group.
 		{"nominations", `CREATE OR REPLACE TEMP TABLE t_noms AS
 			SELECT n.nomination_id, n.person, n.person_id, n.enterprise, n.title, n.founded_on, n.jobs, n.jobs_stable,
-			       CAST(n.revenue AS DECIMAL(18,2)) AS revenue, n.ip_count, n.clean_record, n.prospect, n.influence,
-			       CAST(n.contest_score AS DECIMAL(5,2)) AS contest_score,
+			       CAST(n.revenue AS DECIMAL(18,6)) AS revenue, n.ip_count, n.clean_record, n.prospect, n.influence,
+			       CAST(n.contest_score AS DECIMAL(5,2)) AS contest_score, n.district, n.category,
 			       CASE n.title WHEN 'rising' THEN n.district WHEN 'star' THEN n.category ELSE 'city' END AS quota_group
 			FROM nominations n WHERE n.year = $year`},
 		// Awards stored for earlier years (their latest decisions).
@@ -211,7 +211,8 @@ func decide(ctx context.Context, conn *sql.Conn, p *Programme, y int) (int64, er
 			            ELSE s.rnk END,
 			       CASE WHEN len(b.reasons) > 0 THEN b.reasons
 			            WHEN b.title <> 'master' AND NOT s.awarded THEN ['quota_full']
-			            ELSE []::VARCHAR[] END
+			            ELSE []::VARCHAR[] END,
+			       b.district, b.category, b.contest_score, b.jobs, b.revenue, b.ip_count
 			FROM t_final b
 			LEFT JOIN (SELECT * FROM t_star UNION ALL SELECT * FROM t_rising) s USING (nomination_id)
 			LEFT JOIN (SELECT nomination_id, row_number() OVER (ORDER BY ` + rankOrder + `) AS rnk

@@ -261,3 +261,31 @@ func TestYearOutsideTheProgramme(t *testing.T) {
 		t.Errorf("%d runs stored", n)
 	}
 }
+
+// Revenue in 元 keeps its fen: 499,999.99 元 is 49.999999 万元, short of
+// 50 万元 (never rounded onto the threshold); 500,000 元 meets it. The
+// workbook's figures are the decision's, whatever a later revision says.
+func TestRevenueInYuanIsExact(t *testing.T) {
+	w := newWorld(t, nil)
+	short := sample.EligibleNomination("Y-SHORT", 2022, talent.Rising)
+	short.Revenue = 499999.99
+	exact := sample.EligibleNomination("Y-EXACT", 2022, talent.Rising)
+	exact.Revenue = 500000
+	csv := strings.Replace(string(sample.NominationsCSV(short, exact)), "年营收(万元)", "年营收(元)", 1)
+	dir := filepath.Join(w.dir, "yuan")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "n.csv"), []byte(csv), 0o644)
+	if res, err := ingest.Ingest(context.Background(), w.st, []string{dir}, ingest.Options{Today: testToday}); err != nil {
+		t.Fatal(err)
+	} else if _, acc, _, _ := res.Totals(); acc != 2 {
+		t.Fatalf("accepted %d of 2: %+v", acc, res.Files)
+	}
+	w.decide(2022)
+	w.want(2022, "Y-SHORT", "ineligible", "revenue")
+	w.want(2022, "Y-EXACT", "awarded")
+	var rev string
+	w.st.DB.QueryRow(`SELECT CAST(revenue AS VARCHAR) FROM talent_results WHERE nomination_id = 'Y-SHORT'`).Scan(&rev)
+	if rev != "49.999999" {
+		t.Errorf("stored revenue %q, want 49.999999", rev)
+	}
+}

@@ -29,7 +29,15 @@ CREATE TABLE store.talent_results (
     quota_group   VARCHAR NOT NULL,      -- the district (rising), the category (star), city (master)
     outcome       VARCHAR NOT NULL,      -- awarded | recommended | waitlisted | ineligible
     rank_in_group INTEGER,               -- among the eligible of the group, 1 = first; blank when ineligible
-    reasons       VARCHAR[] NOT NULL
+    reasons       VARCHAR[] NOT NULL,
+    -- the figures the decision read (a later revision of the nomination
+    -- does not change what was decided on)
+    district      VARCHAR,
+    category      VARCHAR,
+    contest_score DECIMAL(5,2),
+    jobs          INTEGER,
+    revenue       DECIMAL(18,6),         -- 万元, exact as ingested
+    ip_count      INTEGER
 );
 
 CREATE TABLE store.talent_quota (

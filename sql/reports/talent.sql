@@ -85,13 +85,12 @@ ORDER BY CASE title WHEN 'rising' THEN 1 ELSE 2 END, ord;
 -- (recommended, ranked across the city); within a group by rank: the
 -- nomination, person, ID number masked, enterprise, the district and
 -- category nominated in, and the contest score, jobs, revenue (万元) and
--- IP count of the nomination (the view nominations).
+-- IP count the decision read.
 SELECT r.title, r.quota_group, r.rank_in_group, r.nomination_id, r.person, r.person_id_masked, coalesce(r.enterprise, ''),
-       coalesce(n.district, ''), coalesce(n.category, ''),
-       CAST(n.contest_score AS DOUBLE), n.jobs, CAST(n.revenue AS DOUBLE), n.ip_count
+       coalesce(r.district, ''), coalesce(r.category, ''),
+       CAST(r.contest_score AS DOUBLE), r.jobs, CAST(r.revenue AS DOUBLE), r.ip_count
 FROM talent_results r
 LEFT JOIN talent_quota q ON q.year = r.year AND q.title = r.title AND q.quota_group = r.quota_group
-LEFT JOIN nominations n ON n.nomination_id = r.nomination_id AND n.year = r.year
 WHERE r.year = $year AND r.outcome IN ('awarded', 'recommended')
 ORDER BY CASE r.title WHEN 'rising' THEN 1 WHEN 'star' THEN 2 ELSE 3 END, q.ord, r.rank_in_group, r.nomination_id;
 

@@ -17,10 +17,13 @@ FROM store.talent_runs;
 -- name: talent_results :view
 -- One row per nomination of a decided year (SPEC §9, the latest decision): person, enterprise, title (rising, star, master), quota_group (the district, the category, or city), outcome (awarded, recommended, waitlisted, ineligible), rank_in_group among the eligible of the group, and the reasons.
 -- The ID number is person_id_masked here; the full number is in the view
--- nominations (person_id), for whoever asks for that column.
+-- nominations (person_id), for whoever asks for that column. district,
+-- category, contest_score, jobs, revenue and ip_count are the figures the
+-- decision read.
 CREATE OR REPLACE VIEW talent_results AS
 SELECT r.year, t.nomination_id, t.person, mask_id(t.person_id) AS person_id_masked, t.enterprise,
-       t.title, t.quota_group, t.outcome, t.rank_in_group, t.reasons, r.run_id
+       t.title, t.quota_group, t.outcome, t.rank_in_group, t.reasons,
+       t.district, t.category, t.contest_score, t.jobs, t.revenue, t.ip_count, r.run_id
 FROM store.talent_results t
 JOIN talent_runs r ON r.run_id = t.run_id AND r.latest;
 
