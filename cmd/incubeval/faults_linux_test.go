@@ -247,6 +247,8 @@ func fingerprint(t *testing.T, db string) string {
 		"SELECT md5(string_agg(concat_ws('|', ingest_id, batch_id, file_name, rows_read, rows_accepted, rows_rejected), ',' ORDER BY ingest_id)) FROM ingest_log",
 		"SELECT string_agg(run_id || ':' || requested_year || ':' || forced, ',' ORDER BY run_id) FROM store.assessment_runs",
 		"SELECT coalesce(string_agg(year || ':' || run_id, ',' ORDER BY year), '') FROM store.published_years",
+		"SELECT coalesce(md5(string_agg(concat_ws('|', run_id, subject_id, outcome, unmet, to_review), ',' ORDER BY run_id, subject_id)), '') FROM store.eligibility_results",
+		"SELECT coalesce(md5(string_agg(concat_ws('|', run_id, nomination_id, outcome, rank_in_group, reasons), ',' ORDER BY run_id, nomination_id)), '') FROM store.talent_results",
 	} {
 		var v *string
 		if err := st.DB.QueryRowContext(ctx, q).Scan(&v); err != nil {
@@ -385,6 +387,10 @@ func faultCases(t *testing.T) []faultCase {
 		{name: "ingest-load", setup: archived, args: func(db string) []string { return []string{"--db", db, "ingest", resub} }},
 		{name: "assess", args: func(db string) []string { return []string{"--db", db, "assess", "--year", "2025", "--force"} }},
 		{name: "publish", args: func(db string) []string { return []string{"--db", db, "publish", "--year", "2025", "--yes"} }},
+		{name: "eligibility", args: func(db string) []string {
+			return []string{"--db", db, "eligibility", "--profile", "municipal_maker_space", "--year", "2025"}
+		}},
+		{name: "talent", args: func(db string) []string { return []string{"--db", db, "talent", "--year", "2023"} }},
 		{name: "assess-close", atClose: true, args: func(db string) []string {
 			return []string{"--db", db, "assess", "--year", "2025", "--force"}
 		}},
@@ -392,8 +398,8 @@ func faultCases(t *testing.T) []faultCase {
 	}
 }
 
-// TestWriteFaults injects a failing write into ingest, assess, publish and
-// the snapshot's publication at close, under RLIMIT_FSIZE and (as root) on
+// TestWriteFaults injects a failing write into ingest, assess, publish,
+// eligibility, talent and the snapshot's publication at close, under RLIMIT_FSIZE and (as root) on
 // a full tmpfs.
 func TestWriteFaults(t *testing.T) {
 	methods := []faultMethod{fsizeMethod}
