@@ -222,32 +222,44 @@ func resolveCarrier(ctx context.Context, db *sql.DB, id string) (string, error) 
 	if err != nil {
 		return "", err
 	}
+	found, ids, err := resolveID(rows, id)
+	if err != nil || ids == nil {
+		return found, err
+	}
+	return "", fmt.Errorf("载体编号 %s 不区分大小写时对应多个载体：%s，请按名录中的写法输入 / carrier id %s matches %s, which differ only in case: type it as the registry writes it",
+		termText(id, termWord), strings.Join(ids, "、"), termText(id, termWord), strings.Join(ids, ", "))
+}
+
+// resolveID reads the ids rows gives (those equal to id whatever their
+// case) and returns the one written exactly as id, else the only one,
+// else id itself when there is none; with several and none exact, it
+// returns them instead (ambiguous), made safe for the terminal.
+func resolveID(rows *sql.Rows, id string) (found string, ambiguous []string, err error) {
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if c == id {
-			return c, nil
+			return c, nil, nil
 		}
 		ids = append(ids, c)
 	}
 	if err := rows.Err(); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	switch len(ids) {
 	case 0:
-		return id, nil
+		return id, nil, nil
 	case 1:
-		return ids[0], nil
+		return ids[0], nil, nil
 	}
 	for i := range ids {
 		ids[i] = termText(ids[i], termWord)
 	}
-	return "", fmt.Errorf("载体编号 %s 不区分大小写时对应多个载体：%s，请按名录中的写法输入 / carrier id %s matches %s, which differ only in case: type it as the registry writes it",
-		termText(id, termWord), strings.Join(ids, "、"), termText(id, termWord), strings.Join(ids, ", "))
+	return "", ids, nil
 }
 
 func trimFloat(f float64) string {

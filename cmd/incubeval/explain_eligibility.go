@@ -119,29 +119,9 @@ func resolveSubject(ctx context.Context, db *sql.DB, profile, id string, year in
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return "", err
-		}
-		if s == id {
-			return s, nil
-		}
-		ids = append(ids, s)
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	switch len(ids) {
-	case 0:
-		return id, nil
-	case 1:
-		return ids[0], nil
-	}
-	for i := range ids {
-		ids[i] = termText(ids[i], termWord)
+	found, ids, err := resolveID(rows, id)
+	if err != nil || ids == nil {
+		return found, err
 	}
 	return "", fmt.Errorf("编号 %s 不区分大小写时对应 %s 的多个结果：%s，请按原样输入 / id %s matches %s, which differ only in case: type it as written",
 		termText(id, termWord), termText(profile, termWord), strings.Join(ids, "、"), termText(id, termWord), strings.Join(ids, ", "))
