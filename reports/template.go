@@ -568,58 +568,13 @@ func templateHelpRows(p templatePeriod) ([]templateHelpRow, error) {
 }
 
 func writeTemplateHelp(f *excelize.File, st *xlsx.Styles, p templatePeriod) error {
-	const sheet = templateHelpSheet
-	widths := []float64{20, 58, 58}
-	for i, w := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, w); err != nil {
-			return err
-		}
-	}
-	title := fmt.Sprintf("填报说明（%s季度报表）  Instructions: quarterly report, %s", p.zh(), p.en())
-	note := "各列的含义见下表后半部分；在「季度报表」中选中单元格时也会显示提示。\nThe second part of the table explains every column; selecting a cell on the report sheet shows the same hint."
-	if err := templateBanner(f, st, sheet, widths, title, note); err != nil {
-		return err
-	}
-	if err := f.SetSheetRow(sheet, "A3", &[]any{"项目\nItem", "说明\n(中文)", "Explanation\n(English)"}); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(sheet, "A3", "C3", st.Header); err != nil {
-		return err
-	}
-	if err := f.SetRowHeight(sheet, 3, 30); err != nil {
-		return err
-	}
 	rows, err := templateHelpRows(p)
 	if err != nil {
 		return err
 	}
-	item, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "SimSun", Size: 10, Bold: true}, Border: templateBorder,
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	for i, r := range rows {
-		n := i + 4
-		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &[]any{r.item, r.zh, r.en}); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, fmt.Sprintf("A%d", n), fmt.Sprintf("A%d", n), item); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, fmt.Sprintf("B%d", n), fmt.Sprintf("C%d", n), st.Body); err != nil {
-			return err
-		}
-		// excelize does not fit row heights to wrapped text: estimate them.
-		lines := max(templateTextLines(r.item, widths[0]), templateTextLines(r.zh, widths[1]), templateTextLines(r.en, widths[2]))
-		if err := f.SetRowHeight(sheet, n, xlsx.FitHeight(float64(lines)*13.5+4)); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	return templatePage.Apply(f, sheet)
+	title := fmt.Sprintf("填报说明（%s季度报表）  Instructions: quarterly report, %s", p.zh(), p.en())
+	note := "各列的含义见下表后半部分；在「季度报表」中选中单元格时也会显示提示。\nThe second part of the table explains every column; selecting a cell on the report sheet shows the same hint."
+	return writeFormHelp(f, st, templateHelpSheet, title, note, rows)
 }
 
 // templateTextLines estimates how many lines text wraps to in a column of width
