@@ -102,34 +102,10 @@ func appTemplateHeader(fd appField) (string, error) {
 // column) and instructions. It reads no database: an applicant is not a
 // carrier yet.
 func WriteApplicationsTemplate(year int, path string) error {
-	if year < 2000 || year > 9999 {
-		return fmt.Errorf("template: no such year %d", year)
-	}
-	f := xlsx.New()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", appTemplateSheet); err != nil {
-		return err
-	}
-	if _, err := f.NewSheet(appTemplateHelpSheet); err != nil {
-		return err
-	}
-	st, err := xlsx.NewStyles(f)
-	if err != nil {
-		return err
-	}
-	if err := writeAppTemplateSheet(f, st, year); err != nil {
-		return fmt.Errorf("applications sheet: %w", err)
-	}
-	if err := writeAppTemplateHelp(f, st, year); err != nil {
-		return fmt.Errorf("instructions sheet: %w", err)
-	}
-	f.SetActiveSheet(0)
-	if err := xlsx.Props(f, fmt.Sprintf("%d 认定申请填报模板 Applications template", year), "", time.Time{}); err != nil {
-		return err
-	}
-	// Dated by its year, so that the same year gives the same bytes.
-	_, err = xlsx.Save(f, path, xlsx.Options{Stamp: xlsx.Stamp(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))})
-	return err
+	return writeFormBook(year, path, appTemplateSheet, appTemplateHelpSheet, "applications",
+		fmt.Sprintf("%d 认定申请填报模板 Applications template", year),
+		func(f *excelize.File, st *xlsx.Styles) error { return writeAppTemplateSheet(f, st, year) },
+		func(f *excelize.File, st *xlsx.Styles) error { return writeAppTemplateHelp(f, st, year) })
 }
 
 func writeAppTemplateSheet(f *excelize.File, st *xlsx.Styles, year int) error {

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -132,4 +133,38 @@ func writeFormHelp(f *excelize.File, st *xlsx.Styles, sheet, title, note string,
 		return err
 	}
 	return templatePage.Apply(f, sheet)
+}
+
+// writeFormBook writes a form workbook for year to path: sheet, filled by
+// writeSheet, and helpSheet, by writeHelp; title in its properties. It is
+// dated by its year, so that the same year gives the same bytes. what
+// names the sheet in an error ("applications").
+func writeFormBook(year int, path, sheet, helpSheet, what, title string, writeSheet, writeHelp func(*excelize.File, *xlsx.Styles) error) error {
+	if year < 2000 || year > 9999 {
+		return fmt.Errorf("template: no such year %d", year)
+	}
+	f := xlsx.New()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	if _, err := f.NewSheet(helpSheet); err != nil {
+		return err
+	}
+	st, err := xlsx.NewStyles(f)
+	if err != nil {
+		return err
+	}
+	if err := writeSheet(f, st); err != nil {
+		return fmt.Errorf("%s sheet: %w", what, err)
+	}
+	if err := writeHelp(f, st); err != nil {
+		return fmt.Errorf("instructions sheet: %w", err)
+	}
+	f.SetActiveSheet(0)
+	if err := xlsx.Props(f, title, "", time.Time{}); err != nil {
+		return err
+	}
+	_, err = xlsx.Save(f, path, xlsx.Options{Stamp: xlsx.Stamp(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))})
+	return err
 }

@@ -102,35 +102,11 @@ func nomTemplateHeader(fd nomField) (string, error) {
 // instructions, with the programme's criteria for the year's selection
 // day. It reads no database.
 func WriteNominationsTemplate(year int, path string) error {
-	if year < 2000 || year > 9999 {
-		return fmt.Errorf("template: no such year %d", year)
-	}
-	f := xlsx.New()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", nomTemplateSheet); err != nil {
-		return err
-	}
-	if _, err := f.NewSheet(nomTemplateHelpSheet); err != nil {
-		return err
-	}
-	st, err := xlsx.NewStyles(f)
-	if err != nil {
-		return err
-	}
 	fields := nomFields()
-	if err := writeNomTemplateSheet(f, st, fields, year); err != nil {
-		return fmt.Errorf("nominations sheet: %w", err)
-	}
-	if err := writeNomTemplateHelp(f, st, fields, year); err != nil {
-		return fmt.Errorf("instructions sheet: %w", err)
-	}
-	f.SetActiveSheet(0)
-	if err := xlsx.Props(f, fmt.Sprintf("%d 创业人才推荐填报模板 Nominations template", year), "", time.Time{}); err != nil {
-		return err
-	}
-	// Dated by its year, so that the same year gives the same bytes.
-	_, err = xlsx.Save(f, path, xlsx.Options{Stamp: xlsx.Stamp(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))})
-	return err
+	return writeFormBook(year, path, nomTemplateSheet, nomTemplateHelpSheet, "nominations",
+		fmt.Sprintf("%d 创业人才推荐填报模板 Nominations template", year),
+		func(f *excelize.File, st *xlsx.Styles) error { return writeNomTemplateSheet(f, st, fields, year) },
+		func(f *excelize.File, st *xlsx.Styles) error { return writeNomTemplateHelp(f, st, fields, year) })
 }
 
 func writeNomTemplateSheet(f *excelize.File, st *xlsx.Styles, fields []nomField, year int) error {
