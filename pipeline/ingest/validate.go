@@ -25,6 +25,10 @@ type Row struct {
 	Vals     []driver.Value
 	Errors   []Issue
 	Warnings []Issue
+	// Of a large file's row naming a carrier, looked up by the parallel
+	// validators: which, if it is registered (known).
+	carrier carrierRef
+	known   bool
 }
 
 // Rejected reports whether the row has an error.
@@ -37,6 +41,8 @@ type validator struct {
 	today  time.Time
 	enums  []map[string]string // per tEnum column, folded synonym → code; per tName column, folded name → name
 	ix     map[string]int      // column name → index, for the cross-field rules
+	// qix: the quarterly columns the cross-field rules read, by index.
+	qix struct{ year, quarter, submitted, incubating, filed int }
 }
 
 func newValidator(l *Layout, today time.Time) *validator {
@@ -49,6 +55,10 @@ func newValidator(l *Layout, today time.Time) *validator {
 		case tName:
 			v.enums[i] = nameLookup(c.Names)
 		}
+	}
+	if l.Spec.Kind == Quarterly {
+		v.qix.year, v.qix.quarter, v.qix.submitted = v.ix["year"], v.ix["quarter"], v.ix["submitted_on"]
+		v.qix.incubating, v.qix.filed = v.ix["incubating"], v.ix["filed"]
 	}
 	return v
 }
@@ -67,9 +77,15 @@ func (v *validator) add(r *Row, c *Column, raw, rule, zh, en string) {
 
 // row validates one non-blank row.
 func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
+	return v.rowIn(new(Row), make([]driver.Value, len(v.layout.Spec.Columns)), sheet, rowNo, cells)
+}
+
+// rowIn is row into r, with vals (one per column, all nil) as its values:
+// a large file's rows are validated into slabs, not one allocation each.
+func (v *validator) rowIn(r *Row, vals []driver.Value, sheet string, rowNo int, cells []string) *Row {
 	spec := v.layout.Spec
-	r := &Row{Sheet: sheet, RowNo: rowNo, Vals: make([]driver.Value, len(spec.Columns))}
-	if ci := v.layout.Cells[0]; ci >= 0 && ci < len(cells) && len(cells[ci]) <= 16 && summaryLabels[headerKey(cells[ci])] {
+	r.Sheet, r.RowNo, r.Vals = sheet, rowNo, vals
+	if ci := v.layout.Cells[0]; ci >= 0 && ci < len(cells) && len(cells[ci]) <= 16 && !hasDigit(cells[ci]) && summaryLabels[headerKey(cells[ci])] {
 		// Forms often end with a totals row; one message says what it is.
 		v.add(r, nil, strings.TrimSpace(cells[ci]), "summary_row", "合计/小计行不是载体数据，未导入（可删除该行）",
 			"a totals row is not a carrier's data; not loaded (you may delete it)")
@@ -106,6 +122,17 @@ func (v *validator) row(sheet string, rowNo int, cells []string) *Row {
 	}
 	v.crossChecks(r)
 	return r
+}
+
+// hasDigit reports whether s holds an ASCII digit: a cell that does is
+// no totals label (a digit stays a digit through headerKey).
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // extraFields rejects a row that holds more than its header: in a CSV file,
@@ -500,27 +527,29 @@ func (v *validator) crossChecks(r *Row) {
 		// eligibility check's to judge, by its own D).
 		v.serviceArea(r)
 	case Quarterly:
-		y, okY := get("year").(int32)
-		q, okQ := get("quarter").(int32)
-		sub, okS := get("submitted_on").(time.Time)
+		x := &v.qix // the names' indexes, looked up once
+		y, okY := r.Vals[x.year].(int32)
+		q, okQ := r.Vals[x.quarter].(int32)
+		sub, okS := r.Vals[x.submitted].(time.Time)
 		if okS && sub.After(v.today) {
 			notFuture("submitted_on")
 		} else if okY && okQ {
 			// A quarter can be reported once it has ended.
 			end := quarterEnd(int(y), int(q))
-			label := fmt.Sprintf("%d年第%d季度", y, q)
 			if end.After(v.today) {
+				label := fmt.Sprintf("%d年第%d季度", y, q)
 				v.add(r, col("quarter"), strconv.Itoa(int(q)), "quarter_future",
 					fmt.Sprintf("%s尚未结束（%s 结束），不能报送", label, dateStr(end)),
 					fmt.Sprintf("%dQ%d has not ended yet (ends %s)", y, q, dateStr(end)))
 			} else if okS && sub.Before(end) {
+				label := fmt.Sprintf("%d年第%d季度", y, q)
 				v.add(r, col("submitted_on"), dateStr(sub), "submitted_before_quarter_end",
 					fmt.Sprintf("报送日期早于%s结束日（%s）", label, dateStr(end)),
 					fmt.Sprintf("submitted %s, before %dQ%d ended on %s", dateStr(sub), y, q, dateStr(end)))
 			}
 		}
-		inc, okI := get("incubating").(int32)
-		fil, okF := get("filed").(int32)
+		inc, okI := r.Vals[x.incubating].(int32)
+		fil, okF := r.Vals[x.filed].(int32)
 		if okI && okF && fil > inc {
 			v.add(r, col("filed"), strconv.Itoa(int(fil)), "filed_gt_incubating",
 				fmt.Sprintf("已备案在孵企业数（%d）不能大于在孵企业(团队)数（%d）", fil, inc),

@@ -30,6 +30,9 @@ func fold(s string) string {
 // parseNumber accepts plain decimals, thousands separators and scientific
 // notation (Excel writes raw values like 1.2E-2).
 func parseNumber(s string) (float64, bool) {
+	if n, ok := plainInt(s); ok {
+		return float64(n), true
+	}
 	s = fold(s)
 	if strings.ContainsRune(s, ',') {
 		s = strings.ReplaceAll(s, ",", "")
@@ -59,11 +62,33 @@ func decimalText(s string) bool {
 
 // parseInt accepts whole numbers, also written as 12.0 (Excel, Parquet doubles).
 func parseInt(s string) (int64, bool) {
+	if n, ok := plainInt(s); ok {
+		return n, true
+	}
 	f, ok := parseNumber(s)
 	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
 		return 0, false
 	}
 	return int64(f), true
+}
+
+// plainInt reads a cell of ASCII digits only (no sign, separator, space
+// or decimal point; at most 15 digits, below 2^53), the form nearly every
+// count cell has: the value parseNumber's general path gives it, without
+// folding or a float.
+func plainInt(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 15 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 var cnDigits = map[rune]int{'一': 1, '二': 2, '三': 3, '四': 4, '1': 1, '2': 2, '3': 3, '4': 4}
@@ -102,6 +127,16 @@ var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 // parseDate accepts 2025-03-31, 2025/3/31, 2025.3.31, 2025年3月31日, 20250331,
 // an optional time part after a space or T, and Excel serial day numbers.
 func parseDate(s string) (time.Time, bool) {
+	if len(s) == 10 && (s[4] == '-' || s[4] == '/' || s[4] == '.') && s[7] == s[4] {
+		// 2025-03-31, the form nearly every cell has: the same date as
+		// the general path below makes of it, without its allocations.
+		y, okY := plainInt(s[:4])
+		m, okM := plainInt(s[5:7])
+		d, okD := plainInt(s[8:])
+		if okY && okM && okD {
+			return makeDate(int(y), int(m), int(d))
+		}
+	}
 	s = fold(s)
 	if s == "" {
 		return time.Time{}, false

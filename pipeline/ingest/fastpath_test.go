@@ -1,0 +1,152 @@
+package ingest
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The plain fast paths of parseNumber, parseInt and parseDate (ASCII
+// digits; YYYY-MM-DD) must give what the general paths give, on every
+// text: these are the general paths as they were before the fast paths.
+
+// before the plain fast paths: what the fast paths must agree with.
+
+func refParseNumber(s string) (float64, bool) {
+	s = fold(s)
+	if strings.ContainsRune(s, ',') {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if s == "" || !decimalText(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+func refParseInt(s string) (int64, bool) {
+	f, ok := refParseNumber(s)
+	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
+}
+func refParseDate(s string) (time.Time, bool) {
+	s = fold(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	if i := strings.IndexAny(s, " T"); i > 0 && strings.ContainsRune(s[i:], ':') {
+		s = s[:i]
+	}
+	if allDigits(s) && len(s) == 8 {
+		y, _ := strconv.Atoi(s[:4])
+		m, _ := strconv.Atoi(s[4:6])
+		d, _ := strconv.Atoi(s[6:])
+		return makeDate(y, m, d)
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		// An Excel serial: 1 (1900-01-01) to 2958465 (9999-12-31); the
+		// negated test also refuses NaN. 60 is the fictitious 1900-02-29.
+		if !(f >= 1 && f <= 2958465) {
+			return time.Time{}, false
+		}
+		days := int(math.Floor(f))
+		if days == 60 {
+			return time.Time{}, false
+		}
+		if days < 61 {
+			days++ // before the fictitious 1900-02-29
+		}
+		return excelEpoch.AddDate(0, 0, days), true
+	}
+	s = strings.TrimSuffix(s, "日")
+	s = strings.TrimSuffix(s, "号")
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return r == '-' || r == '/' || r == '.' || r == '年' || r == '月'
+	})
+	if len(parts) != 3 || len(parts[0]) != 4 {
+		return time.Time{}, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		if !allDigits(p) || len(p) > 4 {
+			return time.Time{}, false
+		}
+		n[i], _ = strconv.Atoi(p)
+	}
+	return makeDate(n[0], n[1], n[2])
+}
+
+// fastCases are texts at the edges of the fast paths.
+var fastCases = []string{
+	"0", "00", "007", "1", "12", "255", "256", "65535", "2147483647", "2147483648",
+	"999999999999999", "1000000000000000", "9007199254740992", "9007199254740993", "12345678901234567890",
+	"-1", "+1", "1.0", "1.5", "1e3", "1,000", " 12", "12 ", "１２", "0x10", "", " ", "1_000",
+	"2025-03-31", "2025/03/31", "2025.03.31", "2025-3-31", "2025-03/31", "2025/03-31", "2025-02-29",
+	"2024-02-29", "2025-02-30", "2025-13-01", "2025-00-10", "2025-01-00", "2025-01-32", "1899-12-31",
+	"1900-01-01", "9999-12-31", "0000-01-01", "20250331", "2025-03-31 10:00", "2025-03-31T10:00:00",
+	"２０２５-０３-３１", "2025年03月31日", "45000", "45000.5", "60", "2958466", "2025-03-3a", "a025-03-31",
+	"2025--3-31", "2025-0331", "12-03-2025", "2025 03 31",
+}
+
+func checkFast(t *testing.T, s string) {
+	t.Helper()
+	if got, ok := parseNumber(s); true {
+		want, wok := refParseNumber(s)
+		if ok != wok || ok && (got != want || math.Signbit(got) != math.Signbit(want)) {
+			t.Errorf("parseNumber(%q) = %v, %v; the general path gives %v, %v", s, got, ok, want, wok)
+		}
+	}
+	if got, ok := parseInt(s); true {
+		want, wok := refParseInt(s)
+		if ok != wok || ok && got != want {
+			t.Errorf("parseInt(%q) = %v, %v; the general path gives %v, %v", s, got, ok, want, wok)
+		}
+	}
+	if got, ok := parseDate(s); true {
+		want, wok := refParseDate(s)
+		if ok != wok || ok && !got.Equal(want) {
+			t.Errorf("parseDate(%q) = %v, %v; the general path gives %v, %v", s, got, ok, want, wok)
+		}
+	}
+}
+
+func TestFastPathsAgree(t *testing.T) {
+	for _, s := range fastCases {
+		checkFast(t, s)
+	}
+	// Random texts of the shapes the fast paths take, and near misses.
+	r := rand.New(rand.NewPCG(16, 2026))
+	digits := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte(byte('0' + r.IntN(10)))
+		}
+		return b.String()
+	}
+	for range 20000 {
+		checkFast(t, digits(1+r.IntN(18)))
+		sep := string("-/.x"[r.IntN(4)])
+		sep2 := sep
+		if r.IntN(8) == 0 {
+			sep2 = string("-/."[r.IntN(3)])
+		}
+		checkFast(t, digits(4)+sep+digits(2)+sep2+digits(2))
+		checkFast(t, fmt.Sprintf("%04d-%02d-%02d", 1890+r.IntN(200), r.IntN(14), r.IntN(33)))
+		checkFast(t, strconv.Itoa(r.IntN(3_000_000)))
+	}
+}
+
+func FuzzFastPaths(f *testing.F) {
+	for _, s := range fastCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkFast(t, s) })
+}
