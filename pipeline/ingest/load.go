@@ -773,11 +773,12 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			hint += len(p.rows)
 		}
 	}
+	tr := newTracer("ingest " + string(spec.Kind))
 	track := newTracker(spec, e.known, e.names, hint)
 	err := conn.Raw(func(dc any) error {
-		rowsApp, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", table)
+		rowsApp, err := newArrowSink(ctx, dc.(driver.Conn), "store."+table)
 		if err != nil {
-			return fmt.Errorf("appender %s: %w", table, err)
+			return fmt.Errorf("loader %s: %w", table, err)
 		}
 		issueApp, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", "row_issues")
 		if err != nil {
@@ -826,10 +827,12 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 	if err != nil {
 		return nil, err
 	}
+	tr.step("rows appended")
 	lo, hi := ids[0], ids[len(ids)-1]
 	var issues map[int64][]Issue
 	if spec.Kind == Quarterly {
 		issues = track.quarterlyDuplicates()
+		tr.step("duplicates in the batch")
 		spikes, err := track.spikes(ctx, conn, lo)
 		if err != nil {
 			return nil, err
@@ -837,13 +840,16 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 		for id, is := range spikes {
 			issues[id] = append(issues[id], is...)
 		}
+		tr.step("spikes")
 		if err := track.supersede(ctx, conn); err != nil {
 			return nil, err
 		}
+		tr.step("superseded revisions")
 	}
 	if err := track.deleteDuplicates(ctx, conn); err != nil {
 		return nil, err
 	}
+	tr.step("duplicates deleted")
 	if len(issues) > 0 {
 		err := conn.Raw(func(dc any) error {
 			app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "store", "row_issues")
@@ -864,10 +870,12 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			return nil, fmt.Errorf("row issues: %w", err)
 		}
 	}
+	tr.step("row issues")
 	counts, err := countRows(ctx, conn, spec, lo, hi)
 	if err != nil {
 		return nil, err
 	}
+	tr.step("rows counted")
 	now := store.Now()
 	out := make([]FileResult, len(group))
 	for i, p := range group {
@@ -927,6 +935,7 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 	if err != nil {
 		return nil, err
 	}
+	tr.step("ingest log")
 	for i, p := range group {
 		if p.retry != nil {
 			if err := settleRetry(ctx, conn, &out[i]); err != nil {
@@ -950,8 +959,9 @@ type rawRow struct {
 
 // chunk is a run of rows validated by one worker; done delivers them.
 type chunk struct {
-	raw  []rawRow
-	done chan []*Row
+	raw   []rawRow
+	cells []string // the slab raw's cells are in
+	done  chan []*Row
 }
 
 const chunkRows = 2048
@@ -982,9 +992,30 @@ func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 		go func() {
 			defer wg.Done()
 			for c := range work {
+				// One allocation for the chunk's rows and one for their
+				// values, instead of two a row.
 				rows := make([]*Row, len(c.raw))
+				slab := make([]Row, len(c.raw))
+				n := 0
+				if len(c.raw) > 0 {
+					n = len(c.raw[0].v.layout.Spec.Columns)
+				}
+				vals := make([]driver.Value, n*len(c.raw))
 				for i, r := range c.raw {
-					rows[i] = r.v.row(r.sheet, r.rowNo, r.cells)
+					if len(r.v.layout.Spec.Columns) != n {
+						rows[i] = r.v.row(r.sheet, r.rowNo, r.cells)
+						continue
+					}
+					rows[i] = r.v.rowIn(&slab[i], vals[i*n:(i+1)*n:(i+1)*n], r.sheet, r.rowNo, r.cells)
+				}
+				if namesCarrier(p.info.Kind) {
+					// The registry does not change while a file loads:
+					// its carriers are looked up here, in parallel.
+					for _, r := range rows {
+						if id, ok := r.Vals[0].(string); ok {
+							r.carrier, r.known = e.known[id]
+						}
+					}
 				}
 				c.done <- rows
 			}
@@ -1012,7 +1043,13 @@ func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 		}
 		_, _, fe, readErr = e.read(ctx, p.path, src, p.kind, data, false, func(v *validator, sheet string, rowNo int, cells []string) error {
 			// Readers may reuse the cells slice; the strings themselves are fresh.
-			cur.raw = append(cur.raw, rawRow{v, sheet, rowNo, append([]string(nil), cells...)})
+			// Copied into the chunk's own slab of cells.
+			if cap(cur.cells)-len(cur.cells) < len(cells) {
+				cur.cells = make([]string, 0, max(chunkRows*len(cells), len(cells)))
+			}
+			at := len(cur.cells)
+			cur.cells = append(cur.cells, cells...)
+			cur.raw = append(cur.raw, rawRow{v, sheet, rowNo, cur.cells[at:len(cur.cells):len(cur.cells)]})
 			if len(cur.raw) == chunkRows {
 				if err := send(cur); err != nil {
 					return err
@@ -1061,7 +1098,7 @@ type rowWriter struct {
 	e        *engine
 	track    *tracker
 	spec     *Spec
-	rows     *duckdb.Appender
+	rows     rowSink
 	issues   *duckdb.Appender
 	ingestID int64
 	order    int64      // the file's place in ingest order (view ingest_order)
@@ -1085,7 +1122,10 @@ func (w *rowWriter) add(r *Row) error {
 	var cid int32
 	// Checked on rejected rows too, so that the clerk sees every problem at once.
 	if id, ok := r.Vals[0].(string); ok && namesCarrier(w.spec.Kind) {
-		c, known := w.e.known[id]
+		c, known := r.carrier, r.known
+		if !known {
+			c, known = w.e.known[id]
+		}
 		cid = c.cid
 		if !known {
 			col := &w.spec.Columns[0]
