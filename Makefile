@@ -4,7 +4,7 @@ BIN    := bin/incubeval
 # The national-scale benchmark inputs (generated, ~200 MB, not committed).
 BENCH  := bench-data
 
-.PHONY: all deps build demo test fuzz bench bench-go bench-cli vet clean
+.PHONY: all deps build demo test fuzz bench bench-go bench-cli bench-peer bench-scale vet clean
 
 all: build
 
@@ -34,13 +34,15 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCSVReader -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzXLSXReader -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzParseDate -fuzztime $(FUZZTIME) ./pipeline/ingest/
+	$(GO) test -run '^$$' -fuzz FuzzFastPaths -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./pipeline/idcard/
 	$(GO) test -run '^$$' -fuzz FuzzParseExpr -fuzztime $(FUZZTIME) ./pipeline/rubric/
 	$(GO) test -run '^$$' -fuzz FuzzLoadNormalized -fuzztime $(FUZZTIME) ./pipeline/rubric/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sql/
 
-## bench: Go benchmarks, then the built binary on the national-scale data.
-bench: bench-go bench-cli
+## bench: Go benchmarks, then the built binary on the national-scale data,
+## then the same year beside a pandas + openpyxl script (bench-peer).
+bench: bench-go bench-cli bench-peer
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./pipeline/ingest/
@@ -83,6 +85,40 @@ bench-cli: build
 	@rm -f $(BENCH)/quarter.duckdb*
 	./$(BIN) --db $(BENCH)/quarter.duckdb ingest $(BENCH)/quarter/registry.csv > /dev/null
 	./$(BIN) --stats --db $(BENCH)/quarter.duckdb ingest $(BENCH)/quarter/quarterly | tail -1
+
+# bench-peer: the national year end to end — ingest the history, assess
+# 2025, write its workbook — beside pipeline/sample/peer.py, the same year
+# scripted with pandas and openpyxl, alternating, ROUNDS times. Needs a
+# python3 with pandas and openpyxl (Debian: python3-pandas python3-openpyxl);
+# skipped with a message without one.
+ROUNDS  ?= 3
+PEER_PY := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import pandas, openpyxl' 2>/dev/null && { command -v $$p; break; }; done)
+bench-peer: build
+	@test -d $(BENCH)/history || ./$(BIN) bench-data --out $(BENCH)
+	@if [ -z "$(PEER_PY)" ]; then echo "bench-peer: skipped: no python3 with pandas and openpyxl (apt-get install python3-pandas python3-openpyxl)"; exit 0; fi; \
+	echo "== the national year end to end (ingest, assess 2025, report) beside pandas + openpyxl ($(PEER_PY))"; \
+	for i in $$(seq $(ROUNDS)); do \
+	  rm -rf $(BENCH)/peer && mkdir -p $(BENCH)/peer || exit 1; \
+	  t0=$$(date +%s.%N); \
+	  ./$(BIN) --db $(BENCH)/peer/e2e.duckdb ingest $(BENCH)/history/registry.csv $(BENCH)/history/quarterly.csv > /dev/null 2>> $(BENCH)/peer/log && \
+	  ./$(BIN) --db $(BENCH)/peer/e2e.duckdb assess --year 2025 > /dev/null 2>> $(BENCH)/peer/log && \
+	  ./$(BIN) --db $(BENCH)/peer/e2e.duckdb report --year 2025 --out $(BENCH)/peer/out > /dev/null 2>> $(BENCH)/peer/log || { cat $(BENCH)/peer/log; exit 1; }; \
+	  t1=$$(date +%s.%N); \
+	  $(PEER_PY) pipeline/sample/peer.py $(BENCH)/history/registry.csv $(BENCH)/history/quarterly.csv 2025 $(BENCH)/peer/peer.xlsx > /dev/null || exit 1; \
+	  t2=$$(date +%s.%N); \
+	  echo "$$t0 $$t1 $$t2" | awk '{a = $$2 - $$1; b = $$3 - $$2; printf "incubeval %.2f s, pandas + openpyxl %.2f s: %.1f× faster\n", a, b, b / a}'; \
+	done
+
+# bench-scale: the history at SCALE times the national size (16: 208,000
+# carriers, 7.5 million quarterly rows, 0.6 GB of CSV; 64 needs 2.5 GB of
+# CSV and about as much again for the database) ingested and assessed.
+SCALE ?= 16
+bench-scale: build
+	@test -d $(BENCH)/x$(SCALE)/history || ./$(BIN) bench-data --history-only --carriers $$(( 13000 * $(SCALE) )) --out $(BENCH)/x$(SCALE)
+	@rm -f $(BENCH)/x$(SCALE).duckdb* && rm -rf $(BENCH)/archive
+	./$(BIN) --db $(BENCH)/x$(SCALE).duckdb ingest $(BENCH)/x$(SCALE)/history/registry.csv > /dev/null
+	./$(BIN) --stats --db $(BENCH)/x$(SCALE).duckdb ingest $(BENCH)/x$(SCALE)/history/quarterly.csv | tail -1
+	./$(BIN) --stats --db $(BENCH)/x$(SCALE).duckdb assess --year 2025 | grep -E "^(评价|stats)"
 
 vet:
 	$(GO) vet ./...

@@ -18,6 +18,7 @@ import (
 func (a *app) benchDataCommand() *cobra.Command {
 	var out string
 	var carriers int
+	var historyOnly bool
 	cmd := &cobra.Command{
 		Use:    "bench-data --out DIR",
 		Short:  "生成全国规模的基准测试数据 — write the national-scale benchmark inputs",
@@ -30,6 +31,9 @@ func (a *app) benchDataCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "history: %s, %s (%.1fs)\n", reg, q, time.Since(start).Seconds())
+			if historyOnly {
+				return nil
+			}
 			n, err := splitByQuarter(q, filepath.Join(out, "by-quarter"))
 			if err != nil {
 				return err
@@ -46,6 +50,7 @@ func (a *app) benchDataCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&out, "out", "", "输出文件夹（必填） folder to write into (required)")
 	cmd.Flags().IntVar(&carriers, "carriers", 13000, "载体数 number of carriers")
+	cmd.Flags().BoolVar(&historyOnly, "history-only", false, "只生成 history/（规模测试用） only history/, for the scale runs")
 	requireFlags(cmd, "out")
 	return cmd
 }
