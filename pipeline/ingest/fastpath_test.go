@@ -150,3 +150,41 @@ func FuzzFastPaths(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkFast(t, s) })
 }
+
+// refCheckControl is checkControl byte by byte, as it was.
+func refCheckControl(text []byte) int {
+	for i, c := range text {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7F {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkControl, eight bytes at a time, finds the first control byte at
+// the offset the byte-by-byte loop finds, or none when it finds none.
+func TestCheckControlAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(0x7F, 0x20))
+	alphabet := []byte("abc,0123456789.-\t\n\r\x00\x01\x1f\x7f\x80\xff ~\xe4\xb8\xad")
+	for range 20000 {
+		n := r.IntN(70)
+		text := make([]byte, n)
+		for i := range text {
+			if r.IntN(6) == 0 {
+				text[i] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				text[i] = byte(0x20 + r.IntN(0x5F)) // printable ASCII
+			}
+		}
+		want := refCheckControl(text)
+		fe := checkControl("f.csv", text)
+		switch {
+		case want < 0 && fe != nil:
+			t.Fatalf("%q: rejected, holds no control byte", text)
+		case want >= 0 && fe == nil:
+			t.Fatalf("%q: passed, holds a control byte at %d", text, want)
+		case want >= 0 && !strings.Contains(fe.EN, fmt.Sprintf("offset %d)", want)):
+			t.Fatalf("%q: %s, want offset %d", text, fe.EN, want)
+		}
+	}
+}

@@ -198,6 +198,73 @@ func (t *tracker) sheetIndex(name string) int32 {
 
 func (t *tracker) ref(q *qrec) rowRef { return rowRef{t.sheets[q.sheet], int(q.row)} }
 
+// sortQrecs sorts recs by cmpQrec: counted into buckets by carrier
+// first (carriers are numbered densely), then each bucket, tens of rows,
+// sorted alone, and the records moved once into their places. The order
+// is strict (no two records share carrier, quarter, file, sheet and row),
+// so the result is the one sorting the whole slice gives, in a fraction
+// of the time (half a million records of 72 bytes).
+func sortQrecs(recs []qrec) {
+	if len(recs) < 2 {
+		return
+	}
+	var ncid int32
+	for i := range recs {
+		if recs[i].cid < 0 {
+			slices.SortFunc(recs, cmpQrec) // never: carriers are numbered from 0
+			return
+		}
+		ncid = max(ncid, recs[i].cid+1)
+	}
+	start := make([]int32, ncid+1)
+	for i := range recs {
+		start[recs[i].cid+1]++
+	}
+	for c := int32(1); c <= ncid; c++ {
+		start[c] += start[c-1]
+	}
+	perm := make([]int32, len(recs)) // perm[k]: the record that goes to place k
+	next := slices.Clone(start[:ncid])
+	for i := range recs {
+		c := recs[i].cid
+		perm[next[c]] = int32(i)
+		next[c]++
+	}
+	for c := int32(0); c < ncid; c++ {
+		if b := perm[start[c]:start[c+1]]; len(b) > 1 {
+			slices.SortFunc(b, func(x, y int32) int { return cmpQrecAt(&recs[x], &recs[y]) })
+		}
+	}
+	// Move each record to its place, following the permutation's cycles.
+	for k := range perm {
+		if perm[k] < 0 || int(perm[k]) == k {
+			continue
+		}
+		tmp := recs[k]
+		at := k
+		for {
+			from := int(perm[at])
+			perm[at] = -1
+			if from == k {
+				recs[at] = tmp
+				break
+			}
+			recs[at] = recs[from]
+			at = from
+		}
+	}
+}
+
+func cmpQrecAt(a, b *qrec) int {
+	switch {
+	case a.before(b):
+		return -1
+	case b.before(a):
+		return 1
+	}
+	return 0
+}
+
 func cmpQrec(a, b qrec) int {
 	switch {
 	case a.before(&b):
@@ -386,7 +453,7 @@ func (t *tracker) finishFile() []Issue {
 // quarterlyDuplicates sorts the transaction's quarterly rows and returns,
 // per file, the issues of keys repeated within a file.
 func (t *tracker) quarterlyDuplicates() map[int64][]Issue {
-	slices.SortFunc(t.recs, cmpQrec)
+	sortQrecs(t.recs)
 	out := map[int64][]Issue{}
 	for i := 0; i < len(t.recs); {
 		j := i + 1
@@ -522,7 +589,7 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(old, cmpQrec)
+	sortQrecs(old)
 	t.old = old
 	// Merge the winners of both, by (carrier, quarter). (Rows already
 	// superseded never win: a later revision beat them.)
@@ -592,21 +659,30 @@ func (t *tracker) supersede(ctx context.Context, conn *sql.Conn) error {
 	if t.spec.Kind != Quarterly || len(t.recs) == 0 {
 		return nil
 	}
-	all := make([]qrec, 0, len(t.recs)+len(t.old))
-	for _, r := range t.recs {
-		if r.loaded() {
-			all = append(all, r)
+	loaded := 0
+	for i := range t.recs {
+		if t.recs[i].loaded() {
+			loaded++
 		}
 	}
-	if len(all) == 0 {
+	if loaded == 0 {
 		return nil
 	}
-	for _, r := range t.old {
-		if !r.gone {
-			all = append(all, r)
+	// Both are sorted (quarterlyDuplicates, spikes): merged, they are.
+	all := make([]qrec, 0, loaded+len(t.old))
+	a, b := t.recs, t.old
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(a) > 0 && !a[0].loaded():
+			a = a[1:]
+		case len(b) > 0 && b[0].gone:
+			b = b[1:]
+		case len(b) == 0 || len(a) > 0 && a[0].before(&b[0]):
+			all, a = append(all, a[0]), a[1:]
+		default:
+			all, b = append(all, b[0]), b[1:]
 		}
 	}
-	slices.SortFunc(all, cmpQrec)
 	var losers []*qrec
 	for i := 0; i < len(all); {
 		j := i + 1
