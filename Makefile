@@ -35,6 +35,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzXLSXReader -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzParseDate -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzFastPaths -fuzztime $(FUZZTIME) ./pipeline/ingest/
+	$(GO) test -run '^$$' -fuzz FuzzPlainRows -fuzztime $(FUZZTIME) ./pipeline/ingest/
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./pipeline/idcard/
 	$(GO) test -run '^$$' -fuzz FuzzParseExpr -fuzztime $(FUZZTIME) ./pipeline/rubric/
 	$(GO) test -run '^$$' -fuzz FuzzLoadNormalized -fuzztime $(FUZZTIME) ./pipeline/rubric/

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -187,4 +188,63 @@ func TestCheckControlAgrees(t *testing.T) {
 			t.Fatalf("%q: %s, want offset %d", text, fe.EN, want)
 		}
 	}
+}
+
+type csvRecord struct {
+	line  int
+	cells []string
+}
+
+func readAll(t *testing.T, read func(func(int, []string) error) error) []csvRecord {
+	t.Helper()
+	var out []csvRecord
+	if err := read(func(n int, cells []string) error {
+		out = append(out, csvRecord{n, slices.Clone(cells)})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkPlain compares a quote-free text read line by line with the same
+// text read by encoding/csv.
+func checkPlain(t *testing.T, text string, comma rune) {
+	t.Helper()
+	if strings.Contains(text, `"`) {
+		return
+	}
+	tb := &csvTable{path: "f.csv", text: loneCRToLF([]byte(text), false), comma: comma}
+	got, want := readAll(t, tb.plainRows), readAll(t, tb.csvRows)
+	if !slices.EqualFunc(got, want, func(a, b csvRecord) bool { return a.line == b.line && slices.Equal(a.cells, b.cells) }) {
+		t.Fatalf("%q (separator %q): read line by line %v, by encoding/csv %v", text, comma, got, want)
+	}
+}
+
+// A file without a quote reads line by line as encoding/csv reads it:
+// the same records, cells and row numbers, blank lines, CRLF, a missing
+// last line's end, separators at the ends, spaces and Chinese included.
+func TestPlainRowsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(44, 0x2c))
+	pieces := []string{"a", "12", " ", "中文", ",", ",", ";", "\t", "\n", "\n", "\r\n", "\r", "", "x y", "\u00a0", "\xff"}
+	for _, comma := range []rune{',', '\t', ';'} {
+		for range 5000 {
+			var b strings.Builder
+			for range r.IntN(30) {
+				b.WriteString(pieces[r.IntN(len(pieces))])
+			}
+			checkPlain(t, b.String(), comma)
+		}
+	}
+}
+
+func FuzzPlainRows(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a,b\r\n\r\n1,2", "\n\n,\n", ",,,", "a;b\n1;2", "x\ty\n\n", "中,文\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, comma := range []rune{',', '\t', ';'} {
+			checkPlain(t, s, comma)
+		}
+	})
 }
