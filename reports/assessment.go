@@ -113,10 +113,17 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 		return nil, err
 	}
 	streams := make([]*asmStream, len(lists))
+	var rows []*xlsx.Rows
+	defer func() {
+		for _, r := range rows {
+			r.Discard()
+		}
+	}()
 	for i, ls := range lists {
 		if streams[i], err = prepareAsmList(f, st, ls); err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", ls.name, err)
 		}
+		rows = append(rows, streams[i].rows)
 	}
 	if err := writeAsmMethod(ctx, db, f, st, run); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", asmSheetMethod, err)
@@ -151,7 +158,7 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 	if err := f.SetDocProps(run.docProps()); err != nil {
 		return nil, err
 	}
-	if info.SHA256, err = xlsx.Save(f, path, xlsx.Options{Stamp: run.stamp()}); err != nil {
+	if info.SHA256, err = xlsx.Save(f, path, xlsx.Options{Stamp: run.stamp(), Rows: rows}); err != nil {
 		return nil, fmt.Errorf("save %s: %w", path, err)
 	}
 	return info, nil

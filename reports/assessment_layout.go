@@ -206,9 +206,13 @@ const (
 // same time: each stream writer writes only its own buffer), then flushed
 // (serially again).
 type asmStream struct {
-	ls      *asmList
-	st      *asmStyles
-	sw      *excelize.StreamWriter
+	ls *asmList
+	st *asmStyles
+	sw *excelize.StreamWriter
+	// rows are the data and totals rows, written beside sw (which writes
+	// the title, note and header, and the merged cells) and put in their
+	// place by xlsx.Save.
+	rows    *xlsx.Rows
 	widths  []float64
 	lastCol string
 	// titleCol is the last column the title and note span: the printed ones.
@@ -302,20 +306,13 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 6)}); err != nil {
 		return nil, err
 	}
-	return &asmStream{ls: ls, st: st, sw: sw, widths: widths, lastCol: lastCol, titleCol: printLast}, nil
+	return &asmStream{ls: ls, st: st, sw: sw, rows: xlsx.NewRows(sw), widths: widths, lastCol: lastCol, titleCol: printLast}, nil
 }
 
 // body writes the data rows, the totals and the merged cells.
 func (s *asmStream) body() error {
 	ls, st, sw, widths, lastCol := s.ls, s.st, s.sw, s.widths, s.lastCol
 	ncol := len(ls.cols)
-	// One Cell per column, reused for every row and passed by pointer: a
-	// row costs no allocation beyond its values.
-	cells := make([]excelize.Cell, ncol)
-	ptrs := make([]any, ncol)
-	for j := range cells {
-		ptrs[j] = &cells[j]
-	}
 	vals := make([]any, ncol)
 	styles := make([]int, ncol)
 	row := asmFirstData
@@ -335,15 +332,8 @@ func (s *asmStream) body() error {
 			}
 			fill(i, vals, styles)
 			lines := 1
-			for j, v := range vals {
-				if c, ok := v.(excelize.Cell); ok {
-					cells[j] = c
-					continue
-				}
-				cells[j] = excelize.Cell{StyleID: styles[j], Value: v}
-			}
 			for _, j := range wraps {
-				s, ok := vals[j].(string)
+				s, ok := vals[j].(string)                             // not a Cell's: a totals row keeps its height
 				if !ok || float64(len(s)) <= widths[j]-xlsx.Padding { // bytes ≥ display width
 					continue
 				}
@@ -355,12 +345,11 @@ func (s *asmStream) body() error {
 				}
 				lines = max(lines, lastLines[j])
 			}
-			ref, _ := excelize.CoordinatesToCellName(1, row)
-			var opts []excelize.RowOpts
+			height := 0.0
 			if lines > 1 {
-				opts = append(opts, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 3)})
+				height = xlsx.FitHeight(float64(lines)*13 + 3)
 			}
-			if err := sw.SetRow(ref, ptrs, opts...); err != nil {
+			if err := s.rows.SetRow(row, vals, styles, height); err != nil {
 				return err
 			}
 			row++
@@ -380,7 +369,7 @@ func (s *asmStream) body() error {
 		if empty == "" {
 			empty = "无 None"
 		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", asmFirstData), []any{excelize.Cell{StyleID: st.body[akText], Value: empty}}); err != nil {
+		if err := s.rows.SetRow(asmFirstData, []any{excelize.Cell{StyleID: st.body[akText], Value: empty}}, nil, 0); err != nil {
 			return err
 		}
 		if err := sw.MergeCell(fmt.Sprintf("A%d", asmFirstData), fmt.Sprintf("%s%d", lastCol, asmFirstData)); err != nil {
@@ -400,16 +389,18 @@ func (s *asmStream) body() error {
 	return nil
 }
 
-// writeAsmList writes a list sheet start to end.
-func writeAsmList(f *excelize.File, st *asmStyles, ls *asmList) error {
+// writeAsmList writes a list sheet start to end, but for its rows, which
+// the workbook's save must be given.
+func writeAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*xlsx.Rows, error) {
 	s, err := prepareAsmList(f, st, ls)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.body(); err != nil {
-		return err
+		s.rows.Discard()
+		return nil, err
 	}
-	return s.sw.Flush()
+	return s.rows, s.sw.Flush()
 }
 
 // rowsFill serves rows to writeAsmList.

@@ -56,6 +56,9 @@ type Options struct {
 	// Dated says the document properties already carry the stamp
 	// (Props): they need not be read back to be dated.
 	Dated bool
+	// Rows are sheets' rows written beside excelize (NewRows): each goes
+	// into its sheet's part, and is discarded once there.
+	Rows []*Rows
 	// pack compresses the parts; nil deflates them in chunks on every core.
 	pack packer
 }
@@ -142,10 +145,22 @@ func write(f *excelize.File, w io.Writer, o Options) error {
 	if pk == nil {
 		pk = newChunkPacker()
 	}
+	rows := map[string]*Rows{}
+	for _, r := range o.Rows {
+		rows[r.part] = r
+	}
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		return &bookZip{w: w, stamp: o.Stamp, pack: pk}
+		return &bookZip{w: w, stamp: o.Stamp, pack: pk, rows: rows}
 	})
-	return f.Write(w)
+	if err := f.Write(w); err != nil {
+		return err
+	}
+	for _, r := range o.Rows {
+		if !r.done {
+			return fmt.Errorf("sheet %s: its rows found no part %s", r.sheet, r.part)
+		}
+	}
+	return nil
 }
 
 // Stamp turns a stored Asia/Shanghai wall time (a TIMESTAMP column, as
@@ -194,6 +209,7 @@ type bookZip struct {
 	w     io.Writer
 	stamp time.Time
 	pack  packer
+	rows  map[string]*Rows // by part
 	cur   partSink
 	parts []partSink
 }
@@ -208,6 +224,9 @@ func (z *bookZip) Create(name string) (io.Writer, error) {
 		s = &dimensionFixer{inner: s}
 	case name == contentTypesPart:
 		s = &contentTypesSorter{inner: s}
+	}
+	if r, ok := z.rows[name]; ok {
+		s = &rowsSplicer{inner: s, rows: r}
 	}
 	z.cur = s
 	z.parts = append(z.parts, s)
