@@ -201,14 +201,14 @@ const (
 	asmFirstData = 4
 )
 
-// asmStream is a list sheet being written: prepared (serially, since it
-// changes the workbook), then its rows written (sheets may do this at the
-// same time: each stream writer writes only its own buffer), then flushed
-// (serially again).
+// asmStream is a list sheet being written. Its rows are written from its
+// data alone (body), on any goroutine, as soon as the data is read: they
+// are xlsx.Rows, not excelize's. The sheet itself is made (makeSheet) and
+// finished (finish) by the goroutine that owns the workbook, in sheet
+// order, since both change it.
 type asmStream struct {
 	ls *asmList
 	st *asmStyles
-	sw *excelize.StreamWriter
 	// rows are the data and totals rows, written beside sw (which writes
 	// the title, note and header, and the merged cells) and put in their
 	// place by xlsx.Save.
@@ -216,35 +216,45 @@ type asmStream struct {
 	widths  []float64
 	lastCol string
 	// titleCol is the last column the title and note span: the printed ones.
-	titleCol string
+	titleCol  string
+	printCols int
+	sw        *excelize.StreamWriter // once the sheet is made
 }
 
-// prepareAsmList makes the sheet and its stream writer and writes the title,
-// note and header. Everything that excelize keeps on the worksheet (filter,
-// print setup, conditional formats) is set before the stream writer is
-// made: the writer copies the worksheet once, and later settings would be
-// lost at Flush.
-func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, error) {
-	if _, err := f.NewSheet(ls.name); err != nil {
-		return nil, err
-	}
+// newAsmStream fits the list's columns to its data; it touches no workbook.
+func newAsmStream(st *asmStyles, ls *asmList) *asmStream {
 	if ls.fill == nil {
 		ls.n, ls.fill = len(ls.rows), rowsFill(ls.rows)
 	}
 	ncol := len(ls.cols)
 	lastCol, _ := excelize.ColumnNumberToName(ncol)
-	last := asmHeaderRow + ls.n
-	if ls.n == 0 {
-		last = asmFirstData
-	}
-	if err := f.AutoFilter(ls.name, fmt.Sprintf("A%d:%s%d", asmHeaderRow, lastCol, last), nil); err != nil {
-		return nil, err
-	}
 	printCols := ncol
 	if ls.printCols > 0 {
 		printCols = min(ls.printCols, ncol)
 	}
 	printLast, _ := excelize.ColumnNumberToName(printCols)
+	return &asmStream{ls: ls, st: st, rows: xlsx.NewRows(ls.name), widths: asmFitWidths(ls.cols, ls.n, ls.fill, ls.totals),
+		lastCol: lastCol, titleCol: printLast, printCols: printCols}
+}
+
+// makeSheet makes the sheet and its stream writer and writes the title,
+// note and header. Everything that excelize keeps on the worksheet (filter,
+// print setup, conditional formats) is set before the stream writer is
+// made: the writer copies the worksheet once, and later settings would be
+// lost at Flush.
+func (s *asmStream) makeSheet(f *excelize.File) error {
+	ls, st, widths, lastCol, printLast := s.ls, s.st, s.widths, s.lastCol, s.titleCol
+	if _, err := f.NewSheet(ls.name); err != nil {
+		return err
+	}
+	ncol := len(ls.cols)
+	last := asmHeaderRow + ls.n
+	if ls.n == 0 {
+		last = asmFirstData
+	}
+	if err := f.AutoFilter(ls.name, fmt.Sprintf("A%d:%s%d", asmHeaderRow, lastCol, last), nil); err != nil {
+		return err
+	}
 	printRows := asmHeaderRow + max(ls.n, 1) + len(ls.totals)
 	if ls.printHead {
 		printRows = asmHeaderRow
@@ -256,21 +266,20 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	area := fmt.Sprintf("$A$1:$%s$%d", printLast, printRows)
 	page := xlsx.Page{Paper: paper, Margins: xlsx.ListMargins, RepeatRows: fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow), Area: area, Footer: xlsx.FooterSheetPages}
 	if err := page.Apply(f, ls.name); err != nil {
-		return nil, err
+		return err
 	}
 	if ls.n > 0 {
 		for _, c := range ls.conds {
 			col, _ := excelize.ColumnNumberToName(c.col)
 			ref := fmt.Sprintf("%s%d:%s%d", col, asmFirstData, col, last)
 			if err := f.SetConditionalFormat(ls.name, ref, c.opts); err != nil {
-				return nil, fmt.Errorf("%s: conditional format: %w", ls.name, err)
+				return fmt.Errorf("%s: conditional format: %w", ls.name, err)
 			}
 		}
 	}
-	widths := asmFitWidths(ls.cols, ls.n, ls.fill, ls.totals)
 	sw, err := xlsx.SizedStream(f, ls.name, ncol, asmHeaderRow+max(ls.n, 1)+len(ls.totals))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	freeze := &excelize.Panes{Freeze: true, YSplit: asmHeaderRow, TopLeftCell: fmt.Sprintf("A%d", asmFirstData), ActivePane: "bottomLeft"}
 	if ls.freezeCols > 0 {
@@ -278,22 +287,22 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 		freeze = &excelize.Panes{Freeze: true, XSplit: ls.freezeCols, YSplit: asmHeaderRow, TopLeftCell: tl, ActivePane: "bottomRight"}
 	}
 	if err := sw.SetPanes(freeze); err != nil {
-		return nil, err
+		return err
 	}
 	for i, w := range widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.titleCenter, Value: ls.title}}, excelize.RowOpts{Height: 30}); err != nil {
-		return nil, err
+		return err
 	}
 	total := 0.0
-	for _, w := range widths[:printCols] {
+	for _, w := range widths[:s.printCols] {
 		total += w
 	}
 	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.Note, Value: ls.note}}, excelize.RowOpts{Height: asmNoteHeight(ls.note, total)}); err != nil {
-		return nil, err
+		return err
 	}
 	hdr := make([]any, ncol)
 	lines := ls.headerLines
@@ -304,14 +313,16 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 		}
 	}
 	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 6)}); err != nil {
-		return nil, err
+		return err
 	}
-	return &asmStream{ls: ls, st: st, sw: sw, rows: xlsx.NewRows(sw), widths: widths, lastCol: lastCol, titleCol: printLast}, nil
+	s.sw = sw
+	s.rows.Place(sw)
+	return nil
 }
 
-// body writes the data rows, the totals and the merged cells.
+// body writes the data rows and the totals.
 func (s *asmStream) body() error {
-	ls, st, sw, widths, lastCol := s.ls, s.st, s.sw, s.widths, s.lastCol
+	ls, st, widths := s.ls, s.st, s.widths
 	ncol := len(ls.cols)
 	vals := make([]any, ncol)
 	styles := make([]int, ncol)
@@ -372,35 +383,41 @@ func (s *asmStream) body() error {
 		if err := s.rows.SetRow(asmFirstData, []any{excelize.Cell{StyleID: st.body[akText], Value: empty}}, nil, 0); err != nil {
 			return err
 		}
-		if err := sw.MergeCell(fmt.Sprintf("A%d", asmFirstData), fmt.Sprintf("%s%d", lastCol, asmFirstData)); err != nil {
-			return err
-		}
 		row++
 	}
-	if err := writeRows(len(ls.totals), rowsFill(ls.totals), &st.total); err != nil {
+	return writeRows(len(ls.totals), rowsFill(ls.totals), &st.total)
+}
+
+// finish merges the title, the note and an empty list's one row across the
+// sheet, and ends the stream writer.
+func (s *asmStream) finish() error {
+	if s.ls.n == 0 {
+		if err := s.sw.MergeCell(fmt.Sprintf("A%d", asmFirstData), fmt.Sprintf("%s%d", s.lastCol, asmFirstData)); err != nil {
+			return err
+		}
+	}
+	if err := s.sw.MergeCell("A1", s.titleCol+"1"); err != nil {
 		return err
 	}
-	if err := sw.MergeCell("A1", s.titleCol+"1"); err != nil {
+	if err := s.sw.MergeCell("A2", s.titleCol+"2"); err != nil {
 		return err
 	}
-	if err := sw.MergeCell("A2", s.titleCol+"2"); err != nil {
-		return err
-	}
-	return nil
+	return s.sw.Flush()
 }
 
 // writeAsmList writes a list sheet start to end, but for its rows, which
 // the workbook's save must be given.
 func writeAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*xlsx.Rows, error) {
-	s, err := prepareAsmList(f, st, ls)
-	if err != nil {
-		return nil, err
-	}
+	s := newAsmStream(st, ls)
 	if err := s.body(); err != nil {
 		s.rows.Discard()
 		return nil, err
 	}
-	return s.rows, s.sw.Flush()
+	if err := s.makeSheet(f); err != nil {
+		s.rows.Discard()
+		return nil, err
+	}
+	return s.rows, s.finish()
 }
 
 // rowsFill serves rows to writeAsmList.

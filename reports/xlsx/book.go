@@ -147,6 +147,9 @@ func write(f *excelize.File, w io.Writer, o Options) error {
 	}
 	rows := map[string]*Rows{}
 	for _, r := range o.Rows {
+		if r.part == "" {
+			return fmt.Errorf("sheet %s: its rows were never placed in the sheet", r.sheet)
+		}
 		rows[r.part] = r
 	}
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {

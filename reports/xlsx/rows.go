@@ -43,11 +43,15 @@ type Rows struct {
 	done  bool     // spliced into the part
 }
 
-// NewRows are the rows below those sw has written, for sw's sheet; the
-// sheet must have been made by NewSheet (or be the first sheet), so that
-// its part is named by its sheet id as excelize names it.
-func NewRows(sw *excelize.StreamWriter) *Rows {
-	return &Rows{part: fmt.Sprintf("xl/worksheets/sheet%d.xml", sw.SheetID), sheet: sw.Sheet}
+// NewRows are rows of sheet, to be placed below those of a stream writer
+// (Place); they may be written before the sheet is made.
+func NewRows(sheet string) *Rows { return &Rows{sheet: sheet} }
+
+// Place puts the rows below those sw writes, in sw's sheet; the sheet must
+// have been made by NewSheet (or be the first sheet), so that its part is
+// named by its sheet id as excelize names it.
+func (w *Rows) Place(sw *excelize.StreamWriter) {
+	w.part = fmt.Sprintf("xl/worksheets/sheet%d.xml", sw.SheetID)
 }
 
 // rowsSpillAt is how much of a sheet's rows is held in memory before the

@@ -82,7 +82,8 @@ func testRowsWriteAsStreamWriter(t *testing.T) {
 		}
 		var o Options
 		if own {
-			rw := NewRows(sw)
+			rw := NewRows("数据")
+			rw.Place(sw)
 			for i, r := range rows {
 				if err := rw.SetRow(i+2, r, styles, heights[i]); err != nil {
 					t.Fatal(err)
@@ -143,7 +144,8 @@ func TestRowsWithoutTheirPart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rw := NewRows(sw)
+	rw := NewRows("Sheet1")
+	rw.Place(sw)
 	rw.part = "xl/worksheets/sheet9.xml"
 	if err := rw.SetRow(1, []any{"x"}, []int{0}, 0); err != nil {
 		t.Fatal(err)
