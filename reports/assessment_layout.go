@@ -233,7 +233,7 @@ func newAsmStream(st *asmStyles, ls *asmList) *asmStream {
 		printCols = min(ls.printCols, ncol)
 	}
 	printLast, _ := excelize.ColumnNumberToName(printCols)
-	return &asmStream{ls: ls, st: st, rows: xlsx.NewRows(ls.name), widths: asmFitWidths(ls.cols, ls.n, ls.fill, ls.totals),
+	return &asmStream{ls: ls, st: st, rows: xlsx.NewRows(ls.name), widths: asmFitWidths(ls.cols, ls.rows, ls.n, ls.fill, ls.totals),
 		lastCol: lastCol, titleCol: printLast, printCols: printCols}
 }
 
@@ -437,12 +437,17 @@ func asmNoteHeight(note string, width float64) float64 {
 // characters count two), within [6, max]; totals rows count too. Every
 // column holds its header's Chinese lines (break a long one with "\n")
 // and its longest English word unbroken, so that a header never wraps
-// inside a word or strands a bracket on a line of its own.
-func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals [][]any) []float64 {
+// inside a word or strands a bracket on a line of its own. The values
+// are data, when the list holds its rows, or else read from fill.
+func asmFitWidths(cols []asmColumn, data [][]any, n int, fill func(int, []any, []int), totals [][]any) []float64 {
 	ws := make([]float64, len(cols))
 	var rows [][]any // read only if a column is to be fitted
 	for _, c := range cols {
 		if c.width == 0 {
+			if data != nil {
+				rows = data
+				break
+			}
 			for i := range n {
 				vals := make([]any, len(cols))
 				fill(i, vals, make([]int, len(cols)))
@@ -451,7 +456,7 @@ func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals 
 			break
 		}
 	}
-	rows = append(rows, totals...)
+	rows = append(rows[:len(rows):len(rows)], totals...)
 	for j, c := range cols {
 		head := 0.0
 		for _, line := range strings.Split(c.zh, "\n") {
@@ -469,13 +474,16 @@ func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals 
 		if limit == 0 {
 			limit = 40
 		}
+		widest := max(limit, head)
 		w := 0.0
 		for _, r := range rows {
 			if j < len(r) {
-				w = max(w, asmValueWidth(r[j], c.kind))
+				if w = max(w, asmValueWidth(r[j], c.kind)); w+2.5 >= widest {
+					break // no wider value can widen the column
+				}
 			}
 		}
-		ws[j] = math.Min(math.Max(math.Max(w+2.5, head), 6), max(limit, head))
+		ws[j] = math.Min(math.Max(math.Max(w+2.5, head), 6), widest)
 	}
 	return ws
 }
