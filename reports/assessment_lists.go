@@ -3,12 +3,14 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/reports/xlsx"
@@ -636,11 +638,6 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	go func() {
 		defer close(batches)
 		scanErr = func() error {
-			rows, err := sqlfiles.Rows(ctx, db, "assessment_indicator_rows", sql.Named("year", r.year))
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
 			batch := make([]detail, 0, 4096)
 			send := func() bool {
 				select {
@@ -651,16 +648,55 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 					return false
 				}
 			}
-			for rows.Next() {
-				var d detail
-				if err := rows.Scan(&d.rank, &d.id, &d.name, &d.level, &d.ord, &d.value, &d.target, &d.weight, &d.points, &d.scheme); err != nil {
-					return err
+			var id, name, level, scheme string // the last of each: a carrier's rows repeat them
+			err := arrowRows(ctx, db, "assessment_indicator_rows", r.year, func(rec arrow.Record) error {
+				cols := rec.Columns()
+				if len(cols) != 10 {
+					return fmt.Errorf("assessment_indicator_rows: %d columns, want 10", len(cols))
 				}
-				if batch = append(batch, d); len(batch) == cap(batch) && !send() {
-					return ctx.Err()
+				for i := range int(rec.NumRows()) {
+					var d detail
+					var err error
+					var ok bool
+					var ord int64
+					if d.rank.Int64, d.rank.Valid, err = arrowInt(cols[0], i); err != nil {
+						return err
+					}
+					if d.id, err = arrowText(cols[1], i, &id); err != nil {
+						return err
+					}
+					if d.name, err = arrowText(cols[2], i, &name); err != nil {
+						return err
+					}
+					if d.level, err = arrowText(cols[3], i, &level); err != nil {
+						return err
+					}
+					if ord, ok, err = arrowInt(cols[4], i); err != nil || !ok {
+						return errors.Join(err, errors.New("assessment_indicator_rows: ord is NULL"))
+					}
+					d.ord = int(ord)
+					if d.value.Float64, d.value.Valid, err = arrowFloat(cols[5], i); err != nil {
+						return err
+					}
+					if d.target.Float64, d.target.Valid, err = arrowFloat(cols[6], i); err != nil {
+						return err
+					}
+					if d.weight, ok, err = arrowFloat(cols[7], i); err != nil || !ok {
+						return errors.Join(err, errors.New("assessment_indicator_rows: weight is NULL"))
+					}
+					if d.points, ok, err = arrowFloat(cols[8], i); err != nil || !ok {
+						return errors.Join(err, errors.New("assessment_indicator_rows: points are NULL"))
+					}
+					if d.scheme, err = arrowText(cols[9], i, &scheme); err != nil {
+						return err
+					}
+					if batch = append(batch, d); len(batch) == cap(batch) && !send() {
+						return ctx.Err()
+					}
 				}
-			}
-			if err := rows.Err(); err != nil {
+				return nil
+			})
+			if err != nil {
 				return err
 			}
 			if len(batch) > 0 && !send() {
