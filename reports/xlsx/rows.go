@@ -296,33 +296,39 @@ func appendInlineStr(b []byte, s string) []byte {
 func isXMLSpace(c byte) bool { return c == 9 || c == 10 || c == 13 || c == 32 }
 
 // plainText says s is written as it is: short enough, nothing to escape,
-// no _x in it.
+// no _x in it. Past ASCII only invalid UTF-8 and U+FFFE, U+FFFF are
+// escaped (all three-byte runes from U+FFC0 on are sent to escapeCellText,
+// which decides exactly).
 func plainText(s string) bool {
 	if len(s) > excelize.TotalCellChars {
 		return false
 	}
-	for i := 0; i < len(s); {
+	wide := false
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"', c == '\'', c == '&', c == '<', c == '>', c == '\t', c == '\r':
-				return false
-			case c < 0x20 && c != '\n':
-				return false
-			case c == '_' && i+1 < len(s) && s[i+1] == 'x':
-				return false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError || r == 0xFFFE || r == 0xFFFF {
+		switch {
+		case c >= utf8.RuneSelf:
+			wide = true
+		case asciiEscaped[c]:
+			return false
+		case c == '_' && i+1 < len(s) && s[i+1] == 'x':
 			return false
 		}
-		i += n
 	}
-	return true
+	return !wide || (utf8.ValidString(s) && !strings.Contains(s, "\xef\xbf"))
 }
+
+// asciiEscaped are the ASCII bytes XML escapes in text (line feeds are
+// kept): the quotes, &, <, > and the control characters.
+var asciiEscaped = func() (t [utf8.RuneSelf]bool) {
+	for c := range byte(0x20) {
+		t[c] = c != '\n'
+	}
+	for _, c := range `"'&<>` {
+		t[c] = true
+	}
+	return t
+}()
 
 // escapeCellText is excelize's trimCellValue(s, true) for a string
 // plainText refuses.
