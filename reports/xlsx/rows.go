@@ -36,6 +36,7 @@ type Rows struct {
 	sheet string
 	mem   []byte   // the rows since the last full chunk
 	full  [][]byte // full chunks of rows, in order, not yet in file
+	spare [][]byte // chunks written to the file, to be filled again
 	held  int      // bytes in full
 	file  *os.File // the rows past rowsSpillAt, if any
 	cols  [][]byte // column letters, by column from 1
@@ -117,7 +118,11 @@ var rowsChunk = 1 << 20
 func (w *Rows) endChunk() error {
 	w.full = append(w.full, w.mem)
 	w.held += len(w.mem)
-	w.mem = make([]byte, 0, rowsChunk+rowsChunk/8)
+	if n := len(w.spare); n > 0 {
+		w.mem, w.spare = w.spare[n-1][:0], w.spare[:n-1]
+	} else {
+		w.mem = make([]byte, 0, rowsChunk+rowsChunk/8)
+	}
 	if w.held < rowsSpillAt {
 		return nil
 	}
@@ -133,6 +138,7 @@ func (w *Rows) endChunk() error {
 			return fmt.Errorf("sheet %s: hold its rows: %w", w.sheet, err)
 		}
 		w.full[i] = nil
+		w.spare = append(w.spare, c) // in the file now: reused for the next rows
 	}
 	w.full, w.held = w.full[:0], 0
 	return nil
@@ -389,7 +395,7 @@ func bstrMarshal(s string) (result string) {
 // Discard frees what the rows hold (a temporary file past a few
 // megabytes); Save does once it has written them.
 func (w *Rows) Discard() {
-	w.mem, w.full, w.held = nil, nil, 0
+	w.mem, w.full, w.spare, w.held = nil, nil, nil, 0
 	if w.file != nil {
 		w.file.Close()
 		os.Remove(w.file.Name())
