@@ -32,16 +32,18 @@ import (
 // excelize.Cell giving its own style. Rows is not safe for use by several
 // goroutines at once; different Rows are.
 type Rows struct {
-	part  string // xl/worksheets/sheetN.xml
-	sheet string
-	mem   []byte   // the rows since the last full chunk
-	full  [][]byte // full chunks of rows, in order, not yet in file
-	spare [][]byte // chunks written to the file, to be filled again
-	held  int      // bytes in full
-	file  *os.File // the rows past rowsSpillAt, if any
-	cols  [][]byte // column letters, by column from 1
-	last  int      // the last row written
-	done  bool     // spliced into the part
+	part   string // xl/worksheets/sheetN.xml
+	sheet  string
+	mem    []byte   // the rows since the last full chunk
+	full   [][]byte // full chunks of rows, in order, not yet in file
+	spare  [][]byte // chunks written to the file, to be filled again
+	held   int      // bytes in full
+	file   *os.File // the rows past rowsSpillAt, if any
+	cols   [][]byte // column letters, by column from 1
+	last   int      // the last row written
+	rowNum []byte   // its number, as every cell reference ends
+	floats floatTexts
+	done   bool // spliced into the part
 }
 
 // NewRows are rows of sheet, to be placed below those of a stream writer
@@ -80,6 +82,7 @@ func (w *Rows) SetRow(r int, vals []any, styles []int, height float64) error {
 		b = append(b, `" customHeight="1"`...)
 	}
 	b = append(b, '>')
+	w.rowNum = strconv.AppendInt(w.rowNum[:0], int64(r), 10)
 	for j, v := range vals {
 		s := 0
 		if j < len(styles) {
@@ -185,7 +188,7 @@ func (w *Rows) appendCell(b []byte, col, r, s int, v any) ([]byte, error) {
 	}
 	b = append(b, `<c r="`...)
 	b = append(b, w.cols[col-1]...)
-	b = strconv.AppendInt(b, int64(r), 10)
+	b = append(b, w.rowNum...)
 	b = append(b, '"')
 	if s != 0 {
 		b = append(b, ` s="`...)
@@ -210,7 +213,7 @@ func (w *Rows) appendCell(b []byte, col, r, s int, v any) ([]byte, error) {
 			return appendInlineStr(b, fmt.Sprint(v)), nil
 		}
 		b = append(b, `><v>`...)
-		b = strconv.AppendFloat(b, v, 'f', -1, 64)
+		b = w.floats.append(b, v)
 		return append(b, `</v></c>`...), nil
 	case bool:
 		b = append(b, ` t="b"><v>`...)
@@ -228,6 +231,31 @@ func (w *Rows) appendCell(b []byte, col, r, s int, v any) ([]byte, error) {
 		return appendTime(b, v), nil
 	}
 	return b, fmt.Errorf("sheet %s: row %d: a value of type %T is not written by Rows", w.sheet, r, v)
+}
+
+// floatTexts remembers how recent numbers print: a sheet's weights,
+// targets and points repeat row after row, and formatting a float64 (the
+// shortest digits that read back the same) costs several times a look-up.
+type floatTexts [256]struct {
+	bits uint64
+	n    uint8 // 0: empty
+	text [23]byte
+}
+
+// append appends x as strconv.FormatFloat(x, 'f', -1, 64) writes it.
+func (t *floatTexts) append(b []byte, x float64) []byte {
+	bits := math.Float64bits(x)
+	e := &t[(bits^bits>>17^bits>>31^bits>>47)&0xff]
+	if e.n > 0 && e.bits == bits {
+		return append(b, e.text[:e.n]...)
+	}
+	start := len(b)
+	b = strconv.AppendFloat(b, x, 'f', -1, 64)
+	if n := len(b) - start; n <= len(e.text) {
+		e.bits, e.n = bits, uint8(n)
+		copy(e.text[:], b[start:])
+	}
+	return b
 }
 
 // appendNumber ends a cell holding a number already formatted.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +197,22 @@ func BenchmarkRows(b *testing.B) {
 		}
 	}
 	rw.Discard()
+}
+
+// TestFloatTexts: a remembered number prints as strconv prints it, the
+// same number again or another in its slot.
+func TestFloatTexts(t *testing.T) {
+	var ft floatTexts
+	xs := []float64{0, -0.0, 1, 0.1, 0.37, 12.5, 99.99999999999, 1e21, 1e-7, 123456789.123456789, -3.25, 1e300, 5e-324}
+	for i := range 5000 {
+		xs = append(xs, float64(i%97)*0.37, float64(i)/7, float64(i*i)*1.0001)
+	}
+	for round := range 2 {
+		for _, x := range xs {
+			want := strconv.FormatFloat(x, 'f', -1, 64)
+			if got := string(ft.append(nil, x)); got != want {
+				t.Fatalf("round %d: %v prints %q, want %q", round, x, got, want)
+			}
+		}
+	}
 }
