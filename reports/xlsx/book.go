@@ -213,8 +213,11 @@ type bookZip struct {
 	stamp time.Time
 	pack  packer
 	rows  map[string]*Rows // by part
-	cur   partSink
-	parts []partSink
+	// workbook.xml and its relationships, kept when rows are spliced:
+	// Close checks that each went to its own sheet.
+	workbook, workbookRels []byte
+	cur                    partSink
+	parts                  []partSink
 }
 
 func (z *bookZip) Create(name string) (io.Writer, error) {
@@ -230,6 +233,13 @@ func (z *bookZip) Create(name string) (io.Writer, error) {
 	}
 	if r, ok := z.rows[name]; ok {
 		s = &rowsSplicer{inner: s, rows: r}
+	}
+	switch {
+	case len(z.rows) == 0:
+	case name == workbookPart:
+		s = &teeSink{partSink: s, copy: &z.workbook}
+	case name == workbookRelsPart:
+		s = &teeSink{partSink: s, copy: &z.workbookRels}
 	}
 	z.cur = s
 	z.parts = append(z.parts, s)
@@ -253,6 +263,9 @@ func (z *bookZip) AddFS(fs.FS) error { return errors.New("workbook: AddFS not su
 // there), then by name.
 func (z *bookZip) Close() error {
 	if err := z.end(); err != nil {
+		return err
+	}
+	if err := checkRowsParts(z.rows, z.workbook, z.workbookRels); err != nil {
 		return err
 	}
 	packed := make([]*packedPart, len(z.parts))

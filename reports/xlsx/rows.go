@@ -501,3 +501,64 @@ func (s *rowsSplicer) result() (*packedPart, error) {
 	}
 	return s.inner.result()
 }
+
+const (
+	workbookPart     = "xl/workbook.xml"
+	workbookRelsPart = "xl/_rels/workbook.xml.rels"
+)
+
+// teeSink keeps a copy of a part as it passes.
+type teeSink struct {
+	partSink
+	copy *[]byte
+}
+
+func (t *teeSink) Write(p []byte) (int, error) {
+	*t.copy = append(*t.copy, p...)
+	return t.partSink.Write(p)
+}
+
+// checkRowsParts checks, from the workbook and its relationships, that
+// each sheet's rows went into that sheet's part: Place names the part by
+// the sheet's id, as excelize names a new sheet's.
+func checkRowsParts(rows map[string]*Rows, workbook, rels []byte) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := xml.Unmarshal(workbook, &wb); err != nil {
+		return fmt.Errorf("read %s: %w", workbookPart, err)
+	}
+	var rs struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := xml.Unmarshal(rels, &rs); err != nil {
+		return fmt.Errorf("read %s: %w", workbookRelsPart, err)
+	}
+	target := map[string]string{}
+	for _, r := range rs.Rel {
+		t := strings.TrimPrefix(r.Target, "/")
+		if !strings.HasPrefix(t, "xl/") {
+			t = "xl/" + t
+		}
+		target[r.ID] = t
+	}
+	part := map[string]string{}
+	for _, s := range wb.Sheets {
+		part[s.Name] = target[s.ID]
+	}
+	for p, r := range rows {
+		if part[r.sheet] != p {
+			return fmt.Errorf("sheet %s: its rows went into %s, the sheet is %q", r.sheet, p, part[r.sheet])
+		}
+	}
+	return nil
+}

@@ -159,6 +159,38 @@ func TestRowsWithoutTheirPart(t *testing.T) {
 	}
 }
 
+// TestRowsInAnotherSheet: rows spliced into a sheet other than their own
+// fail the save.
+func TestRowsInAnotherSheet(t *testing.T) {
+	f := New()
+	defer f.Close()
+	if _, err := f.NewSheet("B"); err != nil {
+		t.Fatal(err)
+	}
+	var sws []*excelize.StreamWriter
+	for _, sheet := range []string{"Sheet1", "B"} {
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sws = append(sws, sw)
+	}
+	rw := NewRows("B")
+	rw.Place(sws[0]) // Sheet1's part
+	if err := rw.SetRow(1, []any{"x"}, []int{0}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, sw := range sws {
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := write(f, io.Discard, Options{Rows: []*Rows{rw}})
+	if err == nil || !strings.Contains(err.Error(), "sheet B: its rows went into xl/worksheets/sheet1.xml") {
+		t.Fatalf("saved with B's rows in Sheet1: %v", err)
+	}
+}
+
 func sheetXML(t *testing.T, book []byte, part string) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
