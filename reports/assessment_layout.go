@@ -179,7 +179,6 @@ type asmList struct {
 	// column's). Their columns should have widths, or fitting reads every row.
 	n           int
 	fill        func(i int, vals []any, styles []int)
-	done        func() error // after the rows: whether fill could serve them all
 	conds       []asmCond
 	freezeCols  int    // columns kept in view when scrolling right
 	empty       string // shown when there are no rows
@@ -369,11 +368,6 @@ func (s *asmStream) body() error {
 	}
 	if err := writeRows(ls.n, ls.fill, &st.body); err != nil {
 		return err
-	}
-	if ls.done != nil {
-		if err := ls.done(); err != nil {
-			return err
-		}
 	}
 	if ls.n == 0 {
 		empty := ls.empty

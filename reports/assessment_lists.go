@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/xuri/excelize/v2"
@@ -578,15 +580,9 @@ func asmQuarterZH(q int) string {
 }
 
 // loadAsmIndicators reads 指标明细: one row per graded carrier and indicator.
-// It is the largest sheet: its rows are read while they are written (a
-// goroutine scans ahead), so only its size and widest texts are read here.
+// It is the largest sheet: its rows are read column by column (Arrow), and
+// kept as plain values until they are written.
 func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	var n int
-	var idLen, nameLen sql.NullInt64
-	if err := sqlfiles.Row(ctx, db, "assessment_indicators_size", sql.Named("year", r.year)).
-		Scan(&n, &idLen, &nameLen); err != nil {
-		return nil, err
-	}
 	// Labels by the scheme and the indicator's place in it, with the unit;
 	// a target where the scoring has none says how it scores instead.
 	type indLabel struct {
@@ -632,91 +628,71 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		weight, points float64
 		scheme         string
 	}
-	// The scanner hands rows over in batches; it stops when ctx is done.
-	batches := make(chan []detail, 8)
-	var scanErr error
-	go func() {
-		defer close(batches)
-		scanErr = func() error {
-			batch := make([]detail, 0, 4096)
-			send := func() bool {
-				select {
-				case batches <- batch:
-					batch = make([]detail, 0, 4096)
-					return true
-				case <-ctx.Done():
-					return false
-				}
-			}
-			var id, name, level, scheme string // the last of each: a carrier's rows repeat them
-			err := arrowRows(ctx, db, "assessment_indicator_rows", r.year, func(rec arrow.Record) error {
-				cols := rec.Columns()
-				if len(cols) != 10 {
-					return fmt.Errorf("assessment_indicator_rows: %d columns, want 10", len(cols))
-				}
-				for i := range int(rec.NumRows()) {
-					var d detail
-					var err error
-					var ok bool
-					var ord int64
-					if d.rank.Int64, d.rank.Valid, err = arrowInt(cols[0], i); err != nil {
-						return err
-					}
-					if d.id, err = arrowText(cols[1], i, &id); err != nil {
-						return err
-					}
-					if d.name, err = arrowText(cols[2], i, &name); err != nil {
-						return err
-					}
-					if d.level, err = arrowText(cols[3], i, &level); err != nil {
-						return err
-					}
-					if ord, ok, err = arrowInt(cols[4], i); err != nil || !ok {
-						return errors.Join(err, errors.New("assessment_indicator_rows: ord is NULL"))
-					}
-					d.ord = int(ord)
-					if d.value.Float64, d.value.Valid, err = arrowFloat(cols[5], i); err != nil {
-						return err
-					}
-					if d.target.Float64, d.target.Valid, err = arrowFloat(cols[6], i); err != nil {
-						return err
-					}
-					if d.weight, ok, err = arrowFloat(cols[7], i); err != nil || !ok {
-						return errors.Join(err, errors.New("assessment_indicator_rows: weight is NULL"))
-					}
-					if d.points, ok, err = arrowFloat(cols[8], i); err != nil || !ok {
-						return errors.Join(err, errors.New("assessment_indicator_rows: points are NULL"))
-					}
-					if d.scheme, err = arrowText(cols[9], i, &scheme); err != nil {
-						return err
-					}
-					if batch = append(batch, d); len(batch) == cap(batch) && !send() {
-						return ctx.Err()
-					}
-				}
-				return nil
-			})
-			if err != nil {
+	// The rows are read whole (the Arrow interface gives them so), before
+	// the sheet is made: its size and its widest ids and names (in
+	// characters, as DuckDB's length counts them) are theirs.
+	var rows []detail
+	var idLen, nameLen int
+	var id, name, level, scheme string // the last of each: a carrier's rows repeat them
+	err := arrowRows(ctx, db, "assessment_indicator_rows", r.year, func(rec arrow.Record) error {
+		cols := rec.Columns()
+		if len(cols) != 10 {
+			return fmt.Errorf("assessment_indicator_rows: %d columns, want 10", len(cols))
+		}
+		rows = slices.Grow(rows, int(rec.NumRows()))
+		for i := range int(rec.NumRows()) {
+			var d detail
+			var err error
+			var ok bool
+			var ord int64
+			if d.rank.Int64, d.rank.Valid, err = arrowInt(cols[0], i); err != nil {
 				return err
 			}
-			if len(batch) > 0 && !send() {
-				return ctx.Err()
+			lastID, lastName := id, name
+			if d.id, err = arrowText(cols[1], i, &id); err != nil {
+				return err
 			}
-			return nil
-		}()
-	}()
-	var cur []detail
-	got := 0
-	fill := func(_ int, vals []any, styles []int) {
-		if len(cur) == 0 {
-			cur = <-batches
-			if len(cur) == 0 {
-				return // fewer rows than counted: done says so
+			if d.name, err = arrowText(cols[2], i, &name); err != nil {
+				return err
 			}
+			if d.id != lastID || len(rows) == 0 {
+				idLen = max(idLen, utf8.RuneCountInString(d.id))
+			}
+			if d.name != lastName || len(rows) == 0 {
+				nameLen = max(nameLen, utf8.RuneCountInString(d.name))
+			}
+			if d.level, err = arrowText(cols[3], i, &level); err != nil {
+				return err
+			}
+			if ord, ok, err = arrowInt(cols[4], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: ord is NULL"))
+			}
+			d.ord = int(ord)
+			if d.value.Float64, d.value.Valid, err = arrowFloat(cols[5], i); err != nil {
+				return err
+			}
+			if d.target.Float64, d.target.Valid, err = arrowFloat(cols[6], i); err != nil {
+				return err
+			}
+			if d.weight, ok, err = arrowFloat(cols[7], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: weight is NULL"))
+			}
+			if d.points, ok, err = arrowFloat(cols[8], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: points are NULL"))
+			}
+			if d.scheme, err = arrowText(cols[9], i, &scheme); err != nil {
+				return err
+			}
+			rows = append(rows, d)
 		}
-		d := &cur[0]
-		cur = cur[1:]
-		got++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	n := len(rows)
+	fill := func(i int, vals []any, styles []int) {
+		d := &rows[i]
 		l := indLabel{label: fmt.Sprint(d.ord), style: st.body[akGeneral]}
 		if ls := labels[d.scheme]; d.ord >= 0 && d.ord < len(ls) {
 			l = ls[d.ord]
@@ -734,25 +710,12 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			vals[c+2], styles[c+2] = l.target, st.body[akCode]
 		}
 	}
-	done := func() error {
-		extra := len(cur)
-		for b := range batches { // the scanner has finished once this loop ends
-			extra += len(b)
-		}
-		if scanErr != nil {
-			return scanErr
-		}
-		if got != n || extra > 0 {
-			return fmt.Errorf("indicator_scores changed while it was read (%d rows counted, %d read)", n, got+extra)
-		}
-		return nil
-	}
 	fit := func(w float64) float64 { return min(w+2.5, 40) }
 	cols := []asmColumn{
 		{zh: "名次", en: "Rank", kind: akInt, width: 7},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode, width: fit(max(xlsx.TextWidth("Carrier ID"), float64(idLen.Int64)))},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, width: fit(max(xlsx.TextWidth("Carrier ID"), float64(idLen)))},
 		// Names are Chinese: two units a character.
-		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(xlsx.TextWidth("载体名称"), 2*float64(nameLen.Int64)))},
+		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(xlsx.TextWidth("载体名称"), 2*float64(nameLen)))},
 		{zh: "级别", en: "Level", kind: akCode, width: 8},
 	}
 	if multi {
@@ -777,7 +740,7 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			"This sheet has %s rows: printing the workbook prints its heading only; to print rows, clear or reset the print area (Page Layout → Print Area).",
 			xlsx.Thousands(int64(n)), xlsx.Thousands(int64(n)))
 	return &asmList{
-		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill, done: done,
+		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill,
 		freezeCols: 3, printHead: true, empty: "本年度没有参评载体 No carrier was graded this year",
 	}, nil
 }

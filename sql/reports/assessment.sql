@@ -153,15 +153,6 @@ JOIN c USING (carrier_id)
 LEFT JOIN indicator_scores s ON s.year = $year AND s.carrier_id = r.carrier_id AND s.indicator = 'reporting'
 ORDER BY r.rank_overall, r.carrier_id, r.y, r.q;
 
--- name: assessment_indicators_size :query
--- 指标明细 Indicators: how many rows assessment_indicator_rows gives for
--- year $year, and its longest carrier id and name (the sheet is written
--- while it is read).
-SELECT count(*), max(length(s.carrier_id)), max(length(a.name))
-FROM indicator_scores s
-JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
-WHERE s.year = $year;
-
 -- name: assessment_indicator_rows :query
 -- 指标明细 Indicators: one row per carrier of year $year and indicator of
 -- its scheme, in rank, carrier and display order: value, target (linear;
