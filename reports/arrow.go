@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -88,6 +89,30 @@ func arrowFloat(col arrow.Array, i int) (v float64, ok bool, err error) {
 		return c.Value(i), true, nil
 	}
 	return 0, false, fmt.Errorf("arrow: column of %s read as a DOUBLE", col.DataType())
+}
+
+// arrowBool reads row i of a BOOLEAN column; ok is false for NULL.
+func arrowBool(col arrow.Array, i int) (v, ok bool, err error) {
+	if col.IsNull(i) {
+		return false, false, nil
+	}
+	if c, is := col.(*array.Boolean); is {
+		return c.Value(i), true, nil
+	}
+	return false, false, fmt.Errorf("arrow: column of %s read as a BOOLEAN", col.DataType())
+}
+
+// arrowDate reads row i of a DATE column as go-duckdb's database/sql
+// driver gives it: midnight UTC; not valid for NULL.
+func arrowDate(col arrow.Array, i int) (sql.NullTime, error) {
+	if col.IsNull(i) {
+		return sql.NullTime{}, nil
+	}
+	if c, is := col.(*array.Date32); is {
+		d := int(c.Value(i))
+		return sql.NullTime{Time: time.Date(1970, 1, 1+d, 0, 0, 0, 0, time.UTC), Valid: true}, nil
+	}
+	return sql.NullTime{}, fmt.Errorf("arrow: column of %s read as a DATE", col.DataType())
 }
 
 // arrowText reads row i of a VARCHAR column, not NULL (as a scan into a

@@ -483,46 +483,72 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	if err := qrows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := sqlfiles.Rows(ctx, db, "assessment_compliance", sql.Named("year", r.year))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var data [][]any
 	var cur, dates []any
 	k := 0
-	for rows.Next() {
-		var id, name, district string
-		var submitted sql.NullTime
-		var onTime sql.NullBool
-		var daysLate sql.NullInt64
-		var nOnTime, nLate, nMissing int64
-		var points sql.NullFloat64
-		if err := rows.Scan(&id, &name, &district, &submitted, &onTime, &daysLate,
-			&nOnTime, &nLate, &nMissing, &points); err != nil {
-			return nil, err
+	late := map[int64]string{} // 逾期N天, made once for each N
+	var id, name, district string
+	err = arrowRows(ctx, db, "assessment_compliance", r.year, func(rec arrow.Record) error {
+		cols := rec.Columns()
+		if len(cols) != 10 {
+			return fmt.Errorf("assessment_compliance: %d columns, want 10", len(cols))
 		}
-		if k == 0 {
-			cur = make([]any, 0, 3+2*len(quarters)+4)
-			cur = append(cur, id, name, district)
-			dates = make([]any, 0, len(quarters))
+		for i := range int(rec.NumRows()) {
+			if k == 0 {
+				cur = make([]any, 0, 3+2*len(quarters)+4)
+				for j, last := range []*string{&id, &name, &district} {
+					v, err := arrowText(cols[j], i, last)
+					if err != nil {
+						return err
+					}
+					cur = append(cur, v)
+				}
+				dates = make([]any, 0, len(quarters))
+			}
+			submitted, err := arrowDate(cols[3], i)
+			if err != nil {
+				return err
+			}
+			onTime, valid, err := arrowBool(cols[4], i)
+			if err != nil {
+				return err
+			}
+			status := "未报送"
+			switch {
+			case !valid:
+			case onTime:
+				status = "按时"
+			default:
+				days, _, err := arrowInt(cols[5], i)
+				if err != nil {
+					return err
+				}
+				if status = late[days]; status == "" {
+					status = fmt.Sprintf("逾期%d天", days)
+					late[days] = status
+				}
+			}
+			cur = append(cur, status)
+			dates = append(dates, asmTime(submitted))
+			if k++; k == len(quarters) {
+				for j := 6; j < 9; j++ {
+					n, ok, err := arrowInt(cols[j], i)
+					if err != nil || !ok {
+						return errors.Join(err, errors.New("assessment_compliance: a count is NULL"))
+					}
+					cur = append(cur, n)
+				}
+				var points sql.NullFloat64
+				if points.Float64, points.Valid, err = arrowFloat(cols[9], i); err != nil {
+					return err
+				}
+				data = append(data, append(append(cur, asmFloat(points)), dates...))
+				k = 0
+			}
 		}
-		status := "未报送"
-		switch {
-		case !onTime.Valid:
-		case onTime.Bool:
-			status = "按时"
-		default:
-			status = fmt.Sprintf("逾期%d天", daysLate.Int64)
-		}
-		cur = append(cur, status)
-		dates = append(dates, asmTime(submitted))
-		if k++; k == len(quarters) {
-			data = append(data, append(append(cur, nOnTime, nLate, nMissing, asmFloat(points)), dates...))
-			k = 0
-		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	// Printed: each quarter's status, the counts and the points; the
