@@ -200,6 +200,12 @@ type asmRun struct {
 	published bool
 	final     bool
 	hasPrev   bool // year-1 has results to compare with
+	// details are the indicator rows, read once (indicatorRows).
+	details struct {
+		once sync.Once
+		rows []asmDetail
+		err  error
+	}
 	// schemes are the run's schemes with their indicators; indicators are
 	// all of them, scheme after scheme.
 	schemes    []*rubricScheme

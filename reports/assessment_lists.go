@@ -63,20 +63,32 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 	for _, s := range r.schemes {
 		schemeName[s.code] = s.zh
 	}
+	// Each carrier's points on its scheme's indicators, in display order.
+	nInd := len(indicators)
+	var pts map[string][]any
+	if nInd > 0 {
+		details, err := r.indicatorRows(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		pts = map[string][]any{}
+		for _, d := range details {
+			pts[d.id] = append(pts[d.id], d.points)
+		}
+	}
 	rows, err := sqlfiles.Rows(ctx, db, "assessment_rankings", sql.Named("year", r.year), sql.Named("scheme", schemeArg))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	nInd := len(indicators)
 	var data [][]any
 	for rows.Next() {
 		var rank, rankD, rankG sql.NullInt64
 		var id, name, district, kind, level, track, grade, code string
 		var score, scoreDelta sql.NullFloat64
 		var rankDelta sql.NullInt64
-		var pts, reasons any
-		if err := rows.Scan(&rank, &id, &name, &district, &kind, &level, &track, &score, &grade, &pts,
+		var reasons any
+		if err := rows.Scan(&rank, &id, &name, &district, &kind, &level, &track, &score, &grade,
 			&scoreDelta, &rankDelta, &rankD, &rankG, &reasons, &code); err != nil {
 			return nil, err
 		}
@@ -94,7 +106,7 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 			row = append(row, asmFloat(score), label(gradeZH, grade),
 				asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
 		}
-		ps, _ := pts.([]any)
+		ps := pts[id]
 		for i := range nInd {
 			var v any
 			if i < len(ps) {
@@ -645,76 +657,18 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		schemeName[s.code] = s.zh
 		schemeW = max(schemeW, xlsx.TextWidth(s.zh))
 	}
-	type detail struct {
-		rank           sql.NullInt64
-		id, name       string
-		level          string
-		ord            int
-		value, target  sql.NullFloat64
-		weight, points float64
-		scheme         string
-	}
-	// The rows are read whole (the Arrow interface gives them so), before
-	// the sheet is made: its size and its widest ids and names (in
-	// characters, as DuckDB's length counts them) are theirs.
-	var rows []detail
-	var idLen, nameLen int
-	var id, name, level, scheme string // the last of each: a carrier's rows repeat them
-	err := arrowRows(ctx, db, "assessment_indicator_rows", r.year, func(rec arrow.Record) error {
-		cols := rec.Columns()
-		if len(cols) != 10 {
-			return fmt.Errorf("assessment_indicator_rows: %d columns, want 10", len(cols))
-		}
-		rows = slices.Grow(rows, int(rec.NumRows()))
-		for i := range int(rec.NumRows()) {
-			var d detail
-			var err error
-			var ok bool
-			var ord int64
-			if d.rank.Int64, d.rank.Valid, err = arrowInt(cols[0], i); err != nil {
-				return err
-			}
-			lastID, lastName := id, name
-			if d.id, err = arrowText(cols[1], i, &id); err != nil {
-				return err
-			}
-			if d.name, err = arrowText(cols[2], i, &name); err != nil {
-				return err
-			}
-			if d.id != lastID || len(rows) == 0 {
-				idLen = max(idLen, utf8.RuneCountInString(d.id))
-			}
-			if d.name != lastName || len(rows) == 0 {
-				nameLen = max(nameLen, utf8.RuneCountInString(d.name))
-			}
-			if d.level, err = arrowText(cols[3], i, &level); err != nil {
-				return err
-			}
-			if ord, ok, err = arrowInt(cols[4], i); err != nil || !ok {
-				return errors.Join(err, errors.New("assessment_indicator_rows: ord is NULL"))
-			}
-			d.ord = int(ord)
-			if d.value.Float64, d.value.Valid, err = arrowFloat(cols[5], i); err != nil {
-				return err
-			}
-			if d.target.Float64, d.target.Valid, err = arrowFloat(cols[6], i); err != nil {
-				return err
-			}
-			if d.weight, ok, err = arrowFloat(cols[7], i); err != nil || !ok {
-				return errors.Join(err, errors.New("assessment_indicator_rows: weight is NULL"))
-			}
-			if d.points, ok, err = arrowFloat(cols[8], i); err != nil || !ok {
-				return errors.Join(err, errors.New("assessment_indicator_rows: points are NULL"))
-			}
-			if d.scheme, err = arrowText(cols[9], i, &scheme); err != nil {
-				return err
-			}
-			rows = append(rows, d)
-		}
-		return nil
-	})
+	rows, err := r.indicatorRows(ctx, db)
 	if err != nil {
 		return nil, err
+	}
+	// Its widest ids and names, in characters as DuckDB's length counts
+	// them; a carrier's rows repeat its id and name.
+	var idLen, nameLen int
+	for i := range rows {
+		if d := &rows[i]; i == 0 || d.id != rows[i-1].id || d.name != rows[i-1].name {
+			idLen = max(idLen, utf8.RuneCountInString(d.id))
+			nameLen = max(nameLen, utf8.RuneCountInString(d.name))
+		}
 	}
 	n := len(rows)
 	fill := func(i int, vals []any, styles []int) {
@@ -769,4 +723,76 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill,
 		freezeCols: 3, printHead: true, empty: "本年度没有参评载体 No carrier was graded this year",
 	}, nil
+}
+
+// asmDetail is a row of assessment_indicator_rows: one graded carrier's
+// score on one indicator.
+type asmDetail struct {
+	rank           sql.NullInt64
+	id, name       string
+	level          string
+	ord            int
+	value, target  sql.NullFloat64
+	weight, points float64
+	scheme         string
+}
+
+// indicatorRows are the year's indicator rows, read once for the sheets
+// that show them (指标明细, and the points on the rankings sheets), by the
+// first to ask, whole: go-duckdb's Arrow interface gives a result so.
+func (r *asmRun) indicatorRows(ctx context.Context, db *sql.DB) ([]asmDetail, error) {
+	r.details.once.Do(func() { r.details.rows, r.details.err = readAsmIndicatorRows(ctx, db, r.year) })
+	return r.details.rows, r.details.err
+}
+
+func readAsmIndicatorRows(ctx context.Context, db *sql.DB, year int) ([]asmDetail, error) {
+	var rows []asmDetail
+	var id, name, level, scheme string // the last of each: a carrier's rows repeat them
+	err := arrowRows(ctx, db, "assessment_indicator_rows", year, func(rec arrow.Record) error {
+		cols := rec.Columns()
+		if len(cols) != 10 {
+			return fmt.Errorf("assessment_indicator_rows: %d columns, want 10", len(cols))
+		}
+		rows = slices.Grow(rows, int(rec.NumRows()))
+		for i := range int(rec.NumRows()) {
+			var d asmDetail
+			var err error
+			var ok bool
+			var ord int64
+			if d.rank.Int64, d.rank.Valid, err = arrowInt(cols[0], i); err != nil {
+				return err
+			}
+			if d.id, err = arrowText(cols[1], i, &id); err != nil {
+				return err
+			}
+			if d.name, err = arrowText(cols[2], i, &name); err != nil {
+				return err
+			}
+			if d.level, err = arrowText(cols[3], i, &level); err != nil {
+				return err
+			}
+			if ord, ok, err = arrowInt(cols[4], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: ord is NULL"))
+			}
+			d.ord = int(ord)
+			if d.value.Float64, d.value.Valid, err = arrowFloat(cols[5], i); err != nil {
+				return err
+			}
+			if d.target.Float64, d.target.Valid, err = arrowFloat(cols[6], i); err != nil {
+				return err
+			}
+			if d.weight, ok, err = arrowFloat(cols[7], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: weight is NULL"))
+			}
+			if d.points, ok, err = arrowFloat(cols[8], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: points are NULL"))
+			}
+			if d.scheme, err = arrowText(cols[9], i, &scheme); err != nil {
+				return err
+			}
+			rows = append(rows, d)
+		}
+		return nil
+	})
+	return rows, err
 }

@@ -61,19 +61,13 @@ ORDER BY s.ord NULLS LAST, i.scheme, i.ord, i.code;
 
 -- name: assessment_rankings :query
 -- 排名 Rankings: every carrier year $year graded (with $scheme, those its
--- scheme scored), in the city-wide rank order, with its scheme and its
--- points on each indicator of the scheme in display order. (The points
--- are listed with their ord and the list sorted: an ordered aggregate,
--- list(… ORDER BY ord), sorts group by group and took most of the query's
--- time; a carrier's ords differ, so the order is the same.)
-WITH p AS (
-    SELECT carrier_id,
-           list_transform(list_sort(list(struct_pack(o := ord, p := CAST(points AS DOUBLE)))), x -> x.p) AS pts
-    FROM indicator_scores WHERE year = $year GROUP BY carrier_id)
+-- scheme scored), in the city-wide rank order, with its scheme. (Its points
+-- on each indicator of the scheme are those of assessment_indicator_rows,
+-- read once for both sheets.)
 SELECT a.rank_overall, a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
-       CAST(a.score AS DOUBLE), a.grade, p.pts, CAST(a.score_delta AS DOUBLE), a.rank_delta,
+       CAST(a.score AS DOUBLE), a.grade, CAST(a.score_delta AS DOUBLE), a.rank_delta,
        a.rank_district, a.rank_group, a.reasons, coalesce(a.scheme, '')
-FROM assessments a LEFT JOIN p USING (carrier_id)
+FROM assessments a
 WHERE a.year = $year AND a.outcome = 'graded' AND (CAST($scheme AS VARCHAR) IS NULL OR a.scheme = $scheme)
 ORDER BY a.rank_overall, a.carrier_id;
 
