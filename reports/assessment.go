@@ -75,8 +75,10 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 		return nil, err
 	}
 	info := &AssessmentInfo{Path: path}
-	// The list sheets' queries run side by side while 概览 is written; their
-	// rows are then streamed side by side too, each sheet by its own writer.
+	// The list sheets' queries run side by side while 概览 is written, and
+	// each list's rows are written as soon as its data is read, by the
+	// goroutine that read it (a list's rows need no workbook); the sheets
+	// are then made in order around them.
 	type loader struct {
 		name string
 		load func(context.Context, *sql.DB, *asmStyles, *asmRun) (*asmList, error)
@@ -94,48 +96,68 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 		loader{asmSheetCompliance, loadAsmCompliance},
 		loader{asmSheetIndicators, loadAsmIndicators},
 	)
-	lists := make([]*asmList, len(loaders))
+	streams := make([]*asmStream, len(loaders))
+	loaded := make([]chan struct{}, len(loaders)) // closed when streams[i] or errs[i] is set
 	errs := make([]error, len(loaders))
+	bodyErrs := make([]error, len(loaders))
 	var wg sync.WaitGroup
+	// On any return the rows' goroutines are stopped and waited for, and
+	// what they hold is freed.
+	defer func() {
+		cancel()
+		wg.Wait()
+		for _, s := range streams {
+			if s != nil {
+				s.rows.Discard()
+			}
+		}
+	}()
 	for i, l := range loaders {
+		loaded[i] = make(chan struct{})
 		wg.Go(func() {
-			if lists[i], errs[i] = l.load(ctx, db, st, run); errs[i] != nil {
-				errs[i] = fmt.Errorf("sheet %s: %w", l.name, errs[i])
+			ls, err := l.load(ctx, db, st, run)
+			if err != nil {
+				errs[i] = fmt.Errorf("sheet %s: %w", l.name, err)
+				close(loaded[i])
+				return
+			}
+			s := newAsmStream(st, ls)
+			streams[i] = s
+			close(loaded[i])
+			if err := s.body(); err != nil {
+				bodyErrs[i] = fmt.Errorf("sheet %s: %w", l.name, err)
 			}
 		})
 	}
-	summaryErr := writeAsmSummary(ctx, db, f, st, run)
-	wg.Wait()
-	if summaryErr != nil {
-		return nil, fmt.Errorf("sheet %s: %w", asmSheetSummary, summaryErr)
+	if err := writeAsmSummary(ctx, db, f, st, run); err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", asmSheetSummary, err)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	streams := make([]*asmStream, len(lists))
-	for i, ls := range lists {
-		if streams[i], err = prepareAsmList(f, st, ls); err != nil {
-			return nil, fmt.Errorf("sheet %s: %w", ls.name, err)
+	for i := range loaders {
+		<-loaded[i]
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if err := streams[i].makeSheet(f); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", loaders[i].name, err)
 		}
 	}
 	if err := writeAsmMethod(ctx, db, f, st, run); err != nil {
 		return nil, fmt.Errorf("sheet %s: %w", asmSheetMethod, err)
 	}
-	for i, s := range streams {
-		wg.Go(func() {
-			if errs[i] = s.body(); errs[i] != nil {
-				errs[i] = fmt.Errorf("sheet %s: %w", s.ls.name, errs[i])
-			}
-		})
-	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(bodyErrs...); err != nil {
 		return nil, err
 	}
-	for _, s := range streams {
-		if err := s.sw.Flush(); err != nil {
+	rows := make([]*xlsx.Rows, len(streams))
+	for i, s := range streams {
+		if err := s.finish(); err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", s.ls.name, err)
 		}
+		rows[i] = s.rows
+	}
+	lists := make([]*asmList, len(streams))
+	for i, s := range streams {
+		lists[i] = s.ls
 	}
 	for _, ls := range lists {
 		switch ls.name {
@@ -151,7 +173,7 @@ func WriteAssessment(ctx context.Context, db *sql.DB, year int, path string, o A
 	if err := f.SetDocProps(run.docProps()); err != nil {
 		return nil, err
 	}
-	if info.SHA256, err = xlsx.Save(f, path, xlsx.Options{Stamp: run.stamp()}); err != nil {
+	if info.SHA256, err = xlsx.Save(f, path, xlsx.Options{Stamp: run.stamp(), Rows: rows}); err != nil {
 		return nil, fmt.Errorf("save %s: %w", path, err)
 	}
 	return info, nil
@@ -178,6 +200,12 @@ type asmRun struct {
 	published bool
 	final     bool
 	hasPrev   bool // year-1 has results to compare with
+	// details are the indicator rows, read once (indicatorRows).
+	details struct {
+		once sync.Once
+		rows []asmDetail
+		err  error
+	}
 	// schemes are the run's schemes with their indicators; indicators are
 	// all of them, scheme after scheme.
 	schemes    []*rubricScheme

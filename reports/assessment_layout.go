@@ -179,7 +179,6 @@ type asmList struct {
 	// column's). Their columns should have widths, or fitting reads every row.
 	n           int
 	fill        func(i int, vals []any, styles []int)
-	done        func() error // after the rows: whether fill could serve them all
 	conds       []asmCond
 	freezeCols  int    // columns kept in view when scrolling right
 	empty       string // shown when there are no rows
@@ -201,46 +200,60 @@ const (
 	asmFirstData = 4
 )
 
-// asmStream is a list sheet being written: prepared (serially, since it
-// changes the workbook), then its rows written (sheets may do this at the
-// same time: each stream writer writes only its own buffer), then flushed
-// (serially again).
+// asmStream is a list sheet being written. Its rows are written from its
+// data alone (body), on any goroutine, as soon as the data is read: they
+// are xlsx.Rows, not excelize's. The sheet itself is made (makeSheet) and
+// finished (finish) by the goroutine that owns the workbook, in sheet
+// order, since both change it.
 type asmStream struct {
-	ls      *asmList
-	st      *asmStyles
-	sw      *excelize.StreamWriter
+	ls *asmList
+	st *asmStyles
+	// rows are the data and totals rows, written beside sw (which writes
+	// the title, note and header, and the merged cells) and put in their
+	// place by xlsx.Save.
+	rows    *xlsx.Rows
 	widths  []float64
 	lastCol string
 	// titleCol is the last column the title and note span: the printed ones.
-	titleCol string
+	titleCol  string
+	printCols int
+	sw        *excelize.StreamWriter // once the sheet is made
 }
 
-// prepareAsmList makes the sheet and its stream writer and writes the title,
-// note and header. Everything that excelize keeps on the worksheet (filter,
-// print setup, conditional formats) is set before the stream writer is
-// made: the writer copies the worksheet once, and later settings would be
-// lost at Flush.
-func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, error) {
-	if _, err := f.NewSheet(ls.name); err != nil {
-		return nil, err
-	}
+// newAsmStream fits the list's columns to its data; it touches no workbook.
+func newAsmStream(st *asmStyles, ls *asmList) *asmStream {
 	if ls.fill == nil {
 		ls.n, ls.fill = len(ls.rows), rowsFill(ls.rows)
 	}
 	ncol := len(ls.cols)
 	lastCol, _ := excelize.ColumnNumberToName(ncol)
-	last := asmHeaderRow + ls.n
-	if ls.n == 0 {
-		last = asmFirstData
-	}
-	if err := f.AutoFilter(ls.name, fmt.Sprintf("A%d:%s%d", asmHeaderRow, lastCol, last), nil); err != nil {
-		return nil, err
-	}
 	printCols := ncol
 	if ls.printCols > 0 {
 		printCols = min(ls.printCols, ncol)
 	}
 	printLast, _ := excelize.ColumnNumberToName(printCols)
+	return &asmStream{ls: ls, st: st, rows: xlsx.NewRows(ls.name), widths: asmFitWidths(ls.cols, ls.rows, ls.n, ls.fill, ls.totals),
+		lastCol: lastCol, titleCol: printLast, printCols: printCols}
+}
+
+// makeSheet makes the sheet and its stream writer and writes the title,
+// note and header. Everything that excelize keeps on the worksheet (filter,
+// print setup, conditional formats) is set before the stream writer is
+// made: the writer copies the worksheet once, and later settings would be
+// lost at Flush.
+func (s *asmStream) makeSheet(f *excelize.File) error {
+	ls, st, widths, lastCol, printLast := s.ls, s.st, s.widths, s.lastCol, s.titleCol
+	if _, err := f.NewSheet(ls.name); err != nil {
+		return err
+	}
+	ncol := len(ls.cols)
+	last := asmHeaderRow + ls.n
+	if ls.n == 0 {
+		last = asmFirstData
+	}
+	if err := f.AutoFilter(ls.name, fmt.Sprintf("A%d:%s%d", asmHeaderRow, lastCol, last), nil); err != nil {
+		return err
+	}
 	printRows := asmHeaderRow + max(ls.n, 1) + len(ls.totals)
 	if ls.printHead {
 		printRows = asmHeaderRow
@@ -252,21 +265,20 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 	area := fmt.Sprintf("$A$1:$%s$%d", printLast, printRows)
 	page := xlsx.Page{Paper: paper, Margins: xlsx.ListMargins, RepeatRows: fmt.Sprintf("$%d:$%d", asmHeaderRow, asmHeaderRow), Area: area, Footer: xlsx.FooterSheetPages}
 	if err := page.Apply(f, ls.name); err != nil {
-		return nil, err
+		return err
 	}
 	if ls.n > 0 {
 		for _, c := range ls.conds {
 			col, _ := excelize.ColumnNumberToName(c.col)
 			ref := fmt.Sprintf("%s%d:%s%d", col, asmFirstData, col, last)
 			if err := f.SetConditionalFormat(ls.name, ref, c.opts); err != nil {
-				return nil, fmt.Errorf("%s: conditional format: %w", ls.name, err)
+				return fmt.Errorf("%s: conditional format: %w", ls.name, err)
 			}
 		}
 	}
-	widths := asmFitWidths(ls.cols, ls.n, ls.fill, ls.totals)
 	sw, err := xlsx.SizedStream(f, ls.name, ncol, asmHeaderRow+max(ls.n, 1)+len(ls.totals))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	freeze := &excelize.Panes{Freeze: true, YSplit: asmHeaderRow, TopLeftCell: fmt.Sprintf("A%d", asmFirstData), ActivePane: "bottomLeft"}
 	if ls.freezeCols > 0 {
@@ -274,22 +286,22 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 		freeze = &excelize.Panes{Freeze: true, XSplit: ls.freezeCols, YSplit: asmHeaderRow, TopLeftCell: tl, ActivePane: "bottomRight"}
 	}
 	if err := sw.SetPanes(freeze); err != nil {
-		return nil, err
+		return err
 	}
 	for i, w := range widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.titleCenter, Value: ls.title}}, excelize.RowOpts{Height: 30}); err != nil {
-		return nil, err
+		return err
 	}
 	total := 0.0
-	for _, w := range widths[:printCols] {
+	for _, w := range widths[:s.printCols] {
 		total += w
 	}
 	if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.Note, Value: ls.note}}, excelize.RowOpts{Height: asmNoteHeight(ls.note, total)}); err != nil {
-		return nil, err
+		return err
 	}
 	hdr := make([]any, ncol)
 	lines := ls.headerLines
@@ -300,22 +312,17 @@ func prepareAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*asmStream, e
 		}
 	}
 	if err := sw.SetRow(fmt.Sprintf("A%d", asmHeaderRow), hdr, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 6)}); err != nil {
-		return nil, err
+		return err
 	}
-	return &asmStream{ls: ls, st: st, sw: sw, widths: widths, lastCol: lastCol, titleCol: printLast}, nil
+	s.sw = sw
+	s.rows.Place(sw)
+	return nil
 }
 
-// body writes the data rows, the totals and the merged cells.
+// body writes the data rows and the totals.
 func (s *asmStream) body() error {
-	ls, st, sw, widths, lastCol := s.ls, s.st, s.sw, s.widths, s.lastCol
+	ls, st, widths := s.ls, s.st, s.widths
 	ncol := len(ls.cols)
-	// One Cell per column, reused for every row and passed by pointer: a
-	// row costs no allocation beyond its values.
-	cells := make([]excelize.Cell, ncol)
-	ptrs := make([]any, ncol)
-	for j := range cells {
-		ptrs[j] = &cells[j]
-	}
 	vals := make([]any, ncol)
 	styles := make([]int, ncol)
 	row := asmFirstData
@@ -335,15 +342,8 @@ func (s *asmStream) body() error {
 			}
 			fill(i, vals, styles)
 			lines := 1
-			for j, v := range vals {
-				if c, ok := v.(excelize.Cell); ok {
-					cells[j] = c
-					continue
-				}
-				cells[j] = excelize.Cell{StyleID: styles[j], Value: v}
-			}
 			for _, j := range wraps {
-				s, ok := vals[j].(string)
+				s, ok := vals[j].(string)                             // not a Cell's: a totals row keeps its height
 				if !ok || float64(len(s)) <= widths[j]-xlsx.Padding { // bytes ≥ display width
 					continue
 				}
@@ -355,12 +355,11 @@ func (s *asmStream) body() error {
 				}
 				lines = max(lines, lastLines[j])
 			}
-			ref, _ := excelize.CoordinatesToCellName(1, row)
-			var opts []excelize.RowOpts
+			height := 0.0
 			if lines > 1 {
-				opts = append(opts, excelize.RowOpts{Height: xlsx.FitHeight(float64(lines)*13 + 3)})
+				height = xlsx.FitHeight(float64(lines)*13 + 3)
 			}
-			if err := sw.SetRow(ref, ptrs, opts...); err != nil {
+			if err := s.rows.SetRow(row, vals, styles, height); err != nil {
 				return err
 			}
 			row++
@@ -370,46 +369,49 @@ func (s *asmStream) body() error {
 	if err := writeRows(ls.n, ls.fill, &st.body); err != nil {
 		return err
 	}
-	if ls.done != nil {
-		if err := ls.done(); err != nil {
-			return err
-		}
-	}
 	if ls.n == 0 {
 		empty := ls.empty
 		if empty == "" {
 			empty = "无 None"
 		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", asmFirstData), []any{excelize.Cell{StyleID: st.body[akText], Value: empty}}); err != nil {
-			return err
-		}
-		if err := sw.MergeCell(fmt.Sprintf("A%d", asmFirstData), fmt.Sprintf("%s%d", lastCol, asmFirstData)); err != nil {
+		if err := s.rows.SetRow(asmFirstData, []any{excelize.Cell{StyleID: st.body[akText], Value: empty}}, nil, 0); err != nil {
 			return err
 		}
 		row++
 	}
-	if err := writeRows(len(ls.totals), rowsFill(ls.totals), &st.total); err != nil {
-		return err
-	}
-	if err := sw.MergeCell("A1", s.titleCol+"1"); err != nil {
-		return err
-	}
-	if err := sw.MergeCell("A2", s.titleCol+"2"); err != nil {
-		return err
-	}
-	return nil
+	return writeRows(len(ls.totals), rowsFill(ls.totals), &st.total)
 }
 
-// writeAsmList writes a list sheet start to end.
-func writeAsmList(f *excelize.File, st *asmStyles, ls *asmList) error {
-	s, err := prepareAsmList(f, st, ls)
-	if err != nil {
+// finish merges the title, the note and an empty list's one row across the
+// sheet, and ends the stream writer.
+func (s *asmStream) finish() error {
+	if s.ls.n == 0 {
+		if err := s.sw.MergeCell(fmt.Sprintf("A%d", asmFirstData), fmt.Sprintf("%s%d", s.lastCol, asmFirstData)); err != nil {
+			return err
+		}
+	}
+	if err := s.sw.MergeCell("A1", s.titleCol+"1"); err != nil {
 		return err
 	}
-	if err := s.body(); err != nil {
+	if err := s.sw.MergeCell("A2", s.titleCol+"2"); err != nil {
 		return err
 	}
 	return s.sw.Flush()
+}
+
+// writeAsmList writes a list sheet start to end, but for its rows, which
+// the workbook's save must be given.
+func writeAsmList(f *excelize.File, st *asmStyles, ls *asmList) (*xlsx.Rows, error) {
+	s := newAsmStream(st, ls)
+	if err := s.body(); err != nil {
+		s.rows.Discard()
+		return nil, err
+	}
+	if err := s.makeSheet(f); err != nil {
+		s.rows.Discard()
+		return nil, err
+	}
+	return s.rows, s.finish()
 }
 
 // rowsFill serves rows to writeAsmList.
@@ -429,12 +431,17 @@ func asmNoteHeight(note string, width float64) float64 {
 // characters count two), within [6, max]; totals rows count too. Every
 // column holds its header's Chinese lines (break a long one with "\n")
 // and its longest English word unbroken, so that a header never wraps
-// inside a word or strands a bracket on a line of its own.
-func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals [][]any) []float64 {
+// inside a word or strands a bracket on a line of its own. The values
+// are data, when the list holds its rows, or else read from fill.
+func asmFitWidths(cols []asmColumn, data [][]any, n int, fill func(int, []any, []int), totals [][]any) []float64 {
 	ws := make([]float64, len(cols))
 	var rows [][]any // read only if a column is to be fitted
 	for _, c := range cols {
 		if c.width == 0 {
+			if data != nil {
+				rows = data
+				break
+			}
 			for i := range n {
 				vals := make([]any, len(cols))
 				fill(i, vals, make([]int, len(cols)))
@@ -443,7 +450,7 @@ func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals 
 			break
 		}
 	}
-	rows = append(rows, totals...)
+	rows = append(rows[:len(rows):len(rows)], totals...)
 	for j, c := range cols {
 		head := 0.0
 		for _, line := range strings.Split(c.zh, "\n") {
@@ -461,13 +468,16 @@ func asmFitWidths(cols []asmColumn, n int, fill func(int, []any, []int), totals 
 		if limit == 0 {
 			limit = 40
 		}
+		widest := max(limit, head)
 		w := 0.0
 		for _, r := range rows {
 			if j < len(r) {
-				w = max(w, asmValueWidth(r[j], c.kind))
+				if w = max(w, asmValueWidth(r[j], c.kind)); w+2.5 >= widest {
+					break // no wider value can widen the column
+				}
 			}
 		}
-		ws[j] = math.Min(math.Max(math.Max(w+2.5, head), 6), max(limit, head))
+		ws[j] = math.Min(math.Max(math.Max(w+2.5, head), 6), widest)
 	}
 	return ws
 }

@@ -3,12 +3,16 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/incubeval/incubeval/reports/xlsx"
@@ -59,20 +63,32 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 	for _, s := range r.schemes {
 		schemeName[s.code] = s.zh
 	}
+	// Each carrier's points on its scheme's indicators, in display order.
+	nInd := len(indicators)
+	var pts map[string][]any
+	if nInd > 0 {
+		details, err := r.indicatorRows(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		pts = map[string][]any{}
+		for _, d := range details {
+			pts[d.id] = append(pts[d.id], d.points)
+		}
+	}
 	rows, err := sqlfiles.Rows(ctx, db, "assessment_rankings", sql.Named("year", r.year), sql.Named("scheme", schemeArg))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	nInd := len(indicators)
 	var data [][]any
 	for rows.Next() {
 		var rank, rankD, rankG sql.NullInt64
 		var id, name, district, kind, level, track, grade, code string
 		var score, scoreDelta sql.NullFloat64
 		var rankDelta sql.NullInt64
-		var pts, reasons any
-		if err := rows.Scan(&rank, &id, &name, &district, &kind, &level, &track, &score, &grade, &pts,
+		var reasons any
+		if err := rows.Scan(&rank, &id, &name, &district, &kind, &level, &track, &score, &grade,
 			&scoreDelta, &rankDelta, &rankD, &rankG, &reasons, &code); err != nil {
 			return nil, err
 		}
@@ -90,7 +106,7 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 			row = append(row, asmFloat(score), label(gradeZH, grade),
 				asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
 		}
-		ps, _ := pts.([]any)
+		ps := pts[id]
 		for i := range nInd {
 			var v any
 			if i < len(ps) {
@@ -479,46 +495,72 @@ func loadAsmCompliance(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 	if err := qrows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := sqlfiles.Rows(ctx, db, "assessment_compliance", sql.Named("year", r.year))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var data [][]any
 	var cur, dates []any
 	k := 0
-	for rows.Next() {
-		var id, name, district string
-		var submitted sql.NullTime
-		var onTime sql.NullBool
-		var daysLate sql.NullInt64
-		var nOnTime, nLate, nMissing int64
-		var points sql.NullFloat64
-		if err := rows.Scan(&id, &name, &district, &submitted, &onTime, &daysLate,
-			&nOnTime, &nLate, &nMissing, &points); err != nil {
-			return nil, err
+	late := map[int64]string{} // 逾期N天, made once for each N
+	var id, name, district string
+	err = arrowRows(ctx, db, "assessment_compliance", r.year, func(rec arrow.Record) error {
+		cols := rec.Columns()
+		if len(cols) != 10 {
+			return fmt.Errorf("assessment_compliance: %d columns, want 10", len(cols))
 		}
-		if k == 0 {
-			cur = make([]any, 0, 3+2*len(quarters)+4)
-			cur = append(cur, id, name, district)
-			dates = make([]any, 0, len(quarters))
+		for i := range int(rec.NumRows()) {
+			if k == 0 {
+				cur = make([]any, 0, 3+2*len(quarters)+4)
+				for j, last := range []*string{&id, &name, &district} {
+					v, err := arrowText(cols[j], i, last)
+					if err != nil {
+						return err
+					}
+					cur = append(cur, v)
+				}
+				dates = make([]any, 0, len(quarters))
+			}
+			submitted, err := arrowDate(cols[3], i)
+			if err != nil {
+				return err
+			}
+			onTime, valid, err := arrowBool(cols[4], i)
+			if err != nil {
+				return err
+			}
+			status := "未报送"
+			switch {
+			case !valid:
+			case onTime:
+				status = "按时"
+			default:
+				days, _, err := arrowInt(cols[5], i)
+				if err != nil {
+					return err
+				}
+				if status = late[days]; status == "" {
+					status = fmt.Sprintf("逾期%d天", days)
+					late[days] = status
+				}
+			}
+			cur = append(cur, status)
+			dates = append(dates, asmTime(submitted))
+			if k++; k == len(quarters) {
+				for j := 6; j < 9; j++ {
+					n, ok, err := arrowInt(cols[j], i)
+					if err != nil || !ok {
+						return errors.Join(err, errors.New("assessment_compliance: a count is NULL"))
+					}
+					cur = append(cur, n)
+				}
+				var points sql.NullFloat64
+				if points.Float64, points.Valid, err = arrowFloat(cols[9], i); err != nil {
+					return err
+				}
+				data = append(data, append(append(cur, asmFloat(points)), dates...))
+				k = 0
+			}
 		}
-		status := "未报送"
-		switch {
-		case !onTime.Valid:
-		case onTime.Bool:
-			status = "按时"
-		default:
-			status = fmt.Sprintf("逾期%d天", daysLate.Int64)
-		}
-		cur = append(cur, status)
-		dates = append(dates, asmTime(submitted))
-		if k++; k == len(quarters) {
-			data = append(data, append(append(cur, nOnTime, nLate, nMissing, asmFloat(points)), dates...))
-			k = 0
-		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	// Printed: each quarter's status, the counts and the points; the
@@ -576,15 +618,9 @@ func asmQuarterZH(q int) string {
 }
 
 // loadAsmIndicators reads 指标明细: one row per graded carrier and indicator.
-// It is the largest sheet: its rows are read while they are written (a
-// goroutine scans ahead), so only its size and widest texts are read here.
+// It is the largest sheet: its rows are read column by column (Arrow), and
+// kept as plain values until they are written.
 func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun) (*asmList, error) {
-	var n int
-	var idLen, nameLen sql.NullInt64
-	if err := sqlfiles.Row(ctx, db, "assessment_indicators_size", sql.Named("year", r.year)).
-		Scan(&n, &idLen, &nameLen); err != nil {
-		return nil, err
-	}
 	// Labels by the scheme and the indicator's place in it, with the unit;
 	// a target where the scoring has none says how it scores instead.
 	type indLabel struct {
@@ -621,66 +657,22 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 		schemeName[s.code] = s.zh
 		schemeW = max(schemeW, xlsx.TextWidth(s.zh))
 	}
-	type detail struct {
-		rank           sql.NullInt64
-		id, name       string
-		level          string
-		ord            int
-		value, target  sql.NullFloat64
-		weight, points float64
-		scheme         string
+	rows, err := r.indicatorRows(ctx, db)
+	if err != nil {
+		return nil, err
 	}
-	// The scanner hands rows over in batches; it stops when ctx is done.
-	batches := make(chan []detail, 8)
-	var scanErr error
-	go func() {
-		defer close(batches)
-		scanErr = func() error {
-			rows, err := sqlfiles.Rows(ctx, db, "assessment_indicator_rows", sql.Named("year", r.year))
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			batch := make([]detail, 0, 4096)
-			send := func() bool {
-				select {
-				case batches <- batch:
-					batch = make([]detail, 0, 4096)
-					return true
-				case <-ctx.Done():
-					return false
-				}
-			}
-			for rows.Next() {
-				var d detail
-				if err := rows.Scan(&d.rank, &d.id, &d.name, &d.level, &d.ord, &d.value, &d.target, &d.weight, &d.points, &d.scheme); err != nil {
-					return err
-				}
-				if batch = append(batch, d); len(batch) == cap(batch) && !send() {
-					return ctx.Err()
-				}
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if len(batch) > 0 && !send() {
-				return ctx.Err()
-			}
-			return nil
-		}()
-	}()
-	var cur []detail
-	got := 0
-	fill := func(_ int, vals []any, styles []int) {
-		if len(cur) == 0 {
-			cur = <-batches
-			if len(cur) == 0 {
-				return // fewer rows than counted: done says so
-			}
+	// Its widest ids and names, in characters as DuckDB's length counts
+	// them; a carrier's rows repeat its id and name.
+	var idLen, nameLen int
+	for i := range rows {
+		if d := &rows[i]; i == 0 || d.id != rows[i-1].id || d.name != rows[i-1].name {
+			idLen = max(idLen, utf8.RuneCountInString(d.id))
+			nameLen = max(nameLen, utf8.RuneCountInString(d.name))
 		}
-		d := &cur[0]
-		cur = cur[1:]
-		got++
+	}
+	n := len(rows)
+	fill := func(i int, vals []any, styles []int) {
+		d := &rows[i]
 		l := indLabel{label: fmt.Sprint(d.ord), style: st.body[akGeneral]}
 		if ls := labels[d.scheme]; d.ord >= 0 && d.ord < len(ls) {
 			l = ls[d.ord]
@@ -698,25 +690,12 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			vals[c+2], styles[c+2] = l.target, st.body[akCode]
 		}
 	}
-	done := func() error {
-		extra := len(cur)
-		for b := range batches { // the scanner has finished once this loop ends
-			extra += len(b)
-		}
-		if scanErr != nil {
-			return scanErr
-		}
-		if got != n || extra > 0 {
-			return fmt.Errorf("indicator_scores changed while it was read (%d rows counted, %d read)", n, got+extra)
-		}
-		return nil
-	}
 	fit := func(w float64) float64 { return min(w+2.5, 40) }
 	cols := []asmColumn{
 		{zh: "名次", en: "Rank", kind: akInt, width: 7},
-		{zh: "载体编号", en: "Carrier ID", kind: akCode, width: fit(max(xlsx.TextWidth("Carrier ID"), float64(idLen.Int64)))},
+		{zh: "载体编号", en: "Carrier ID", kind: akCode, width: fit(max(xlsx.TextWidth("Carrier ID"), float64(idLen)))},
 		// Names are Chinese: two units a character.
-		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(xlsx.TextWidth("载体名称"), 2*float64(nameLen.Int64)))},
+		{zh: "载体名称", en: "Name", kind: akText, width: fit(max(xlsx.TextWidth("载体名称"), 2*float64(nameLen)))},
 		{zh: "级别", en: "Level", kind: akCode, width: 8},
 	}
 	if multi {
@@ -741,7 +720,79 @@ func loadAsmIndicators(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRun
 			"This sheet has %s rows: printing the workbook prints its heading only; to print rows, clear or reset the print area (Page Layout → Print Area).",
 			xlsx.Thousands(int64(n)), xlsx.Thousands(int64(n)))
 	return &asmList{
-		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill, done: done,
+		name: asmSheetIndicators, title: r.title("指标明细", "Indicator detail"), note: note, cols: cols, n: n, fill: fill,
 		freezeCols: 3, printHead: true, empty: "本年度没有参评载体 No carrier was graded this year",
 	}, nil
+}
+
+// asmDetail is a row of assessment_indicator_rows: one graded carrier's
+// score on one indicator.
+type asmDetail struct {
+	rank           sql.NullInt64
+	id, name       string
+	level          string
+	ord            int
+	value, target  sql.NullFloat64
+	weight, points float64
+	scheme         string
+}
+
+// indicatorRows are the year's indicator rows, read once for the sheets
+// that show them (指标明细, and the points on the rankings sheets), by the
+// first to ask, whole: go-duckdb's Arrow interface gives a result so.
+func (r *asmRun) indicatorRows(ctx context.Context, db *sql.DB) ([]asmDetail, error) {
+	r.details.once.Do(func() { r.details.rows, r.details.err = readAsmIndicatorRows(ctx, db, r.year) })
+	return r.details.rows, r.details.err
+}
+
+func readAsmIndicatorRows(ctx context.Context, db *sql.DB, year int) ([]asmDetail, error) {
+	var rows []asmDetail
+	var id, name, level, scheme string // the last of each: a carrier's rows repeat them
+	err := arrowRows(ctx, db, "assessment_indicator_rows", year, func(rec arrow.Record) error {
+		cols := rec.Columns()
+		if len(cols) != 10 {
+			return fmt.Errorf("assessment_indicator_rows: %d columns, want 10", len(cols))
+		}
+		rows = slices.Grow(rows, int(rec.NumRows()))
+		for i := range int(rec.NumRows()) {
+			var d asmDetail
+			var err error
+			var ok bool
+			var ord int64
+			if d.rank.Int64, d.rank.Valid, err = arrowInt(cols[0], i); err != nil {
+				return err
+			}
+			if d.id, err = arrowText(cols[1], i, &id); err != nil {
+				return err
+			}
+			if d.name, err = arrowText(cols[2], i, &name); err != nil {
+				return err
+			}
+			if d.level, err = arrowText(cols[3], i, &level); err != nil {
+				return err
+			}
+			if ord, ok, err = arrowInt(cols[4], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: ord is NULL"))
+			}
+			d.ord = int(ord)
+			if d.value.Float64, d.value.Valid, err = arrowFloat(cols[5], i); err != nil {
+				return err
+			}
+			if d.target.Float64, d.target.Valid, err = arrowFloat(cols[6], i); err != nil {
+				return err
+			}
+			if d.weight, ok, err = arrowFloat(cols[7], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: weight is NULL"))
+			}
+			if d.points, ok, err = arrowFloat(cols[8], i); err != nil || !ok {
+				return errors.Join(err, errors.New("assessment_indicator_rows: points are NULL"))
+			}
+			if d.scheme, err = arrowText(cols[9], i, &scheme); err != nil {
+				return err
+			}
+			rows = append(rows, d)
+		}
+		return nil
+	})
+	return rows, err
 }

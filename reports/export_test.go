@@ -32,6 +32,7 @@ func WriteAssessmentLists(ctx context.Context, db *sql.DB, year int, path string
 	if err != nil {
 		return err
 	}
+	var rows []*xlsx.Rows
 	for _, load := range []func(context.Context, *sql.DB, *asmStyles, *asmRun) (*asmList, error){
 		loadAsmRankings, loadAsmRectify, loadAsmDelist, loadAsmFunding, loadAsmCompliance,
 	} {
@@ -54,13 +55,15 @@ func WriteAssessmentLists(ctx context.Context, db *sql.DB, year int, path string
 				}
 			}
 		}
-		if err := writeAsmList(f, st, ls); err != nil {
+		r, err := writeAsmList(f, st, ls)
+		if err != nil {
 			return err
 		}
+		rows = append(rows, r)
 	}
 	if err := f.DeleteSheet("Sheet1"); err != nil {
 		return err
 	}
-	_, err = xlsx.Save(f, path, xlsx.Options{})
+	_, err = xlsx.Save(f, path, xlsx.Options{Rows: rows})
 	return err
 }

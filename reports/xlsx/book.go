@@ -56,6 +56,9 @@ type Options struct {
 	// Dated says the document properties already carry the stamp
 	// (Props): they need not be read back to be dated.
 	Dated bool
+	// Rows are sheets' rows written beside excelize (NewRows): each goes
+	// into its sheet's part, and is discarded once there.
+	Rows []*Rows
 	// pack compresses the parts; nil deflates them in chunks on every core.
 	pack packer
 }
@@ -142,10 +145,25 @@ func write(f *excelize.File, w io.Writer, o Options) error {
 	if pk == nil {
 		pk = newChunkPacker()
 	}
+	rows := map[string]*Rows{}
+	for _, r := range o.Rows {
+		if r.part == "" {
+			return fmt.Errorf("sheet %s: its rows were never placed in the sheet", r.sheet)
+		}
+		rows[r.part] = r
+	}
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		return &bookZip{w: w, stamp: o.Stamp, pack: pk}
+		return &bookZip{w: w, stamp: o.Stamp, pack: pk, rows: rows}
 	})
-	return f.Write(w)
+	if err := f.Write(w); err != nil {
+		return err
+	}
+	for _, r := range o.Rows {
+		if !r.done {
+			return fmt.Errorf("sheet %s: its rows found no part %s", r.sheet, r.part)
+		}
+	}
+	return nil
 }
 
 // Stamp turns a stored Asia/Shanghai wall time (a TIMESTAMP column, as
@@ -194,8 +212,12 @@ type bookZip struct {
 	w     io.Writer
 	stamp time.Time
 	pack  packer
-	cur   partSink
-	parts []partSink
+	rows  map[string]*Rows // by part
+	// workbook.xml and its relationships, kept when rows are spliced:
+	// Close checks that each went to its own sheet.
+	workbook, workbookRels []byte
+	cur                    partSink
+	parts                  []partSink
 }
 
 func (z *bookZip) Create(name string) (io.Writer, error) {
@@ -208,6 +230,16 @@ func (z *bookZip) Create(name string) (io.Writer, error) {
 		s = &dimensionFixer{inner: s}
 	case name == contentTypesPart:
 		s = &contentTypesSorter{inner: s}
+	}
+	if r, ok := z.rows[name]; ok {
+		s = &rowsSplicer{inner: s, rows: r}
+	}
+	switch {
+	case len(z.rows) == 0:
+	case name == workbookPart:
+		s = &teeSink{partSink: s, copy: &z.workbook}
+	case name == workbookRelsPart:
+		s = &teeSink{partSink: s, copy: &z.workbookRels}
 	}
 	z.cur = s
 	z.parts = append(z.parts, s)
@@ -231,6 +263,9 @@ func (z *bookZip) AddFS(fs.FS) error { return errors.New("workbook: AddFS not su
 // there), then by name.
 func (z *bookZip) Close() error {
 	if err := z.end(); err != nil {
+		return err
+	}
+	if err := checkRowsParts(z.rows, z.workbook, z.workbookRels); err != nil {
 		return err
 	}
 	packed := make([]*packedPart, len(z.parts))

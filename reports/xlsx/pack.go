@@ -77,9 +77,9 @@ func (s *chunkSink) deflate(raw []byte, last bool) {
 	s.pk.sem <- struct{}{}
 	go func() {
 		defer func() { <-s.pk.sem }()
-		var b bytes.Buffer
+		b := bytes.NewBuffer(make([]byte, 0, len(raw)/4)) // XML deflates to about a seventh
 		fw := packDeflaters.Get().(*flate.Writer)
-		fw.Reset(&b)
+		fw.Reset(b)
 		_, err := fw.Write(raw)
 		if err == nil {
 			if last {

@@ -26,7 +26,13 @@ func TextWidth(s string) float64 {
 // IsWide says whether r prints two columns wide: Han characters, full-width
 // forms, CJK punctuation and symbols.
 func IsWide(r rune) bool {
-	return r >= 0x1100 && (unicode.Is(unicode.Han, r) ||
+	if r < 0x1100 {
+		return false
+	}
+	if r >= 0x4E00 && r <= 0x9FFF { // CJK Unified Ideographs, all Han: most of the text
+		return true
+	}
+	return (unicode.Is(unicode.Han, r) ||
 		(r >= 0x2E80 && r <= 0xA4CF) || (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0xF900 && r <= 0xFAFF) ||
 		(r >= 0xFE30 && r <= 0xFE4F) || (r >= 0xFF00 && r <= 0xFF60) || (r >= 0xFFE0 && r <= 0xFFE6))
 }

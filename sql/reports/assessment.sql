@@ -61,15 +61,13 @@ ORDER BY s.ord NULLS LAST, i.scheme, i.ord, i.code;
 
 -- name: assessment_rankings :query
 -- 排名 Rankings: every carrier year $year graded (with $scheme, those its
--- scheme scored), in the city-wide rank order, with its scheme and its
--- points on each indicator of the scheme in display order.
-WITH p AS (
-    SELECT carrier_id, list(CAST(points AS DOUBLE) ORDER BY ord) AS pts
-    FROM indicator_scores WHERE year = $year GROUP BY carrier_id)
+-- scheme scored), in the city-wide rank order, with its scheme. (Its points
+-- on each indicator of the scheme are those of assessment_indicator_rows,
+-- read once for both sheets.)
 SELECT a.rank_overall, a.carrier_id, a.name, a.district, a.kind, a.level, a.track,
-       CAST(a.score AS DOUBLE), a.grade, p.pts, CAST(a.score_delta AS DOUBLE), a.rank_delta,
+       CAST(a.score AS DOUBLE), a.grade, CAST(a.score_delta AS DOUBLE), a.rank_delta,
        a.rank_district, a.rank_group, a.reasons, coalesce(a.scheme, '')
-FROM assessments a LEFT JOIN p USING (carrier_id)
+FROM assessments a
 WHERE a.year = $year AND a.outcome = 'graded' AND (CAST($scheme AS VARCHAR) IS NULL OR a.scheme = $scheme)
 ORDER BY a.rank_overall, a.carrier_id;
 
@@ -128,30 +126,26 @@ SELECT quarter_year, quarter, due_on FROM window_quarters WHERE year = $year ORD
 -- 数据报送 Reporting: every graded carrier of year $year in rank order, one
 -- row per quarter of the window (in quarter order) with its report, if any
 -- (submitted on, on time, days late); the carrier's counts of on-time,
--- late and missing reports and its reporting points.
+-- late and missing reports and its reporting points. (The counts are a
+-- grouping of the quarters joined back, not window aggregates with
+-- filters, which took most of the query's time.)
 WITH g AS (
     SELECT carrier_id, name, district, rank_overall FROM assessments WHERE year = $year AND outcome = 'graded'),
 w AS (SELECT quarter_year AS y, quarter AS q FROM window_quarters WHERE year = $year),
-r AS (
+r AS MATERIALIZED (
     SELECT g.*, w.y, w.q, q.submitted_on, q.on_time, q.days_late
     FROM g CROSS JOIN w
-    LEFT JOIN quarterly_reports q ON q.carrier_id = g.carrier_id AND q.year = w.y AND q.quarter = w.q)
+    LEFT JOIN quarterly_reports q ON q.carrier_id = g.carrier_id AND q.year = w.y AND q.quarter = w.q),
+c AS (
+    SELECT carrier_id, count(*) FILTER (WHERE on_time) AS n_on_time, count(*) FILTER (WHERE NOT on_time) AS n_late,
+           count(*) FILTER (WHERE on_time IS NULL) AS n_missing
+    FROM r GROUP BY carrier_id)
 SELECT r.carrier_id, r.name, r.district, r.submitted_on, r.on_time, r.days_late,
-       count(*) FILTER (WHERE r.on_time) OVER c, count(*) FILTER (WHERE NOT r.on_time) OVER c,
-       count(*) FILTER (WHERE r.on_time IS NULL) OVER c, CAST(s.points AS DOUBLE)
+       c.n_on_time, c.n_late, c.n_missing, CAST(s.points AS DOUBLE)
 FROM r
+JOIN c USING (carrier_id)
 LEFT JOIN indicator_scores s ON s.year = $year AND s.carrier_id = r.carrier_id AND s.indicator = 'reporting'
-WINDOW c AS (PARTITION BY r.carrier_id)
 ORDER BY r.rank_overall, r.carrier_id, r.y, r.q;
-
--- name: assessment_indicators_size :query
--- 指标明细 Indicators: how many rows assessment_indicator_rows gives for
--- year $year, and its longest carrier id and name (the sheet is written
--- while it is read).
-SELECT count(*), max(length(s.carrier_id)), max(length(a.name))
-FROM indicator_scores s
-JOIN assessments a ON a.year = s.year AND a.carrier_id = s.carrier_id
-WHERE s.year = $year;
 
 -- name: assessment_indicator_rows :query
 -- 指标明细 Indicators: one row per carrier of year $year and indicator of

@@ -1,0 +1,250 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestRowsWriteAsStreamWriter: rows written by Rows give the same workbook,
+// byte for byte, as the same rows written by excelize's StreamWriter as
+// *excelize.Cell (one a column, styled), for every kind of value and text
+// the workbooks hold and the awkward ones they might.
+func TestRowsWriteAsStreamWriter(t *testing.T) {
+	t.Run("in memory", testRowsWriteAsStreamWriter)
+	t.Run("spilled to a file", func(t *testing.T) {
+		chunk, spill := rowsChunk, rowsSpillAt
+		defer func() { rowsChunk, rowsSpillAt = chunk, spill }()
+		rowsChunk, rowsSpillAt = 100, 1000
+		testRowsWriteAsStreamWriter(t)
+	})
+}
+
+func testRowsWriteAsStreamWriter(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	texts := []string{
+		"", "中文名称", "plain ASCII", " leading", "trailing ", "\tx", "x\r", "two\nlines", "\n",
+		`<&>"'`, "_x0041_", "_x005F_x0041_", "a_x", "_xZZZZ_", "bad \xff byte", "\uFFFE\uFFFF", "ctl \x01\x1f",
+		"emoji 😀", "全角（括号）、标点。", strings.Repeat("长", 20000), strings.Repeat("a", 40000),
+		strings.Repeat("😀", 20000), "逾期12天", "—", "￥1,000（元）", "\uFFFD literal", "del \x7f", "_", "x_", "a_xb",
+	}
+	values := []any{
+		nil, 0, 1, -7, int64(12713), int64(-3), 0.0, -1.5, 123.456, 1e21, 1e-7, 99.99999999999, math.NaN(), math.Inf(1), math.Inf(-1),
+		true, false,
+		time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 23, 59, 59, 500, time.UTC),
+		time.Date(2025, 7, 1, 8, 30, 0, 0, shanghai), time.Date(1900, 2, 28, 0, 0, 0, 0, time.UTC),
+		time.Date(1899, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	for _, s := range texts {
+		values = append(values, s)
+	}
+	const ncol = 5
+	var rows [][]any
+	var heights []float64
+	for i := 0; i < len(values); i += 3 {
+		row := make([]any, ncol)
+		for j := range 3 {
+			if i+j < len(values) {
+				row[j] = values[i+j]
+			}
+		}
+		row[3] = excelize.Cell{StyleID: 2, Value: values[(i+1)%len(values)]}
+		row[4] = excelize.Cell{StyleID: 3}
+		rows = append(rows, row)
+		heights = append(heights, []float64{0, 27.5, excelize.MaxRowHeight, 13}[i%4])
+	}
+	styles := []int{1, 2, 3, 1, 2}
+
+	write := func(own bool) []byte {
+		t.Helper()
+		f := New()
+		defer f.Close()
+		for range 3 {
+			if _, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.NewSheet("数据"); err != nil {
+			t.Fatal(err)
+		}
+		sw, err := SizedStream(f, "数据", ncol, 1+len(rows))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: 1, Value: "title"}}); err != nil {
+			t.Fatal(err)
+		}
+		var o Options
+		if own {
+			rw := NewRows("数据")
+			rw.Place(sw)
+			for i, r := range rows {
+				if err := rw.SetRow(i+2, r, styles, heights[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			o.Rows = []*Rows{rw}
+		} else {
+			for i, r := range rows {
+				cells := make([]any, len(r))
+				for j, v := range r {
+					if c, ok := v.(excelize.Cell); ok {
+						cells[j] = &c
+					} else {
+						cells[j] = &excelize.Cell{StyleID: styles[j], Value: v}
+					}
+				}
+				var opts []excelize.RowOpts
+				if heights[i] > 0 {
+					opts = append(opts, excelize.RowOpts{Height: heights[i]})
+				}
+				ref, _ := excelize.CoordinatesToCellName(1, i+2)
+				if err := sw.SetRow(ref, cells, opts...); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := sw.MergeCell("A1", "E1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := write(f, &buf, o); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	want, got := write(false), write(true)
+	if !bytes.Equal(want, got) {
+		w, g := sheetXML(t, want, "xl/worksheets/sheet2.xml"), sheetXML(t, got, "xl/worksheets/sheet2.xml")
+		for i := 0; i < min(len(w), len(g)); i++ {
+			if w[i] != g[i] {
+				lo := max(i-120, 0)
+				t.Fatalf("the workbooks differ; the sheet first at byte %d:\nStreamWriter: %q\nRows:         %q", i, w[lo:min(i+120, len(w))], g[lo:min(i+120, len(g))])
+			}
+		}
+		t.Fatalf("the workbooks differ (sheet lengths %d, %d)", len(w), len(g))
+	}
+}
+
+// TestRowsWithoutTheirPart: rows whose sheet is not in the workbook fail
+// the save rather than vanish.
+func TestRowsWithoutTheirPart(t *testing.T) {
+	f := New()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw := NewRows("Sheet1")
+	rw.Place(sw)
+	rw.part = "xl/worksheets/sheet9.xml"
+	if err := rw.SetRow(1, []any{"x"}, []int{0}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(f, io.Discard, Options{Rows: []*Rows{rw}}); err == nil {
+		t.Fatal("saved without the rows")
+	}
+}
+
+// TestRowsInAnotherSheet: rows spliced into a sheet other than their own
+// fail the save.
+func TestRowsInAnotherSheet(t *testing.T) {
+	f := New()
+	defer f.Close()
+	if _, err := f.NewSheet("B"); err != nil {
+		t.Fatal(err)
+	}
+	var sws []*excelize.StreamWriter
+	for _, sheet := range []string{"Sheet1", "B"} {
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sws = append(sws, sw)
+	}
+	rw := NewRows("B")
+	rw.Place(sws[0]) // Sheet1's part
+	if err := rw.SetRow(1, []any{"x"}, []int{0}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, sw := range sws {
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := write(f, io.Discard, Options{Rows: []*Rows{rw}})
+	if err == nil || !strings.Contains(err.Error(), "sheet B: its rows went into xl/worksheets/sheet1.xml") {
+		t.Fatalf("saved with B's rows in Sheet1: %v", err)
+	}
+}
+
+func sheetXML(t *testing.T, book []byte, part string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == part {
+			r, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			b, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatalf("no part %s", part)
+	return nil
+}
+
+// BenchmarkRows writes rows shaped as 指标明细's: an id, a name, a level, an
+// indicator, four numbers.
+func BenchmarkRows(b *testing.B) {
+	rw := NewRows("bench")
+	vals := []any{int64(12), "CN-FH-000257", "武汉市洪山区领航雁滩现代农业科技企业孵化器", "国家级", "在孵企业数量（家）", 37.0, 30.0, 10.0, 10.0}
+	styles := []int{3, 4, 5, 4, 5, 6, 6, 6, 7}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		vals[5] = float64(i%97) * 0.37
+		if err := rw.SetRow(i+1, vals, styles, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rw.Discard()
+}
+
+// TestFloatTexts: a remembered number prints as strconv prints it, the
+// same number again or another in its slot.
+func TestFloatTexts(t *testing.T) {
+	var ft floatTexts
+	xs := []float64{0, -0.0, 1, 0.1, 0.37, 12.5, 99.99999999999, 1e21, 1e-7, 123456789.123456789, -3.25, 1e300, 5e-324}
+	for i := range 5000 {
+		xs = append(xs, float64(i%97)*0.37, float64(i)/7, float64(i*i)*1.0001)
+	}
+	for round := range 2 {
+		for _, x := range xs {
+			want := strconv.FormatFloat(x, 'f', -1, 64)
+			if got := string(ft.append(nil, x)); got != want {
+				t.Fatalf("round %d: %v prints %q, want %q", round, x, got, want)
+			}
+		}
+	}
+}
