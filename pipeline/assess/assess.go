@@ -344,7 +344,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	defer dropTemps(context.Background(), conn)
+	defer func() {
+		t1 := time.Now()
+		dropTemps(context.Background(), conn)
+		if trace {
+			fmt.Fprintf(os.Stderr, "assess drop temps %32.0f ms\n", time.Since(t1).Seconds()*1000)
+		}
+	}()
 	plan := &threadPlan{fixed: opts.Threads}
 	if plan.fixed <= 0 {
 		plan.fixed = threads
@@ -448,6 +454,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Result, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if trace {
+		fmt.Fprintf(os.Stderr, "assess committed %33.0f ms\n", time.Since(t0).Seconds()*1000)
 	}
 	return res, nil
 }
