@@ -28,14 +28,14 @@
 CREATE OR REPLACE TEMP TABLE a_chain AS
 WITH f AS (
     SELECT year, cid, outcome, failed, false_data, NULL::VARCHAR AS published_action,
-           sno, qgroup, score, quarters, cap_pass, forced_reasons
+           sno, qgroup, score, quarters, cap_pass, forced_reasons, notes
     FROM a_facts
     UNION ALL
     SELECT a.year, c.cid, CAST(a.outcome AS VARCHAR),
            CASE WHEN a.outcome = 'graded' THEN a.grade = 'fail' END,
            CASE WHEN a.outcome = 'graded' THEN coalesce(list_contains(a.reasons, 'false_data'), false) END,
            coalesce(d.action, '-'),
-           NULL, NULL, NULL, NULL, NULL, NULL
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM store.assessments a
     JOIN assess_years y ON y.year = a.year AND y.frozen
     JOIN a_carriers c ON c.carrier_id = a.carrier_id
@@ -64,14 +64,14 @@ a AS (
 )
 SELECT year, cid, outcome, action,
        CASE WHEN action = 'delist' THEN prev.year END AS previous_graded_year,
-       sno, qgroup, score, quarters, failed, cap_pass, false_data, forced_reasons,
+       sno, qgroup, score, quarters, failed, cap_pass, false_data, forced_reasons, notes,
        NOT coalesce(year <= min(CASE WHEN action IN ('revoke', 'delist') THEN year END)
                                 OVER (PARTITION BY cid), true) AS removed
 FROM a
 QUALIFY published_action IS NULL
 UNION ALL
 SELECT year, cid, outcome, CASE WHEN outcome = 'graded' THEN 'keep' END, NULL,
-       sno, qgroup, score, quarters, failed, cap_pass, false_data, forced_reasons, false
+       sno, qgroup, score, quarters, failed, cap_pass, false_data, forced_reasons, notes, false
 FROM a_facts ANTI JOIN acting USING (cid);
 
 CREATE OR REPLACE TEMP VIEW a_live AS
