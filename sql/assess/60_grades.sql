@@ -57,7 +57,7 @@ WITH g AS (
     JOIN rubric_scheme s ON s.ord = l.sno
     WHERE l.outcome = 'graded'
 )
-SELECT * EXCLUDE (candidate, within_quota, good, qgroup, notes),
+SELECT * EXCLUDE (candidate, within_quota, good, qgroup, forced_reasons, notes),
        CASE WHEN failed THEN 'fail'
             WHEN cap_pass THEN 'pass'
             WHEN candidate AND within_quota THEN 'excellent'

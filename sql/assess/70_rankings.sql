@@ -30,8 +30,8 @@ FROM (SELECT l.year, l.cid, n.district_no, n.group_no, l.score
 
 -- name: deltas :exec
 -- The change against Y-1, from this run or from a published year as it
--- was stored.
-CREATE OR REPLACE TEMP TABLE a_ranks AS
+-- was stored. (A view: the results read it once, as they are written.)
+CREATE OR REPLACE TEMP VIEW a_ranks AS
 WITH prev AS (
     SELECT year, cid, score, rank_overall FROM a_ranked
     UNION ALL
