@@ -18,7 +18,7 @@ k AS (
 )
 SELECT cid, district_no, group_no FROM a_carriers JOIN d USING (district) JOIN k USING (kind, track);
 
--- name: ranks :exec (parallel)
+-- name: ranks :exec
 CREATE OR REPLACE TEMP TABLE a_ranked AS
 SELECT year, cid, score,
        rank() OVER (PARTITION BY year ORDER BY score DESC)              AS rank_overall,
