@@ -324,20 +324,27 @@ LEFT JOIN (SELECT year, carrier_id, %s
 	if len(c.n.Schemes) == 1 {
 		what = "VIEW"
 	}
+	// The registry values and expert scores are the carrier's (c).
+	carriers := ""
+	if len(c.regs) > 0 || len(c.items) > 0 {
+		carriers = "\nJOIN a_carriers c USING (cid)"
+	}
+	// The quarters are summed by carrier number (cid), not by carrier_id:
+	// grouping and joining on integers costs less than on the ids' text.
 	return `CREATE OR REPLACE TEMP ` + what + ` a_sums AS
 WITH s AS (
-    SELECT w.year, q.carrier_id,
+    SELECT w.year, k.cid,
            count(*) AS quarters,
            count(*) FILTER (WHERE q.submitted_on <= w.due_on) AS on_time` + innerCols + `
     FROM assess_window_quarters w
     JOIN quarterly_winners q ON q.year = w.q_year AND q.quarter = w.q_quarter
-    GROUP BY w.year, q.carrier_id
+    JOIN a_carriers k ON k.carrier_id = q.carrier_id
+    GROUP BY w.year, k.cid
 )
 SELECT r.year, r.cid, r.level, r.sno, r.qgroup,
        coalesce(s.quarters, 0) AS quarters,
        coalesce(s.on_time, 0) AS on_time` + outerCols + `
-FROM a_roster r
-JOIN a_carriers c USING (cid)
-LEFT JOIN s ON s.year = r.year AND s.carrier_id = c.carrier_id` + expertJoin + `
+FROM a_roster r` + carriers + `
+LEFT JOIN s ON s.year = r.year AND s.cid = r.cid` + expertJoin + `
 WHERE r.outcome = 'graded'`
 }

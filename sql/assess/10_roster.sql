@@ -30,32 +30,39 @@ JOIN rubric_scheme s
 GROUP BY c.cid;
 
 -- name: roster :exec
-CREATE OR REPLACE TEMP TABLE a_roster AS
-WITH r AS (
-    SELECT y.year, c.cid, c.level, c.track, y.window_start, y.window_end,
-           CASE
-               WHEN c.recognized_on > CAST(y.window_end - INTERVAL 1 YEAR AS DATE) THEN 'not_assessed'
-               WHEN d.carrier_id IS NOT NULL THEN 'deferred'
-               ELSE 'graded'
-           END AS outcome
-    FROM assess_years y
-    JOIN a_carriers c ON c.recognized_on <= y.window_end
-    LEFT JOIN (SELECT DISTINCT carrier_id, year FROM deferrals) d
-           ON d.carrier_id = c.carrier_id AND d.year = y.year
-    WHERE NOT y.frozen
-)
 -- sno: the graded rows' scheme (empty on not_assessed and deferred rows);
 -- and qgroup, the group whose excellent quota the carrier counts in
 -- (60_grades.sql): the city (0), its scheme (sno) or its track (1
--- comprehensive, 2 specialized), by the rubric's quota scope.
-SELECT r.* EXCLUDE (track), CASE WHEN r.outcome = 'graded' THEN s.sno END AS sno,
-       CASE WHEN r.outcome = 'graded' THEN
+-- comprehensive, 2 specialized), by the rubric's quota scope. Both are
+-- the carrier's, found once per carrier (k) before it is listed per year.
+CREATE OR REPLACE TEMP TABLE a_roster AS
+WITH k AS (
+    SELECT c.cid, c.carrier_id, c.level, c.recognized_on, s.sno,
            CASE p.quota_scope WHEN 'scheme' THEN s.sno
-                              WHEN 'track' THEN CASE WHEN r.track = 'specialized' THEN 2 ELSE 1 END
-                              ELSE 0 END
-       END AS qgroup
-FROM r LEFT JOIN a_schemes s USING (cid)
-CROSS JOIN rubric_param p;
+                              WHEN 'track' THEN CASE WHEN c.track = 'specialized' THEN 2 ELSE 1 END
+                              ELSE 0 END AS qgroup
+    FROM a_carriers c
+    LEFT JOIN a_schemes s USING (cid)
+    CROSS JOIN rubric_param p
+),
+r AS (
+    SELECT y.year, k.cid, k.level, y.window_start, y.window_end,
+           CASE
+               WHEN k.recognized_on > CAST(y.window_end - INTERVAL 1 YEAR AS DATE) THEN 'not_assessed'
+               WHEN d.carrier_id IS NOT NULL THEN 'deferred'
+               ELSE 'graded'
+           END AS outcome,
+           k.sno, k.qgroup
+    FROM assess_years y
+    JOIN k ON k.recognized_on <= y.window_end
+    LEFT JOIN (SELECT DISTINCT carrier_id, year FROM deferrals) d
+           ON d.carrier_id = k.carrier_id AND d.year = y.year
+    WHERE NOT y.frozen
+)
+SELECT year, cid, level, window_start, window_end, outcome,
+       CASE WHEN outcome = 'graded' THEN sno END AS sno,
+       CASE WHEN outcome = 'graded' THEN qgroup END AS qgroup
+FROM r;
 
 -- name: unmatched :exec (then=unmatched)
 -- Graded carriers that no scheme scores: the assessment stops, naming the

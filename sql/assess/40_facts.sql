@@ -24,9 +24,10 @@ LEFT JOIN rubric_veto v ON v.type = i.type
 WHERE i.type = 'false_data' OR (r.outcome = 'graded' AND v.action IS NOT NULL);
 
 -- name: facts :exec
--- One row per roster row: the graded ones with their scheme, score and
--- forced fails, the not_assessed and deferred ones with their outcome and whether
--- they gave false data.
+-- One row per roster row: the graded ones with their scheme, score,
+-- forced fails and notes (missing_expert:<item>, from the points, carried
+-- to the grades' reasons), the not_assessed and deferred ones with their
+-- outcome and whether they gave false data.
 CREATE OR REPLACE TEMP TABLE a_facts AS
 WITH v AS (
     SELECT year, cid,
@@ -47,12 +48,13 @@ SELECT s.year, s.cid, 'graded' AS outcome, s.sno, s.qgroup, s.score, s.quarters,
            CASE WHEN v.false_data THEN ['false_data'] ELSE []::VARCHAR[] END
        ) AS forced_reasons,
        s.score < sc.pass OR s.quarters <= 2 OR coalesce(v.veto_fail, false)
-           OR coalesce(v.false_data, false) AS failed
+           OR coalesce(v.false_data, false) AS failed,
+       s.notes
 FROM a_points s
 JOIN rubric_scheme sc ON sc.ord = s.sno   -- the pass mark is the scheme's
 LEFT JOIN v USING (year, cid)
 UNION ALL
-SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL
+SELECT r.year, r.cid, r.outcome, NULL, NULL, NULL, NULL, NULL, fd.cid IS NOT NULL, NULL, NULL, NULL
 FROM a_roster r
 LEFT JOIN (SELECT DISTINCT year, cid FROM a_vetoes WHERE action = 'revoke') fd
        ON fd.year = r.year AND fd.cid = r.cid

@@ -51,17 +51,13 @@ WITH g AS (
            NOT l.failed AND NOT l.cap_pass AND l.score >= s.excellent AS candidate,
            coalesce(l.score >= q.cut, false) AS within_quota,
            s.good,
-           l.score < s.pass AS below_pass,
-           n.notes
+           l.score < s.pass AS below_pass
     FROM a_live l
     JOIN a_quota q USING (year, qgroup)
     JOIN rubric_scheme s ON s.ord = l.sno
-    -- the notes (missing_expert:<item>) from the points, not carried
-    -- through the chain's window (lists there cost three times the chain)
-    LEFT JOIN (SELECT year, cid, notes FROM a_points WHERE notes IS NOT NULL) n USING (year, cid)
     WHERE l.outcome = 'graded'
 )
-SELECT * EXCLUDE (candidate, within_quota, good, qgroup, notes),
+SELECT * EXCLUDE (candidate, within_quota, good, qgroup, forced_reasons, notes),
        CASE WHEN failed THEN 'fail'
             WHEN cap_pass THEN 'pass'
             WHEN candidate AND within_quota THEN 'excellent'

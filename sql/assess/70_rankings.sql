@@ -18,7 +18,7 @@ k AS (
 )
 SELECT cid, district_no, group_no FROM a_carriers JOIN d USING (district) JOIN k USING (kind, track);
 
--- name: ranks :exec (parallel)
+-- name: ranks :exec
 CREATE OR REPLACE TEMP TABLE a_ranked AS
 SELECT year, cid, score,
        rank() OVER (PARTITION BY year ORDER BY score DESC)              AS rank_overall,
@@ -30,8 +30,8 @@ FROM (SELECT l.year, l.cid, n.district_no, n.group_no, l.score
 
 -- name: deltas :exec
 -- The change against Y-1, from this run or from a published year as it
--- was stored.
-CREATE OR REPLACE TEMP TABLE a_ranks AS
+-- was stored. (A view: the results read it once, as they are written.)
+CREATE OR REPLACE TEMP VIEW a_ranks AS
 WITH prev AS (
     SELECT year, cid, score, rank_overall FROM a_ranked
     UNION ALL

@@ -10,7 +10,7 @@
 -- withheld, so the amounts are computed once per such combination
 -- (a_funding_rates) and looked up for each carrier (a_funding).
 
--- name: rates :exec (parallel)
+-- name: rates :exec
 CREATE OR REPLACE TEMP MACRO funding_tier(level, track) AS
     CASE WHEN level = 'national' THEN 'national'
          WHEN track = 'specialized' THEN 'specialized'
@@ -30,14 +30,15 @@ u AS (
     JOIN rubric_tier t ON t.code = n.tier
     JOIN rubric_factor f ON f.grade = n.grade
 ),
-totals AS (SELECT year, sum(unscaled_yuan * carriers) AS total FROM u GROUP BY year)
-SELECT u.year, u.tier, u.grade, u.withheld, u.cap_yuan, u.factor, u.unscaled_yuan,
+-- the year's total beside each combination (a window over the hundred-odd
+-- rows of u, so that n, which counts every graded carrier, is made once)
+totals AS (SELECT *, sum(unscaled_yuan * carriers) OVER (PARTITION BY year) AS total FROM u)
+SELECT t.year, t.tier, t.grade, t.withheld, t.cap_yuan, t.factor, t.unscaled_yuan,
        CASE WHEN p.budget_yuan IS NOT NULL AND t.total > p.budget_yuan
-            THEN CAST((CAST(u.unscaled_yuan AS HUGEINT) * p.budget_yuan)
+            THEN CAST((CAST(t.unscaled_yuan AS HUGEINT) * p.budget_yuan)
                       // (CAST(t.total AS HUGEINT) * p.round_down_to) * p.round_down_to AS BIGINT)
-            ELSE u.unscaled_yuan END AS amount_yuan
-FROM u
-JOIN totals t USING (year)
+            ELSE t.unscaled_yuan END AS amount_yuan
+FROM totals t
 CROSS JOIN rubric_param p;
 
 -- name: funding :exec
