@@ -16,6 +16,17 @@ const (
 	headerCacheMaxText = 4096 // bytes of a row's cells worth remembering
 )
 
+// minSignature is the fewest columns that tell a kind's header.
+var minSignature = func() int {
+	least := 0
+	for _, s := range Specs {
+		if least == 0 || len(s.Signature) < least {
+			least = len(s.Signature)
+		}
+	}
+	return least
+}()
+
 var (
 	headerCacheMu sync.Mutex
 	headerCache   = map[string]*Layout{} // nil: no header of the kinds tried
@@ -25,9 +36,17 @@ var (
 // caller's own (readFile sets a CSV file's fields on it); the slices it
 // holds are shared and never changed after detection.
 func headerOf(cells []string, only Kind) *Layout {
-	n := len(only)
+	n, filled := len(only), 0
 	for _, c := range cells {
 		n += len(c) + 4
+		if strings.TrimSpace(c) != "" {
+			filled++
+		}
+	}
+	if filled < minSignature {
+		// A title: each cell names one column at most, and no kind's
+		// header is told by fewer columns.
+		return nil
 	}
 	if n > headerCacheMaxText {
 		l, _ := detectHeader([][]string{cells}, only)
