@@ -30,8 +30,8 @@ func TestHeaderOfIsDetectHeader(t *testing.T) {
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("%q as %q: headerOf %+v; detectHeader %+v", row, only, got, want)
 				}
-				if got != nil && got == want {
-					t.Fatal("headerOf shares the layout it remembers")
+				if got != nil {
+					got.Fields, got.Sep = 99, ";" // as readFile does for a CSV file
 				}
 			}
 		}

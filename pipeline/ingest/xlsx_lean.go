@@ -95,12 +95,17 @@ func openLean(zr *zip.Reader) *leanTable {
 			return nil, false
 		}
 		defer r.Close()
-		b := make([]byte, 0, f.UncompressedSize64)
-		buf := bytes.NewBuffer(b)
-		if _, err := io.Copy(buf, io.LimitReader(r, leanMaxPart+1)); err != nil || buf.Len() > leanMaxPart {
+		b := make([]byte, f.UncompressedSize64)
+		if _, err := io.ReadFull(r, b); err != nil {
 			return nil, false
 		}
-		return buf.Bytes(), true
+		// The checksum is checked at the end, and a part longer than its
+		// header says is refused there.
+		var one [1]byte
+		if n, err := r.Read(one[:]); n != 0 || err != io.EOF {
+			return nil, false
+		}
+		return b, true
 	}
 	for _, f := range zr.File {
 		if !dataPart(f.Name) {

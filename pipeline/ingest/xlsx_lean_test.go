@@ -209,6 +209,25 @@ func TestLeanXLSXReadsAsExcelize(t *testing.T) {
 	declines["CRLF"] = true
 	books["no shared strings"] = withPart(t, books["every kind of cell"], "xl/sharedStrings.xml", "-")
 	declines["no shared strings"] = true // A1 refers to a string that is not there
+	{
+		// A stored part whose bytes no longer match its checksum.
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		parts, order := unzipParts(t, base)
+		for _, n := range order {
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(parts[n])
+		}
+		zw.Close()
+		b := buf.Bytes()
+		i := bytes.Index(b, []byte("<v>"))
+		b[i+3] ^= 1 // another digit: well-formed still
+		books["checksum mismatch"] = b
+		declines["checksum mismatch"] = true
+	}
 	books["strict namespace"] = withPart(t, base, "xl/worksheets/sheet1.xml", `<worksheet xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main"><sheetData/></worksheet>`)
 	declines["strict namespace"] = true
 	books["unreferenced damaged sheet"] = withPart(t, base, "xl/worksheets/sheet9.xml", `<worksheet><sheetData>`)
