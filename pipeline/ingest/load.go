@@ -656,23 +656,35 @@ func (e *engine) settle(fr FileResult) {
 }
 
 // archive copies a file's bytes to archive/<sha[:2]>/<sha><ext> beside the
-// database, written under a unique temporary name and renamed (two files
-// with the same bytes may be archived at once; either rename leaves the
-// same copy). A copy already there is kept if it is a regular file of the
-// right size, unless fresh: a copy that DuckDB is to read is written anew,
-// so that it holds the bytes just hashed whatever was there.
+// database. A new copy is created in place, exclusively (a thousand small
+// files cost the file system a name and a rename each otherwise); one
+// already there is kept if it is a regular file of the right size, and
+// replaced otherwise, unless fresh: a copy that DuckDB is to read is
+// written anew, so that it holds the bytes just hashed whatever was there.
+// A replacement is written under a unique temporary name and renamed (two
+// files with the same bytes may be archived at once; either rename leaves
+// the same copy).
 func (e *engine) archive(p *prepared, data []byte, fresh bool) (string, error) {
 	rel := filepath.Join("archive", p.sha[:2], p.sha+p.ext)
 	dst := filepath.Join(e.st.Dir(), rel)
-	if fi, err := os.Lstat(dst); err == nil && !fresh && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
-		return rel, nil
-	}
 	dir := filepath.Dir(dst)
 	if _, made := e.dirs.Load(dir); !made {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", fmt.Errorf("archive: %w", err)
 		}
 		e.dirs.Store(dir, true)
+	}
+	if !fresh {
+		done, err := archiveNew(dst, data)
+		if err != nil {
+			return "", fmt.Errorf("archive: %w", err)
+		}
+		if done {
+			return rel, nil
+		}
+		if fi, err := os.Lstat(dst); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
+			return rel, nil
+		}
 	}
 	tmp := fmt.Sprintf("%s.%d.%d.tmp", dst, os.Getpid(), e.tmpSeq.Add(1))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
@@ -689,6 +701,28 @@ func (e *engine) archive(p *prepared, data []byte, fresh bool) (string, error) {
 		return "", fmt.Errorf("archive: %w", err)
 	}
 	return rel, nil
+}
+
+// archiveNew writes a copy that is not there yet; false when a file of
+// that name exists. A copy it could not finish is removed, unless another
+// has taken its name meanwhile.
+func archiveNew(dst string, data []byte) (bool, error) {
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if errors.Is(err, fs.ErrExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	fi, serr := f.Stat()
+	_, werr := f.Write(data)
+	if err := errors.Join(serr, werr, f.Close()); err != nil {
+		if cur, lerr := os.Lstat(dst); serr == nil && lerr == nil && os.SameFile(fi, cur) {
+			os.Remove(dst)
+		}
+		return false, err
+	}
+	return true, nil
 }
 
 // loadGroup loads files of one kind in one transaction. If the transaction

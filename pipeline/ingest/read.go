@@ -62,11 +62,11 @@ func readFile(ctx context.Context, t table, path string, only Kind, today time.T
 				return nil
 			}
 			if val == nil {
-				l, _ := detectHeader([][]string{cells}, info.Kind)
+				l := headerOf(cells, info.Kind)
 				if l == nil {
 					// A header of another kind in a later sheet: skip that sheet.
 					if info.Kind != "" {
-						if other, _ := detectHeader([][]string{cells}, ""); other != nil {
+						if other := headerOf(cells, ""); other != nil {
 							info.Notes = append(info.Notes, fmt.Sprintf("工作表「%s」是%s，与本文件的%s不同，已跳过，请单独报送 / sheet %q holds %s rows, not %s; skipped, send it as its own file",
 								name, other.Spec.Kind.ZH(), info.Kind.ZH(), name, other.Spec.Kind, info.Kind))
 							skipped = true

@@ -601,7 +601,15 @@ func openXLSX(ctx context.Context, path string, data []byte) (table, *FileError)
 	if fe != nil {
 		return nil, fe
 	}
-	slim, err := dataOnly(ctx, zr, len(data))
+	if t := openLean(zr); t != nil {
+		return t, nil
+	}
+	return openExcelize(ctx, path, zr, len(data))
+}
+
+// openExcelize opens a workbook through excelize, given only its data parts.
+func openExcelize(ctx context.Context, path string, zr *zip.Reader, size int) (table, *FileError) {
+	slim, err := dataOnly(ctx, zr, size)
 	if err != nil {
 		return nil, fileErr(path, "damaged", "工作簿已损坏或不完整（可能未传完），请重新保存后报送",
 			"the workbook is damaged or truncated (%v); save it again and resend", err)
