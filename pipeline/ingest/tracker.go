@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/marcboeker/go-duckdb"
 )
 
 // The checks that span rows — a key repeated within one file, a value more
@@ -558,36 +561,17 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 		qis = append(qis, strconv.Itoa(qi))
 	}
 	sort.Strings(qis)
-	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`
-		SELECT q.carrier_id, q.year * 4 + q.quarter AS qi, date_diff('day', DATE '1970-01-01', q.submitted_on), q.ingest_id, o.file_order, q.row_no,
-		       q.incubating, q.jobs, q.revenue, q.financing, s.ingest_id IS NOT NULL
+	old, err := t.committed(ctx, conn, fmt.Sprintf(`
+		SELECT q.carrier_id, (q.year * 4 + q.quarter)::INTEGER AS qi, date_diff('day', DATE '1970-01-01', q.submitted_on)::INTEGER,
+		       q.ingest_id::BIGINT, o.file_order::BIGINT, q.row_no::INTEGER,
+		       q.incubating::INTEGER, q.jobs::INTEGER, q.revenue::DOUBLE, q.financing::DOUBLE, s.ingest_id IS NOT NULL
 		FROM store.quarterly q
 		JOIN ingest_order o ON o.ingest_id = q.ingest_id
 		LEFT JOIN store.quarterly_superseded s
 		       ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
-		WHERE q.ingest_id < ? AND q.year * 4 + q.quarter IN (%s)`, strings.Join(qis, ",")), firstID)
+		WHERE q.ingest_id < %d AND q.year * 4 + q.quarter IN (%s)`, firstID, strings.Join(qis, ",")))
 	if err != nil {
 		return nil, fmt.Errorf("previous quarters: %w", err)
-	}
-	var old []qrec
-	for rows.Next() {
-		var q qrec
-		var carrier string
-		var inc, jobs int32
-		if err := rows.Scan(&carrier, &q.qi, &q.sub, &q.ingestID, &q.order, &q.row, &inc, &jobs, &q.vals[2], &q.vals[3], &q.gone); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		c, ok := t.cids[carrier]
-		if !ok {
-			continue // a committed row always names a registered carrier
-		}
-		q.cid, q.vals[0], q.vals[1], q.old = c.cid, float64(inc), float64(jobs), true
-		old = append(old, q)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	sortQrecs(old)
 	t.old = old
@@ -647,6 +631,54 @@ func spikeText(c *Column, v float64) string {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// committed reads the committed quarterly rows query selects, through
+// DuckDB's Arrow interface: a province's files by quarter each read the
+// previous quarter's rows, hundreds of thousands of them, which
+// database/sql's row-by-row Scan took seconds over.
+func (t *tracker) committed(ctx context.Context, conn *sql.Conn, query string) ([]qrec, error) {
+	var old []qrec
+	err := conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rdr, err := ar.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rdr.Release()
+		for rdr.Next() {
+			rec := rdr.Record()
+			cols := rec.Columns()
+			carrier, ok0 := cols[0].(*array.String)
+			qi, ok1 := cols[1].(*array.Int32)
+			sub, ok2 := cols[2].(*array.Int32)
+			ing, ok3 := cols[3].(*array.Int64)
+			ord, ok4 := cols[4].(*array.Int64)
+			row, ok5 := cols[5].(*array.Int32)
+			inc, ok6 := cols[6].(*array.Int32)
+			jobs, ok7 := cols[7].(*array.Int32)
+			rev, ok8 := cols[8].(*array.Float64)
+			fin, ok9 := cols[9].(*array.Float64)
+			gone, ok10 := cols[10].(*array.Boolean)
+			if !(ok0 && ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 && ok10) {
+				return fmt.Errorf("unexpected column types %v", rec.Schema())
+			}
+			for i := 0; i < int(rec.NumRows()); i++ {
+				c, ok := t.cids[carrier.Value(i)]
+				if !ok {
+					continue // a committed row always names a registered carrier
+				}
+				old = append(old, qrec{cid: c.cid, qi: qi.Value(i), sub: sub.Value(i), ingestID: ing.Value(i), order: ord.Value(i),
+					row: row.Value(i), vals: [4]float64{float64(inc.Value(i)), float64(jobs.Value(i)), rev.Value(i), fin.Value(i)},
+					gone: gone.Value(i), old: true})
+			}
+		}
+		return rdr.Err()
+	})
+	return old, err
 }
 
 // supersede records, in store.quarterly_superseded, every revision that
