@@ -51,9 +51,13 @@ type arrowSink struct {
 	closed bool
 }
 
-// sinkBatch is the rows of one Arrow batch: DuckDB's threads take
-// batches from the stream one at a time, so several make it parallel.
-const sinkBatch = 8192
+// sinkBatch is the rows of one Arrow batch: a row group's worth. DuckDB's
+// threads take batches from the stream one at a time and each writes whole
+// row groups; with smaller batches (8,192 rows) its batch insert merged
+// them into row groups written a second time, and the blocks of the first
+// writing stayed allocated: the 7.5 million rows of 16x the national
+// history took a 356 MB database file instead of 173 MB.
+const sinkBatch = 122880
 
 // newArrowSink makes a sink for table (schema.table, a name of ours, not
 // of any input) on the driver connection dc, inside its transaction.
