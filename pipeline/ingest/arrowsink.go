@@ -94,29 +94,9 @@ func putter(fb array.Builder, f arrow.Field) (func(driver.Value) error, error) {
 	}
 	switch b := fb.(type) {
 	case *array.StringBuilder:
-		return func(v driver.Value) error {
-			switch x := v.(type) {
-			case nil:
-				b.AppendNull()
-			case string:
-				b.Append(x)
-			default:
-				return bad(v)
-			}
-			return nil
-		}, nil
+		return typed[string](b, bad), nil
 	case *array.Int32Builder:
-		return func(v driver.Value) error {
-			switch x := v.(type) {
-			case nil:
-				b.AppendNull()
-			case int32:
-				b.Append(x)
-			default:
-				return bad(v)
-			}
-			return nil
-		}, nil
+		return typed[int32](b, bad), nil
 	case *array.Int64Builder:
 		return func(v driver.Value) error {
 			switch x := v.(type) {
@@ -132,29 +112,9 @@ func putter(fb array.Builder, f arrow.Field) (func(driver.Value) error, error) {
 			return nil
 		}, nil
 	case *array.Float64Builder:
-		return func(v driver.Value) error {
-			switch x := v.(type) {
-			case nil:
-				b.AppendNull()
-			case float64:
-				b.Append(x)
-			default:
-				return bad(v)
-			}
-			return nil
-		}, nil
+		return typed[float64](b, bad), nil
 	case *array.BooleanBuilder:
-		return func(v driver.Value) error {
-			switch x := v.(type) {
-			case nil:
-				b.AppendNull()
-			case bool:
-				b.Append(x)
-			default:
-				return bad(v)
-			}
-			return nil
-		}, nil
+		return typed[bool](b, bad), nil
 	case *array.Date32Builder:
 		return func(v driver.Value) error {
 			switch x := v.(type) {
@@ -202,6 +162,24 @@ func putter(fb array.Builder, f arrow.Field) (func(driver.Value) error, error) {
 		}, nil
 	}
 	return nil, fmt.Errorf("no Arrow loading for type %s", f.Type)
+}
+
+// typed appends a value of Go type T, or NULL for nil, to b.
+func typed[T any](b interface {
+	Append(T)
+	AppendNull()
+}, bad func(driver.Value) error) func(driver.Value) error {
+	return func(v driver.Value) error {
+		switch x := v.(type) {
+		case nil:
+			b.AppendNull()
+		case T:
+			b.Append(x)
+		default:
+			return bad(v)
+		}
+		return nil
+	}
 }
 
 func (s *arrowSink) AppendRow(args ...driver.Value) error {
