@@ -557,8 +557,10 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 		return nil, nil
 	}
 	qis := make([]string, 0, len(need))
+	loY, hiY := 1<<30, 0
 	for qi := range need {
 		qis = append(qis, strconv.Itoa(qi))
+		loY, hiY = min(loY, (qi-1)/4), max(hiY, (qi-1)/4)
 	}
 	sort.Strings(qis)
 	old, err := t.committed(ctx, conn, fmt.Sprintf(`
@@ -569,7 +571,8 @@ func (t *tracker) spikes(ctx context.Context, conn *sql.Conn, firstID int64) (ma
 		JOIN ingest_order o ON o.ingest_id = q.ingest_id
 		LEFT JOIN store.quarterly_superseded s
 		       ON s.ingest_id = q.ingest_id AND s.carrier_id = q.carrier_id AND s.year = q.year AND s.quarter = q.quarter
-		WHERE q.ingest_id < %d AND q.year * 4 + q.quarter IN (%s)`, firstID, strings.Join(qis, ",")))
+		WHERE q.ingest_id < %d AND q.year * 4 + q.quarter IN (%s)
+		  AND q.year BETWEEN %d AND %d -- implied by the quarters; lets the scan skip other years' row groups`, firstID, strings.Join(qis, ","), loY, hiY))
 	if err != nil {
 		return nil, fmt.Errorf("previous quarters: %w", err)
 	}
