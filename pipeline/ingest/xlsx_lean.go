@@ -468,7 +468,9 @@ func parseAttrs(b []byte, attrs []xattr) ([]xattr, []byte, bool) {
 			return nil, nil, false
 		}
 		val := b[1 : 1+q]
-		if bytes.IndexByte(val, '<') >= 0 {
+		// A reference in a value (t="&#115;" is t="s") is left to
+		// excelize's decoder: the values here are read as their bytes.
+		if bytes.IndexByte(val, '<') >= 0 || bytes.IndexByte(val, '&') >= 0 {
 			return nil, nil, false
 		}
 		attrs = append(attrs, xattr{name, val})
