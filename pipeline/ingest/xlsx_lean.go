@@ -507,6 +507,13 @@ func (x *xlex) next() bool {
 	if len(x.stack) == 0 && len(bytes.TrimLeft(x.text, " \t\n")) > 0 {
 		return x.fail()
 	}
+	// Text the caller passes over is still decoded by excelize, which
+	// refuses a reference it cannot read (a bare &, &nbsp;).
+	if bytes.IndexByte(x.text, '&') >= 0 {
+		if _, ok := unescapeXML(x.text); !ok {
+			return x.fail()
+		}
+	}
 	b := x.b[x.i+j+1:]
 	if len(b) > 0 && b[0] == '/' {
 		n := scanName(b[1:])
