@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math/big"
 	"sync/atomic"
@@ -47,6 +48,7 @@ type arrowSink struct {
 	inB    int                        // rows in the builder
 	ch     chan arrow.Record          // batches for the INSERT; nil until it starts
 	done   chan struct{}              // closed when the INSERT has returned
+	abort  chan struct{}              // closed by Abort: the INSERT fails at its next batch
 	err    error                      // the INSERT's, once done is closed
 	closed bool
 }
@@ -247,8 +249,8 @@ func (s *arrowSink) Flush() error {
 
 // start registers the stream of batches and runs the INSERT from it.
 func (s *arrowSink) start() error {
-	s.ch, s.done = make(chan arrow.Record, 4), make(chan struct{})
-	rdr := &batches{schema: s.schema, ch: s.ch, ctx: s.ctx}
+	s.ch, s.done, s.abort = make(chan arrow.Record, 4), make(chan struct{}), make(chan struct{})
+	rdr := &batches{schema: s.schema, ch: s.ch, ctx: s.ctx, abort: s.abort}
 	release, err := s.ar.RegisterView(rdr, s.view)
 	if err != nil {
 		close(s.done)
@@ -293,6 +295,38 @@ func (s *arrowSink) Close() error {
 	return err
 }
 
+// errSinkAborted fails the INSERT of a sink its caller abandoned.
+var errSinkAborted = errors.New("the load was abandoned")
+
+// Abort ends a sink its caller will not Close (it panicked): a running
+// INSERT fails at its next batch and is waited for, so that the
+// connection is free again for the ROLLBACK (store.ConnTx rolls back as
+// a panic passes) and whatever the connection runs next; waiting for
+// batches that never came, it held the connection for good. After Close
+// it does nothing.
+func (s *arrowSink) Abort() {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	s.b.Release()
+	if s.ch == nil {
+		return
+	}
+	close(s.abort)
+	<-s.done
+	for {
+		select {
+		case r := <-s.ch:
+			r.Release()
+		default:
+			// The view goes with the transaction's rollback, if not here.
+			_, _ = s.conn.(driver.ExecerContext).ExecContext(context.WithoutCancel(s.ctx), "DROP VIEW IF EXISTS "+s.view, nil)
+			return
+		}
+	}
+}
+
 // batches is the RecordReader the INSERT reads: the batches sent on ch,
 // each let go as the reader moves past it. DuckDB's Arrow scan holds its
 // own reference while it converts one, and never releases the stream
@@ -302,6 +336,7 @@ type batches struct {
 	schema *arrow.Schema
 	ch     <-chan arrow.Record
 	ctx    context.Context
+	abort  <-chan struct{}
 	cur    arrow.Record
 	err    error
 	refs   atomic.Int64 // the reader's own references, unused
@@ -326,6 +361,9 @@ func (b *batches) Next() bool {
 		return true
 	case <-b.ctx.Done():
 		b.err = b.ctx.Err()
+		return false
+	case <-b.abort:
+		b.err = errSinkAborted
 		return false
 	}
 }
