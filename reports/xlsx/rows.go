@@ -69,6 +69,9 @@ func (w *Rows) SetRow(r int, vals []any, styles []int, height float64) error {
 	if r <= w.last {
 		return fmt.Errorf("sheet %s: row %d after row %d", w.sheet, r, w.last)
 	}
+	if r > excelize.TotalRows {
+		return fmt.Errorf("sheet %s: row %d: %w", w.sheet, r, excelize.ErrMaxRows)
+	}
 	if height > excelize.MaxRowHeight {
 		return excelize.ErrMaxRowHeight
 	}
