@@ -46,6 +46,7 @@ type arrowSink struct {
 	b      *array.RecordBuilder
 	put    []func(driver.Value) error // per column: append a value to its builder
 	inB    int                        // rows in the builder
+	text   int                        // bytes of text in the builder
 	ch     chan arrow.Record          // batches for the INSERT; nil until it starts
 	done   chan struct{}              // closed when the INSERT has returned
 	abort  chan struct{}              // closed by Abort: the INSERT fails at its next batch
@@ -60,6 +61,14 @@ type arrowSink struct {
 // writing stayed allocated: the 7.5 million rows of 16x the national
 // history took a 356 MB database file instead of 173 MB.
 const sinkBatch = 122880
+
+// sinkText bounds the bytes of text a batch holds: a text column's Arrow
+// offsets are 32-bit, and 122,880 rows of cells up to Excel's 32,767
+// characters (a shared string repeated down a column of a small workbook,
+// or ㍿ normalised to 株式会社) would overflow them after taking gigabytes
+// (arrow/go checks them only in debug builds: they wrap). A batch is
+// handed over once it holds this much.
+const sinkText = 256 << 20
 
 // newArrowSink makes a sink for table (schema.table, a name of ours, not
 // of any input) on the driver connection dc, inside its transaction.
@@ -77,7 +86,7 @@ func newArrowSink(ctx context.Context, dc driver.Conn, table string) (*arrowSink
 	s := &arrowSink{ctx: ctx, conn: dc, ar: ar, table: table, view: "incubeval_ingest_batch", schema: schema,
 		b: array.NewRecordBuilder(memory.DefaultAllocator, schema)}
 	for i, f := range schema.Fields() {
-		put, err := putter(s.b.Field(i), f)
+		put, err := putter(s.b.Field(i), f, &s.text)
 		if err != nil {
 			s.b.Release()
 			return nil, fmt.Errorf("%s.%s: %w", table, f.Name, err)
@@ -90,7 +99,7 @@ func newArrowSink(ctx context.Context, dc driver.Conn, table string) (*arrowSink
 // putter returns what appends a value, as the loaders make them, to a
 // builder of field f's type; a value of another Go type is an error, as
 // the appender would make it.
-func putter(fb array.Builder, f arrow.Field) (func(driver.Value) error, error) {
+func putter(fb array.Builder, f arrow.Field, text *int) (func(driver.Value) error, error) {
 	bad := func(v driver.Value) error {
 		return fmt.Errorf("column %s (%s): cannot take a %T", f.Name, f.Type, v)
 	}
@@ -102,6 +111,7 @@ func putter(fb array.Builder, f arrow.Field) (func(driver.Value) error, error) {
 				b.AppendNull()
 			case string:
 				b.Append(x)
+				*text += len(x)
 			default:
 				return bad(v)
 			}
@@ -216,7 +226,7 @@ func (s *arrowSink) AppendRow(args ...driver.Value) error {
 		}
 	}
 	s.inB++
-	if s.inB == sinkBatch {
+	if s.inB == sinkBatch || s.text >= sinkText {
 		return s.Flush()
 	}
 	return nil
@@ -228,7 +238,7 @@ func (s *arrowSink) Flush() error {
 		return nil
 	}
 	rec := s.b.NewRecord()
-	s.inB = 0
+	s.inB, s.text = 0, 0
 	if s.ch == nil {
 		if err := s.start(); err != nil {
 			rec.Release()
