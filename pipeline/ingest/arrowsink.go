@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math/big"
 	"sync/atomic"
@@ -45,8 +46,11 @@ type arrowSink struct {
 	b      *array.RecordBuilder
 	put    []func(driver.Value) error // per column: append a value to its builder
 	inB    int                        // rows in the builder
+	text   int                        // bytes of text in the builder
+	sent   int                        // batches handed to the INSERT
 	ch     chan arrow.Record          // batches for the INSERT; nil until it starts
 	done   chan struct{}              // closed when the INSERT has returned
+	abort  chan struct{}              // closed by Abort: the INSERT fails at its next batch
 	err    error                      // the INSERT's, once done is closed
 	closed bool
 }
@@ -58,6 +62,14 @@ type arrowSink struct {
 // writing stayed allocated: the 7.5 million rows of 16x the national
 // history took a 356 MB database file instead of 173 MB.
 const sinkBatch = 122880
+
+// sinkText bounds the bytes of text a batch holds: a text column's Arrow
+// offsets are 32-bit, and 122,880 rows of cells up to Excel's 32,767
+// characters (a shared string repeated down a column of a small workbook,
+// or ㍿ normalised to 株式会社) would overflow them after taking gigabytes
+// (arrow/go checks them only in debug builds: they wrap). A batch is
+// handed over once it holds this much.
+var sinkText = 256 << 20 // a variable for tests
 
 // newArrowSink makes a sink for table (schema.table, a name of ours, not
 // of any input) on the driver connection dc, inside its transaction.
@@ -75,7 +87,7 @@ func newArrowSink(ctx context.Context, dc driver.Conn, table string) (*arrowSink
 	s := &arrowSink{ctx: ctx, conn: dc, ar: ar, table: table, view: "incubeval_ingest_batch", schema: schema,
 		b: array.NewRecordBuilder(memory.DefaultAllocator, schema)}
 	for i, f := range schema.Fields() {
-		put, err := putter(s.b.Field(i), f)
+		put, err := putter(s.b.Field(i), f, &s.text)
 		if err != nil {
 			s.b.Release()
 			return nil, fmt.Errorf("%s.%s: %w", table, f.Name, err)
@@ -88,13 +100,24 @@ func newArrowSink(ctx context.Context, dc driver.Conn, table string) (*arrowSink
 // putter returns what appends a value, as the loaders make them, to a
 // builder of field f's type; a value of another Go type is an error, as
 // the appender would make it.
-func putter(fb array.Builder, f arrow.Field) (func(driver.Value) error, error) {
+func putter(fb array.Builder, f arrow.Field, text *int) (func(driver.Value) error, error) {
 	bad := func(v driver.Value) error {
 		return fmt.Errorf("column %s (%s): cannot take a %T", f.Name, f.Type, v)
 	}
 	switch b := fb.(type) {
 	case *array.StringBuilder:
-		return typed[string](b, bad), nil
+		return func(v driver.Value) error {
+			switch x := v.(type) {
+			case nil:
+				b.AppendNull()
+			case string:
+				b.Append(x)
+				*text += len(x)
+			default:
+				return bad(v)
+			}
+			return nil
+		}, nil
 	case *array.Int32Builder:
 		return typed[int32](b, bad), nil
 	case *array.Int64Builder:
@@ -192,7 +215,7 @@ func (s *arrowSink) AppendRow(args ...driver.Value) error {
 		}
 	}
 	s.inB++
-	if s.inB == sinkBatch {
+	if s.inB == sinkBatch || s.text >= sinkText {
 		return s.Flush()
 	}
 	return nil
@@ -204,7 +227,7 @@ func (s *arrowSink) Flush() error {
 		return nil
 	}
 	rec := s.b.NewRecord()
-	s.inB = 0
+	s.inB, s.text = 0, 0
 	if s.ch == nil {
 		if err := s.start(); err != nil {
 			rec.Release()
@@ -213,6 +236,7 @@ func (s *arrowSink) Flush() error {
 	}
 	select {
 	case s.ch <- rec:
+		s.sent++
 		return nil
 	case <-s.done:
 		rec.Release()
@@ -225,8 +249,8 @@ func (s *arrowSink) Flush() error {
 
 // start registers the stream of batches and runs the INSERT from it.
 func (s *arrowSink) start() error {
-	s.ch, s.done = make(chan arrow.Record, 4), make(chan struct{})
-	rdr := &batches{schema: s.schema, ch: s.ch, ctx: s.ctx}
+	s.ch, s.done, s.abort = make(chan arrow.Record, 4), make(chan struct{}), make(chan struct{})
+	rdr := &batches{schema: s.schema, ch: s.ch, ctx: s.ctx, abort: s.abort}
 	release, err := s.ar.RegisterView(rdr, s.view)
 	if err != nil {
 		close(s.done)
@@ -271,6 +295,38 @@ func (s *arrowSink) Close() error {
 	return err
 }
 
+// errSinkAborted fails the INSERT of a sink its caller abandoned.
+var errSinkAborted = errors.New("the load was abandoned")
+
+// Abort ends a sink its caller will not Close (it panicked): a running
+// INSERT fails at its next batch and is waited for, so that the
+// connection is free again for the ROLLBACK (store.ConnTx rolls back as
+// a panic passes) and whatever the connection runs next; waiting for
+// batches that never came, it held the connection for good. After Close
+// it does nothing.
+func (s *arrowSink) Abort() {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	s.b.Release()
+	if s.ch == nil {
+		return
+	}
+	close(s.abort)
+	<-s.done
+	for {
+		select {
+		case r := <-s.ch:
+			r.Release()
+		default:
+			// The view goes with the transaction's rollback, if not here.
+			_, _ = s.conn.(driver.ExecerContext).ExecContext(context.WithoutCancel(s.ctx), "DROP VIEW IF EXISTS "+s.view, nil)
+			return
+		}
+	}
+}
+
 // batches is the RecordReader the INSERT reads: the batches sent on ch,
 // each let go as the reader moves past it. DuckDB's Arrow scan holds its
 // own reference while it converts one, and never releases the stream
@@ -280,6 +336,7 @@ type batches struct {
 	schema *arrow.Schema
 	ch     <-chan arrow.Record
 	ctx    context.Context
+	abort  <-chan struct{}
 	cur    arrow.Record
 	err    error
 	refs   atomic.Int64 // the reader's own references, unused
@@ -304,6 +361,9 @@ func (b *batches) Next() bool {
 		return true
 	case <-b.ctx.Done():
 		b.err = b.ctx.Err()
+		return false
+	case <-b.abort:
+		b.err = errSinkAborted
 		return false
 	}
 }

@@ -13,3 +13,10 @@ func SetMaxFileBytes(n int64) (restore func()) {
 	maxFileBytes = n
 	return func() { maxFileBytes = old }
 }
+
+// SetRowHook has f called as each row is taken, for a test.
+func SetRowHook(f func()) (restore func()) {
+	old := rowHook
+	rowHook = f
+	return func() { rowHook = old }
+}

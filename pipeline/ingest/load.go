@@ -819,6 +819,17 @@ func (e *engine) loadTx(ctx context.Context, conn *sql.Conn, group []*prepared, 
 			rowsApp.Close()
 			return fmt.Errorf("appender row_issues: %w", err)
 		}
+		defer func() {
+			// A panic: database/sql discards this connection as it leaves
+			// conn.Raw, so store.ConnTx's ROLLBACK would never reach it.
+			// The INSERT is ended and the transaction rolled back here.
+			if p := recover(); p != nil {
+				rowsApp.Abort()
+				_ = issueApp.Close()
+				_, _ = dc.(driver.ExecerContext).ExecContext(context.WithoutCancel(ctx), "ROLLBACK", nil)
+				panic(p)
+			}
+		}()
 		w := &rowWriter{e: e, spec: spec, rows: rowsApp, issues: issueApp, vals: make([]driver.Value, 3+len(spec.Columns)), track: track}
 		var loadErr error
 		for i, p := range group {
@@ -1126,6 +1137,9 @@ func (e *engine) stream(ctx context.Context, p *prepared, w *rowWriter) error {
 	return readErr
 }
 
+// rowHook, when a test sets it, is called as each row is taken.
+var rowHook func()
+
 // rowWriter appends validated rows, applying the checks that depend on the
 // database (known carrier), and their issues.
 type rowWriter struct {
@@ -1188,6 +1202,9 @@ func (w *rowWriter) add(r *Row) error {
 		return fmt.Errorf("append row %d: %w", r.RowNo, err)
 	}
 	w.track.accept(w.ingestID, w.order, r, cid)
+	if rowHook != nil {
+		rowHook()
+	}
 	return w.addIssues(r.Warnings)
 }
 

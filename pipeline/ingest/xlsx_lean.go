@@ -468,7 +468,9 @@ func parseAttrs(b []byte, attrs []xattr) ([]xattr, []byte, bool) {
 			return nil, nil, false
 		}
 		val := b[1 : 1+q]
-		if bytes.IndexByte(val, '<') >= 0 {
+		// A reference in a value (t="&#115;" is t="s") is left to
+		// excelize's decoder: the values here are read as their bytes.
+		if bytes.IndexByte(val, '<') >= 0 || bytes.IndexByte(val, '&') >= 0 {
 			return nil, nil, false
 		}
 		attrs = append(attrs, xattr{name, val})
@@ -504,6 +506,13 @@ func (x *xlex) next() bool {
 	x.text = x.b[x.i : x.i+j]
 	if len(x.stack) == 0 && len(bytes.TrimLeft(x.text, " \t\n")) > 0 {
 		return x.fail()
+	}
+	// Text the caller passes over is still decoded by excelize, which
+	// refuses a reference it cannot read (a bare &, &nbsp;).
+	if bytes.IndexByte(x.text, '&') >= 0 {
+		if _, ok := unescapeXML(x.text); !ok {
+			return x.fail()
+		}
 	}
 	b := x.b[x.i+j+1:]
 	if len(b) > 0 && b[0] == '/' {

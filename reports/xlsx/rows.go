@@ -69,6 +69,9 @@ func (w *Rows) SetRow(r int, vals []any, styles []int, height float64) error {
 	if r <= w.last {
 		return fmt.Errorf("sheet %s: row %d after row %d", w.sheet, r, w.last)
 	}
+	if r > excelize.TotalRows {
+		return fmt.Errorf("sheet %s: row %d: %w", w.sheet, r, excelize.ErrMaxRows)
+	}
 	if height > excelize.MaxRowHeight {
 		return excelize.ErrMaxRowHeight
 	}
@@ -314,6 +317,11 @@ func excelTime(t time.Time) float64 {
 // escaped (line breaks kept), _xHHHH_ escaped, xml:space="preserve" when
 // it starts or ends with white space.
 func appendInlineStr(b []byte, s string) []byte {
+	if len(s) > excelize.TotalCellChars {
+		// Cut first: the cut text's own ends decide xml:space, as in
+		// excelize's trimCellValue.
+		s = cutCellText(s)
+	}
 	b = append(b, ` t="inlineStr"><is><t`...)
 	if s != "" && (isXMLSpace(s[0]) || isXMLSpace(s[len(s)-1])) {
 		b = append(b, ` xml:space="preserve"`...)
@@ -367,19 +375,25 @@ var asciiEscaped = func() (t [utf8.RuneSelf]bool) {
 // escapeCellText is excelize's trimCellValue(s, true) for a string
 // plainText refuses.
 func escapeCellText(s string) string {
-	units := 0
-	for i, r := range s {
-		if units += utf16.RuneLen(r); units > excelize.TotalCellChars {
-			s = s[:i]
-			break
-		}
-	}
+	s = cutCellText(s)
 	if s != "" {
 		var buf strings.Builder
 		_ = xml.EscapeText(&buf, []byte(s))
 		s = strings.ReplaceAll(buf.String(), "&#xA;", "\n")
 	}
 	return bstrMarshal(s)
+}
+
+// cutCellText cuts s to Excel's 32,767 characters (UTF-16 units), as
+// excelize's truncateUTF16Units does.
+func cutCellText(s string) string {
+	units := 0
+	for i, r := range s {
+		if units += utf16.RuneLen(r); units > excelize.TotalCellChars {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 var (

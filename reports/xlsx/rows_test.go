@@ -34,6 +34,8 @@ func testRowsWriteAsStreamWriter(t *testing.T) {
 		`<&>"'`, "_x0041_", "_x005F_x0041_", "a_x", "_xZZZZ_", "bad \xff byte", "\uFFFE\uFFFF", "ctl \x01\x1f",
 		"emoji 😀", "全角（括号）、标点。", strings.Repeat("长", 20000), strings.Repeat("a", 40000),
 		strings.Repeat("😀", 20000), "逾期12天", "—", "￥1,000（元）", "\uFFFD literal", "del \x7f", "_", "x_", "a_xb",
+		// Cut to 32,767 characters, the cut's own ends decide xml:space.
+		strings.Repeat("a", 32766) + " b", strings.Repeat("a", 40000) + " ", " " + strings.Repeat("长", 32767) + "x",
 	}
 	values := []any{
 		nil, 0, 1, -7, int64(12713), int64(-3), 0.0, -1.5, 123.456, 1e21, 1e-7, 99.99999999999, math.NaN(), math.Inf(1), math.Inf(-1),
