@@ -268,15 +268,7 @@ func cmpQrecAt(a, b *qrec) int {
 	return 0
 }
 
-func cmpQrec(a, b qrec) int {
-	switch {
-	case a.before(&b):
-		return -1
-	case b.before(&a):
-		return 1
-	}
-	return 0
-}
+func cmpQrec(a, b qrec) int { return cmpQrecAt(&a, &b) }
 
 func toFloat(v driver.Value) float64 {
 	switch x := v.(type) {
