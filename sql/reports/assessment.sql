@@ -128,14 +128,18 @@ SELECT quarter_year, quarter, due_on FROM window_quarters WHERE year = $year ORD
 -- (submitted on, on time, days late); the carrier's counts of on-time,
 -- late and missing reports and its reporting points. (The counts are a
 -- grouping of the quarters joined back, not window aggregates with
--- filters, which took most of the query's time.)
+-- filters, which took most of the query's time; the reports are those of
+-- the window's years only, read as such: joined whole, every year's
+-- reports went into the join's hash table, 0.13 s of the 0.19 s.)
 WITH g AS (
     SELECT carrier_id, name, district, rank_overall FROM assessments WHERE year = $year AND outcome = 'graded'),
 w AS (SELECT quarter_year AS y, quarter AS q FROM window_quarters WHERE year = $year),
 r AS MATERIALIZED (
     SELECT g.*, w.y, w.q, q.submitted_on, q.on_time, q.days_late
     FROM g CROSS JOIN w
-    LEFT JOIN quarterly_reports q ON q.carrier_id = g.carrier_id AND q.year = w.y AND q.quarter = w.q),
+    LEFT JOIN (SELECT carrier_id, year, quarter, submitted_on, on_time, days_late FROM quarterly_reports
+               WHERE year BETWEEN (SELECT min(y) FROM w) AND (SELECT max(y) FROM w)) q
+           ON q.carrier_id = g.carrier_id AND q.year = w.y AND q.quarter = w.q),
 c AS (
     SELECT carrier_id, count(*) FILTER (WHERE on_time) AS n_on_time, count(*) FILTER (WHERE NOT on_time) AS n_late,
            count(*) FILTER (WHERE on_time IS NULL) AS n_missing
