@@ -74,6 +74,17 @@ func (d *dimensionFixer) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// appendPacked passes rows already deflated on to the sink, once the part
+// is known to pass through unchanged (a sheet whose rows are measured
+// needs their bytes).
+func (d *dimensionFixer) appendPacked(data [][]byte, crc uint32, size uint64) bool {
+	if d.err != nil || !d.decided || d.collect {
+		return false
+	}
+	pa, ok := d.inner.(packedAppender)
+	return ok && pa.appendPacked(data, crc, size)
+}
+
 // decide looks at the part's head for the dimension element; at the end of
 // the part (final) it decides with what there is.
 func (d *dimensionFixer) decide(head []byte, final bool) bool {

@@ -2,11 +2,12 @@ package xlsx
 
 import (
 	"bytes"
-	"compress/flate"
 	"hash/crc32"
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // packChunk is how much of a part one goroutine deflates at a time.
@@ -77,21 +78,47 @@ func (s *chunkSink) deflate(raw []byte, last bool) {
 	s.pk.sem <- struct{}{}
 	go func() {
 		defer func() { <-s.pk.sem }()
-		b := bytes.NewBuffer(make([]byte, 0, len(raw)/4)) // XML deflates to about a seventh
-		fw := packDeflaters.Get().(*flate.Writer)
-		fw.Reset(b)
-		_, err := fw.Write(raw)
-		if err == nil {
-			if last {
-				err = fw.Close() // the final block
-			} else {
-				err = fw.Flush() // a sync flush: the next chunk may follow
-			}
-		}
-		packDeflaters.Put(fw)
+		out <- deflateChunk(raw, last)
 		packBufs.Put(raw[:0])
-		out <- packed{data: b.Bytes(), err: err}
 	}()
+}
+
+// deflateChunk deflates raw as a stream of its own, ended by a sync flush
+// (the next chunk may follow) or, last, by the final block.
+func deflateChunk(raw []byte, last bool) packed {
+	b := bytes.NewBuffer(make([]byte, 0, len(raw)/4)) // XML deflates to about a seventh
+	fw := packDeflaters.Get().(*flate.Writer)
+	fw.Reset(b)
+	_, err := fw.Write(raw)
+	if err == nil {
+		if last {
+			err = fw.Close() // the final block
+		} else {
+			err = fw.Flush() // a sync flush: the next chunk may follow
+		}
+	}
+	packDeflaters.Put(fw)
+	return packed{data: b.Bytes(), err: err}
+}
+
+// appendPacked puts rows already deflated (sync-flushed, not final) after
+// what was written: what is held is deflated as a chunk first.
+func (s *chunkSink) appendPacked(data [][]byte, crc uint32, size uint64) bool {
+	if s.closed {
+		return false
+	}
+	if len(s.buf) > 0 {
+		s.deflate(s.buf, false)
+		s.buf = packBufs.Get().([]byte)
+	}
+	for _, d := range data {
+		out := make(chan packed, 1)
+		out <- packed{data: d}
+		s.chunks = append(s.chunks, out)
+	}
+	s.part.crc = crc32Combine(s.part.crc, crc, size)
+	s.part.size += size
+	return true
 }
 
 // close deflates what is left, as the last chunk.
@@ -121,4 +148,57 @@ func (s *chunkSink) result() (*packedPart, error) {
 		return nil, firstErr
 	}
 	return &s.part, nil
+}
+
+// crc32Combine is the CRC-32 (IEEE) of a then b, from a's CRC, b's and b's
+// length, as zlib's crc32_combine computes it: a's CRC is advanced over
+// lenB zero bytes by squaring the operator of one zero bit.
+func crc32Combine(crcA, crcB uint32, lenB uint64) uint32 {
+	if lenB == 0 {
+		return crcA
+	}
+	var even, odd [32]uint32
+	odd[0] = 0xedb88320 // the reversed polynomial: one zero bit
+	row := uint32(1)
+	for i := 1; i < 32; i++ {
+		odd[i] = row
+		row <<= 1
+	}
+	gf2Square(&even, &odd) // two zero bits
+	gf2Square(&odd, &even) // four
+	for {
+		gf2Square(&even, &odd) // one zero byte, then more
+		if lenB&1 != 0 {
+			crcA = gf2Times(&even, crcA)
+		}
+		lenB >>= 1
+		if lenB == 0 {
+			break
+		}
+		gf2Square(&odd, &even)
+		if lenB&1 != 0 {
+			crcA = gf2Times(&odd, crcA)
+		}
+		lenB >>= 1
+		if lenB == 0 {
+			break
+		}
+	}
+	return crcA ^ crcB
+}
+
+func gf2Times(mat *[32]uint32, vec uint32) uint32 {
+	var sum uint32
+	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+		if vec&1 != 0 {
+			sum ^= mat[i]
+		}
+	}
+	return sum
+}
+
+func gf2Square(square, mat *[32]uint32) {
+	for i := range 32 {
+		square[i] = gf2Times(mat, mat[i])
+	}
 }

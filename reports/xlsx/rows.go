@@ -2,14 +2,17 @@ package xlsx
 
 import (
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
-	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -34,11 +37,8 @@ import (
 type Rows struct {
 	part   string // xl/worksheets/sheetN.xml
 	sheet  string
-	mem    []byte   // the rows since the last full chunk
-	full   [][]byte // full chunks of rows, in order, not yet in file
-	spare  [][]byte // chunks written to the file, to be filled again
-	held   int      // bytes in full
-	file   *os.File // the rows past rowsSpillAt, if any
+	mem    []byte // the rows since the last full chunk
+	packed packedRows
 	cols   [][]byte // column letters, by column from 1
 	last   int      // the last row written
 	rowNum []byte   // its number, as every cell reference ends
@@ -48,7 +48,7 @@ type Rows struct {
 
 // NewRows are rows of sheet, to be placed below those of a stream writer
 // (Place); they may be written before the sheet is made.
-func NewRows(sheet string) *Rows { return &Rows{sheet: sheet} }
+func NewRows(sheet string) *Rows { return &Rows{sheet: sheet, mem: rowsBufs.Get().([]byte)[:0]} }
 
 // Place puts the rows below those sw writes, in sw's sheet; the sheet must
 // have been made by NewSheet (or be the first sheet), so that its part is
@@ -56,11 +56,6 @@ func NewRows(sheet string) *Rows { return &Rows{sheet: sheet} }
 func (w *Rows) Place(sw *excelize.StreamWriter) {
 	w.part = fmt.Sprintf("xl/worksheets/sheet%d.xml", sw.SheetID)
 }
-
-// rowsSpillAt is how much of a sheet's rows is held in memory before the
-// rest goes to a temporary file, as excelize's StreamChunkSize. (A
-// variable for the tests.)
-var rowsSpillAt = excelize.StreamChunkSize
 
 // SetRow writes row r (from 1, above any row written before) with vals in
 // the columns from 1, each cell styled by styles[j] unless its value is an
@@ -116,69 +111,94 @@ func (w *Rows) SetRow(r int, vals []any, styles []int, height float64) error {
 }
 
 // rowsChunk is how many bytes of rows make a chunk: the rows grow chunk by
-// chunk, never copied to grow. (A variable for the tests.)
+// chunk, never copied to grow, and each full chunk is deflated at once, on
+// a goroutine of its own, while the next rows are written. (A variable for
+// the tests.)
 var rowsChunk = 1 << 20
 
-// endChunk puts the rows in memory by as a full chunk; past rowsSpillAt
-// the full chunks go to the temporary file.
+// endChunk hands the rows in memory to be deflated as the next chunk.
 func (w *Rows) endChunk() error {
-	w.full = append(w.full, w.mem)
-	w.held += len(w.mem)
-	if n := len(w.spare); n > 0 {
-		w.mem, w.spare = w.spare[n-1][:0], w.spare[:n-1]
-	} else {
-		w.mem = make([]byte, 0, rowsChunk+rowsChunk/8)
-	}
-	if w.held < rowsSpillAt {
-		return nil
-	}
-	if w.file == nil {
-		f, err := os.CreateTemp("", "incubeval-rows-*.xml")
-		if err != nil {
-			return fmt.Errorf("sheet %s: hold its rows: %w", w.sheet, err)
-		}
-		w.file = f
-	}
-	for i, c := range w.full {
-		if _, err := w.file.Write(c); err != nil {
-			return fmt.Errorf("sheet %s: hold its rows: %w", w.sheet, err)
-		}
-		w.full[i] = nil
-		w.spare = append(w.spare, c) // in the file now: reused for the next rows
-	}
-	w.full, w.held = w.full[:0], 0
+	w.packed.add(w.mem)
+	w.mem = rowsBufs.Get().([]byte)[:0]
 	return nil
 }
 
-// writeTo writes the rows to dst.
-func (w *Rows) writeTo(dst io.Writer) error {
-	if w.file != nil {
-		if _, err := w.file.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		buf := make([]byte, rowsChunk)
-		for {
-			n, err := w.file.Read(buf)
-			if n > 0 {
-				if _, err := dst.Write(buf[:n]); err != nil {
-					return err
-				}
-			}
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	for _, c := range append(w.full, w.mem) {
-		if _, err := dst.Write(c); err != nil {
-			return err
-		}
-	}
-	return nil
+// rowsBufs are the chunks' buffers, back from deflating.
+var rowsBufs = sync.Pool{New: func() any { return make([]byte, 0, rowsChunk+rowsChunk/8) }}
+
+// rowsSem bounds the chunks of every Rows being deflated at once.
+var rowsSem = make(chan struct{}, runtime.GOMAXPROCS(0)+1)
+
+// packedRows are rows deflated chunk by chunk as they are written: each
+// chunk a deflate stream of its own ended by a sync flush (never final), as
+// chunkPacker makes a part's. They are spliced into the sheet's part as
+// they are, and the part's checksum combined with theirs.
+type packedRows struct {
+	crc    uint32 // of the rows' bytes
+	size   uint64
+	chunks []chan packed // in order
 }
+
+// add deflates raw on a goroutine as the next chunk; raw is the chunk's
+// until then (put back into rowsBufs).
+func (p *packedRows) add(raw []byte) {
+	if len(raw) == 0 {
+		return
+	}
+	p.crc = crc32.Update(p.crc, crc32.IEEETable, raw)
+	p.size += uint64(len(raw))
+	out := make(chan packed, 1)
+	p.chunks = append(p.chunks, out)
+	rowsSem <- struct{}{}
+	go func() {
+		defer func() { <-rowsSem }()
+		out <- deflateChunk(raw, false)
+		rowsBufs.Put(raw[:0])
+	}()
+}
+
+// wait returns the deflated chunks, in order, once all are.
+func (p *packedRows) wait() ([][]byte, error) {
+	data := make([][]byte, 0, len(p.chunks))
+	var firstErr error
+	for _, c := range p.chunks {
+		r := <-c
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
+		}
+		data = append(data, r.data)
+	}
+	p.chunks = nil
+	return data, firstErr
+}
+
+// finish deflates the last rows and returns the chunks, in order.
+func (w *Rows) finish() ([][]byte, error) {
+	w.packed.add(w.mem)
+	w.mem = nil
+	return w.packed.wait()
+}
+
+// writeTo writes the rows to dst as they were written (inflated again):
+// for a part that cannot take them deflated.
+func (w *Rows) writeTo(dst io.Writer, data [][]byte) error {
+	rs := make([]io.Reader, 0, len(data)+1)
+	for _, d := range data {
+		rs = append(rs, bytes.NewReader(d))
+	}
+	rs = append(rs, bytes.NewReader(finalEmptyBlock))
+	r := flate.NewReader(io.MultiReader(rs...))
+	defer r.Close()
+	n, err := io.Copy(dst, r)
+	if err == nil && uint64(n) != w.packed.size {
+		err = fmt.Errorf("sheet %s: %d bytes of rows inflated, %d written", w.sheet, n, w.packed.size)
+	}
+	return err
+}
+
+// finalEmptyBlock ends a deflate stream of sync-flushed chunks: an empty
+// stored block, marked final.
+var finalEmptyBlock = []byte{0x01, 0x00, 0x00, 0xff, 0xff}
 
 // appendCell appends <c> of column col, row r, style s, value v.
 func (w *Rows) appendCell(b []byte, col, r, s int, v any) ([]byte, error) {
@@ -434,15 +454,10 @@ func bstrMarshal(s string) (result string) {
 	return result
 }
 
-// Discard frees what the rows hold (a temporary file past a few
-// megabytes); Save does once it has written them.
+// Discard frees what the rows hold; Save does once it has written them.
+// (A chunk still being deflated is dropped when it is.)
 func (w *Rows) Discard() {
-	w.mem, w.full, w.spare, w.held = nil, nil, nil, 0
-	if w.file != nil {
-		w.file.Close()
-		os.Remove(w.file.Name())
-		w.file = nil
-	}
+	w.mem, w.packed = nil, packedRows{}
 }
 
 // rowsSplicer stands before a worksheet part's sink and writes the rows
@@ -490,7 +505,21 @@ func (s *rowsSplicer) Write(p []byte) (int, error) {
 func (s *rowsSplicer) splice() error {
 	s.rows.done = true
 	defer s.rows.Discard()
-	return s.rows.writeTo(s.inner)
+	data, err := s.rows.finish()
+	if err != nil {
+		return err
+	}
+	if pa, ok := s.inner.(packedAppender); ok && pa.appendPacked(data, s.rows.packed.crc, s.rows.packed.size) {
+		return nil
+	}
+	return s.rows.writeTo(s.inner, data)
+}
+
+// packedAppender is a part's sink that can take bytes already deflated (a
+// sync-flushed, non-final deflate stream of size bytes with checksum crc)
+// after those written so far; false: they must be written as bytes.
+type packedAppender interface {
+	appendPacked(data [][]byte, crc uint32, size uint64) bool
 }
 
 func (s *rowsSplicer) close() error {

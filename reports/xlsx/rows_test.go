@@ -3,8 +3,10 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"hash/crc32"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,17 +19,27 @@ import (
 // byte for byte, as the same rows written by excelize's StreamWriter as
 // *excelize.Cell (one a column, styled), for every kind of value and text
 // the workbooks hold and the awkward ones they might.
+//
+// The rows are deflated as they are written, so the archive's bytes differ
+// from the StreamWriter's: every part, unpacked (which checks its CRC), is
+// the same, in the same order.
 func TestRowsWriteAsStreamWriter(t *testing.T) {
-	t.Run("in memory", testRowsWriteAsStreamWriter)
-	t.Run("spilled to a file", func(t *testing.T) {
-		chunk, spill := rowsChunk, rowsSpillAt
-		defer func() { rowsChunk, rowsSpillAt = chunk, spill }()
-		rowsChunk, rowsSpillAt = 100, 1000
-		testRowsWriteAsStreamWriter(t)
+	t.Run("one chunk", func(t *testing.T) { testRowsWriteAsStreamWriter(t, true) })
+	t.Run("many chunks", func(t *testing.T) {
+		defer func(chunk int) { rowsChunk = chunk }(rowsChunk)
+		rowsChunk = 100
+		testRowsWriteAsStreamWriter(t, true)
+	})
+	// A sheet whose size is not set is measured as it is saved: its rows
+	// are inflated again and pass as bytes.
+	t.Run("measured sheet", func(t *testing.T) {
+		defer func(chunk int) { rowsChunk = chunk }(rowsChunk)
+		rowsChunk = 100
+		testRowsWriteAsStreamWriter(t, false)
 	})
 }
 
-func testRowsWriteAsStreamWriter(t *testing.T) {
+func testRowsWriteAsStreamWriter(t *testing.T, sized bool) {
 	shanghai := time.FixedZone("CST", 8*3600)
 	texts := []string{
 		"", "中文名称", "plain ASCII", " leading", "trailing ", "\tx", "x\r", "two\nlines", "\n",
@@ -76,7 +88,10 @@ func testRowsWriteAsStreamWriter(t *testing.T) {
 		if _, err := f.NewSheet("数据"); err != nil {
 			t.Fatal(err)
 		}
-		sw, err := SizedStream(f, "数据", ncol, 1+len(rows))
+		sw, err := f.NewStreamWriter("数据")
+		if sized {
+			sw, err = SizedStream(f, "数据", ncol, 1+len(rows))
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,15 +141,76 @@ func testRowsWriteAsStreamWriter(t *testing.T) {
 		return buf.Bytes()
 	}
 	want, got := write(false), write(true)
-	if !bytes.Equal(want, got) {
-		w, g := sheetXML(t, want, "xl/worksheets/sheet2.xml"), sheetXML(t, got, "xl/worksheets/sheet2.xml")
-		for i := 0; i < min(len(w), len(g)); i++ {
-			if w[i] != g[i] {
-				lo := max(i-120, 0)
-				t.Fatalf("the workbooks differ; the sheet first at byte %d:\nStreamWriter: %q\nRows:         %q", i, w[lo:min(i+120, len(w))], g[lo:min(i+120, len(g))])
+	wantParts, gotParts := unzipParts(t, want), unzipParts(t, got)
+	if len(wantParts) != len(gotParts) {
+		t.Fatalf("%d parts, want %d", len(gotParts), len(wantParts))
+	}
+	for i, w := range wantParts {
+		g := gotParts[i]
+		if g.name != w.name {
+			t.Fatalf("part %d is %s, want %s", i, g.name, w.name)
+		}
+		if !bytes.Equal(w.data, g.data) {
+			for k := 0; k < min(len(w.data), len(g.data)); k++ {
+				if w.data[k] != g.data[k] {
+					lo := max(k-120, 0)
+					t.Fatalf("%s differs first at byte %d:\nStreamWriter: %q\nRows:         %q", w.name, k, w.data[lo:min(k+120, len(w.data))], g.data[lo:min(k+120, len(g.data))])
+				}
+			}
+			t.Fatalf("%s differs (lengths %d, %d)", w.name, len(w.data), len(g.data))
+		}
+	}
+}
+
+type unzipped struct {
+	name string
+	data []byte
+}
+
+// unzipParts unpacks every part of a workbook, in the archive's order;
+// archive/zip checks each part's CRC-32 and size as it is read.
+func unzipParts(t *testing.T, book []byte) []unzipped {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []unzipped
+	for _, f := range zr.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		out = append(out, unzipped{f.Name, b})
+	}
+	return out
+}
+
+// TestCRC32Combine: the CRC of two pieces combined is the CRC of the whole,
+// for every split of texts of many lengths.
+func TestCRC32Combine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 2, 3, 7, 8, 100, 1000, 4096, 1 << 20, 3<<20 + 5} {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.UintN(256))
+		}
+		whole := crc32.ChecksumIEEE(b)
+		splits := []int{0, n / 2, n}
+		for range 5 {
+			splits = append(splits, rng.IntN(n+1))
+		}
+		for _, k := range splits {
+			got := crc32Combine(crc32.ChecksumIEEE(b[:k]), crc32.ChecksumIEEE(b[k:]), uint64(n-k))
+			if got != whole {
+				t.Fatalf("length %d split at %d: %08x, want %08x", n, k, got, whole)
 			}
 		}
-		t.Fatalf("the workbooks differ (sheet lengths %d, %d)", len(w), len(g))
 	}
 }
 
