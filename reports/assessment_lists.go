@@ -753,7 +753,9 @@ func readAsmIndicatorRows(ctx context.Context, db *sql.DB, year int) ([]asmDetai
 		if len(cols) != 10 {
 			return fmt.Errorf("assessment_indicator_rows: %d columns, want 10", len(cols))
 		}
-		rows = slices.Grow(rows, int(rec.NumRows()))
+		if n := int(rec.NumRows()); cap(rows)-len(rows) < n { // doubling: slices.Grow's quarter steps copied the rows over and over
+			rows = slices.Grow(rows, max(n, len(rows), 8192))
+		}
 		for i := range int(rec.NumRows()) {
 			var d asmDetail
 			var err error

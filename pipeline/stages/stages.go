@@ -16,7 +16,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -231,6 +233,19 @@ func Year(ctx context.Context, st *store.Store, o Options, rep Reporter, led Led
 	return out, nil
 }
 
+// fewerCollections lets the Go heap grow four times what it holds live
+// before collecting, instead of twice (unless GOGC says otherwise), until
+// restore is called: the assessment workbook allocates a few hundred
+// megabytes of short-lived cells, and collecting at every doubling cost a
+// tenth of its CPU. The soft memory limit (main) still bounds the heap.
+func fewerCollections() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(400)
+	return func() { debug.SetGCPercent(old) }
+}
+
 // Workbooks writes the year's assessment workbook into out and, with
 // feedback, one feedback workbook per graded carrier into
 // out/feedback-Y/ with its SHA256SUMS; final marks them 定稿, otherwise
@@ -238,7 +253,9 @@ func Year(ctx context.Context, st *store.Store, o Options, rep Reporter, led Led
 func Workbooks(ctx context.Context, st *store.Store, year int, out string, final, feedback bool, rep Reporter, led Ledger) error {
 	t0 := time.Now()
 	path := AssessmentPath(out, year)
+	restore := fewerCollections()
 	info, err := reports.WriteAssessment(ctx, st.DB, year, path, reports.AssessmentOptions{Final: final})
+	restore()
 	if err != nil {
 		return &StepError{Step: StepAssessmentWorkbook, What: "writing " + path, WhatZH: "写评价结果工作簿 " + path, Path: path, Year: year, Final: final, Err: err}
 	}
