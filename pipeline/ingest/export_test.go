@@ -20,3 +20,11 @@ func SetRowHook(f func()) (restore func()) {
 	rowHook = f
 	return func() { rowHook = old }
 }
+
+// SetParquetBatch changes how many rows of a Parquet file one query reads,
+// for a test.
+func SetParquetBatch(n int) (restore func()) {
+	old := parquetBatch
+	parquetBatch = n
+	return func() { parquetBatch = old }
+}

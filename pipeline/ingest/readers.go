@@ -683,33 +683,81 @@ func trimDuck(err error) string {
 func (t *parquetTable) Sheets() []string { return []string{""} }
 func (t *parquetTable) Close() error     { return nil }
 
+// parquetBatch is how many rows of a Parquet file one query reads: DuckDB
+// hands a query's whole result over at once, so a file read in one query
+// was held whole, as text, beside the rows being loaded (the national
+// history, 468,000 rows, took the ingest past 500 MiB). (A variable for the
+// tests.)
+var parquetBatch = 1 << 17
+
 func (t *parquetTable) Rows(_ string, fn func(int, []string) error) error {
 	if err := fn(0, t.cols); err != nil {
 		return err
 	}
-	rows, err := t.db.QueryContext(t.ctx, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", t.src)
-	if err != nil {
-		return fmt.Errorf("read parquet: %s", trimDuck(err))
+	// The rows are read a batch at a time by their place in the file
+	// (file_row_number, which DuckDB reads from the file's row groups),
+	// unless the file has a column of that name: then all at once.
+	batched := true
+	for _, c := range t.cols {
+		if strings.EqualFold(c, "file_row_number") {
+			batched = false
+		}
 	}
-	defer rows.Close()
 	vals := make([]sql.NullString, len(t.cols))
-	ptrs := make([]any, len(t.cols))
+	var place int64 // the row's file_row_number, when batched
+	ptrs := make([]any, 0, len(t.cols)+1)
+	if batched {
+		ptrs = append(ptrs, &place)
+	}
 	for i := range vals {
-		ptrs[i] = &vals[i]
+		ptrs = append(ptrs, &vals[i])
 	}
 	cells := make([]string, len(t.cols))
-	for n := 1; rows.Next(); n++ {
-		if err := rows.Scan(ptrs...); err != nil {
+	n := 1
+	read := func(q string, args ...any) error {
+		rows, err := t.db.QueryContext(t.ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("read parquet: %s", trimDuck(err))
+		}
+		defer rows.Close()
+		for ; rows.Next(); n++ {
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			// Rows come in the file's order (DuckDB keeps a scan's
+			// order); were one out of it, its record number would be
+			// wrong, and with it which revision wins.
+			if batched && place != int64(n-1) {
+				return fmt.Errorf("read parquet: record %d came where record %d was expected", place+1, n)
+			}
+			for i, v := range vals {
+				cells[i] = v.String
+			}
+			if err := fn(n, cells); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	if !batched {
+		return read("SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", t.src)
+	}
+	var total int64
+	if err := t.db.QueryRowContext(t.ctx, "SELECT count(*) FROM read_parquet(?)", t.src).Scan(&total); err != nil {
+		return fmt.Errorf("read parquet: %s", trimDuck(err))
+	}
+	for from := int64(0); from < total; from += int64(parquetBatch) {
+		to := from + int64(parquetBatch)
+		if err := read(`SELECT file_row_number, CAST(COLUMNS(* EXCLUDE (file_row_number)) AS VARCHAR)
+FROM read_parquet(?, file_row_number = true)
+WHERE file_row_number >= ? AND file_row_number < ?`, t.src, from, to); err != nil {
 			return err
 		}
-		for i, v := range vals {
-			cells[i] = v.String
-		}
-		if err := fn(n, cells); err != nil {
-			return err
+		if int64(n-1) != min(to, total) {
+			return fmt.Errorf("read parquet: %d records read of the first %d (the file changed while it was read?)", n-1, min(to, total))
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 const parquetMagic = "PAR1"
