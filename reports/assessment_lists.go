@@ -63,19 +63,7 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 	for _, s := range r.schemes {
 		schemeName[s.code] = s.zh
 	}
-	// Each carrier's points on its scheme's indicators, in display order.
 	nInd := len(indicators)
-	var pts map[string][]any
-	if nInd > 0 {
-		details, err := r.indicatorRows(ctx, db)
-		if err != nil {
-			return nil, err
-		}
-		pts = map[string][]any{}
-		for _, d := range details {
-			pts[d.id] = append(pts[d.id], d.points)
-		}
-	}
 	rows, err := sqlfiles.Rows(ctx, db, "assessment_rankings", sql.Named("year", r.year), sql.Named("scheme", schemeArg))
 	if err != nil {
 		return nil, err
@@ -106,18 +94,35 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 			row = append(row, asmFloat(score), label(gradeZH, grade),
 				asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
 		}
-		ps := pts[id]
-		for i := range nInd {
-			var v any
-			if i < len(ps) {
-				v = ps[i]
-			}
-			row = append(row, v)
-		}
 		data = append(data, row)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	rows.Close()
+	// Each carrier's points on its scheme's indicators, in display order,
+	// from the indicator rows (read once for this sheet and 指标明细, and
+	// asked for after the rankings so that both queries run at once).
+	if nInd > 0 {
+		details, err := r.indicatorRows(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		pts := make(map[string][]any, len(data))
+		for _, d := range details {
+			pts[d.id] = append(pts[d.id], d.points)
+		}
+		for k, row := range data {
+			ps := pts[row[1].(string)]
+			for i := range nInd {
+				var v any
+				if i < len(ps) {
+					v = ps[i]
+				}
+				row = append(row, v)
+			}
+			data[k] = row
+		}
 	}
 	// What an official reads comes first and prints (on A3); the points of
 	// each indicator follow, for the screen and for sorting. A scheme's
