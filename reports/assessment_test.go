@@ -485,6 +485,7 @@ func TestAssessmentIndicatorDetailMatchesView(t *testing.T) {
 	}
 	got := asmData(asmRaw(t, f, "指标明细"))
 	ff := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	n := 0
 	for i := 0; rows.Next(); i++ {
 		var id string
 		var v sql.NullFloat64 // blank where undefined (SPEC §7): an empty cell
@@ -496,12 +497,19 @@ func TestAssessmentIndicatorDetailMatchesView(t *testing.T) {
 		if v.Valid {
 			want[1] = ff(v.Float64)
 		}
+		if i >= len(got) {
+			t.Fatalf("指标明细 has %d rows; the view has more", len(got))
+		}
 		g := got[i]
 		if row := []string{asmCell(g, 1), asmCell(g, 5), asmCell(g, 6), asmCell(g, 7), asmCell(g, 8)}; !slices.Equal(row, want) {
 			t.Fatalf("指标明细 row %d: %q, want %q", i+4, row, want)
 		}
+		n = i + 1
 	}
 	rows.Close()
+	if n != len(got) || n < 100 {
+		t.Fatalf("指标明细 has %d rows, the view %d", len(got), n)
+	}
 }
 
 // The same database gives the same cell values on every sheet.
