@@ -152,11 +152,19 @@ func write(f *excelize.File, w io.Writer, o Options) error {
 		}
 		rows[r.part] = r
 	}
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+	// The archive goes straight to w: excelize would have it built in a
+	// buffer of its own (the whole workbook, grown by doubling) and then
+	// copied to w. Its buffer stays empty; that nothing went into it is
+	// checked.
+	var held countingWriter
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
 		return &bookZip{w: w, stamp: o.Stamp, pack: pk, rows: rows}
 	})
-	if err := f.Write(w); err != nil {
+	if err := f.Write(&held); err != nil {
 		return err
+	}
+	if held > 0 {
+		return fmt.Errorf("workbook: %d bytes written outside the archive", int64(held))
 	}
 	for _, r := range o.Rows {
 		if !r.done {
@@ -410,4 +418,12 @@ func New() *excelize.File {
 		font.Scheme = nil // not the theme's font (Calibri)
 	}
 	return f
+}
+
+// countingWriter counts what is written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
