@@ -269,30 +269,6 @@ func TestRowsInAnotherSheet(t *testing.T) {
 	}
 }
 
-func sheetXML(t *testing.T, book []byte, part string) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range zr.File {
-		if f.Name == part {
-			r, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			b, err := io.ReadAll(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}
-	}
-	t.Fatalf("no part %s", part)
-	return nil
-}
-
 // BenchmarkRows writes rows shaped as 指标明细's: an id, a name, a level, an
 // indicator, four numbers.
 func BenchmarkRows(b *testing.B) {
