@@ -354,26 +354,33 @@ func FuzzXLSXSheetXML(f *testing.F) {
 		`<c r="D2" t="inlineStr"><is><t>专家甲</t></is></c><c r="E2"><v>87.450000000000003</v></c></row>` +
 		`</sheetData></worksheet>`))
 	f.Fuzz(func(t *testing.T, sheet []byte) {
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		for _, name := range order {
-			w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
-			if err != nil {
-				t.Fatal(err)
-			}
-			body := parts[name]
-			if name == sheetPart {
-				body = sheet
-			}
-			if _, err := w.Write(body); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		readAllNoDB(t, "f.xlsx", buf.Bytes())
+		readAllNoDB(t, "f.xlsx", zipWithPart(t, parts, order, sheetPart, sheet))
 	})
+}
+
+// zipWithPart packs parts in order (stored, not deflated), the part named
+// part replaced by body.
+func zipWithPart(tb testing.TB, parts map[string][]byte, order []string, part string, body []byte) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range order {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b := parts[name]
+		if name == part {
+			b = body
+		}
+		if _, err := w.Write(b); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func unzipParts(tb testing.TB, data []byte) (map[string][]byte, []string) {
