@@ -34,14 +34,52 @@ func (p *chunkPacker) open(name string) partSink {
 type chunkSink struct {
 	pk     *chunkPacker
 	part   packedPart
-	buf    []byte        // bytes not yet a full chunk
-	chunks []chan packed // deflated chunks, in order
+	buf    []byte    // bytes not yet a full chunk
+	chunks deflating // deflated chunks, in order
 	closed bool
 }
 
 type packed struct {
 	data []byte
 	err  error
+}
+
+// deflating are chunks being deflated, each on a goroutine, in order.
+type deflating []chan packed
+
+// add deflates raw on a goroutine, once sem lets it, as the next chunk;
+// raw is the chunk's until then, and then goes back to bufs.
+func (d *deflating) add(sem chan struct{}, bufs *sync.Pool, raw []byte, last bool) {
+	out := make(chan packed, 1)
+	*d = append(*d, out)
+	sem <- struct{}{}
+	go func() {
+		defer func() { <-sem }()
+		out <- deflateChunk(raw, last)
+		bufs.Put(raw[:0])
+	}()
+}
+
+// ready adds a chunk already deflated.
+func (d *deflating) ready(data []byte) {
+	out := make(chan packed, 1)
+	out <- packed{data: data}
+	*d = append(*d, out)
+}
+
+// wait returns the deflated chunks, in order, once all are.
+func (d *deflating) wait() ([][]byte, error) {
+	data := make([][]byte, 0, len(*d))
+	var firstErr error
+	for _, c := range *d {
+		r := <-c
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
+		}
+		data = append(data, r.data)
+	}
+	*d = nil
+	return data, firstErr
 }
 
 // Deflaters and chunk buffers are reused: each is a megabyte or so.
@@ -63,24 +101,11 @@ func (s *chunkSink) Write(p []byte) (int, error) {
 		s.buf = append(s.buf, p[:take]...)
 		p = p[take:]
 		if len(s.buf) == packChunk {
-			s.deflate(s.buf, false)
+			s.chunks.add(s.pk.sem, &packBufs, s.buf, false)
 			s.buf = packBufs.Get().([]byte)
 		}
 	}
 	return n, nil
-}
-
-// deflate compresses raw on a goroutine; its result is the part's next
-// chunk. The last chunk ends the stream.
-func (s *chunkSink) deflate(raw []byte, last bool) {
-	out := make(chan packed, 1)
-	s.chunks = append(s.chunks, out)
-	s.pk.sem <- struct{}{}
-	go func() {
-		defer func() { <-s.pk.sem }()
-		out <- deflateChunk(raw, last)
-		packBufs.Put(raw[:0])
-	}()
 }
 
 // deflateChunk deflates raw as a stream of its own, ended by a sync flush
@@ -108,13 +133,11 @@ func (s *chunkSink) appendPacked(data [][]byte, crc uint32, size uint64) bool {
 		return false
 	}
 	if len(s.buf) > 0 {
-		s.deflate(s.buf, false)
+		s.chunks.add(s.pk.sem, &packBufs, s.buf, false)
 		s.buf = packBufs.Get().([]byte)
 	}
 	for _, d := range data {
-		out := make(chan packed, 1)
-		out <- packed{data: d}
-		s.chunks = append(s.chunks, out)
+		s.chunks.ready(d)
 	}
 	s.part.crc = crc32Combine(s.part.crc, crc, size)
 	s.part.size += size
@@ -125,7 +148,7 @@ func (s *chunkSink) appendPacked(data [][]byte, crc uint32, size uint64) bool {
 func (s *chunkSink) close() error {
 	if !s.closed {
 		s.closed = true
-		s.deflate(s.buf, true)
+		s.chunks.add(s.pk.sem, &packBufs, s.buf, true) // the last chunk ends the stream
 		s.buf = nil
 	}
 	return nil
@@ -135,18 +158,11 @@ func (s *chunkSink) result() (*packedPart, error) {
 	if err := s.close(); err != nil {
 		return nil, err
 	}
-	var firstErr error
-	for _, c := range s.chunks {
-		r := <-c
-		if r.err != nil && firstErr == nil {
-			firstErr = r.err
-		}
-		s.part.data = append(s.part.data, r.data)
+	data, err := s.chunks.wait()
+	if err != nil {
+		return nil, err
 	}
-	s.chunks = nil
-	if firstErr != nil {
-		return nil, firstErr
-	}
+	s.part.data = append(s.part.data, data...)
 	return &s.part, nil
 }
 

@@ -105,7 +105,7 @@ func (w *Rows) SetRow(r int, vals []any, styles []int, height float64) error {
 	}
 	w.mem = append(b, `</row>`...)
 	if len(w.mem) >= rowsChunk {
-		return w.endChunk()
+		w.endChunk()
 	}
 	return nil
 }
@@ -117,10 +117,9 @@ func (w *Rows) SetRow(r int, vals []any, styles []int, height float64) error {
 var rowsChunk = 1 << 20
 
 // endChunk hands the rows in memory to be deflated as the next chunk.
-func (w *Rows) endChunk() error {
+func (w *Rows) endChunk() {
 	w.packed.add(w.mem)
 	w.mem = rowsBufs.Get().([]byte)[:0]
-	return nil
 }
 
 // rowsBufs are the chunks' buffers, back from deflating.
@@ -136,7 +135,7 @@ var rowsSem = make(chan struct{}, runtime.GOMAXPROCS(0)+1)
 type packedRows struct {
 	crc    uint32 // of the rows' bytes
 	size   uint64
-	chunks []chan packed // in order
+	chunks deflating
 }
 
 // add deflates raw on a goroutine as the next chunk; raw is the chunk's
@@ -147,36 +146,14 @@ func (p *packedRows) add(raw []byte) {
 	}
 	p.crc = crc32.Update(p.crc, crc32.IEEETable, raw)
 	p.size += uint64(len(raw))
-	out := make(chan packed, 1)
-	p.chunks = append(p.chunks, out)
-	rowsSem <- struct{}{}
-	go func() {
-		defer func() { <-rowsSem }()
-		out <- deflateChunk(raw, false)
-		rowsBufs.Put(raw[:0])
-	}()
-}
-
-// wait returns the deflated chunks, in order, once all are.
-func (p *packedRows) wait() ([][]byte, error) {
-	data := make([][]byte, 0, len(p.chunks))
-	var firstErr error
-	for _, c := range p.chunks {
-		r := <-c
-		if r.err != nil && firstErr == nil {
-			firstErr = r.err
-		}
-		data = append(data, r.data)
-	}
-	p.chunks = nil
-	return data, firstErr
+	p.chunks.add(rowsSem, &rowsBufs, raw, false)
 }
 
 // finish deflates the last rows and returns the chunks, in order.
 func (w *Rows) finish() ([][]byte, error) {
 	w.packed.add(w.mem)
 	w.mem = nil
-	return w.packed.wait()
+	return w.packed.chunks.wait()
 }
 
 // writeTo writes the rows to dst as they were written (inflated again):
