@@ -70,6 +70,7 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 	}
 	defer rows.Close()
 	var data [][]any
+	var ids []string // each row's carrier
 	for rows.Next() {
 		var rank, rankD, rankG sql.NullInt64
 		var id, name, district, kind, level, track, grade, code string
@@ -95,6 +96,7 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 				asmFloat(scoreDelta), asmInt(rankDelta), asmInt(rankD), asmInt(rankG), reasonsLabel(asmStrings(reasons)))
 		}
 		data = append(data, row)
+		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -113,7 +115,7 @@ func loadAsmRankingList(ctx context.Context, db *sql.DB, st *asmStyles, r *asmRu
 			pts[d.id] = append(pts[d.id], d.points)
 		}
 		for k, row := range data {
-			ps := pts[row[1].(string)]
+			ps := pts[ids[k]]
 			for i := range nInd {
 				var v any
 				if i < len(ps) {
