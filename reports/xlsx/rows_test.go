@@ -3,10 +3,13 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"hash/crc32"
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -300,5 +303,73 @@ func TestFloatTexts(t *testing.T) {
 				t.Fatalf("round %d: %v prints %q, want %q", round, x, got, want)
 			}
 		}
+	}
+}
+
+// shortWriter fails once it has taken n bytes, as a full disk does.
+type shortWriter struct{ n int }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *shortWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errDiskFull
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestSaveFailsOnAFullDisk: the archive goes straight to its file, so a
+// write that fails anywhere in it — in the first part, in the deflated
+// rows, in the directory at the end — fails the save with that error;
+// Save then leaves no file behind.
+func TestSaveFailsOnAFullDisk(t *testing.T) {
+	defer func(chunk int) { rowsChunk = chunk }(rowsChunk)
+	rowsChunk = 100
+	book := func() (*excelize.File, Options) {
+		f := New()
+		sw, err := SizedStream(f, "Sheet1", 3, 2000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rw := NewRows("Sheet1")
+		rw.Place(sw)
+		for r := 1; r <= 2000; r++ {
+			if err := rw.SetRow(r, []any{r, "载体 " + strconv.Itoa(r*7919), float64(r) / 3}, []int{0, 0, 0}, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		return f, Options{Rows: []*Rows{rw}}
+	}
+	f, o := book()
+	var whole bytes.Buffer
+	if err := write(f, &whole, o); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, n := range []int{0, 100, whole.Len() / 2, whole.Len() - 30} {
+		f, o := book()
+		err := write(f, &shortWriter{n: n}, o)
+		f.Close()
+		if !errors.Is(err, errDiskFull) {
+			t.Fatalf("a disk full after %d of %d bytes: %v", n, whole.Len(), err)
+		}
+	}
+	// Save: nothing is left where the workbook or its temporary file were.
+	dir := t.TempDir()
+	f, o = book()
+	defer f.Close()
+	if _, err := WriteAtomic(filepath.Join(dir, "b.xlsx"), false, func(w io.Writer) error {
+		return write(f, io.MultiWriter(w, &shortWriter{n: whole.Len() / 2}), o)
+	}); !errors.Is(err, errDiskFull) {
+		t.Fatalf("WriteAtomic: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
 	}
 }
