@@ -106,9 +106,10 @@ func BenchmarkIngestVsReadCSV(b *testing.B) {
 
 // BenchmarkIngestVsSetBased times, alternating in one run, the ingest of
 // the national history CSV and a sketch of the route issue 16 suggested
-// first: DuckDB's own reader into a staging table (every cell as text,
-// rows numbered), each cell checked by a pattern in SQL, and the rows that
-// pass cast and inserted into store.quarterly, in one transaction. The
+// first: DuckDB's own reader into a staging table, committed (every cell
+// as text, rows numbered), then in one transaction each cell checked by a
+// pattern in SQL and the rows that pass cast and inserted into
+// store.quarterly. The
 // sketch is a lower bound for that route: it writes no row message, no
 // warning and no cross-row check, and reads only a plain file (no quotes).
 // It reports both times, the staging's part of the sketch's, and
